@@ -1,0 +1,181 @@
+"""``create_app(settings)``: wires the engine, the providers and the control API together.
+
+The CLI, the pytest plugin and the threaded test server all build the app here. Every
+component lives on one :class:`Simulator` holder (``app.state.sim``); there are no module
+globals, so several simulators can run side by side in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+
+from simulator import __version__
+from simulator.engine.clock import Clock
+from simulator.engine.fakedata import FakeData
+from simulator.engine.ids import Ids
+from simulator.engine.journal import Journal
+from simulator.engine.scenarios.loader import Catalogue, ProviderCatalogue, ScenarioLoadError
+from simulator.engine.scenarios.runner import Runner
+from simulator.engine.scenarios.selection import Bindings
+from simulator.engine.scheduler import Scheduler
+from simulator.engine.store import Store, open_store
+from simulator.engine.webhooks.dispatcher import Dispatcher
+from simulator.providers import load_providers
+from simulator.providers.base import Provider
+from simulator.settings import Settings
+
+log = logging.getLogger("kycsim")
+
+
+@dataclass
+class Simulator:
+    """Holds the components; behaviour lives in them, not here."""
+
+    settings: Settings
+    clock: Clock
+    scheduler: Scheduler
+    ids: Ids
+    fake: FakeData
+    store: Store
+    catalogue: Catalogue
+    bindings: Bindings
+    runner: Runner
+    dispatcher: Dispatcher
+    journal: Journal
+    providers: dict[str, Provider]
+    version: str = __version__
+    extras: dict = field(default_factory=dict)  # per-feature state that is not worth a field (e.g. event streams)
+
+    def provider_for_path(self, path: str) -> Provider | None:
+        return next((p for p in self.providers.values() if p.owns_path(path)), None)
+
+    async def reset(self, tenant: str | None = None) -> None:
+        """Forget all state, or one tenant's: store, runs, clock offsets, ids, bindings, journal, webhooks."""
+        self.scheduler.cancel_tenant(tenant)
+        self.store.reset(tenant)
+        self.clock.reset(tenant)
+        self.ids.reset(tenant)
+        self.bindings.reset(tenant)
+        self.journal.reset(tenant)
+        self.dispatcher.reset(tenant)
+        for provider in self.providers.values():
+            provider.reset(tenant)
+
+
+def build_simulator(settings: Settings, providers: dict[str, Provider] | None = None) -> Simulator:
+    providers = providers if providers is not None else load_providers()
+    verbs = {name: dict(p.verbs()) for name, p in providers.items()}
+    catalogue = Catalogue.load(
+        settings.scenario_dirs,
+        {name: ProviderCatalogue(tuple(p.products), verbs[name]) for name, p in providers.items()},
+    )
+    if catalogue.errors:
+        raise ScenarioLoadError(catalogue.errors)
+    clock = Clock(speed=settings.speed, **({"start": settings.start_datetime()} if settings.start_time else {}))
+    scheduler = Scheduler(clock)
+    ids = Ids(settings.seed)
+    store = open_store(settings.store)
+    dispatcher = Dispatcher(
+        clock=clock,
+        scheduler=scheduler,
+        profiles={name: prof for name, p in providers.items() if (prof := p.webhook_profile()) is not None},
+        new_id=lambda prefix: f"{prefix}_{ids.base32(20, None)}",
+        user_agent=f"kycsim/{__version__}",
+    )
+    sim = Simulator(
+        settings=settings,
+        clock=clock,
+        scheduler=scheduler,
+        ids=ids,
+        fake=FakeData(ids),
+        store=store,
+        catalogue=catalogue,
+        bindings=Bindings(),
+        runner=Runner(
+            scheduler=scheduler,
+            clock=clock,
+            store=store,
+            ids=ids,
+            catalogue=catalogue,
+            verbs=verbs,
+            applicant_mode=settings.applicant,
+        ),
+        dispatcher=dispatcher,
+        journal=Journal(),
+        providers=providers,
+    )
+    for provider in providers.values():
+        provider.bind(sim)
+        for endpoint in provider.webhook_endpoints_from_settings():
+            dispatcher.add_endpoint(provider.name, source="settings", **endpoint)
+    return sim
+
+
+def create_app(settings: Settings | None = None, *, providers: dict[str, Provider] | None = None) -> Starlette:
+    from simulator.console import RequestLogMiddleware
+    from simulator.control.routes import control_routes
+
+    settings = settings or Settings()
+    sim = build_simulator(settings, providers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sim.scheduler.start()
+        for provider in sim.providers.values():
+            await provider.startup()
+        try:
+            yield
+        finally:
+            for provider in sim.providers.values():
+                await provider.shutdown()
+            await sim.scheduler.stop()
+            await sim.dispatcher.close()
+            sim.store.close()
+
+    routes = [Mount("/_sim", routes=control_routes())]
+    for provider in sim.providers.values():
+        routes.extend(provider.routes())
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        detail = exc.detail if isinstance(exc, HTTPException) else "internal error"
+        if status == 500:
+            log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        path = request.url.path
+        provider = None if path.startswith("/_sim") else sim.provider_for_path(path)
+        if provider is not None:
+            return provider.error_response(request, status, str(detail))
+        return JSONResponse(
+            {"error": {"type": _ERROR_TYPES.get(status, "error"), "message": _message(request, status, detail)}},
+            status_code=status,
+        )
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestLogMiddleware, sim=sim)],
+        exception_handlers={HTTPException: http_error, Exception: http_error},
+        lifespan=lifespan,
+    )
+    app.state.sim = sim
+    return app
+
+
+_ERROR_TYPES = {404: "not_found", 405: "method_not_allowed", 500: "internal_error"}
+
+
+def _message(request: Request, status: int, detail: object) -> str:
+    if status == 404:
+        return f"no route for {request.method} {request.url.path}"
+    if status == 405:
+        return f"{request.method} is not allowed on {request.url.path}"
+    return str(detail)

@@ -1,0 +1,169 @@
+"""The console: one readable line per request and per webhook attempt, or JSON lines for CI.
+
+Also records every provider request in the journal. Pure ASGI middleware: it wraps
+``receive`` and ``send`` and never buffers a response it does not need to.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from simulator.engine.clock import isoformat
+
+if TYPE_CHECKING:
+    from simulator.app import Simulator
+    from simulator.engine.webhooks.dispatcher import Attempt
+
+log = logging.getLogger("kycsim.console")
+QUIET_PATHS = ("/_sim/health", "/_sim/events")
+
+
+def mask(tenant: str | None) -> str | None:
+    """Enough of a credential to tell tenants apart, never the whole secret."""
+    if not tenant:
+        return tenant
+    return tenant if len(tenant) <= 12 else f"{tenant[:8]}…{tenant[-4:]}"
+
+
+def configure_logging(fmt: str = "text", level: str = "info") -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    if fmt == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("kycsim")
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    root.propagate = False
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data)
+
+
+def log_attempt(attempt: Attempt) -> None:
+    outcome = str(attempt.status_code) if attempt.status_code is not None else (attempt.error or "error")
+    retry = f" next retry {attempt.next_retry_at}" if attempt.next_retry_at else ""
+    log.info(
+        "webhook %s -> %s %s %.1fms tenant=%s attempt=%d%s",
+        attempt.event_type,
+        attempt.url,
+        outcome,
+        attempt.latency_ms,
+        mask(attempt.tenant),
+        attempt.number,
+        retry,
+        extra={
+            "fields": {
+                "kind": "webhook",
+                "event_type": attempt.event_type,
+                "url": attempt.url,
+                "status": attempt.status_code,
+                "error": attempt.error,
+                "latency_ms": attempt.latency_ms,
+                "tenant": mask(attempt.tenant),
+                "attempt": attempt.number,
+            }
+        },
+    )
+
+
+class RequestLogMiddleware:
+    def __init__(self, app, sim: Simulator) -> None:
+        self.app = app
+        self.sim = sim
+        sim.dispatcher.on_attempt.append(log_attempt)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = scope.setdefault("state", {})
+        request_chunks: list[bytes] = []
+        response_chunks: list[bytes] = []
+        status_holder = [500]
+        limit = self.sim.journal.body_limit
+
+        async def receive_logged():
+            message = await receive()
+            if message["type"] == "http.request" and sum(map(len, request_chunks)) < limit:
+                request_chunks.append(message.get("body", b""))
+            return message
+
+        async def send_logged(message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+            elif message["type"] == "http.response.body" and sum(map(len, response_chunks)) < limit:
+                response_chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive_logged, send_logged)
+        finally:
+            self._record(scope, state, status_holder[0], started, request_chunks, response_chunks)
+
+    def _record(self, scope, state, status, started, request_chunks, response_chunks) -> None:
+        path = scope["path"]
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        tenant, provider, scenario = state.get("tenant"), state.get("provider"), state.get("scenario")
+        if not path.startswith("/_sim"):
+            self.sim.journal.record(
+                at=isoformat(self.sim.clock.now(tenant)),
+                method=scope["method"],
+                path=path,
+                query=scope.get("query_string", b"").decode("latin-1"),
+                status=status,
+                latency_ms=latency,
+                tenant=tenant,
+                provider=provider,
+                scenario=scenario,
+                request_body=_text(request_chunks),
+                response_body=_text(response_chunks),
+            )
+        if path.startswith(QUIET_PATHS) or not log.isEnabledFor(logging.INFO):
+            return
+        extras = "".join(f" {k}={v}" for k, v in (("tenant", mask(tenant)), ("scenario", scenario)) if v)
+        log.info(
+            "%s %s %d %.1fms%s",
+            scope["method"],
+            path,
+            status,
+            latency,
+            extras,
+            extra={
+                "fields": {
+                    "kind": "request",
+                    "method": scope["method"],
+                    "path": path,
+                    "status": status,
+                    "latency_ms": latency,
+                    "tenant": mask(tenant),
+                    "scenario": scenario,
+                }
+            },
+        )
+
+
+def _text(chunks: list[bytes]) -> str | None:
+    if not chunks:
+        return None
+    data = b"".join(chunks)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(data)} bytes of binary data>"

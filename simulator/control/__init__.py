@@ -1,0 +1,1 @@
+"""The simulator's own control plane under ``/_sim/`` (never a provider path)."""

@@ -1,0 +1,90 @@
+"""A small Python client of the control API: the CLI and the pytest plugin both use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class ControlClientError(Exception):
+    pass
+
+
+class ControlClient:
+    def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None, timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, f"/_sim{path}", **kwargs)
+        except httpx.HTTPError as exc:
+            raise ControlClientError(f"cannot reach kycsim at {self.base_url}: {exc}") from None
+        if response.status_code == 204:
+            return None
+        try:
+            data = response.json()
+        except ValueError:
+            raise ControlClientError(f"{method} {path}: {response.status_code} {response.text[:200]}") from None
+        if response.status_code >= 400:
+            message = data.get("error", {}).get("message") if isinstance(data, dict) else None
+            raise ControlClientError(f"{method} /_sim{path}: {response.status_code} {message or data}")
+        return data
+
+    def health(self) -> dict:
+        return self._call("GET", "/health")
+
+    def scenarios(self, provider: str | None = None, product: str | None = None) -> list[dict]:
+        params = {k: v for k, v in (("provider", provider), ("product", product)) if v}
+        return self._call("GET", "/scenarios", params=params)["data"]
+
+    def scenario(self, name: str) -> dict:
+        return self._call("GET", f"/scenarios/{name}")
+
+    def bind(
+        self, scenario: str, match: dict[str, Any], *, tenant: str | None = None, times: int | None = None
+    ) -> dict:
+        body = {
+            "scenario": scenario,
+            "match": match,
+            **({"tenant": tenant} if tenant else {}),
+            **({"times": times} if times else {}),
+        }
+        return self._call("POST", "/bindings", json=body)
+
+    def bindings(self) -> list[dict]:
+        return self._call("GET", "/bindings")["data"]
+
+    def delete_binding(self, binding_id: str) -> None:
+        return self._call("DELETE", f"/bindings/{binding_id}")
+
+    def reset(self, tenant: str | None = None) -> dict:
+        return self._call("POST", "/reset", json={"tenant": tenant} if tenant else {})
+
+    def clock(self, tenant: str | None = None) -> dict:
+        return self._call("GET", "/clock", params={"tenant": tenant} if tenant else {})
+
+    def advance(self, seconds: float | str, *, tenant: str | None = None) -> dict:
+        try:
+            body: dict[str, Any] = {"seconds": float(seconds)}
+        except ValueError:
+            body = {"duration": seconds}
+        if tenant:
+            body["tenant"] = tenant
+        return self._call("POST", "/clock/advance", json=body)
+
+    def webhooks(self, **filters: str) -> list[dict]:
+        return self._call("GET", "/webhooks", params={k: v for k, v in filters.items() if v})["data"]
+
+    def replay_webhook(self, delivery_id: str, *, url: str | None = None) -> dict:
+        return self._call("POST", f"/webhooks/{delivery_id}/replay", json={"url": url} if url else {})
+
+    def requests(self, **filters: Any) -> list[dict]:
+        return self._call("GET", "/requests", params={k: v for k, v in filters.items() if v})["data"]
+
+    def coverage(self) -> dict:
+        return self._call("GET", "/coverage")
+
+    def close(self) -> None:
+        self._http.close()

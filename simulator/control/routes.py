@@ -1,0 +1,188 @@
+"""Control API routes: a readable table, thin handlers over the simulator's components."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from simulator.control.errors import ControlError, bad_request, json_body, not_found, number
+from simulator.engine.durations import parse_duration
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _sim(request: Request):
+    return request.app.state.sim
+
+
+def handles_errors(fn: Handler) -> Handler:
+    async def wrapper(request: Request) -> Response:
+        try:
+            return await fn(request)
+        except ControlError as exc:
+            return exc.response()
+
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+async def health(request: Request) -> Response:
+    sim = _sim(request)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "version": sim.version,
+            "seed": sim.settings.seed,
+            "speed": sim.clock.speed,
+            "providers": sorted(sim.providers),
+        }
+    )
+
+
+async def list_scenarios(request: Request) -> Response:
+    sim = _sim(request)
+    provider, product = request.query_params.get("provider"), request.query_params.get("product")
+    items = [
+        s.summary()
+        for s in sim.catalogue.scenarios.values()
+        if (not provider or s.provider == provider) and (not product or s.product == product)
+    ]
+    return JSONResponse({"count": len(items), "folders": sim.catalogue.folders, "data": items})
+
+
+@handles_errors
+async def get_scenario(request: Request) -> Response:
+    sim = _sim(request)
+    name = request.path_params["name"]
+    scenario = sim.catalogue.get(name)
+    if scenario is None:
+        raise not_found(f"no scenario named {name!r}; GET /_sim/scenarios lists them")
+    detail = scenario.detail()
+    detail["produces"] = {k: sorted(v) for k, v in sim.providers[scenario.provider].produces(scenario).items()}
+    return JSONResponse(detail)
+
+
+async def coverage(request: Request) -> Response:
+    from simulator.coverage import coverage_report
+
+    return JSONResponse(coverage_report(_sim(request).catalogue, _sim(request).providers))
+
+
+@handles_errors
+async def create_binding(request: Request) -> Response:
+    sim = _sim(request)
+    data = await json_body(request, required=True)
+    name = data.get("scenario")
+    if not isinstance(name, str) or sim.catalogue.get(name) is None:
+        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}")
+    match = data.get("match")
+    if not isinstance(match, dict) or not match:
+        raise bad_request('\'match\' must be a non-empty object, e.g. {"external_applicant_id": "ext_123"}')
+    times = data.get("times")
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise bad_request("'times' must be a positive whole number when given")
+    binding = sim.bindings.add(sim.catalogue.get(name).name, match, data.get("tenant"), times)
+    return JSONResponse(binding.as_json(), status_code=201)
+
+
+async def list_bindings(request: Request) -> Response:
+    items = [b.as_json() for b in _sim(request).bindings.items.values()]
+    return JSONResponse({"count": len(items), "data": items})
+
+
+@handles_errors
+async def delete_binding(request: Request) -> Response:
+    binding_id = request.path_params["binding_id"]
+    if _sim(request).bindings.items.pop(binding_id, None) is None:
+        raise not_found(f"no binding {binding_id!r}")
+    return Response(status_code=204)
+
+
+@handles_errors
+async def reset(request: Request) -> Response:
+    data = await json_body(request)
+    tenant = data.get("tenant")
+    if tenant is not None and not isinstance(tenant, str):
+        raise bad_request("'tenant' must be a string")
+    await _sim(request).reset(tenant)
+    return JSONResponse({"reset": tenant or "all"})
+
+
+async def get_clock(request: Request) -> Response:
+    return JSONResponse(_sim(request).clock.describe(request.query_params.get("tenant")))
+
+
+@handles_errors
+async def advance_clock(request: Request) -> Response:
+    sim = _sim(request)
+    data = await json_body(request, required=True)
+    if "seconds" not in data and "duration" in data:
+        try:
+            seconds = parse_duration(data["duration"])
+        except ValueError as exc:
+            raise bad_request(str(exc)) from None
+    else:
+        seconds = number(data, "seconds")
+    tenant = data.get("tenant")
+    fired = await sim.scheduler.advance(seconds, tenant)
+    await sim.dispatcher.drain()
+    return JSONResponse({**sim.clock.describe(tenant), "fired": fired})
+
+
+async def list_webhooks(request: Request) -> Response:
+    sim = _sim(request)
+    q = request.query_params
+    attempts = [
+        a.__dict__
+        for a in sim.dispatcher.attempts(q.get("tenant"))
+        if (not q.get("event_type") or a.event_type == q["event_type"])
+        and (not q.get("provider") or a.provider == q["provider"])
+    ]
+    return JSONResponse({"count": len(attempts), "data": attempts})
+
+
+@handles_errors
+async def replay_webhook(request: Request) -> Response:
+    sim = _sim(request)
+    data = await json_body(request)
+    url = data.get("url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+        raise bad_request("'url' must be an http(s) URL when given")
+    attempt = await sim.dispatcher.replay(request.path_params["delivery_id"], url)
+    if attempt is None:
+        raise not_found(f"no webhook delivery {request.path_params['delivery_id']!r}")
+    return JSONResponse(attempt.__dict__, status_code=201)
+
+
+@handles_errors
+async def list_requests(request: Request) -> Response:
+    q = request.query_params
+    try:
+        limit = int(q.get("limit", 100))
+    except ValueError:
+        raise bad_request("'limit' must be a whole number") from None
+    items = _sim(request).journal.query(
+        method=q.get("method"), path=q.get("path"), tenant=q.get("tenant"), provider=q.get("provider"), limit=limit
+    )
+    return JSONResponse({"count": len(items), "data": items})
+
+
+def control_routes() -> list[Route]:
+    return [
+        Route("/health", health, methods=["GET"], name="sim:health"),
+        Route("/scenarios", list_scenarios, methods=["GET"], name="sim:list_scenarios"),
+        Route("/scenarios/{name}", get_scenario, methods=["GET"], name="sim:get_scenario"),
+        Route("/coverage", coverage, methods=["GET"], name="sim:coverage"),
+        Route("/bindings", create_binding, methods=["POST"], name="sim:create_binding"),
+        Route("/bindings", list_bindings, methods=["GET"], name="sim:list_bindings"),
+        Route("/bindings/{binding_id}", delete_binding, methods=["DELETE"], name="sim:delete_binding"),
+        Route("/reset", reset, methods=["POST"], name="sim:reset"),
+        Route("/clock", get_clock, methods=["GET"], name="sim:get_clock"),
+        Route("/clock/advance", advance_clock, methods=["POST"], name="sim:advance_clock"),
+        Route("/webhooks", list_webhooks, methods=["GET"], name="sim:list_webhooks"),
+        Route("/webhooks/{delivery_id}/replay", replay_webhook, methods=["POST"], name="sim:replay_webhook"),
+        Route("/requests", list_requests, methods=["GET"], name="sim:list_requests"),
+    ]

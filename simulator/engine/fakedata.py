@@ -1,0 +1,159 @@
+"""Faker data tied to the seed.
+
+Faker instances are slow to build, so one per locale is built once and reused; each call
+reseeds it from the tenant's random stream, which keeps the output deterministic per tenant.
+The engine knows countries and people, not providers: providers shape these into documents,
+MRZ lines or card data in their own formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from simulator.engine.ids import Ids
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+# ISO 3166 alpha-2 -> (alpha-3, Faker locale, nationality adjective). A small, honest table:
+# countries not listed fall back to en_US names with the declared country kept.
+COUNTRIES: dict[str, tuple[str, str]] = {
+    "GB": ("GBR", "en_GB"),
+    "US": ("USA", "en_US"),
+    "FR": ("FRA", "fr_FR"),
+    "DE": ("DEU", "de_DE"),
+    "ES": ("ESP", "es_ES"),
+    "IT": ("ITA", "it_IT"),
+    "NL": ("NLD", "nl_NL"),
+    "PT": ("PRT", "pt_PT"),
+    "BE": ("BEL", "nl_BE"),
+    "IE": ("IRL", "en_IE"),
+    "PL": ("POL", "pl_PL"),
+    "SE": ("SWE", "sv_SE"),
+    "CA": ("CAN", "en_CA"),
+    "AU": ("AUS", "en_AU"),
+    "BR": ("BRA", "pt_BR"),
+    "MX": ("MEX", "es_MX"),
+    "JP": ("JPN", "ja_JP"),
+    "IN": ("IND", "en_IN"),
+    "AT": ("AUT", "de_AT"),
+    "CH": ("CHE", "de_CH"),
+}
+ALPHA3_TO_ALPHA2 = {a3: a2 for a2, (a3, _) in COUNTRIES.items()}
+
+
+def alpha3(country: str) -> str:
+    country = country.upper()
+    if len(country) == 3:
+        return country
+    return COUNTRIES.get(country, ("GBR", "en_GB"))[0]
+
+
+def alpha2(country: str) -> str:
+    country = country.upper()
+    if len(country) == 2:
+        return country
+    return ALPHA3_TO_ALPHA2.get(country, "GB")
+
+
+@dataclass(frozen=True)
+class Person:
+    first_names: str
+    last_name: str
+    gender: str  # "M" or "F"
+    birth_date: date
+    birth_place: str
+    country: str  # alpha-2
+    street: str
+    city: str
+    postcode: str
+    email: str
+    phone: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_names} {self.last_name}"
+
+
+class FakeData:
+    def __init__(self, ids: Ids) -> None:
+        self.ids = ids
+        self._fakers: dict[str, Faker] = {}
+
+    def faker(self, country: str = "GB", tenant: str | None = None) -> Faker:
+        """The Faker for ``country``'s locale, reseeded from ``tenant``'s stream."""
+        locale = COUNTRIES.get(alpha2(country), ("", "en_US"))[1]
+        fake = self._fakers.get(locale)
+        if fake is None:
+            from faker import Faker  # imported lazily: it is slow and the server starts without it
+
+            fake = self._fakers[locale] = Faker(locale)
+        fake.seed_instance(self.ids.rng(tenant).getrandbits(64))
+        return fake
+
+    def person(
+        self,
+        country: str = "GB",
+        tenant: str | None = None,
+        *,
+        name: str | None = None,
+        birth_date: date | None = None,
+        today: date | None = None,
+    ) -> Person:
+        """A consistent person from ``country``; a declared ``name``/``birth_date`` is kept as given."""
+        fake = self.faker(country, tenant)
+        gender = fake.random_element(("M", "F"))
+        first = fake.first_name_male() if gender == "M" else fake.first_name_female()
+        last = fake.last_name()
+        if name:
+            parts = name.split()
+            first, last = (" ".join(parts[:-1]) or parts[0]), parts[-1]
+        today = today or date(2025, 1, 1)
+        if birth_date is None:
+            birth_date = today - timedelta(days=fake.random_int(18 * 366, 80 * 365))
+        return Person(
+            first_names=first,
+            last_name=last,
+            gender=gender,
+            birth_date=birth_date,
+            birth_place=fake.city(),
+            country=alpha2(country),
+            street=fake.street_address(),
+            city=fake.city(),
+            postcode=fake.postcode(),
+            email=f"{first.split()[0]}.{last}@example.com".lower().replace(" ", ""),
+            phone=fake.msisdn()[:12],
+        )
+
+    def document_number(self, tenant: str | None = None, length: int = 9) -> str:
+        return self.ids.chars("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", length, tenant)
+
+
+def mrz_check_digit(text: str) -> str:
+    """ICAO 9303 check digit (weights 7, 3, 1)."""
+    values = {**{str(d): d for d in range(10)}, **{chr(65 + i): 10 + i for i in range(26)}, "<": 0}
+    return str(sum(values[c] * (7, 3, 1)[i % 3] for i, c in enumerate(text)) % 10)
+
+
+def passport_mrz(person: Person, number: str, expiry: date) -> list[str]:
+    """The two 44-character lines of a TD3 (passport) machine-readable zone."""
+
+    def clean(value: str) -> str:
+        return "".join(c if c.isalnum() else "<" for c in value.upper().encode("ascii", "ignore").decode())
+
+    country = alpha3(person.country)
+    names = f"{clean(person.last_name)}<<{clean(person.first_names)}"
+    line1 = f"P<{country}{names}".ljust(44, "<")[:44]
+    num = number.ljust(9, "<")[:9]
+    birth = person.birth_date.strftime("%y%m%d")
+    exp = expiry.strftime("%y%m%d")
+    personal = "<" * 14
+    body = (
+        f"{num}{mrz_check_digit(num)}{country}{birth}{mrz_check_digit(birth)}{person.gender}"
+        f"{exp}{mrz_check_digit(exp)}{personal}{mrz_check_digit(personal)}"
+    )
+    composite = num + mrz_check_digit(num) + birth + mrz_check_digit(birth) + exp + mrz_check_digit(exp) + personal
+    line2 = body + mrz_check_digit(composite + mrz_check_digit(personal))
+    return [line1, line2]

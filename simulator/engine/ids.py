@@ -1,0 +1,60 @@
+"""Seeded identifiers.
+
+Each tenant draws from its own random stream, derived from the seed and the tenant name, so a
+tenant's ids depend only on the seed and on that tenant's own calls, not on what parallel
+tenants do. The formats are generic; providers compose them into their own (``aplt_`` +
+26 base-32 characters, 24 hex characters, ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import string
+import uuid
+
+BASE32_LOWER = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+class Ids:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._streams: dict[str, random.Random] = {}
+
+    def rng(self, tenant: str | None = None) -> random.Random:
+        """The random stream of ``tenant`` (``None``: the simulator's own)."""
+        key = tenant or ""
+        stream = self._streams.get(key)
+        if stream is None:
+            digest = hashlib.sha256(f"{self.seed}:{key}".encode()).digest()
+            stream = self._streams[key] = random.Random(int.from_bytes(digest[:8], "big"))
+        return stream
+
+    def reset(self, tenant: str | None = None) -> None:
+        if tenant is None:
+            self._streams.clear()
+        else:
+            self._streams.pop(tenant, None)
+
+    def chars(self, alphabet: str, length: int, tenant: str | None = None) -> str:
+        rng = self.rng(tenant)
+        return "".join(rng.choice(alphabet) for _ in range(length))
+
+    def base32(self, length: int = 26, tenant: str | None = None) -> str:
+        return self.chars(BASE32_LOWER, length, tenant)
+
+    def prefixed(self, prefix: str, tenant: str | None = None, length: int = 26) -> str:
+        """``aplt_tkoi5db4hryu5cei5vwoabr7we``-style ids."""
+        return f"{prefix}_{self.base32(length, tenant)}"
+
+    def hex(self, length: int = 24, tenant: str | None = None) -> str:
+        return self.chars("0123456789abcdef", length, tenant)
+
+    def letters(self, length: int = 5, tenant: str | None = None) -> str:
+        return self.chars(string.ascii_letters, length, tenant)
+
+    def uuid(self, tenant: str | None = None) -> str:
+        return str(uuid.UUID(int=self.rng(tenant).getrandbits(128), version=4))
+
+    def integer(self, low: int, high: int, tenant: str | None = None) -> int:
+        return self.rng(tenant).randint(low, high)

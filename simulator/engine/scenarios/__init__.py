@@ -1,0 +1,1 @@
+"""Scenarios: named, scripted outcomes loaded from YAML files."""

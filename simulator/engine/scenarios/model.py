@@ -1,0 +1,85 @@
+"""What a scenario is, once loaded: frozen data the runner walks through."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+APPLICANT = "applicant"  # a step the applicant performs (a person does it in interactive mode)
+PROVIDER = "provider"  # a step the provider's back office performs
+
+
+@dataclass(frozen=True)
+class Step:
+    after: float  # virtual seconds after the previous step (or after the run starts)
+    do: str | None = None  # a provider verb
+    wait: str | None = None  # or: pause until the provider signals this name
+    args: dict[str, Any] = field(default_factory=dict)
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.do or f"wait:{self.wait}"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    provider: str
+    product: str
+    description: str
+    steps: tuple[Step, ...]
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)  # the matrix values this one was expanded with
+    source: str = "<built-in>"
+    family: str | None = None  # the template name of a parametrised file
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "provider": self.provider,
+            "product": self.product,
+            "description": self.description,
+            "aliases": list(self.aliases),
+            "tags": list(self.tags),
+            "family": self.family,
+            "source": self.source,
+        }
+
+    def detail(self) -> dict[str, Any]:
+        steps = [
+            {"after": s.after, **({"do": s.do} if s.do else {"wait": s.wait}), **({"with": s.args} if s.args else {})}
+            for s in self.steps
+        ]
+        return {**self.summary(), "params": self.params, "steps": steps}
+
+
+@dataclass
+class StepContext:
+    """Handed to a provider verb when its step fires."""
+
+    tenant: str
+    run: dict[str, Any]  # the persisted run: scenario name, subject, cursor
+    step: Step
+    scenario: Scenario
+
+    @property
+    def subject(self) -> dict[str, Any]:
+        return self.run["subject"]
+
+    @property
+    def args(self) -> dict[str, Any]:
+        return self.step.args
+
+
+@dataclass(frozen=True)
+class Verb:
+    """A step verb a provider offers to scenario files."""
+
+    name: str
+    handler: Callable[[StepContext], Awaitable[None]]
+    description: str
+    actor: str = PROVIDER
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "object", "additionalProperties": False})

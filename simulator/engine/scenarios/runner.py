@@ -1,0 +1,165 @@
+"""Plays a scenario: each step becomes a job on the scheduler, fired in order.
+
+A run is a small persisted document (``kind = "_runs"`` in the store): the scenario name, the
+subject it acts on (ids the provider chose), the index of the next step and what it waits
+for. Steps fire one after another, each ``after`` seconds after the previous one. A ``wait``
+step, or an applicant step in ``interactive`` mode, pauses the run until the provider calls
+:meth:`Runner.signal` (the hosted page did it, or a new attempt was created).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from simulator.engine.clock import Clock, isoformat
+from simulator.engine.ids import Ids
+from simulator.engine.scenarios.loader import Catalogue
+from simulator.engine.scenarios.model import APPLICANT, Scenario, Step, StepContext, Verb
+from simulator.engine.scheduler import Scheduler
+from simulator.engine.store import Store
+
+log = logging.getLogger("kycsim.runner")
+RUNS = "_runs"
+AUTO, INTERACTIVE = "auto", "interactive"
+
+
+class Runner:
+    def __init__(
+        self,
+        *,
+        scheduler: Scheduler,
+        clock: Clock,
+        store: Store,
+        ids: Ids,
+        catalogue: Catalogue,
+        verbs: Mapping[str, Mapping[str, Verb]],
+        applicant_mode: str = AUTO,
+    ) -> None:
+        self.scheduler = scheduler
+        self.clock = clock
+        self.store = store
+        self.ids = ids
+        self.catalogue = catalogue
+        self.verbs = verbs
+        self.applicant_mode = applicant_mode
+        self._overrides: dict[str, Scenario] = {}  # scenarios built on the fly (sandbox conventions)
+
+    # Public API
+
+    def start(self, tenant: str, scenario: Scenario, subject: dict[str, Any], *, run_id: str | None = None) -> dict:
+        """Begin playing ``scenario`` on ``subject``; returns the run document."""
+        run = {
+            "id": run_id or f"run_{self.ids.base32(16, None)}",
+            "scenario": scenario.name,
+            "provider": scenario.provider,
+            "product": scenario.product,
+            "subject": subject,
+            "cursor": 0,
+            "waiting_for": None,
+            "status": "running",
+            "started_at": isoformat(self.clock.now(tenant)),
+            "history": [],
+        }
+        if self.catalogue.get(scenario.name) is not scenario:
+            self._overrides[run["id"]] = scenario
+            run["scenario_inline"] = True
+        self._save(tenant, run)
+        self._schedule_next(tenant, run)
+        return run
+
+    def get(self, tenant: str, provider: str, run_id: str) -> dict | None:
+        return self.store.get(tenant, provider, RUNS, run_id)
+
+    def scenario_of(self, run: dict) -> Scenario | None:
+        return self._overrides.get(run["id"]) or self.catalogue.get(run["scenario"])
+
+    def signal(self, tenant: str, provider: str, run_id: str, name: str) -> bool:
+        """Resume a run waiting for ``name``; False if it was not waiting for that."""
+        run = self.get(tenant, provider, run_id)
+        if run is None or run["status"] != "running" or run["waiting_for"] != name:
+            return False
+        run["waiting_for"] = None
+        run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": f"signal:{name}"})
+        scenario = self.scenario_of(run)
+        step = scenario.steps[run["cursor"]] if scenario and run["cursor"] < len(scenario.steps) else None
+        if step is not None and step.wait == name:
+            run["cursor"] += 1
+        self._save(tenant, run)
+        self._schedule_next(tenant, run)
+        return True
+
+    def waiting_for(self, tenant: str, provider: str, run_id: str) -> str | None:
+        run = self.get(tenant, provider, run_id)
+        return run["waiting_for"] if run else None
+
+    def replace(self, tenant: str, provider: str, run_id: str, scenario: Scenario) -> dict | None:
+        """Switch a run to another scenario from its start (a person chose on the hosted page)."""
+        run = self.get(tenant, provider, run_id)
+        if run is None:
+            return None
+        run.update(scenario=scenario.name, cursor=0, waiting_for=None, status="running")
+        run["generation"] = run.get("generation", 0) + 1
+        self._save(tenant, run)
+        self._schedule_next(tenant, run)
+        return run
+
+    def stop(self, tenant: str, provider: str, run_id: str, reason: str = "stopped") -> None:
+        run = self.get(tenant, provider, run_id)
+        if run is not None and run["status"] == "running":
+            run["status"] = reason
+            run["generation"] = run.get("generation", 0) + 1
+            self._save(tenant, run)
+
+    # Private functions
+
+    def _save(self, tenant: str, run: dict) -> None:
+        self.store.put(tenant, run["provider"], RUNS, run["id"], run)
+
+    def _schedule_next(self, tenant: str, run: dict) -> None:
+        scenario = self.scenario_of(run)
+        if scenario is None or run["cursor"] >= len(scenario.steps):
+            run["status"] = "finished" if scenario else "missing_scenario"
+            self._save(tenant, run)
+            return
+        step = scenario.steps[run["cursor"]]
+        if step.wait:
+            run["waiting_for"] = step.wait
+            self._save(tenant, run)
+            return
+        verb = self.verbs.get(run["provider"], {}).get(step.do or "")
+        if verb is not None and verb.actor == APPLICANT and self.applicant_mode == INTERACTIVE:
+            run["waiting_for"] = step.do  # a person performs it on the hosted page
+            self._save(tenant, run)
+            return
+        generation = run.get("generation", 0)
+
+        async def fire() -> None:
+            await self._fire(tenant, run["provider"], run["id"], generation, step)
+
+        self.scheduler.schedule(
+            step.after, fire, tenant=tenant, label=f"{run['scenario']}#{run['cursor']}:{step.label}"
+        )
+
+    async def _fire(self, tenant: str, provider: str, run_id: str, generation: int, step: Step) -> None:
+        run = self.get(tenant, provider, run_id)
+        if run is None or run["status"] != "running" or run.get("generation", 0) != generation:
+            return  # reset, replaced or stopped since this step was scheduled
+        scenario = self.scenario_of(run)
+        if scenario is None:
+            return
+        verb = self.verbs[provider][step.do]
+        run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": step.do})
+        run["cursor"] += 1
+        self._save(tenant, run)
+        try:
+            await verb.handler(StepContext(tenant=tenant, run=run, step=step, scenario=scenario))
+        except Exception:
+            log.exception("step %s of scenario %s failed", step.do, scenario.name)
+            run["status"] = "failed"
+            self._save(tenant, run)
+            return
+        run = self.get(tenant, provider, run_id)
+        if run is not None and run["status"] == "running" and run.get("generation", 0) == generation:
+            self._schedule_next(tenant, run)

@@ -1,0 +1,1 @@
+"""Webhook delivery: an outbox per tenant, provider-supplied signing and retry schedules."""

@@ -1,0 +1,86 @@
+"""The contract a provider fulfils to plug into kycsim (LocalStack's ``SqsApi`` role).
+
+A provider brings its routes, its error envelope, its scenario verbs and sandbox
+conventions, its webhook profile and its coverage constants. The engine only ever sees
+these through this interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from simulator.engine.scenarios.model import Scenario, Verb
+from simulator.engine.webhooks.dispatcher import WebhookProfile
+
+if TYPE_CHECKING:
+    from simulator.app import Simulator
+
+
+class Provider:
+    name: str = ""
+    products: tuple[str, ...] = ()
+    default_scenarios: Mapping[str, str] = {}  # product -> scenario name (selection rule 6)
+
+    def __init__(self) -> None:
+        self.sim: Simulator | None = None
+
+    def bind(self, sim: Simulator) -> None:
+        """Called once by ``create_app``: the provider keeps the simulator's components."""
+        self.sim = sim
+
+    def routes(self) -> list[BaseRoute]:
+        return []
+
+    def owns_path(self, path: str) -> bool:
+        """Whether an unmatched ``path`` should get this provider's 404/405 envelope."""
+        return False
+
+    def error_response(self, request: Request, status: int, message: str) -> Response:
+        """The provider's envelope for routing errors (404, 405) and unexpected failures (500)."""
+        raise NotImplementedError
+
+    def verbs(self) -> Mapping[str, Verb]:
+        return {}
+
+    def sandbox_convention(self, product: str, facts: Mapping[str, Any]) -> Scenario | str | None:
+        """Selection rule 3: the provider's own magic values."""
+        return None
+
+    def webhook_profile(self) -> WebhookProfile | None:
+        return None
+
+    def webhook_endpoints_from_settings(self) -> list[dict[str, Any]]:
+        """Endpoints configured by settings: dicts of ``Dispatcher.add_endpoint`` arguments."""
+        return []
+
+    def coverage_targets(self) -> dict[str, set[str]]:
+        """Every wire value scenarios must be able to produce, by category (``idv.status``...)."""
+        return {}
+
+    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
+        """What ``scenario`` produces, in the categories of :meth:`coverage_targets`."""
+        return {}
+
+    def trigger(self, http: Any, scenario: Scenario, record: Any) -> dict[str, Any]:
+        """``kycsim trigger``: make the API calls a client would to start ``scenario``.
+
+        ``http`` is an ``httpx.Client`` on the running simulator (base URL set, no credentials);
+        the provider adds its own credentials and the ``X-KycSim-Scenario`` header, calls
+        ``record(kind, detail)`` for each call made, and returns the ids of what it created.
+        The CLI then moves the clock and reports the statuses and events that follow.
+        """
+        raise NotImplementedError(f"{self.name} cannot trigger scenarios yet")
+
+    def reset(self, tenant: str | None) -> None:
+        """Forget provider-held state beyond the store (caches, tokens)."""
+
+    async def startup(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass

@@ -1,0 +1,120 @@
+"""Running the app under uvicorn: the ``kycsim serve`` command and a threaded server for tests."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+from typing import Any
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind before uvicorn starts, so ``--port 0`` can print the port it got."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def banner(settings, port: int, sim) -> str:
+    folders = ", ".join(sim.catalogue.folders) or "none"
+    seed_note = " (random; pass --seed to repeat)" if settings.seed_was_random else ""
+    return (
+        f"kycsim {sim.version} listening on http://{settings.host}:{port}\n"
+        f"  seed {settings.seed}{seed_note} · speed {settings.speed} · applicant {settings.applicant}"
+        f" · store {settings.store}\n"
+        f"  scenarios: {len(sim.catalogue.scenarios)} from {folders}\n"
+        f"  Checkout.com Identities at /applicants, /identity-verifications, ... · Sumsub at /resources/...\n"
+        f"  control API at /_sim/ · dashboard at /_sim/ui/"
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    from simulator.console import configure_logging
+    from simulator.engine.scenarios.loader import ScenarioLoadError
+    from simulator.settings import SettingsError, load_settings
+
+    flags = {
+        k: getattr(args, k)
+        for k in (
+            "host",
+            "port",
+            "seed",
+            "speed",
+            "applicant",
+            "scenarios",
+            "store",
+            "config",
+            "start_time",
+            "log_format",
+            "log_level",
+        )
+    }
+    try:
+        settings = load_settings(flags)
+    except SettingsError as exc:
+        print(f"kycsim: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        from simulator.app import create_app
+
+        app = create_app(settings)
+    except ScenarioLoadError as exc:
+        print(f"kycsim: scenario files have errors, nothing was started:\n{exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind_socket(settings.host, settings.port)
+    except OSError as exc:
+        print(f"kycsim: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
+    print(banner(settings, port, app.state.sim), flush=True)
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+class ThreadedServer:
+    """The simulator on a free port in a daemon thread (moto's ``ThreadedMotoServer`` role)."""
+
+    def __init__(self, settings: Any = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        import uvicorn
+
+        from simulator.app import create_app
+
+        self.app = create_app(settings)
+        self.sim = self.app.state.sim
+        self._sock = bind_socket(host, port)
+        self.host, self.port = host, self._sock.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on"))
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> ThreadedServer:
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("kycsim server thread died during start-up")
+            self._thread.join(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+        self._sock.close()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,174 @@
+"""Settings: flag wins over env, env wins over the config file, the file wins over defaults.
+
+Names are the CONTRACT's: flags ``--host``..., env ``KYCSIM_*``, and the same names (with
+underscores or dashes) as keys of a YAML or TOML config file.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from simulator.engine.clock import parse_speed
+
+BUNDLED_SCENARIOS_ENV = "KYCSIM_BUNDLED_SCENARIOS"
+
+# Sumsub's own published signing examples use this sandbox-style pair; a client copied from
+# them works against kycsim unchanged.
+DEFAULT_SUMSUB_APP_TOKEN = "sbx:uY0CgwELmgUAEyl4hNWxLngb.0WSeQeiYny4WEqmAALEAiK2qTC96fBad"
+DEFAULT_SUMSUB_SECRET_KEY = "Hej2ch71kG2kTd1iIUDZFNsO5C1lh5Gq"
+
+
+class SettingsError(ValueError):
+    """A setting has a value kycsim cannot use; the message says which and why."""
+
+
+def bundled_scenarios_dir() -> Path:
+    """The scenarios shipped with kycsim: the repository's ``scenarios/`` or the installed copy."""
+    override = os.environ.get(BUNDLED_SCENARIOS_ENV)
+    if override:
+        return Path(override)
+    in_tree = Path(__file__).resolve().parent.parent / "scenarios"
+    if in_tree.is_dir():
+        return in_tree
+    import sys
+
+    return Path(sys.prefix) / "share" / "kycsim" / "scenarios"
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    seed: int | None = None
+    speed: str | float = 1.0
+    applicant: str = "auto"
+    scenarios: list[str] = field(default_factory=list)
+    store: str = "memory"
+    config: str | None = None
+    log_format: str = "text"
+    log_level: str = "info"
+    start_time: str | None = None
+    bundled: bool = True  # load the scenarios shipped with kycsim (tests of other providers turn it off)
+    checkout_webhook_url: str | None = None
+    checkout_webhook_secret: str | None = None
+    checkout_webhook_authorization: str | None = None
+    sumsub_app_token: str = DEFAULT_SUMSUB_APP_TOKEN
+    sumsub_secret_key: str = DEFAULT_SUMSUB_SECRET_KEY
+    sumsub_webhook_url: str | None = None
+    sumsub_webhook_secret: str | None = None
+    sumsub_webhook_alg: str = "HMAC_SHA256_HEX"
+    seed_was_random: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.seed is None:
+            self.seed = random.SystemRandom().randrange(1, 2**31)
+            self.seed_was_random = True
+        self.validate()
+
+    def validate(self) -> None:
+        try:
+            self.speed = parse_speed(self.speed)
+        except ValueError as exc:
+            raise SettingsError(f"--speed: {exc}") from None
+        if self.applicant not in ("auto", "interactive"):
+            raise SettingsError(f"--applicant must be 'auto' or 'interactive', not {self.applicant!r}")
+        if not 0 <= int(self.port) <= 65535:
+            raise SettingsError(f"--port must be between 0 and 65535, not {self.port!r}")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError(f"--log-format must be 'text' or 'json', not {self.log_format!r}")
+        if not (self.store in ("memory", "memory://") or self.store.startswith("sqlite:///")):
+            raise SettingsError(f"--store must be 'memory' or 'sqlite:///path.db', not {self.store!r}")
+        if self.sumsub_webhook_alg not in ("HMAC_SHA1_HEX", "HMAC_SHA256_HEX", "HMAC_SHA512_HEX"):
+            raise SettingsError("KYCSIM_SUMSUB_WEBHOOK_ALG must be HMAC_SHA1_HEX, HMAC_SHA256_HEX or HMAC_SHA512_HEX")
+        self.start_datetime()
+
+    def start_datetime(self) -> datetime | None:
+        if not self.start_time:
+            return None
+        try:
+            moment = datetime.fromisoformat(self.start_time.replace("Z", "+00:00"))
+        except ValueError:
+            raise SettingsError(f"--start-time must be an ISO 8601 date-time, not {self.start_time!r}") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    @property
+    def scenario_dirs(self) -> list[Path]:
+        return [*([bundled_scenarios_dir()] if self.bundled else []), *(Path(p) for p in self.scenarios)]
+
+
+FIELD_NAMES = {f.name for f in fields(Settings)} - {"seed_was_random"}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name == "port":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"port must be a whole number, not {value!r}") from None
+    if name == "seed":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"seed must be a whole number, not {value!r}") from None
+    if name == "bundled" and isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off")
+    if name == "scenarios":
+        if isinstance(value, str):
+            return [p for p in value.split(os.pathsep) if p]
+        return [str(p) for p in value]
+    return value
+
+
+def read_config_file(path: str) -> dict[str, Any]:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        if file.suffix == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+    except Exception as exc:
+        raise SettingsError(f"config file {path} is not valid: {exc}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"config file {path} must hold a mapping of settings")
+    data = data.get("kycsim", data)  # allow a [kycsim] table
+    unknown = sorted(k for k in data if k.replace("-", "_") not in FIELD_NAMES)
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+    return {k.replace("-", "_"): _coerce(k.replace("-", "_"), v) for k, v in data.items()}
+
+
+def from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    values = {}
+    for name in FIELD_NAMES:
+        raw = environ.get(f"KYCSIM_{name.upper()}")
+        if raw not in (None, ""):
+            values[name] = _coerce(name, raw)
+    return values
+
+
+def load_settings(flags: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Merge the three sources in the CONTRACT's order; ``flags`` holds only what was given."""
+    flags = {k: _coerce(k, v) for k, v in (flags or {}).items() if v is not None}
+    environ = os.environ if environ is None else environ
+    env = from_env(environ)
+    config_path = flags.get("config") or env.get("config")
+    merged: dict[str, Any] = read_config_file(config_path) if config_path else {}
+    merged.update(env)
+    merged.update(flags)
+    return Settings(**merged)
