@@ -1,0 +1,184 @@
+"""AML Screening decisions, as pure functions over an AML verification document.
+
+How Checkout.com screens (fact sheet 3.5): a risk level comes first from the merchant's risk
+model (LOW, MEDIUM, HIGH or PROHIBITED). PROHIBITED is declined at once, without screening.
+Any other level is screened against PEP, sanctions and adverse-media lists: no alert approves,
+alerts open a case and the status becomes ``review_required`` until someone reviews the case
+(approved or declined). A monitored applicant is screened again as time passes; a new alert
+re-opens a case (``review_required`` again) from ``approved``.
+
+Every function here takes the current document and returns a :class:`Transition` (the new
+status, the webhook event types to send, the case and risk level to remember); nothing is
+mutated or stored. :func:`apply` writes a transition onto a document for the caller to store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Wire literals (mirrored in constants.py)
+CREATED = "created"
+SCREENING_IN_PROGRESS = "screening_in_progress"
+APPROVED = "approved"
+DECLINED = "declined"
+REVIEW_REQUIRED = "review_required"
+STATUSES = (CREATED, SCREENING_IN_PROGRESS, APPROVED, DECLINED, REVIEW_REQUIRED)
+
+RISK_LEVELS = ("LOW", "MEDIUM", "HIGH", "PROHIBITED")
+PROHIBITED = "PROHIBITED"
+
+EVENT_CREATED = "aml_verification_created"
+EVENT_ONBOARDING_STARTED = "aml_verification_onboarding_started"
+EVENT_ONBOARDING_COMPLETED = "aml_verification_onboarding_completed"
+EVENT_ONBOARDING_REVIEWED = "aml_verification_onboarding_reviewed"
+EVENT_MONITORING_ALERT = "aml_verification_monitoring_alert"
+EVENT_MONITORING_REVIEWED = "aml_verification_monitoring_reviewed"
+EVENT_STATUS_CHANGED = "aml_verification_status_changed"
+EVENT_TYPES = (
+    EVENT_CREATED,
+    EVENT_ONBOARDING_STARTED,
+    EVENT_ONBOARDING_COMPLETED,
+    EVENT_ONBOARDING_REVIEWED,
+    EVENT_MONITORING_ALERT,
+    EVENT_MONITORING_REVIEWED,
+    EVENT_STATUS_CHANGED,
+)
+
+ONBOARDING, MONITORING = "onboarding", "monitoring"  # where a case came from
+DECISIONS = (APPROVED, DECLINED)
+
+SIM_KEY = "_sim"  # private part of the stored document, never rendered
+
+
+class AmlTransitionError(Exception):
+    """The transition does not apply to the verification in its current state."""
+
+    def __init__(self, message: str, *, status: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Transition:
+    status: str
+    events: tuple[str, ...]
+    risk_level: str | None = None
+    case: dict[str, Any] | None = None  # the open case after the transition, if any
+    screened: bool | None = None  # whether lists were screened (False for PROHIBITED)
+
+    @property
+    def event(self) -> str:
+        """The specific event of this transition (the first one)."""
+        return self.events[0]
+
+
+# Public functions
+
+
+def new_state() -> dict[str, Any]:
+    """The private state of a freshly created verification."""
+    return {"risk_level": None, "case": None, "screened": None, "history": []}
+
+
+def sim_state(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return doc.get(SIM_KEY) or new_state()
+
+
+def created() -> Transition:
+    return Transition(status=CREATED, events=(EVENT_CREATED,))
+
+
+def start_screening(doc: Mapping[str, Any]) -> Transition:
+    """``created`` → ``screening_in_progress``: the risk model and list screening run."""
+    _require(doc, (CREATED,), "screening can only start on a created verification")
+    return Transition(
+        status=SCREENING_IN_PROGRESS, events=_with_change(doc, EVENT_ONBOARDING_STARTED, SCREENING_IN_PROGRESS)
+    )
+
+
+def complete_screening(doc: Mapping[str, Any], risk_level: str, alerts: int = 0) -> Transition:
+    """The onboarding verdict: PROHIBITED declines unscreened, alerts open a case, else approved."""
+    if risk_level not in RISK_LEVELS:
+        raise ValueError(f"unknown risk level {risk_level!r}: one of {', '.join(RISK_LEVELS)}")
+    if alerts < 0:
+        raise ValueError("alerts cannot be negative")
+    _require(doc, (CREATED, SCREENING_IN_PROGRESS), "the onboarding screening has already completed")
+    if risk_level == PROHIBITED:
+        status, case, screened = DECLINED, None, False
+    elif alerts:
+        status, case, screened = REVIEW_REQUIRED, {"origin": ONBOARDING, "alerts": alerts}, True
+    else:
+        status, case, screened = APPROVED, None, True
+    return Transition(
+        status=status,
+        events=_with_change(doc, EVENT_ONBOARDING_COMPLETED, status),
+        risk_level=risk_level,
+        case=case,
+        screened=screened,
+    )
+
+
+def resolve_case(doc: Mapping[str, Any], decision: str) -> Transition:
+    """A reviewer closes the open case: ``review_required`` → approved or declined."""
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}: one of {', '.join(DECISIONS)}")
+    _require(doc, (REVIEW_REQUIRED,), "there is no open case to resolve")
+    case = sim_state(doc).get("case") or {"origin": ONBOARDING}
+    event = EVENT_MONITORING_REVIEWED if case.get("origin") == MONITORING else EVENT_ONBOARDING_REVIEWED
+    return Transition(
+        status=decision,
+        events=_with_change(doc, event, decision),
+        risk_level=sim_state(doc).get("risk_level"),
+        case=None,
+        screened=True,
+    )
+
+
+def monitoring_alert(doc: Mapping[str, Any], alerts: int = 1) -> Transition:
+    """Ongoing monitoring finds ``alerts`` new hits: ``approved`` → ``review_required``."""
+    if alerts < 1:
+        raise ValueError("a monitoring alert needs at least one alert")
+    if not doc.get("monitored"):
+        raise AmlTransitionError("the applicant is not monitored", status=doc.get("status", ""))
+    _require(doc, (APPROVED,), "monitoring alerts apply to approved, monitored verifications")
+    return Transition(
+        status=REVIEW_REQUIRED,
+        events=_with_change(doc, EVENT_MONITORING_ALERT, REVIEW_REQUIRED),
+        risk_level=sim_state(doc).get("risk_level"),
+        case={"origin": MONITORING, "alerts": alerts},
+        screened=True,
+    )
+
+
+def apply(doc: dict[str, Any], transition: Transition, now: str) -> dict[str, Any]:
+    """Write ``transition`` onto ``doc`` (status, modified_on, private state); returns ``doc``."""
+    state = dict(sim_state(doc))
+    if transition.risk_level is not None:
+        state["risk_level"] = transition.risk_level
+    if transition.screened is not None:
+        state["screened"] = transition.screened
+    state["case"] = transition.case
+    state["history"] = [*state.get("history", []), {"at": now, "status": transition.status, "event": transition.event}]
+    doc[SIM_KEY] = state
+    if doc.get("status") != transition.status or transition.event == EVENT_CREATED:
+        doc["modified_on"] = now
+    doc["status"] = transition.status
+    return doc
+
+
+# Private functions
+
+
+def _require(doc: Mapping[str, Any], allowed: tuple[str, ...], message: str) -> None:
+    status = doc.get("status", "")
+    if status not in allowed:
+        raise AmlTransitionError(f"{message} (status is {status})", status=status)
+
+
+def _with_change(doc: Mapping[str, Any], event: str, new_status: str | None = None) -> tuple[str, ...]:
+    """The specific event, then ``aml_verification_status_changed`` when the status moves."""
+    if new_status is None or doc.get("status") != new_status:
+        return (event, EVENT_STATUS_CHANGED)
+    return (event,)
