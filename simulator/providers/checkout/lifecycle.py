@@ -107,8 +107,12 @@ class Lifecycle:
         *,
         base_url: str,
         fields: dict[str, Any],
+        drive: bool = True,
     ) -> dict[str, Any]:
-        """A new attempt; ends any open one (``reset``) and starts or resumes the scenario run."""
+        """A new attempt; ends any open one (``reset``) and starts or resumes the scenario run.
+
+        ``drive=False`` when a scenario step itself creates the attempt (its run goes on as scripted).
+        """
         if check["status"] not in product.attempt_allowed:
             raise Conflict(
                 f"{product.event_prefix}_status_invalid",
@@ -152,7 +156,8 @@ class Lifecycle:
         state.save_check(product, check)
         webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
         self._schedule_expiry(tenant, product, check["id"], attempt["id"])
-        self._drive_run(tenant, product, check)
+        if drive:
+            self._drive_run(tenant, product, check)
         return attempt
 
     # Transitions (scenario verbs and the hosted page call these)
@@ -332,7 +337,11 @@ class Lifecycle:
         if run is not None and run["status"] == "running":
             if run["waiting_for"] == NEW_ATTEMPT_SIGNAL:
                 runner.signal(tenant, "checkout", run_id, NEW_ATTEMPT_SIGNAL)
-            return  # a run under way acts on the newest attempt
+            else:
+                # The client replaced an attempt the script was still playing: play it again on the new one.
+                scenario = runner.scenario_of(run) or self.scenario_for(tenant, product, check)
+                runner.replace(tenant, "checkout", run_id, scenario)
+            return
         scenario = self.scenario_for(tenant, product, check)
         if run is not None:
             # The scripted story is over: a further attempt plays the product's happy path.

@@ -148,7 +148,9 @@ def build_verbs(provider: CheckoutProvider) -> dict[str, Verb]:
         product, check, attempt, _ = subject(ctx)
         if check["status"] in product.attempt_allowed:
             fields = {k: attempt[k] for k in ("redirect_url", "client_information") if attempt and k in attempt}
-            provider.lifecycle.create_attempt(ctx.tenant, product, check, base_url=check["_base_url"], fields=fields)
+            provider.lifecycle.create_attempt(
+                ctx.tenant, product, check, base_url=check["_base_url"], fields=fields, drive=False
+            )
 
     async def anonymize(ctx: StepContext) -> None:
         product, check, _, _ = subject(ctx)

@@ -92,6 +92,22 @@ def make_app(**settings: Any) -> Any:
 
 
 @pytest.fixture
+def make_api() -> Iterator[Any]:
+    """``make_api(applicant="interactive")``: an Api on a fresh app with other settings."""
+    opened: list[TestClient] = []
+
+    def factory(key: str = KEY, **settings: Any) -> Api:
+        test_client = TestClient(make_app(**settings))
+        test_client.__enter__()
+        opened.append(test_client)
+        return Api(test_client, key)
+
+    yield factory
+    for test_client in opened:
+        test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
 def client() -> Iterator[TestClient]:
     with TestClient(make_app()) as test_client:
         yield test_client
