@@ -45,6 +45,10 @@ def test_interactive_mode_waits_for_the_applicant(demo_client, demo_app):
     advance(demo_client, 3600, "k1")
     assert "opened" not in sim.store.get("k1", "demo", "widgets", widget["id"])
     assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "open"
+    # The person opened it on the hosted page; the run moves on to the scenario's next step.
+    assert sim.runner.signal("k1", "demo", widget["id"], "open")
+    assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "poke"
+    assert not sim.runner.signal("k1", "demo", widget["id"], "open")  # not waiting for that any more
 
 
 def test_same_seed_and_calls_give_identical_bodies(demo_app):
