@@ -129,3 +129,20 @@ def test_serve_refuses_a_broken_scenario_folder(tmp_path):
 
 def test_version():
     assert run_cli("--version").stdout.startswith("kycsim ")
+
+
+def test_json_log_format_starts_with_a_json_line():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "serve", "--port", "0", "--log-format", "json"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        started = json.loads(proc.stdout.readline())
+        assert started["message"] == "started" and started["url"].startswith("http://127.0.0.1:")
+        httpx.get(f"{started['url']}/applicants/x", timeout=5)
+        line = json.loads(proc.stdout.readline())
+        assert (line["kind"], line["method"], line["path"], line["status"]) == ("request", "GET", "/applicants/x", 404)
+    finally:
+        proc.terminate()
+        proc.wait(10)
