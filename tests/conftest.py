@@ -11,8 +11,13 @@ from tests.support.demo_provider import DEMO_SCENARIOS, DemoProvider
 
 
 def demo_settings(**overrides) -> Settings:
-    values = {"seed": 42, "speed": "manual", "bundled": False, "scenarios": [str(DEMO_SCENARIOS)],
-              "start_time": "2025-01-01T00:00:00Z"}
+    values = {
+        "seed": 42,
+        "speed": "manual",
+        "bundled": False,
+        "scenarios": [str(DEMO_SCENARIOS)],
+        "start_time": "2025-01-01T00:00:00Z",
+    }
     values.update(overrides)
     return Settings(**values)
 

@@ -29,8 +29,11 @@ def test_providers_do_not_import_each_other():
     providers = [p.name for p in (ROOT / "providers").iterdir() if p.is_dir() and not p.name.startswith("_")]
     for name in providers:
         for path in (ROOT / "providers" / name).rglob("*.py"):
-            others = [m for m in imported_modules(path)
-                      if any(m.startswith(f"simulator.providers.{o}") for o in providers if o != name)]
+            others = [
+                m
+                for m in imported_modules(path)
+                if any(m.startswith(f"simulator.providers.{o}") for o in providers if o != name)
+            ]
             assert others == [], f"{path} imports {others}"
 
 

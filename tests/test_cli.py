@@ -22,9 +22,23 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def server():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "serve", "--port", "0", "--seed", "11", "--speed", "manual",
-         "--start-time", "2025-01-01T00:00:00Z"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "serve",
+            "--port",
+            "0",
+            "--seed",
+            "11",
+            "--speed",
+            "manual",
+            "--start-time",
+            "2025-01-01T00:00:00Z",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         first = proc.stdout.readline()
@@ -69,7 +83,10 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_validate_rejects_an_unknown_verb_with_an_actionable_message(tmp_path, capsys):
-    path = write(tmp_path, "typo-verb.yaml", """\
+    path = write(
+        tmp_path,
+        "typo-verb.yaml",
+        """\
         name: typo-verb
         provider: checkout
         product: identity_verification
@@ -77,15 +94,19 @@ def test_validate_rejects_an_unknown_verb_with_an_actionable_message(tmp_path, c
         steps:
           - do: aprove_everything
             after: 5s
-        """)
+        """,
+    )
     assert main(["scenarios", "validate", str(path)]) == 1
     out = capsys.readouterr().out
     assert f"{path}:6:" in out and "unknown verb 'aprove_everything'" in out and "1 file(s) with errors" in out
 
 
 def test_validate_rejects_a_missing_field(tmp_path, capsys):
-    path = write(tmp_path, "no-steps.yaml", "name: no-steps\nprovider: checkout\nproduct: identity_verification\n"
-                                            "description: forgot the steps\n")
+    path = write(
+        tmp_path,
+        "no-steps.yaml",
+        "name: no-steps\nprovider: checkout\nproduct: identity_verification\ndescription: forgot the steps\n",
+    )
     assert main(["scenarios", "validate", str(path)]) == 1
     assert "'steps' is a required property" in capsys.readouterr().out
 
@@ -108,3 +129,20 @@ def test_serve_refuses_a_broken_scenario_folder(tmp_path):
 
 def test_version():
     assert run_cli("--version").stdout.startswith("kycsim ")
+
+
+def test_json_log_format_starts_with_a_json_line():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "serve", "--port", "0", "--log-format", "json"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        started = json.loads(proc.stdout.readline())
+        assert started["message"] == "started" and started["url"].startswith("http://127.0.0.1:")
+        httpx.get(f"{started['url']}/applicants/x", timeout=5)
+        line = json.loads(proc.stdout.readline())
+        assert (line["kind"], line["method"], line["path"], line["status"]) == ("request", "GET", "/applicants/x", 404)
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -23,7 +23,12 @@ def test_toml_config_and_dashed_keys(tmp_path):
 def test_defaults_and_random_seed():
     settings = load_settings({}, {})
     assert (settings.host, settings.port, settings.speed, settings.applicant, settings.store) == (
-        "127.0.0.1", 8000, 1.0, "auto", "memory")
+        "127.0.0.1",
+        8000,
+        1.0,
+        "auto",
+        "memory",
+    )
     assert settings.seed_was_random and settings.seed > 0
     assert settings.sumsub_app_token == DEFAULT_SUMSUB_APP_TOKEN
 
@@ -34,13 +39,16 @@ def test_scenario_folders_from_env_are_colon_separated(tmp_path):
     assert [str(p) for p in settings.scenario_dirs[1:]] == ["/a", "/b"]
 
 
-@pytest.mark.parametrize("flags,message", [
-    ({"speed": "warp"}, "--speed"),
-    ({"applicant": "robot"}, "--applicant"),
-    ({"store": "redis://x"}, "--store"),
-    ({"port": "eighty"}, "port must be a whole number"),
-    ({"start_time": "yesterday"}, "--start-time"),
-])
+@pytest.mark.parametrize(
+    "flags,message",
+    [
+        ({"speed": "warp"}, "--speed"),
+        ({"applicant": "robot"}, "--applicant"),
+        ({"store": "redis://x"}, "--store"),
+        ({"port": "eighty"}, "port must be a whole number"),
+        ({"start_time": "yesterday"}, "--start-time"),
+    ],
+)
 def test_bad_values_get_clear_messages(flags, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(flags, {})

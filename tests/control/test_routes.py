@@ -94,3 +94,9 @@ def test_webhook_attempts_are_logged_and_replayable(demo_app, demo_client):
         assert len(received) == 2 and received[0] == received[1]
     finally:
         server.shutdown()
+
+
+def test_dashboard_is_served(demo_client):
+    page = demo_client.get("/_sim/ui/")
+    assert page.status_code == 200 and "<title>kycsim dashboard</title>" in page.text
+    assert demo_client.get("/_sim/ui", follow_redirects=False).status_code == 307

@@ -20,6 +20,7 @@ def test_manual_advance_fires_due_jobs_in_order_at_their_time():
         def job(name):
             async def fn():
                 seen.append((name, clock.seconds("t")))
+
             return fn
 
         scheduler.schedule(30, job("b"), tenant="t")

@@ -50,9 +50,17 @@ class DemoProvider(Provider):
 
     def verbs(self):
         return {
-            "set_status": Verb("set_status", self._set_status, "set the widget's status",
-                               schema={"type": "object", "required": ["status"], "additionalProperties": False,
-                                       "properties": {"status": {"enum": ["started", "done", "failed"]}}}),
+            "set_status": Verb(
+                "set_status",
+                self._set_status,
+                "set the widget's status",
+                schema={
+                    "type": "object",
+                    "required": ["status"],
+                    "additionalProperties": False,
+                    "properties": {"status": {"enum": ["started", "done", "failed"]}},
+                },
+            ),
             "open": Verb("open", self._open, "the applicant opens the widget", actor=APPLICANT),
         }
 
@@ -78,15 +86,28 @@ class DemoProvider(Provider):
         widget_id = sim.ids.prefixed("wdg", tenant)
         facts = {"widget_id": widget_id, "external_id": body.get("external_id"), "email": body.get("email")}
         try:
-            selection = select(sim.catalogue, sim.bindings, tenant=tenant, provider=self.name, product="widget",
-                               default=self.default_scenarios["widget"], facts=facts,
-                               header=request.headers.get("x-kycsim-scenario"),
-                               convention=lambda f: self.sandbox_convention("widget", f))
+            selection = select(
+                sim.catalogue,
+                sim.bindings,
+                tenant=tenant,
+                provider=self.name,
+                product="widget",
+                default=self.default_scenarios["widget"],
+                facts=facts,
+                header=request.headers.get("x-kycsim-scenario"),
+                convention=lambda f: self.sandbox_convention("widget", f),
+            )
         except SelectionError as exc:
             return JSONResponse({"demo_error": str(exc)}, status_code=422)
         person = sim.fake.person("FR", tenant)
-        widget = {"id": widget_id, "status": "created", "created_on": isoformat(sim.clock.now(tenant)),
-                  "scenario": selection.scenario.name, "rule": selection.rule_name, "owner": person.full_name}
+        widget = {
+            "id": widget_id,
+            "status": "created",
+            "created_on": isoformat(sim.clock.now(tenant)),
+            "scenario": selection.scenario.name,
+            "rule": selection.rule_name,
+            "owner": person.full_name,
+        }
         sim.store.put(tenant, self.name, KIND, widget_id, widget)
         request.state.scenario = selection.scenario.name
         sim.runner.start(tenant, selection.scenario, {"widget_id": widget_id}, run_id=widget_id)
@@ -108,8 +129,14 @@ class DemoProvider(Provider):
         widget["modified_on"] = isoformat(sim.clock.now(ctx.tenant))
         sim.store.put(ctx.tenant, self.name, KIND, widget["id"], widget)
         body = json.dumps({"type": f"widget_{widget['status']}", "id": widget["id"]}).encode()
-        sim.dispatcher.publish(ctx.tenant, self.name, f"widget_{widget['status']}", body,
-                               event_id=sim.ids.prefixed("evt", ctx.tenant), resource=widget["id"])
+        sim.dispatcher.publish(
+            ctx.tenant,
+            self.name,
+            f"widget_{widget['status']}",
+            body,
+            event_id=sim.ids.prefixed("evt", ctx.tenant),
+            resource=widget["id"],
+        )
 
     async def _open(self, ctx: StepContext) -> None:
         widget = self.sim.store.get(ctx.tenant, self.name, KIND, ctx.subject["widget_id"])

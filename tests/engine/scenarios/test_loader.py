@@ -29,7 +29,10 @@ def test_bundled_demo_scenarios_load():
 
 
 def test_unknown_verb_is_reported_with_file_and_line(tmp_path):
-    path = write(tmp_path, "bad-verb.yaml", """\
+    path = write(
+        tmp_path,
+        "bad-verb.yaml",
+        """\
         name: bad-verb
         provider: demo
         product: widget
@@ -39,25 +42,33 @@ def test_unknown_verb_is_reported_with_file_and_line(tmp_path):
             with: {status: done}
           - do: explode
             after: 5s
-        """)
+        """,
+    )
     (error,) = errors_of(path)
     assert error.path == str(path) and error.line == 8
     assert "unknown verb 'explode'" in error.message and "set_status" in error.message
 
 
 def test_missing_field_is_reported(tmp_path):
-    path = write(tmp_path, "no-product.yaml", """\
+    path = write(
+        tmp_path,
+        "no-product.yaml",
+        """\
         name: no-product
         provider: demo
         description: forgot the product
         steps: []
-        """)
+        """,
+    )
     (error,) = errors_of(path)
     assert "'product' is a required property" in error.message and error.line == 1
 
 
 def test_bad_verb_arguments_point_at_the_value(tmp_path):
-    path = write(tmp_path, "bad-args.yaml", """\
+    path = write(
+        tmp_path,
+        "bad-args.yaml",
+        """\
         name: bad-args
         provider: demo
         product: widget
@@ -66,13 +77,17 @@ def test_bad_verb_arguments_point_at_the_value(tmp_path):
           - do: set_status
             with:
               status: exploded
-        """)
+        """,
+    )
     (error,) = errors_of(path)
     assert error.line == 8 and "'exploded' is not one of" in error.message
 
 
 def test_bad_duration_and_unknown_key(tmp_path):
-    path = write(tmp_path, "bad-after.yaml", """\
+    path = write(
+        tmp_path,
+        "bad-after.yaml",
+        """\
         name: bad-after
         provider: demo
         product: widget
@@ -81,7 +96,8 @@ def test_bad_duration_and_unknown_key(tmp_path):
           - do: set_status
             after: soon
             with: {status: done}
-        """)
+        """,
+    )
     (error,) = errors_of(path)
     assert error.line == 7 and "not a duration" in error.message
     path = write(tmp_path, "typo.yaml", "name: typo\nprovider: demo\nproduct: widget\ndescription: x\nstepz: []\n")
@@ -106,7 +122,10 @@ def test_unknown_provider_and_product(tmp_path):
 
 
 def test_matrix_expands_a_family_and_keeps_value_types(tmp_path):
-    path = write(tmp_path, "family.yaml", """\
+    path = write(
+        tmp_path,
+        "family.yaml",
+        """\
         name: widget-{status}
         provider: demo
         product: widget
@@ -116,7 +135,8 @@ def test_matrix_expands_a_family_and_keeps_value_types(tmp_path):
         steps:
           - do: set_status
             with: {status: "{status}"}
-        """)
+        """,
+    )
     scenarios = load_file(path, PROVIDERS)
     assert [s.name for s in scenarios] == ["widget-started", "widget-done"]
     assert scenarios[1].steps[0].args == {"status": "done"}
@@ -124,13 +144,17 @@ def test_matrix_expands_a_family_and_keeps_value_types(tmp_path):
 
 
 def test_a_broken_file_contributes_nothing_and_user_folders_override(tmp_path):
-    write(tmp_path, "widget-default.yaml", """\
+    write(
+        tmp_path,
+        "widget-default.yaml",
+        """\
         name: widget-default
         provider: demo
         product: widget
         description: the user's own default
         steps: []
-        """)
+        """,
+    )
     write(tmp_path, "half.yaml", "name: half\nprovider: demo\nproduct: widget\ndescription: x\nsteps:\n  - do: nope\n")
     catalogue = Catalogue.load([DEMO_SCENARIOS, tmp_path], PROVIDERS)
     assert catalogue.get("widget-default").description == "the user's own default"

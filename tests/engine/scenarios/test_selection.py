@@ -18,9 +18,17 @@ CATALOGUE = Catalogue.load([DEMO_SCENARIOS], {"demo": ProviderCatalogue(provider
 
 
 def pick(facts, header=None, bindings=None, tenant="t"):
-    return select(CATALOGUE, bindings or Bindings(), tenant=tenant, provider="demo", product="widget",
-                  default="widget-default", facts=facts, header=header,
-                  convention=lambda f: provider.sandbox_convention("widget", f))
+    return select(
+        CATALOGUE,
+        bindings or Bindings(),
+        tenant=tenant,
+        provider="demo",
+        product="widget",
+        default="widget-default",
+        facts=facts,
+        header=header,
+        convention=lambda f: provider.sandbox_convention("widget", f),
+    )
 
 
 def test_each_rule_when_alone():
