@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "simulator" / "providers" / "checkout" / "schemas"
+from simulator.providers.checkout import schemas
+
+SCHEMAS = schemas.FOLDER
 PRODUCTS = ("face_authentication", "id_document_verification", "address_document_verification", "aml_screening")
 BASE = "https://identity-verification.sandbox.checkout.com"
 
 
-def validator(name: str) -> Draft202012Validator:
-    schema = json.loads((SCHEMAS / name).read_text())
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
 def errors(name: str, instance: object) -> list[str]:
-    return [e.message for e in validator(name).iter_errors(instance)]
+    return schemas.response_errors(name.removesuffix(".json"), instance)
 
 
 @pytest.mark.parametrize("path", sorted(p.name for p in SCHEMAS.glob("*.json") if p.name.startswith(PRODUCTS)))
@@ -32,7 +28,7 @@ def test_each_product_has_its_schemas():
     for product in PRODUCTS[:3]:
         for part in (
             "create.request",
-            "attempt.request",
+            "attempt.create.request",
             "response",
             "attempt.response",
             "attempts.response",
@@ -55,10 +51,10 @@ def test_face_authentication_requests():
         "phone_number": {"country_code": "+1", "number": "2068133616"},
         "client_information": {"pre_selected_residence_country": "FR", "pre_selected_language": "en-US"},
     }
-    assert errors("face_authentication.attempt.request.json", ok) == []
+    assert errors("face_authentication.attempt.create.request.json", ok) == []
     doc_fields = {**ok, "client_information": {"pre_selected_document_type": "Passport"}}
-    assert errors("face_authentication.attempt.request.json", doc_fields)  # FavClientInformation is smaller
-    assert errors("face_authentication.attempt.request.json", {})
+    assert errors("face_authentication.attempt.create.request.json", doc_fields)  # FavClientInformation is smaller
+    assert errors("face_authentication.attempt.create.request.json", {})
 
 
 def test_face_authentication_responses():
@@ -153,7 +149,7 @@ def test_document_verification_shapes():
     assert errors("id_document_verification.attempt.response.json", {**attempt, "status": "pending_redirection"})
     assert errors("address_document_verification.attempt.response.json", {**attempt, "id": "adva_x"}) == []
     assert errors("id_document_verification.pdf_report.response.json", {"pdf_report": f"{BASE}/r.pdf"}) == []
-    assert errors("id_document_verification.attempt.request.json", {"document_back": "x"})
+    assert errors("id_document_verification.attempt.create.request.json", {"document_back": "x"})
     assert errors("address_document_verification.create.request.json", {"applicant_id": "aplt_x"})  # usj required
     assert errors("id_document_verification.create.request.json", {"applicant_id": "aplt_x"}) == []
     assert errors(
