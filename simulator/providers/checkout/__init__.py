@@ -14,7 +14,7 @@ from simulator.engine.scenarios.model import Scenario, Verb
 from simulator.engine.scenarios.selection import SelectionError, select
 from simulator.providers.base import Provider
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import documents, sandbox
+from simulator.providers.checkout import document_checks, documents, face_authentications, product_verbs, sandbox
 from simulator.providers.checkout.api import new_request_id
 from simulator.providers.checkout.errors import ValidationFailed, error_response, for_status
 from simulator.providers.checkout.lifecycle import Lifecycle
@@ -83,8 +83,9 @@ class CheckoutProvider(Provider):
 
     name = "checkout"
     products = c.PRODUCTS
-    default_scenarios: Mapping[str, str] = {c.IDV: "idv-approved"}
-    covered_products: tuple[str, ...] = (c.IDV,)
+    default_scenarios: Mapping[str, str] = {c.IDV: "idv-approved", c.FA: "fa-approved", c.IDDV: "iddv-approved",
+                                            c.ADV: "adv-approved", c.AML: "aml-approved"}  # fmt: skip
+    covered_products: tuple[str, ...] = (c.IDV, c.FA, c.IDDV, c.ADV)  # AML: product_verbs.coverage_targets
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,6 +97,11 @@ class CheckoutProvider(Provider):
         self.lifecycle = Lifecycle(sim, self.scenario_for)
         self.lifecycle.results_builders[c.IDV] = documents.identity_results
         self.lifecycle.anonymizers[c.IDV] = documents.anonymize_identity
+        self.lifecycle.results_builders[c.FA] = face_authentications.face_results
+        self.lifecycle.anonymizers[c.FA] = face_authentications.anonymize_face
+        self.lifecycle.results_builders[c.IDDV] = document_checks.id_document_results
+        self.lifecycle.results_builders[c.ADV] = document_checks.address_document_results
+        self.lifecycle.anonymizers[c.IDDV] = self.lifecycle.anonymizers[c.ADV] = document_checks.anonymize_document
 
     # Routing and errors
 
@@ -116,7 +122,7 @@ class CheckoutProvider(Provider):
 
     def verbs(self) -> Mapping[str, Verb]:
         if self._verbs is None:
-            self._verbs = build_verbs(self)
+            self._verbs = {**build_verbs(self), **product_verbs.build_verbs(self)}
         return self._verbs
 
     def sandbox_convention(self, product: str, facts: Mapping[str, Any]) -> Scenario | str | None:
@@ -178,13 +184,16 @@ class CheckoutProvider(Provider):
             or "GB",
             "document_type": info.get("pre_selected_document_type") or "Passport",
         }
-        return {
+        session = {
             "ip_address": fake.ipv4_public(),
             "number_of_sessions": 1,
             "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Mobile Safari/537.36",
             "initial_device": "mobile",
             "selected_documents": [selected],
         }
+        if attempt.get("_product") == c.FA:  # a face authentication shows no document
+            del session["selected_documents"]
+        return session
 
     # Webhooks
 
@@ -212,12 +221,13 @@ class CheckoutProvider(Provider):
             if product.has_risk_labels:
                 targets[f"{name}.risk_label"] = set(c.RISK_LABELS_BY_PRODUCT[name])
             targets[f"{name}.event"] = set(c.EVENTS_BY_PRODUCT[name])
+        targets.update(product_verbs.coverage_targets())
         return targets
 
     def produces(self, scenario: Scenario) -> dict[str, set[str]]:
         product = PRODUCTS.get(scenario.product)
         if product is None or not product.hosted:
-            return {}
+            return product_verbs.produces(scenario)
         name = product.name
         out: dict[str, set[str]] = {
             f"{name}.status": {c.CREATED, c.PENDING},

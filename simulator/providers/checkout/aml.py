@@ -18,33 +18,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Wire literals (mirrored in constants.py)
-CREATED = "created"
-SCREENING_IN_PROGRESS = "screening_in_progress"
-APPROVED = "approved"
-DECLINED = "declined"
-REVIEW_REQUIRED = "review_required"
-STATUSES = (CREATED, SCREENING_IN_PROGRESS, APPROVED, DECLINED, REVIEW_REQUIRED)
+from simulator.providers.checkout import constants as c
 
-RISK_LEVELS = ("LOW", "MEDIUM", "HIGH", "PROHIBITED")
+# Wire literals: constants.py holds them; these names are this module's vocabulary.
+CREATED = c.CREATED
+SCREENING_IN_PROGRESS = c.SCREENING_IN_PROGRESS
+APPROVED = c.APPROVED
+DECLINED = c.DECLINED
+REVIEW_REQUIRED = c.REVIEW_REQUIRED
+STATUSES = c.STATUSES_BY_PRODUCT[c.AML]
+
+RISK_LEVELS = c.AML_RISK_LEVELS
 PROHIBITED = "PROHIBITED"
 
-EVENT_CREATED = "aml_verification_created"
-EVENT_ONBOARDING_STARTED = "aml_verification_onboarding_started"
-EVENT_ONBOARDING_COMPLETED = "aml_verification_onboarding_completed"
-EVENT_ONBOARDING_REVIEWED = "aml_verification_onboarding_reviewed"
-EVENT_MONITORING_ALERT = "aml_verification_monitoring_alert"
-EVENT_MONITORING_REVIEWED = "aml_verification_monitoring_reviewed"
-EVENT_STATUS_CHANGED = "aml_verification_status_changed"
-EVENT_TYPES = (
-    EVENT_CREATED,
-    EVENT_ONBOARDING_STARTED,
-    EVENT_ONBOARDING_COMPLETED,
-    EVENT_ONBOARDING_REVIEWED,
-    EVENT_MONITORING_ALERT,
-    EVENT_MONITORING_REVIEWED,
-    EVENT_STATUS_CHANGED,
-)
+
+def _event(suffix: str) -> str:
+    name = f"aml_verification_{suffix}"
+    assert name in c.AML_EVENTS, name
+    return name
+
+
+EVENT_CREATED = _event("created")
+EVENT_ONBOARDING_STARTED = _event("onboarding_started")
+EVENT_ONBOARDING_COMPLETED = _event("onboarding_completed")
+EVENT_ONBOARDING_REVIEWED = _event("onboarding_reviewed")
+EVENT_MONITORING_ALERT = _event("monitoring_alert")
+EVENT_MONITORING_REVIEWED = _event("monitoring_reviewed")
+EVENT_STATUS_CHANGED = _event("status_changed")
+EVENT_TYPES = c.AML_EVENTS
 
 ONBOARDING, MONITORING = "onboarding", "monitoring"  # where a case came from
 DECISIONS = (APPROVED, DECLINED)

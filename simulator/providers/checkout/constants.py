@@ -117,6 +117,8 @@ ATTEMPT_STATUSES_BY_PRODUCT = {IDV: HOSTED_ATTEMPT_STATUSES, FA: HOSTED_ATTEMPT_
                                ADV: UPLOAD_ATTEMPT_STATUSES}  # fmt: skip
 # An attempt in one of these may still be used by the applicant; a new attempt ends it.
 OPEN_ATTEMPT_STATUSES = (PENDING_REDIRECTION, ATTEMPT_CAPTURE_IN_PROGRESS)
+# The same for uploaded documents (IDDV, ADV): an attempt whose checks are still running.
+OPEN_UPLOAD_ATTEMPT_STATUSES = (ATTEMPT_QUALITY_CHECKS_IN_PROGRESS, ATTEMPT_CHECKS_IN_PROGRESS)
 # Check statuses in which a new attempt may be created (else 409), per product.
 ATTEMPT_ALLOWED = {
     IDV: (CREATED, PENDING, CAPTURE_IN_PROGRESS, RETRY_REQUIRED),

@@ -240,7 +240,8 @@ class Lifecycle:
         if check["status"] in c.FINAL_STATUSES:
             return self._skip("close", check)
         code = c.FORCIBLY_CLOSED_CODE
-        open_attempt = attempt if attempt is not None and attempt["status"] in c.OPEN_ATTEMPT_STATUSES else None
+        open_statuses = c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
+        open_attempt = attempt if attempt is not None and attempt["status"] in open_statuses else None
         if open_attempt is not None:
             open_attempt["_outcome"] = {"event": product.event("closed"), "code": code}
         return self._move(tenant, product, check, open_attempt, c.TERMINATED if open_attempt else None, status,
@@ -255,7 +256,8 @@ class Lifecycle:
         """Personal data goes; the status stays (an open attempt is closed first, 64001)."""
         state = State(self.sim, tenant)
         latest = state.latest_attempt(product, check)
-        if latest is not None and latest["status"] in c.OPEN_ATTEMPT_STATUSES:
+        open_statuses = c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
+        if latest is not None and latest["status"] in open_statuses:
             self.close(tenant, product, check, latest, c.RETRY_REQUIRED)
         anonymizer = self.anonymizers.get(product.name)
         if anonymizer is not None:

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.products import PRODUCTS
 from simulator.providers.checkout.state import State, resolve_token
+from simulator.providers.checkout.uploads import stored_upload
 
 FACE_SIZE = (240, 300)
 CARD_SIZE = (428, 270)  # ID-1 card proportions
@@ -128,7 +129,8 @@ def report_pdf(product_label: str, check: dict[str, Any], applicant: dict[str, A
         for key in ("name", "birth_date", "email"):
             if declared.get(key):
                 line(key.replace("_", " ").capitalize(), declared[key])
-    for document in check.get("documents") or []:
+    single = [check["document"]] if check.get("document") else []  # IDDV has one ``document``
+    for document in [*(check.get("documents") or []), *single]:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 12)
         pdf.cell(0, 8, "Document", new_x="LMARGIN", new_y="NEXT")
@@ -137,7 +139,18 @@ def report_pdf(product_label: str, check: dict[str, Any], applicant: dict[str, A
                     "document_number", "document_expiry_date"):  # fmt: skip
             if document.get(key):
                 line(key.replace("_", " ").capitalize(), document[key])
-    if check.get("_media_token"):
+    address_document = check.get("address_document")
+    if address_document:
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 8, "Address document", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        for key in ("document_type", "issuer", "issue_date"):
+            if address_document.get(key):
+                line(key.replace("_", " ").capitalize(), address_document[key])
+        line("Names", ", ".join(address_document.get("full_names") or []))
+        line("Address", ", ".join(str(v) for v in (address_document.get("address") or {}).values() if v))
+    elif check.get("_media_token"):
         pdf.image(io.BytesIO(face_png(check["id"])), x=150, y=20, w=40)
     return bytes(pdf.output())
 
@@ -160,9 +173,12 @@ async def serve(request: Request) -> Response:
         applicant = state.applicant(check["applicant_id"])
         pdf = report_pdf(product.label, check, applicant, sim.clock.now(link["tenant"]))
         return Response(pdf, media_type="application/pdf")
-    asset = name.removesuffix(".png")
+    asset = name.rsplit(".", 1)[0]
     if asset not in product.asset_types or check.get("_anonymized"):
         return Response(status_code=404)
+    uploaded = stored_upload(sim.store, link["tenant"], link.get("attempt_id"), asset)
+    if uploaded is not None:  # IDDV/ADV: the file the client uploaded, as uploaded
+        return Response(uploaded.data, media_type=uploaded.media_type)
     documents = check.get("documents") or []
     document = documents[0] if documents else None
     if asset.endswith("face_image"):

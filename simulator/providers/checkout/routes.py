@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from simulator.providers.checkout import applicants, attempts, events, hosted, identity_verifications, media
+from simulator.providers.checkout import address_document_verifications as adv
+from simulator.providers.checkout import (
+    aml_screenings,
+    applicants,
+    attempts,
+    events,
+    face_authentications,
+    hosted,
+    identity_verifications,
+    media,
+)
+from simulator.providers.checkout import id_document_verifications as iddv
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION
 
 IDV = "/identity-verifications/{identity_verification_id}"
+FA = "/face-authentications/{face_authentication_id}"
+IDDV = "/id-document-verifications/{id_document_verification_id}"
+ADV = "/address-document-verifications/{address_document_verification_id}"
+AML = "/aml-verifications/{aml_verification_id}"
 
 
 def routes() -> list[BaseRoute]:
@@ -28,6 +43,22 @@ def routes() -> list[BaseRoute]:
         ("GET", f"{IDV}/attempts/{{attempt_id}}", idv_attempts["get_attempt"]),
         ("GET", f"{IDV}/attempts/{{attempt_id}}/assets", idv_attempts["list_assets"]),
         ("GET", f"{IDV}/pdf-report", identity_verifications.get_pdf_report),
+        # Face Authentication
+        ("POST", "/face-authentications", face_authentications.create_face_authentication),
+        ("GET", FA, face_authentications.get_face_authentication),
+        ("POST", f"{FA}/anonymize", face_authentications.anonymize_face_authentication),
+        ("POST", f"{FA}/attempts", face_authentications.ATTEMPT_HANDLERS["create_attempt"]),
+        ("GET", f"{FA}/attempts", face_authentications.ATTEMPT_HANDLERS["list_attempts"]),
+        ("GET", f"{FA}/attempts/{{attempt_id}}", face_authentications.ATTEMPT_HANDLERS["get_attempt"]),
+        ("GET", f"{FA}/attempts/{{attempt_id}}/assets", face_authentications.ATTEMPT_HANDLERS["list_assets"]),
+        # ID Document Verification and Address Document Verification (uploaded documents)
+        *_document_rows("/id-document-verifications", IDDV, iddv.HANDLERS),
+        *_document_rows("/address-document-verifications", ADV, adv.HANDLERS),
+        # AML Screening
+        ("POST", "/aml-verifications", aml_screenings.create_aml_screening),
+        ("GET", AML, aml_screenings.get_aml_screening),
+        ("POST", f"/_sim/checkout{AML}/resolve", aml_screenings.resolve_case),
+        ("POST", f"/_sim/checkout{AML}/monitoring-alert", aml_screenings.raise_monitoring_alert),
         # Webhook events as the envelope's _links.self points at them
         ("GET", "/workflows/events/{event_id}", events.get_event),
         # Served by the simulator in place of the provider's CDN and hosted flow (no credentials)
@@ -39,4 +70,17 @@ def routes() -> list[BaseRoute]:
     return [
         Route(path, endpoint, methods=[method], name=f"checkout:{endpoint.__name__}")
         for method, path, endpoint in table
+    ]
+
+
+def _document_rows(collection: str, item: str, h: dict) -> list[tuple]:
+    return [
+        ("POST", collection, h["create"]),
+        ("GET", item, h["get"]),
+        ("POST", f"{item}/anonymize", h["anonymize"]),
+        ("POST", f"{item}/attempts", h["create_attempt"]),
+        ("GET", f"{item}/attempts", h["list_attempts"]),
+        ("GET", f"{item}/attempts/{{attempt_id}}", h["get_attempt"]),
+        ("GET", f"{item}/attempts/{{attempt_id}}/assets", h["list_assets"]),
+        ("GET", f"{item}/pdf-report", h["pdf_report"]),
     ]

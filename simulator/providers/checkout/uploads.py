@@ -170,6 +170,32 @@ async def read_fields(request: Request) -> dict[str, Any]:
     return fields
 
 
+# Keeping uploaded files (JSON documents in the store, base64 inside)
+
+UPLOADS_KIND = "uploads"
+PROVIDER = "checkout"
+
+
+def store_upload(store: Any, tenant: str, attempt_id: str, asset: str, upload: Upload) -> None:
+    key = f"{attempt_id}/{asset}"
+    doc = {"id": key, "media_type": upload.media_type, "filename": upload.filename,
+           "data": base64.b64encode(upload.data).decode("ascii")}  # fmt: skip
+    store.put(tenant, PROVIDER, UPLOADS_KIND, key, doc)
+
+
+def stored_upload(store: Any, tenant: str, attempt_id: str | None, asset: str) -> Upload | None:
+    doc = store.get(tenant, PROVIDER, UPLOADS_KIND, f"{attempt_id}/{asset}") if attempt_id else None
+    if doc is None:
+        return None
+    data = base64.b64decode(doc["data"])
+    return Upload(field=asset, media_type=doc["media_type"], data=data, filename=doc["filename"])
+
+
+def forget_uploads(store: Any, tenant: str, attempt_id: str, assets: Sequence[str]) -> None:
+    for asset in assets:
+        store.delete(tenant, PROVIDER, UPLOADS_KIND, f"{attempt_id}/{asset}")
+
+
 # Private functions
 
 

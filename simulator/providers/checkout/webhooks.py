@@ -65,7 +65,8 @@ def event_data(product: Product, check: dict[str, Any], applicant: dict[str, Any
         data["external_applicant_id"] = external
     data["status"] = check["status"]
     data[product.data_id_key] = check["id"]
-    data["response_codes"] = list(check.get("response_codes", []))
+    if "response_codes" in check:  # AML screenings have none, and their events carry none
+        data["response_codes"] = list(check["response_codes"])
     if check.get("user_journey_id"):
         data["user_journey_id"] = check["user_journey_id"]
     return data

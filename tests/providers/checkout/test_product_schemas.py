@@ -149,7 +149,7 @@ def test_document_verification_shapes():
     assert errors("id_document_verification.attempt.response.json", {**attempt, "status": "pending_redirection"})
     assert errors("address_document_verification.attempt.response.json", {**attempt, "id": "adva_x"}) == []
     assert errors("id_document_verification.pdf_report.response.json", {"pdf_report": f"{BASE}/r.pdf"}) == []
-    assert errors("id_document_verification.attempt.create.request.json", {"document_back": "x"})
+    assert errors("id_document_verification.attempt.create.request.json", {"document_type": "Card"})
     assert errors("address_document_verification.create.request.json", {"applicant_id": "aplt_x"})  # usj required
     assert errors("id_document_verification.create.request.json", {"applicant_id": "aplt_x"}) == []
     assert errors(

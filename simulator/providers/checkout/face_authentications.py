@@ -1,0 +1,91 @@
+"""Face Authentication (``fav_``, attempts ``fatp_``): create, get, anonymize.
+
+The applicant records a face video on the hosted page (the same page and lifecycle as IDV) and
+Checkout.com compares it with the face of an earlier approved verification. That reference must
+exist: an approved identity verification or face authentication of the applicant whose face was
+not anonymized; otherwise creation fails with 422 ``applicant_id__not_verified``. Attempts use
+the shared handlers of :mod:`attempts` with the smaller ``client_information``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from simulator.providers.checkout import constants as c
+from simulator.providers.checkout.api import Call, operation
+from simulator.providers.checkout.applicants import find as find_applicant
+from simulator.providers.checkout.attempts import find_check, handlers, media_url
+from simulator.providers.checkout.errors import ValidationFailed
+from simulator.providers.checkout.products import FACE_AUTHENTICATION as FA
+from simulator.providers.checkout.products import IDENTITY_VERIFICATION, Product
+from simulator.providers.checkout.state import PROVIDER, State
+
+ATTEMPT_HANDLERS = handlers(FA, "face_authentication.attempt.create.request")
+NOT_VERIFIED = "applicant_id__not_verified"
+
+
+def has_reference_face(
+    state: State, applicant_id: str, products: tuple[Product, ...] = (IDENTITY_VERIFICATION, FA)
+) -> bool:
+    """Whether the applicant has an approved, non-anonymized verification among ``products``."""
+    for product in products:
+        for check in state.sim.store.list(state.tenant, PROVIDER, product.kind):
+            if check["applicant_id"] == applicant_id and check["status"] == c.APPROVED and not check["_anonymized"]:
+                return True
+    return False
+
+
+def render(check: dict[str, Any], base_url: str) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for key in ("id", "created_on", "modified_on", "applicant_id", "user_journey_id", "status", "response_codes",
+                "risk_labels"):  # fmt: skip
+        body[key] = check[key]
+    token = check.get("_media_token")
+    if token and not check.get("_anonymized"):
+        body["face"] = {"image_signed_url": media_url(base_url, token, "face_image.png")}
+    body["_links"] = {
+        "self": {"href": f"{base_url}/{FA.path}/{check['id']}"},
+        "applicant": {"href": f"{base_url}/applicants/{check['applicant_id']}"},
+    }
+    return body
+
+
+def face_results(state: State, check: dict, attempt: dict, result: str, codes: list[int]) -> None:
+    """The new face the applicant recorded (kept even when declined, as the API shows it)."""
+    check["_media_token"] = attempt["_media_token"]
+    check["_result_attempt_id"] = attempt["id"]
+
+
+def anonymize_face(check: dict[str, Any]) -> None:
+    check.pop("_media_token", None)
+
+
+@operation("create_face_authentication", schema="face_authentication.create.request")
+async def create_face_authentication(call: Call) -> Response:
+    applicant = find_applicant(call, call.body["applicant_id"])
+    if not has_reference_face(State(call.sim, call.tenant), applicant["id"]):
+        raise ValidationFailed(
+            NOT_VERIFIED,
+            message="the applicant needs an approved identity verification (or face authentication) "
+            "whose face video was not anonymized",
+        )
+    scenario = call.provider.choose_scenario(call, FA, applicant, None)
+    fields = {"user_journey_id": call.body["user_journey_id"]} if call.body.get("user_journey_id") else {}
+    check = call.provider.lifecycle.create_check(
+        call.tenant, FA, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
+    )
+    call.request.state.scenario = scenario["name"]
+    return call.json(render(check, call.base_url), 201)
+
+
+@operation("get_face_authentication")
+async def get_face_authentication(call: Call) -> Response:
+    return call.json(render(find_check(call, FA), call.base_url))
+
+
+@operation("anonymize_face_authentication")
+async def anonymize_face_authentication(call: Call) -> Response:
+    check = call.provider.lifecycle.anonymize(call.tenant, FA, find_check(call, FA))
+    return call.json(render(check, call.base_url))
