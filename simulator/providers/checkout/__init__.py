@@ -34,9 +34,11 @@ class CheckoutProvider(Provider):
 
     LIMITATIONS (where kycsim differs from the real API, and the choices made where sources disagree):
 
-    - Auth: any ``Bearer sk_...``/``sk_sbox_...`` key or JWT-shaped OAuth token is accepted and is its
-      own tenant; keys are not checked against an account. ``pk_`` keys and other schemes get a
-      bodiless 401. OAuth token issuance (``access.checkout.com``) is not simulated.
+    - Auth: any ``Bearer sk_...``/``sk_sbox_...`` key is accepted and is its own tenant; keys are not
+      checked against an account. ``pk_`` keys and other schemes get a bodiless 401. OAuth: ``POST
+      /connect/token`` issues client-credentials tokens (point the SDK's authorization URI at it); any
+      JWT-shaped token is accepted without checking its signature, its tenant is ``oauth:<client_id>``,
+      and a token whose ``scope`` lacks ``identity-verification`` gets 401 (Checkout.com may answer 403).
     - Errors: schema violations answer 422 ``request_invalid`` (400 ``invalid_request`` on the applicant
       endpoints, which document only 400); malformed JSON and non-JSON content types answer 400
       ``invalid_request``. Codes follow ``{object}__{attribute}__{error}`` with ``required``,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from simulator.providers.checkout import applicants, attempts, events, hosted, identity_verifications, media
+from simulator.providers.checkout import applicants, attempts, events, hosted, identity_verifications, media, oauth
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION
 
 IDV = "/identity-verifications/{identity_verification_id}"
@@ -30,6 +30,8 @@ def routes() -> list[BaseRoute]:
         ("GET", f"{IDV}/pdf-report", identity_verifications.get_pdf_report),
         # Webhook events as the envelope's _links.self points at them
         ("GET", "/workflows/events/{event_id}", events.get_event),
+        # OAuth client credentials (access.checkout.com's role) for the SDKs' OAuth mode
+        ("POST", "/connect/token", oauth.token),
         # Served by the simulator in place of the provider's CDN and hosted flow (no credentials)
         ("GET", "/media/{token}/{name}", media.serve),
         ("GET", "/verify/{token}/", hosted.page),
