@@ -19,6 +19,7 @@ from simulator.providers.checkout.api import new_request_id
 from simulator.providers.checkout.errors import ValidationFailed, error_response, for_status
 from simulator.providers.checkout.lifecycle import Lifecycle
 from simulator.providers.checkout.products import PRODUCTS, Product
+from simulator.providers.checkout.state import LINKS, LINKS_TENANT
 from simulator.providers.checkout.verbs import build_verbs, effects
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 
@@ -68,7 +69,9 @@ class CheckoutProvider(Provider):
     - A new attempt while one is open terminates it with 64001 on the old attempt and sends ``_reset``;
       the check goes back to ``pending`` (not ``_closed``).
     - An unopened verification link expires after 15 virtual minutes with 61101
-      (``applicant_never_started``); 61121 (``applicant_drop``) is available to scenarios.
+      (``applicant_never_started``); 61121 (``applicant_drop``) is available to scenarios. Under
+      ``--speed instant`` the rule is off (every timed job fires at once there); scenarios expire links
+      with the ``expire_link`` verb.
     - Webhooks use the Workflows 1.2.0 envelope only (not the legacy base64 ``event_data`` one, nor ubble's
       ECDSA-signed CloudEvents); ``_links.self`` points at ``/workflows/events/{id}`` on the simulator,
       which serves the event. Custom headers can be added per endpoint (``options.headers``).
@@ -238,6 +241,14 @@ class CheckoutProvider(Provider):
             if product.has_risk_labels:
                 out[f"{name}.risk_label"] |= found["risk_label"]
         return out
+
+    def reset(self, tenant: str | None) -> None:
+        """Forget the tenant's hosted-page and media tokens (the store forgets the rest)."""
+        if tenant is None or self.sim is None:
+            return
+        for link in self.sim.store.list(LINKS_TENANT, self.name, LINKS):
+            if link.get("tenant") == tenant:
+                self.sim.store.delete(LINKS_TENANT, self.name, LINKS, link["id"])
 
     # kycsim trigger
 

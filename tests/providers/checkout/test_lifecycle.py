@@ -184,3 +184,40 @@ def test_link_expiry_is_a_clock_rule_in_interactive_mode(make_api):
     assert statuses(api, idv["id"], attempt["id"]) == ("pending", "pending_redirection")  # nobody came
     api.advance(60)
     assert statuses(api, idv["id"], attempt["id"]) == ("retry_required", "expired")
+
+
+def test_state_survives_a_restart_with_the_sqlite_store(make_api, tmp_path):
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+    api = make_api(store=store)
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    api.advance(200)
+    before = api.get_idv(idv["id"])
+    assert before["status"] == "approved"
+    again = make_api(store=store)
+    assert again.get_idv(idv["id"]) == before
+    assert again.get_attempt(idv["id"], attempt["id"])["status"] == "completed"
+    assert again.client.get(before["face"]["image_signed_url"]).status_code == 200
+
+
+def test_instant_speed_plays_the_scenario_without_expiring_links(make_api):
+    api = make_api(speed="instant")
+    idv = api.idv(scenario="idv-declined-62201")
+    api.attempt(idv["id"])
+    api.client.post("/_sim/clock/advance", json={"seconds": 0})
+    for _ in range(50):
+        if api.get_idv(idv["id"])["status"] == "declined":
+            break
+        api.advance(0)
+    assert api.get_idv(idv["id"])["response_codes"][0]["code"] == 62201
+
+
+def test_reset_of_a_tenant_forgets_its_links(api, other):
+    idv = api.idv()
+    attempt = api.attempt(idv["id"])
+    other.attempt(other.idv()["id"])
+    page = attempt["_links"]["verification_url"]["href"]
+    assert api.client.get(page).status_code == 200
+    api.client.post("/_sim/reset", json={"tenant": api.key})
+    assert api.client.get(page).status_code == 404
+    assert len(api.sim.store.list("_links", "checkout", "links")) == 2  # the other tenant's two tokens
