@@ -221,3 +221,23 @@ def test_reset_of_a_tenant_forgets_its_links(api, other):
     api.client.post("/_sim/reset", json={"tenant": api.key})
     assert api.client.get(page).status_code == 404
     assert len(api.sim.store.list("_links", "checkout", "links")) == 2  # the other tenant's two tokens
+
+
+def test_the_machinery_serves_upload_products_too(api):
+    """IDDV/ADV plug into the same lifecycle: no hosted link, their own first status and event."""
+    from simulator.providers.checkout.products import ID_DOCUMENT_VERIFICATION as IDDV
+
+    lifecycle = api.sim.providers["checkout"].lifecycle
+    applicant = api.applicant()
+    check = lifecycle.create_check(api.key, IDDV, applicant=applicant, base_url="http://testserver", fields={},
+                                   scenario={})  # fmt: skip
+    assert check["id"].startswith("iddv_") and "risk_labels" not in check
+    step = "quality_checks_in_progress"
+    attempt = lifecycle.create_attempt(api.key, IDDV, check, base_url="http://testserver", fields={}, drive=False,
+                                       initial=(step, step, step))  # fmt: skip
+    assert attempt["id"].startswith("datp_") and "_link_token" not in attempt
+    assert (check["status"], attempt["status"]) == (step, step)
+    assert api.events(check["id"]) == ["id_document_verification_created",
+                                       "id_document_verification_quality_checks_in_progress"]  # fmt: skip
+    api.advance(3600)  # no link to expire
+    assert attempt["status"] == step
