@@ -112,6 +112,7 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
     chaos: Chaos = NONE
     notes: list[str] = field(default_factory=list)  # delivery-wide chaos (duplicate, order, delay)
+    replay: bool = False
     replay_of: str | None = None
     duplicate_of: str | None = None
 
@@ -134,6 +135,7 @@ class Delivery:
             "state": self.state,
             "chaos": self.chaos.as_json(),
             "notes": self.notes,
+            "replay": self.replay,
             "replay_of": self.replay_of,
             "duplicate_of": self.duplicate_of,
             "attempts": [a.as_json() for a in self.attempts],
@@ -254,7 +256,7 @@ class Dispatcher:
         event = self.event(event_id)
         if event is None:
             return None
-        sent_to = {d.endpoint.id: d for d in self.deliveries.values() if d.event is event and not d.replay_of}
+        sent_to = {d.endpoint.id: d for d in self.deliveries.values() if d.event is event and not d.replay}
         if url is not None:
             endpoint = next(iter(sent_to.values())).endpoint if sent_to else self._stand_in(event, url)
             return [await self._replay_once(event, endpoint, url, None)]
@@ -435,7 +437,7 @@ class Dispatcher:
         return Endpoint("replay", event.provider, url, None, event.tenant, source="replay")
 
     async def _replay_once(self, event: Event, endpoint: Endpoint, url: str, replay_of: str | None) -> Attempt:
-        d = Delivery(self.new_id("dlv"), event, endpoint, url, replay_of=replay_of)
+        d = Delivery(self.new_id("dlv"), event, endpoint, url, replay=True, replay_of=replay_of)
         d.notes.append(f"replay of {replay_of}" if replay_of else "replay")
         self.deliveries[d.id] = d
         return await self._attempt(d, replay=True)
