@@ -105,12 +105,12 @@ def serve(args: argparse.Namespace) -> int:
 class ThreadedServer:
     """The simulator on a free port in a daemon thread (moto's ``ThreadedMotoServer`` role)."""
 
-    def __init__(self, settings: Any = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, settings: Any = None, host: str = "127.0.0.1", port: int = 0, *, providers: Any = None) -> None:
         import uvicorn
 
         from simulator.app import create_app
 
-        self.app = create_app(settings)
+        self.app = create_app(settings, providers=providers)
         self.sim = self.app.state.sim
         self._sock = bind_socket(host, port)
         self.host, self.port = host, self._sock.getsockname()[1]
