@@ -10,9 +10,9 @@ Guarantees, by default:
   the schedule runs out; nothing is dropped while an endpoint is down, slow or failing;
 - in order per resource: a later event for the same resource (and endpoint) waits until the
   earlier one is delivered or given up;
-- on the virtual clock: retry times are counted from the moment an attempt started, and when
-  the clock only moves by itself (``manual``, ``instant``) the scheduler waits for each attempt's
-  outcome before moving on, so ``/_sim/clock/advance`` shows each retry exactly when it is due.
+- on the virtual clock: retry times are counted from the moment an attempt started, and at a
+  ``manual`` clock the scheduler waits for each attempt's outcome before moving on, so one
+  ``/_sim/clock/advance`` shows each retry exactly when it is due.
 
 Chaos switches (``chaos.py``) break these on purpose; each attempt says which ones it carried.
 """
@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
-from simulator.engine.clock import Clock, isoformat
+from simulator.engine.clock import MANUAL, Clock, isoformat
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.webhooks import delivery as http
 from simulator.engine.webhooks.chaos import NONE, Chaos, combine, normalize
@@ -392,9 +392,10 @@ class Dispatcher:
             task = asyncio.get_running_loop().create_task(self._attempt(d))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-            if not self.clock.runs_by_itself:
-                # Step-by-step clocks wait for the outcome, so a retry due within the same
-                # advance is scheduled (and fired) at its exact virtual time.
+            if self.clock.speed == MANUAL:
+                # A manual clock waits for the outcome, so a retry due within the same advance is
+                # scheduled (and fired) at its exact virtual time. Other speeds never wait on a
+                # receiver: a hanging one must not hold up everybody's scenarios.
                 await asyncio.wait({task})
 
         number = len(d.attempts) + 1
