@@ -66,3 +66,25 @@ def test_attempts_can_be_streamed_too_and_bad_filters_are_refused():
             httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": 0})
             kinds = {next(frames)[0], next(frames)[0]}
             assert kinds == {"webhook", "attempt"}
+
+
+def test_the_server_stops_promptly_while_a_listener_follows_the_stream():
+    import threading
+    import time
+
+    from simulator.cli_listen import listen
+
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def out(text: str) -> None:
+        lines.append(text)
+        ready.set()
+
+    with hook_server() as server:
+        threading.Thread(
+            target=listen, args=(server.url, "http://127.0.0.1:9/"), kwargs={"out": out}, daemon=True
+        ).start()
+        assert ready.wait(5)
+        started = time.perf_counter()
+    assert time.perf_counter() - started < 3, "uvicorn waited for the open event stream"

@@ -108,7 +108,7 @@ class Delivery:
     event: Event
     endpoint: Endpoint
     url: str
-    state: str = "pending"  # held | queued | pending | delivered | failed
+    state: str = "pending"  # held | queued | pending | delivered | failed | cancelled
     attempts: list[Attempt] = field(default_factory=list)
     chaos: Chaos = NONE
     notes: list[str] = field(default_factory=list)  # delivery-wide chaos (duplicate, order, delay)
@@ -211,7 +211,15 @@ class Dispatcher:
         return endpoint
 
     def remove_endpoint(self, endpoint_id: str) -> Endpoint | None:
-        return self.endpoints.pop(endpoint_id, None)
+        """Forget an endpoint; its deliveries not yet done are cancelled (replays still work)."""
+        endpoint = self.endpoints.pop(endpoint_id, None)
+        if endpoint is not None:
+            for d in self.deliveries.values():
+                if d.endpoint is endpoint and d.state in ("held", "queued", "pending"):
+                    d.state = "cancelled"
+            self._lanes = {k: v for k, v in self._lanes.items() if k[0] != endpoint_id}
+            self._held = {k: v for k, v in self._held.items() if k[0] != endpoint_id}
+        return endpoint
 
     # Publishing
 
@@ -387,8 +395,8 @@ class Dispatcher:
 
     def _schedule_attempt(self, d: Delivery, delay: float) -> None:
         async def job() -> None:
-            if self.deliveries.get(d.id) is not d:
-                return  # reset since
+            if self.deliveries.get(d.id) is not d or d.state == "cancelled":
+                return  # reset or its endpoint deleted since
             task = asyncio.get_running_loop().create_task(self._attempt(d))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -439,7 +447,6 @@ class Dispatcher:
 
     async def _replay_once(self, event: Event, endpoint: Endpoint, url: str, replay_of: str | None) -> Attempt:
         d = Delivery(self.new_id("dlv"), event, endpoint, url, replay=True, replay_of=replay_of)
-        d.notes.append(f"replay of {replay_of}" if replay_of else "replay")
         self.deliveries[d.id] = d
         return await self._attempt(d, replay=True)
 
@@ -496,7 +503,7 @@ class Dispatcher:
         d.attempts.append(attempt)
         if replay:
             d.state = "delivered" if ok else "failed"
-        elif self.deliveries.get(d.id) is d:  # not reset while the attempt was under way
+        elif self.deliveries.get(d.id) is d and d.state != "cancelled":  # not reset or deleted meanwhile
             self._after(d, attempt, started_at, profile)
         for listener in self.on_attempt:
             listener(attempt)

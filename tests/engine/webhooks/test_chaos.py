@@ -133,3 +133,12 @@ def test_a_bad_switch_on_an_endpoint_is_a_400(sim, receiver):
         "/_sim/webhooks/endpoints", json={"provider": "hooks", "url": receiver.url, "chaos": {"dupe": 1}}
     )
     assert response.status_code == 400 and "unknown chaos switch" in response.json()["error"]["message"]
+
+
+def test_the_console_line_says_which_chaos_an_attempt_carried(sim, receiver, caplog):
+    sim.endpoint(receiver.url, chaos={"fail_first": 1})
+    with caplog.at_level("INFO", logger="kycsim.console"):
+        sim.ping()
+        sim.advance(0)
+    line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook ping"))
+    assert "200 (counted as failed on purpose" in line and "chaos: fail_first 1/1" in line

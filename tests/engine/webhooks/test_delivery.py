@@ -166,3 +166,14 @@ def test_events_without_an_endpoint_are_still_listed(sim):
     sim.ping()
     events = sim.client.get("/_sim/webhooks/events").json()["data"]
     assert [e["type"] for e in events] == ["ping"] and events[0]["deliveries"] == []
+
+
+def test_deleting_an_endpoint_cancels_its_pending_deliveries(sim, receiver):
+    receiver.default_status = 500
+    endpoint = sim.endpoint(receiver.url)
+    sim.thing()
+    sim.advance(0)
+    assert sim.client.delete(f"/_sim/webhooks/endpoints/{endpoint['id']}").status_code == 204
+    sim.advance(3600)
+    assert len(receiver.requests) == 1
+    assert [d["state"] for d in sim.deliveries()] == ["cancelled"], "later events found no endpoint"
