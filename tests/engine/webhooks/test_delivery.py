@@ -177,3 +177,25 @@ def test_deleting_an_endpoint_cancels_its_pending_deliveries(sim, receiver):
     sim.advance(3600)
     assert len(receiver.requests) == 1
     assert [d["state"] for d in sim.deliveries()] == ["cancelled"], "later events found no endpoint"
+
+
+def test_at_an_instant_clock_a_hanging_receiver_holds_up_no_scenario(make_client, receiver):
+    from tests.engine.webhooks.conftest import Sim
+
+    sim = Sim(make_client(speed="instant"))
+    receiver.hang.set()
+    sim.endpoint(receiver.url)
+    try:
+        thing = sim.thing()
+        assert receiver.wait_for(1), "thing.created is stuck at the receiver"
+        # The scenario still plays to its end (the runner is not waiting on the receiver).
+        for _ in range(200):
+            if sim.client.get(f"/hooks/things/{thing['id']}").json()["status"] == "done":
+                break
+            receiver.wait_for(99, timeout=0.01)
+        assert sim.client.get(f"/hooks/things/{thing['id']}").json()["status"] == "done"
+        assert sim.attempts() == []
+    finally:
+        receiver.release()
+    sim.advance(0)
+    assert [a["event_type"] for a in sim.attempts()][:1] == ["thing.created"]
