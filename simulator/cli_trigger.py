@@ -97,6 +97,7 @@ def _run(
         raise TriggerError(f"this kycsim has no provider {detail['provider']!r} to trigger {name!r} with")
     scenario = scenario_from_detail(detail)
     seen_events = {e["id"] for e in client.webhook_events()}
+    seen_runs = {r["id"] for r in client.runs()["data"]}
     newest = client.requests(limit=1)
     last_request = newest[0]["id"] if newest else 0
     notes: list[dict[str, Any]] = []
@@ -111,12 +112,14 @@ def _run(
             raise TriggerError(str(exc)) from None
         except httpx.HTTPError as exc:
             raise TriggerError(f"a call to {sim_url} failed: {exc}") from None
+        except Exception as exc:  # a provider hook that gives up says why; no traceback for a CLI user
+            raise TriggerError(f"{provider.name} could not start {name!r}: {exc}") from None
     calls = [r for r in reversed(client.requests(limit=1000)) if r["id"] > last_request]
     tenant = created.get("tenant") or next((r["tenant"] for r in calls if r.get("tenant")), None)
     if tenant is None:
         raise TriggerError(f"{provider.name}.trigger made no call kycsim could tie to a tenant")
 
-    run, moved = _follow(client, tenant, scenario.name, speed, timeout, max_time)
+    run, moved = _follow(client, tenant, scenario.name, seen_runs, speed, timeout, max_time)
     calls = [r for r in reversed(client.requests(tenant=tenant, limit=1000)) if r["id"] > last_request]
     events = [e for e in client.webhook_events(tenant=tenant) if e["id"] not in seen_events]
     attempts = [a for a in client.webhooks(tenant=tenant) if a["event_id"] in {e["id"] for e in events}]
@@ -135,20 +138,24 @@ def _run(
     }
 
 
-def _latest_run(client: ControlClient, tenant: str, scenario: str) -> dict[str, Any] | None:
+def _latest_run(client: ControlClient, tenant: str, scenario: str, seen: set[str]) -> dict[str, Any] | None:
+    """The run this trigger started: a new one, still running if any is (a provider may start several)."""
     body = client.runs(tenant=tenant, scenario=scenario)
-    runs = sorted(body["data"], key=lambda r: r.get("started_at", ""))
-    return ({**runs[-1], "_next": body.get("next_job_in_seconds")}) if runs else None
+    runs = [r for r in body["data"] if r["id"] not in seen]
+    if not runs:
+        return None
+    run = next((r for r in reversed(runs) if r["status"] == "running"), runs[-1])
+    return {**run, "_next": body.get("next_job_in_seconds")}
 
 
 def _follow(
-    client: ControlClient, tenant: str, scenario: str, speed: Any, timeout: float, max_time: float
+    client: ControlClient, tenant: str, scenario: str, seen: set[str], speed: Any, timeout: float, max_time: float
 ) -> tuple[dict[str, Any], float]:
     """Move (or wait for) the tenant's clock until the run is over; returns the run and virtual seconds moved."""
     started = client.clock(tenant)["elapsed_seconds"]
     deadline = time.monotonic() + timeout
     for _ in range(MAX_STEPS):
-        run = _latest_run(client, tenant, scenario)
+        run = _latest_run(client, tenant, scenario, seen)
         if run is None:
             raise TriggerError(f"no run of {scenario!r} started for this tenant; did the provider's trigger start it?")
         if run["status"] != "running" or run.get("waiting_for"):
@@ -165,7 +172,7 @@ def _follow(
             time.sleep(POLL_SECONDS)  # the clock runs by itself; wall time is what it takes
     if speed == "manual":
         client.advance(0, tenant=tenant)  # deliveries due now go out before we report
-    run = _latest_run(client, tenant, scenario) or {}
+    run = _latest_run(client, tenant, scenario, seen) or {}
     run.pop("_next", None)
     return run, round(client.clock(tenant)["elapsed_seconds"] - started, 3)
 
@@ -212,7 +219,8 @@ def render(report: Mapping[str, Any]) -> list[str]:
         f"trigger {report['scenario']} ({report['provider']} · {report['product']}) on {report['url']}"
         f" · tenant {report['tenant']} · clock {report['speed']}"
     ]
-    lines += [f"  note   {n['kind']}: {n['detail']}" for n in report["notes"] if n["kind"] != "call"]
+    if not any(item["kind"] == "call" for item in report["timeline"]):  # the journal missed them: say what we know
+        lines += [f"  note     {n['kind']}: {_short(n['detail'])}" for n in report["notes"]]
     lines += [f"  {item['at']}  {item['kind']:<8} {item['text']}" for item in report["timeline"]]
     counts = {kind: sum(1 for i in report["timeline"] if i["kind"] == kind) for kind in ("call", "step", "event")}
     delivered = sum(1 for i in report["timeline"] if i["kind"] == "delivery")
@@ -224,3 +232,8 @@ def render(report: Mapping[str, Any]) -> list[str]:
         f" {counts['step']} step(s), {counts['event']} event(s), {delivered} delivery attempt(s)"
     )
     return lines
+
+
+def _short(value: Any, width: int = 120) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -107,3 +107,16 @@ def test_webhook_commands_print_json(capsys):
         assert json.loads(capsys.readouterr().out) == {"deleted": endpoint["id"]}
         assert main(["webhooks", "endpoints", *base]) == 0
         assert json.loads(capsys.readouterr().out) == []
+
+
+def test_triggering_twice_follows_the_new_run_each_time():
+    with hook_server() as server:
+        first: list[str] = []
+        second: list[str] = []
+        assert trigger(server.url, "thing-happy", providers=fake_providers(), out=first.append) == 0
+        assert trigger(server.url, "thing-happy", providers=fake_providers(), out=second.append) == 0
+    assert second[-1].startswith("run finished after 30s of virtual time: 1 call(s), 2 step(s), 3 event(s)")
+    assert (
+        "2025-01-01T00:00:30Z  call" in second[1]
+        and "  2025-01-01T00:01:00Z  step     set_status status=done" in second
+    )
