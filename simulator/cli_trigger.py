@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -89,9 +90,7 @@ def _run(
     detail = client.scenario(name)
     speed = client.health()["speed"]
     if providers is None:
-        from simulator.providers import load_providers
-
-        providers = load_providers()
+        providers = _local_providers()
     provider = providers.get(detail["provider"])
     if provider is None:
         raise TriggerError(f"this kycsim has no provider {detail['provider']!r} to trigger {name!r} with")
@@ -113,13 +112,17 @@ def _run(
         except httpx.HTTPError as exc:
             raise TriggerError(f"a call to {sim_url} failed: {exc}") from None
         except Exception as exc:  # a provider hook that gives up says why; no traceback for a CLI user
-            raise TriggerError(f"{provider.name} could not start {name!r}: {exc}") from None
+            why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise TriggerError(f"{provider.name} could not start {name!r}: {why}") from None
     calls = [r for r in reversed(client.requests(limit=1000)) if r["id"] > last_request]
     tenant = created.get("tenant") or next((r["tenant"] for r in calls if r.get("tenant")), None)
     if tenant is None:
         raise TriggerError(f"{provider.name}.trigger made no call kycsim could tie to a tenant")
 
-    run, moved = _follow(client, tenant, scenario.name, seen_runs, speed, timeout, max_time)
+    deadline = time.monotonic() + timeout
+    run = _follow(client, tenant, scenario.name, seen_runs, speed, deadline, max_time)
+    if speed != "manual":
+        _settle(client, tenant, seen_events, deadline)
     calls = [r for r in reversed(client.requests(tenant=tenant, limit=1000)) if r["id"] > last_request]
     events = [e for e in client.webhook_events(tenant=tenant) if e["id"] not in seen_events]
     attempts = [a for a in client.webhooks(tenant=tenant) if a["event_id"] in {e["id"] for e in events}]
@@ -133,9 +136,25 @@ def _run(
         "created": created,
         "notes": notes,
         "run": run,
-        "virtual_seconds": moved,
+        "virtual_seconds": _span(run, client.clock(tenant)["now"]),
         "timeline": _timeline(detail, run, calls, events, attempts),
     }
+
+
+def _local_providers() -> Mapping[str, Any]:
+    """The providers, bound to a local simulator built from this process's settings (env, config file).
+
+    A provider's ``trigger`` may need its settings (Sumsub signs calls with the app token and
+    secret); the local simulator reads them from the same ``KYCSIM_*`` variables as the server.
+    """
+    from simulator.app import build_simulator
+    from simulator.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings({"bundled": False, "scenarios": [], "store": "memory"})
+    except SettingsError as exc:
+        raise TriggerError(str(exc)) from None
+    return build_simulator(settings).providers
 
 
 def _latest_run(client: ControlClient, tenant: str, scenario: str, seen: set[str]) -> dict[str, Any] | None:
@@ -148,12 +167,37 @@ def _latest_run(client: ControlClient, tenant: str, scenario: str, seen: set[str
     return {**run, "_next": body.get("next_job_in_seconds")}
 
 
+def _span(run: Mapping[str, Any], now: str) -> float:
+    """Virtual seconds from the run's start to its last step (or to now, if it has none)."""
+    moments = [run.get("started_at"), *(h["at"] for h in run.get("history", []))]
+    moments = [m for m in moments if m] or [now]
+    parsed = [datetime.fromisoformat(m.replace("Z", "+00:00")) for m in moments]
+    return round((max(parsed) - min(parsed)).total_seconds(), 3)
+
+
+def _settle(client: ControlClient, tenant: str, seen_events: set[str], deadline: float) -> None:
+    """At a running clock: wait until each new event's deliveries are done or waiting for a retry."""
+    while time.monotonic() < deadline:
+        busy = [
+            d
+            for d in client.webhook_deliveries(tenant=tenant)
+            if d["event_id"] not in seen_events
+            and (d["state"] in ("held", "queued") or (d["state"] == "pending" and not _retry_scheduled(d)))
+        ]
+        if not busy:
+            return
+        time.sleep(POLL_SECONDS)
+
+
+def _retry_scheduled(delivery: Mapping[str, Any]) -> bool:
+    return bool(delivery["attempts"]) and bool(delivery["attempts"][-1].get("next_retry_at"))
+
+
 def _follow(
-    client: ControlClient, tenant: str, scenario: str, seen: set[str], speed: Any, timeout: float, max_time: float
-) -> tuple[dict[str, Any], float]:
-    """Move (or wait for) the tenant's clock until the run is over; returns the run and virtual seconds moved."""
+    client: ControlClient, tenant: str, scenario: str, seen: set[str], speed: Any, deadline: float, max_time: float
+) -> dict[str, Any]:
+    """Move (or wait for) the tenant's clock until the run is over; returns the run."""
     started = client.clock(tenant)["elapsed_seconds"]
-    deadline = time.monotonic() + timeout
     for _ in range(MAX_STEPS):
         run = _latest_run(client, tenant, scenario, seen)
         if run is None:
@@ -174,7 +218,7 @@ def _follow(
         client.advance(0, tenant=tenant)  # deliveries due now go out before we report
     run = _latest_run(client, tenant, scenario, seen) or {}
     run.pop("_next", None)
-    return run, round(client.clock(tenant)["elapsed_seconds"] - started, 3)
+    return run
 
 
 def _steps(detail: Mapping[str, Any], run: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -189,8 +233,8 @@ def _steps(detail: Mapping[str, Any], run: Mapping[str, Any]) -> list[dict[str, 
             cursor += 1
         args = script[cursor].get("with", {}) if cursor < len(script) else {}
         cursor += 1
-        shown = " ".join(f"{k}={v}" for k, v in args.items())
-        found.append({"at": entry["at"], "kind": "step", "text": f"{text} {shown}".strip()})
+        shown = " ".join(f"{k}={_short(v, 40)}" for k, v in args.items())
+        found.append({"at": entry["at"], "kind": "step", "text": _short(f"{text} {shown}".strip(), 160)})
     return found
 
 
