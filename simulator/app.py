@@ -142,9 +142,12 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
             await sim.dispatcher.close()
             sim.store.close()
 
-    routes = [Mount("/_sim", routes=control_routes())]
-    for provider in sim.providers.values():
-        routes.extend(provider.routes())
+    # A provider may add its own control endpoints under /_sim/<provider>/...; they go before the
+    # /_sim mount, which would otherwise answer 404 for every path below it.
+    provider_routes = [route for provider in sim.providers.values() for route in provider.routes()]
+    controls = [r for r in provider_routes if getattr(r, "path", "").startswith("/_sim/")]
+    routes = [*controls, Mount("/_sim", routes=control_routes())]
+    routes.extend(r for r in provider_routes if r not in controls)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
