@@ -84,7 +84,9 @@ class Runner:
         run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": f"signal:{name}"})
         scenario = self.scenario_of(run)
         step = scenario.steps[run["cursor"]] if scenario and run["cursor"] < len(scenario.steps) else None
-        if step is not None and step.wait == name:
+        # A wait step is done once signalled; so is an applicant step a person just performed
+        # (interactive mode): the provider already made its change before signalling.
+        if step is not None and name in (step.wait, step.do):
             run["cursor"] += 1
         self._save(tenant, run)
         self._schedule_next(tenant, run)
