@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sim.runner.resume(list(sim.providers))
         sim.scheduler.start()
         for provider in sim.providers.values():
             await provider.startup()

@@ -15,6 +15,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # connections queue from now on, so the printed address is usable at once
     sock.set_inheritable(True)
     return sock
 
@@ -72,7 +73,28 @@ def serve(args: argparse.Namespace) -> int:
         print(f"kycsim: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
         return 2
     port = sock.getsockname()[1]
-    print(banner(settings, port, app.state.sim), flush=True)
+    sim = app.state.sim
+    if settings.log_format == "json":
+        import json
+
+        print(
+            json.dumps(
+                {
+                    "message": "started",
+                    "url": f"http://{settings.host}:{port}",
+                    "version": sim.version,
+                    "seed": settings.seed,
+                    "speed": settings.speed,
+                    "applicant": settings.applicant,
+                    "store": settings.store,
+                    "scenarios": len(sim.catalogue.scenarios),
+                    "scenario_folders": sim.catalogue.folders,
+                }
+            ),
+            flush=True,
+        )
+    else:
+        print(banner(settings, port, sim), flush=True)
     import uvicorn
 
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")

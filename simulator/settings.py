@@ -99,7 +99,10 @@ class Settings:
 
     @property
     def scenario_dirs(self) -> list[Path]:
-        return [*([bundled_scenarios_dir()] if self.bundled else []), *(Path(p) for p in self.scenarios)]
+        # A missing bundled folder (an install without data files) is no error; a missing user folder is.
+        bundled = bundled_scenarios_dir()
+        use_bundled = self.bundled and bundled.is_dir()
+        return [*([bundled] if use_bundled else []), *(Path(p) for p in self.scenarios)]
 
 
 FIELD_NAMES = {f.name for f in fields(Settings)} - {"seed_was_random"}

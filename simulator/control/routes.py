@@ -171,7 +171,10 @@ async def list_requests(request: Request) -> Response:
 
 
 def control_routes() -> list[Route]:
+    from simulator.dashboard.routes import dashboard_routes
+
     return [
+        *dashboard_routes(),
         Route("/health", health, methods=["GET"], name="sim:health"),
         Route("/scenarios", list_scenarios, methods=["GET"], name="sim:list_scenarios"),
         Route("/scenarios/{name}", get_scenario, methods=["GET"], name="sim:get_scenario"),

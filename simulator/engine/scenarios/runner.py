@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.engine.clock import Clock, isoformat
@@ -18,7 +19,7 @@ from simulator.engine.ids import Ids
 from simulator.engine.scenarios.loader import Catalogue
 from simulator.engine.scenarios.model import APPLICANT, Scenario, Step, StepContext, Verb
 from simulator.engine.scheduler import Scheduler
-from simulator.engine.store import Store
+from simulator.engine.store import Store, iter_all
 
 log = logging.getLogger("kycsim.runner")
 RUNS = "_runs"
@@ -114,6 +115,22 @@ class Runner:
             run["generation"] = run.get("generation", 0) + 1
             self._save(tenant, run)
 
+    def resume(self, providers: list[str]) -> int:
+        """Re-arm the timers of runs persisted by a previous process (SQLite store); returns how many."""
+        resumed = 0
+        for provider in providers:
+            for tenant, run in iter_all(self.store, provider, RUNS):
+                scenario = self.scenario_of(run)
+                if run["status"] != "running" or run["waiting_for"] or scenario is None:
+                    continue
+                if run["cursor"] >= len(scenario.steps) or not run.get("next_step_at"):
+                    continue
+                due = datetime.fromisoformat(run["next_step_at"].replace("Z", "+00:00"))
+                delay = max((due - self.clock.now(tenant)).total_seconds(), 0.0)
+                self._arm(tenant, run, scenario.steps[run["cursor"]], delay)
+                resumed += 1
+        return resumed
+
     # Private functions
 
     def _save(self, tenant: str, run: dict) -> None:
@@ -135,14 +152,17 @@ class Runner:
             run["waiting_for"] = step.do  # a person performs it on the hosted page
             self._save(tenant, run)
             return
+        run["next_step_at"] = isoformat(self.clock.now(tenant) + timedelta(seconds=step.after))
+        self._save(tenant, run)
+        self._arm(tenant, run, step, step.after)
+
+    def _arm(self, tenant: str, run: dict, step: Step, delay: float) -> None:
         generation = run.get("generation", 0)
 
         async def fire() -> None:
             await self._fire(tenant, run["provider"], run["id"], generation, step)
 
-        self.scheduler.schedule(
-            step.after, fire, tenant=tenant, label=f"{run['scenario']}#{run['cursor']}:{step.label}"
-        )
+        self.scheduler.schedule(delay, fire, tenant=tenant, label=f"{run['scenario']}#{run['cursor']}:{step.label}")
 
     async def _fire(self, tenant: str, provider: str, run_id: str, generation: int, step: Step) -> None:
         run = self.get(tenant, provider, run_id)

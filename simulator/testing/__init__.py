@@ -1,0 +1,1 @@
+"""Testing helpers: a threaded server and a pytest plugin."""

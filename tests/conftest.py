@@ -1,0 +1,33 @@
+"""Shared fixtures: tiny simulators built inline around the demo provider."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from simulator.app import create_app
+from simulator.settings import Settings
+from tests.support.demo_provider import DEMO_SCENARIOS, DemoProvider
+
+
+def demo_settings(**overrides) -> Settings:
+    values = {
+        "seed": 42,
+        "speed": "manual",
+        "bundled": False,
+        "scenarios": [str(DEMO_SCENARIOS)],
+        "start_time": "2025-01-01T00:00:00Z",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def demo_app():
+    return create_app(demo_settings(), providers={"demo": DemoProvider()})
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    with TestClient(demo_app) as client:
+        yield client

@@ -1,0 +1,99 @@
+"""The runner through the demo provider's HTTP API, on the manual clock."""
+
+
+def advance(client, seconds, tenant=None):
+    body = {"seconds": seconds, **({"tenant": tenant} if tenant else {})}
+    response = client.post("/_sim/clock/advance", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_steps_fire_in_order_when_the_clock_reaches_them(demo_client):
+    widget = demo_client.post("/demo/widgets", json={}, headers={"Authorization": "k1"}).json()
+    assert widget["status"] == "created" and widget["scenario"] == "widget-default"
+    get = lambda: demo_client.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k1"}).json()  # noqa: E731
+    advance(demo_client, 9, "k1")
+    assert get()["status"] == "created"
+    advance(demo_client, 1, "k1")
+    assert get()["status"] == "started"
+    assert get()["modified_on"] == "2025-01-01T00:00:10Z"
+    advance(demo_client, 20, "k1")
+    assert get()["status"] == "done"
+    assert get()["modified_on"] == "2025-01-01T00:00:30Z"
+
+
+def test_a_wait_step_pauses_until_signalled(demo_client, demo_app):
+    sim = demo_app.state.sim
+    widget = demo_client.post(
+        "/demo/widgets", json={}, headers={"Authorization": "k1", "X-KycSim-Scenario": "widget-opened"}
+    ).json()
+    advance(demo_client, 3600, "k1")
+    stored = sim.store.get("k1", "demo", "widgets", widget["id"])
+    assert stored["opened"] is True and stored["status"] == "created"
+    assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "poke"
+    assert sim.runner.signal("k1", "demo", widget["id"], "poke")
+    advance(demo_client, 60, "k1")
+    assert sim.store.get("k1", "demo", "widgets", widget["id"])["status"] == "done"
+
+
+def test_interactive_mode_waits_for_the_applicant(demo_client, demo_app):
+    sim = demo_app.state.sim
+    sim.runner.applicant_mode = "interactive"
+    widget = demo_client.post(
+        "/demo/widgets", json={}, headers={"Authorization": "k1", "X-KycSim-Scenario": "widget-opened"}
+    ).json()
+    advance(demo_client, 3600, "k1")
+    assert "opened" not in sim.store.get("k1", "demo", "widgets", widget["id"])
+    assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "open"
+    # The person opened it on the hosted page; the run moves on to the scenario's next step.
+    assert sim.runner.signal("k1", "demo", widget["id"], "open")
+    assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "poke"
+    assert not sim.runner.signal("k1", "demo", widget["id"], "open")  # not waiting for that any more
+
+
+def test_same_seed_and_calls_give_identical_bodies(demo_app):
+    from starlette.testclient import TestClient
+
+    from simulator.app import create_app
+    from tests.conftest import demo_settings
+    from tests.support.demo_provider import DemoProvider
+
+    bodies = []
+    for _ in range(2):
+        with TestClient(create_app(demo_settings(), providers={"demo": DemoProvider()})) as client:
+            created = client.post("/demo/widgets", json={}, headers={"Authorization": "k"}).content
+            client.post("/_sim/clock/advance", json={"seconds": 30})
+            fetched = client.get(
+                f"/demo/widgets/{client.app.state.sim.store.list('k', 'demo', 'widgets')[0]['id']}",
+                headers={"Authorization": "k"},
+            ).content
+            bodies.append((created, fetched))
+    assert bodies[0] == bodies[1]
+
+
+def test_reset_of_one_tenant_cancels_its_runs(demo_client, demo_app):
+    sim = demo_app.state.sim
+    a = demo_client.post("/demo/widgets", json={}, headers={"Authorization": "a"}).json()
+    b = demo_client.post("/demo/widgets", json={}, headers={"Authorization": "b"}).json()
+    assert demo_client.post("/_sim/reset", json={"tenant": "a"}).json() == {"reset": "a"}
+    advance(demo_client, 60)
+    assert sim.store.get("a", "demo", "widgets", a["id"]) is None
+    assert sim.store.get("b", "demo", "widgets", b["id"])["status"] == "done"
+
+
+def test_runs_resume_after_a_restart_with_the_sqlite_store(tmp_path):
+    from starlette.testclient import TestClient
+
+    from simulator.app import create_app
+    from tests.conftest import demo_settings
+    from tests.support.demo_provider import DemoProvider
+
+    settings = dict(store=f"sqlite:///{tmp_path / 'state.db'}")
+    with TestClient(create_app(demo_settings(**settings), providers={"demo": DemoProvider()})) as first:
+        widget = first.post("/demo/widgets", json={}, headers={"Authorization": "k"}).json()
+        first.post("/_sim/clock/advance", json={"seconds": 10})
+        assert first.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()["status"] == "started"
+    with TestClient(create_app(demo_settings(**settings), providers={"demo": DemoProvider()})) as second:
+        assert second.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()["status"] == "started"
+        second.post("/_sim/clock/advance", json={"seconds": 30})
+        assert second.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()["status"] == "done"

@@ -1,0 +1,61 @@
+import pytest
+
+from simulator.settings import DEFAULT_SUMSUB_APP_TOKEN, SettingsError, load_settings
+
+
+def test_flag_beats_env_beats_config_file(tmp_path):
+    config = tmp_path / "kycsim.yaml"
+    config.write_text("port: 7000\nhost: 0.0.0.0\nseed: 5\nspeed: manual\n")
+    env = {"KYCSIM_CONFIG": str(config), "KYCSIM_PORT": "7100", "KYCSIM_SEED": "9"}
+    settings = load_settings({"port": 7200}, env)
+    assert settings.port == 7200  # flag
+    assert settings.seed == 9  # env over file
+    assert settings.host == "0.0.0.0" and settings.speed == "manual"  # file over default
+
+
+def test_toml_config_and_dashed_keys(tmp_path):
+    config = tmp_path / "kycsim.toml"
+    config.write_text('[kycsim]\nlog-format = "json"\ncheckout_webhook_url = "http://127.0.0.1:9/hook"\n')
+    settings = load_settings({"config": str(config)}, {})
+    assert settings.log_format == "json" and settings.checkout_webhook_url == "http://127.0.0.1:9/hook"
+
+
+def test_defaults_and_random_seed():
+    settings = load_settings({}, {})
+    assert (settings.host, settings.port, settings.speed, settings.applicant, settings.store) == (
+        "127.0.0.1",
+        8000,
+        1.0,
+        "auto",
+        "memory",
+    )
+    assert settings.seed_was_random and settings.seed > 0
+    assert settings.sumsub_app_token == DEFAULT_SUMSUB_APP_TOKEN
+
+
+def test_scenario_folders_from_env_are_colon_separated(tmp_path):
+    settings = load_settings({}, {"KYCSIM_SCENARIOS": "/a:/b"})
+    assert settings.scenarios == ["/a", "/b"]
+    assert [str(p) for p in settings.scenario_dirs[1:]] == ["/a", "/b"]
+
+
+@pytest.mark.parametrize(
+    "flags,message",
+    [
+        ({"speed": "warp"}, "--speed"),
+        ({"applicant": "robot"}, "--applicant"),
+        ({"store": "redis://x"}, "--store"),
+        ({"port": "eighty"}, "port must be a whole number"),
+        ({"start_time": "yesterday"}, "--start-time"),
+    ],
+)
+def test_bad_values_get_clear_messages(flags, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(flags, {})
+
+
+def test_unknown_config_keys_are_refused(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("prot: 1\n")
+    with pytest.raises(SettingsError, match="unknown setting"):
+        load_settings({"config": str(config)}, {})
