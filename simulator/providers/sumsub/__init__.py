@@ -118,7 +118,7 @@ class SumsubProvider(Provider):
         from simulator.providers.sumsub.trigger import trigger
 
         assert self.sim is not None
-        return trigger(http, scenario, record, self.sim.settings)
+        return trigger(http, scenario, record, self.sim.settings, self.sim.clock.wall)
 
     def reset(self, tenant: str | None) -> None:
         """Credentials added at run time stay: they are configuration, not state."""

@@ -23,7 +23,11 @@ from simulator.providers.sumsub.errors import bad_request, conflict
 from simulator.providers.sumsub.models import Ctx, new_action, public
 from simulator.providers.sumsub.schemas import first_error
 
-LEGACY_TYPES = {"paymentMethod": c.ACTION_PAYMENT_METHOD, "faceAuth": "faceAuth", "cryptoTransaction": "cryptoTransaction"}
+LEGACY_TYPES = {
+    "paymentMethod": c.ACTION_PAYMENT_METHOD,
+    "faceAuth": "faceAuth",
+    "cryptoTransaction": "cryptoTransaction",
+}
 
 
 def create(

@@ -52,7 +52,9 @@ def build_checks(ctx: Ctx, action: dict[str, Any], applicant: dict[str, Any], pa
     now = fmt_created(ctx.now)
     attempt = action["review"]["attemptId"]
     country = (applicant.get("info") or {}).get("country") or "GBR"
-    images = [int(i) for i in action.get("_images", []) if str(i).isdigit()] or [ctx.sim.ids.integer(10**8, 2 * 10**9, ctx.tenant)]
+    images = [int(i) for i in action.get("_images", []) if str(i).isdigit()] or [
+        ctx.sim.ids.integer(10**8, 2 * 10**9, ctx.tenant)
+    ]
     checks = []
     for check_type, answer in pairs:
         check: dict[str, Any] = {

@@ -14,7 +14,9 @@ from simulator.providers.sumsub.models import Ctx, public
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"type": "bad_request" if status == 400 else "not_found", "message": message}}, status)
+    return JSONResponse(
+        {"error": {"type": "bad_request" if status == 400 else "not_found", "message": message}}, status
+    )
 
 
 async def _json(request: Request) -> dict | None:
@@ -54,7 +56,12 @@ async def add_webhook(request: Request) -> Response:
     if events is not None and (not isinstance(events, list) or not set(events) <= set(c.WEBHOOK_TYPES)):
         return _error(400, f"'events' must be a list of webhook types: {', '.join(c.WEBHOOK_TYPES)}")
     endpoint = sim_of(request).dispatcher.add_endpoint(
-        c.PROVIDER, data["url"], secret=data.get("secret"), tenant=data.get("appToken"), events=events, options={"alg": alg}
+        c.PROVIDER,
+        data["url"],
+        secret=data.get("secret"),
+        tenant=data.get("appToken"),
+        events=events,
+        options={"alg": alg},
     )
     return JSONResponse(endpoint.as_json(), status_code=201)
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from simulator.engine.scenarios.model import Scenario
 from simulator.providers.sumsub import constants as c
 
-STEP_STATUS = {"submit": c.PENDING, "precheck": c.PRECHECKED, "queue": c.QUEUED, "hold": c.ON_HOLD, "review": c.COMPLETED}
+STEP_STATUS = {
+    "submit": c.PENDING,
+    "precheck": c.PRECHECKED,
+    "queue": c.QUEUED,
+    "hold": c.ON_HOLD,
+    "review": c.COMPLETED,
+}
 APPLICANT_EVENTS = {
     "submit": c.WH_APPLICANT_PENDING,
     "precheck": c.WH_APPLICANT_PRECHECKED,
@@ -32,7 +38,10 @@ def coverage_targets() -> dict[str, set[str]]:
 
 def explicit_checks(args: dict) -> list[tuple[str, str]]:
     """The scenario's own checks after the liveness rule (a failed liveness means no face match)."""
-    pairs = [(e["type"], e.get("answer", c.GREEN if args.get("answer") == c.GREEN else c.RED)) for e in args.get("checks", [])]
+    pairs = [
+        (e["type"], e.get("answer", c.GREEN if args.get("answer") == c.GREEN else c.RED))
+        for e in args.get("checks", [])
+    ]
     liveness = dict(pairs).get(c.CHECK_FACE_LIVELINESS)
     if liveness is not None and liveness != c.GREEN:
         pairs = [p for p in pairs if p[0] != c.CHECK_FACE_MATCH]

@@ -37,7 +37,9 @@ async def _parts(request: Request) -> tuple[dict[str, Any], bytes | None, str | 
     try:
         metadata = json.loads(raw or "")
     except ValueError:
-        raise bad_request("Part 'metadata' must be a JSON object such as {\"idDocType\":\"PASSPORT\",\"country\":\"GBR\"}") from None
+        raise bad_request(
+            'Part \'metadata\' must be a JSON object such as {"idDocType":"PASSPORT","country":"GBR"}'
+        ) from None
     problem = first_error("id_doc.metadata", metadata)
     if problem:
         raise bad_request(f"Invalid metadata: {problem}")

@@ -241,7 +241,9 @@ def new_action(
         if body.get(field) is not None:
             doc[field] = body[field]
     if kind == c.ACTION_CRYPTO:
-        doc["cryptoSourceOfFunds"] = {k: body[k] for k in ("currency", "direction", "txn", "address", "tokenId") if k in body}
+        doc["cryptoSourceOfFunds"] = {
+            k: body[k] for k in ("currency", "direction", "txn", "address", "tokenId") if k in body
+        }
     doc["_images"] = []
     return doc
 

@@ -6,25 +6,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
+from collections.abc import Callable
 from typing import Any
 
 from simulator.engine.scenarios.model import Scenario
 from simulator.providers.sumsub import constants as c
 
 
-def signed_headers(token: str, secret: str, method: str, path: str, body: bytes = b"") -> dict[str, str]:
-    ts = str(int(time.time()))
+def signed_headers(
+    token: str, secret: str, method: str, path: str, body: bytes = b"", *, wall: Callable[[], float]
+) -> dict[str, str]:
+    ts = str(int(wall()))
     sig = hmac.new(secret.encode(), ts.encode() + method.encode() + path.encode() + body, hashlib.sha256).hexdigest()
     return {c.HEADER_APP_TOKEN: token, c.HEADER_ACCESS_TS: ts, c.HEADER_ACCESS_SIG: sig}
 
 
-def trigger(http: Any, scenario: Scenario, record: Any, settings: Any) -> dict[str, Any]:
+def trigger(http: Any, scenario: Scenario, record: Any, settings: Any, wall: Callable[[], float]) -> dict[str, Any]:
+    """``wall`` is the simulator clock's wall time: a client signs with real time."""
     token, secret = settings.sumsub_app_token, settings.sumsub_secret_key
 
     def call(method: str, path: str, body: dict | None = None, scenario_name: str | None = None) -> dict:
         raw = json.dumps(body).encode() if body is not None else b""
-        headers = {"Content-Type": "application/json", **signed_headers(token, secret, method, path, raw)}
+        headers = {"Content-Type": "application/json", **signed_headers(token, secret, method, path, raw, wall=wall)}
         if scenario_name:
             headers[c.SCENARIO_HEADER] = scenario_name
         response = http.request(method, path, content=raw, headers=headers)
@@ -33,7 +36,7 @@ def trigger(http: Any, scenario: Scenario, record: Any, settings: Any) -> dict[s
             raise RuntimeError(f"{method} {path} -> {response.status_code}: {response.text}")
         return response.json()
 
-    stamp = int(time.time() * 1000)
+    stamp = int(wall() * 1000)
     is_action = scenario.product == c.APPLICANT_ACTION
     applicant = call(
         "POST",
@@ -52,7 +55,9 @@ def trigger(http: Any, scenario: Scenario, record: Any, settings: Any) -> dict[s
         level = "payment-source-level"
         body = {
             "externalActionId": f"trigger-{stamp}",
-            "paymentSource": {"fixedInfo": {"type": "bankCard", "fullName": "John Doe", "accountIdentifier": "120834387"}},
+            "paymentSource": {
+                "fixedInfo": {"type": "bankCard", "fullName": "John Doe", "accountIdentifier": "120834387"}
+            },
         }
     else:
         level = "payment-method-level"
