@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -101,13 +102,21 @@ def find_by_external_user_id(ctx: Ctx, external_user_id: str) -> dict[str, Any] 
     )
 
 
-def matrix(selector: str) -> dict[str, str]:
-    """``-;applicantId=X;kytTxnReference.txnId=Y`` -> ``{"applicantId": "X", ...}``."""
+def matrix(request: Request) -> dict[str, str] | None:
+    """The matrix filter of the path (``-;applicantId=X;kytTxnReference.txnId=Y``) as a dict.
+
+    Read from the raw path, so an encoded ``;`` or ``/`` inside a value stays inside it; None
+    when the path has no ``-;`` segment.
+    """
+    raw = (request.scope.get("raw_path") or request.scope["path"].encode()).decode("latin-1")
+    segment = next((s for s in raw.split("/") if s.startswith("-;")), None)
+    if segment is None:
+        return None
     params = {}
-    for part in selector.split(";")[1:]:
+    for part in segment.split(";")[1:]:
         key, _, value = part.partition("=")
         if key:
-            params[key] = value
+            params[unquote(key)] = unquote(value)
     return params
 
 

@@ -119,7 +119,7 @@ async def list_actions(request: Request, ctx: Ctx) -> dict:
     selector = request.path_params["selector"]
     if not selector.startswith("-;"):
         raise bad_request(f"Unsupported filter {selector!r}: use -;applicantId=<id>")
-    params = matrix(selector)
+    params = matrix(request) or {}
     applicant_id = params.get("applicantId")
     if not applicant_id:
         raise bad_request("Filter applicantId is required: -;applicantId=<id>")

@@ -59,7 +59,7 @@ async def create_applicant(request: Request, ctx: Ctx) -> JSONResponse:
 def _lookup(request: Request, ctx: Ctx) -> dict[str, Any]:
     selector = request.path_params["applicant_id"]
     if selector.startswith("-;"):
-        external = matrix(selector).get("externalUserId")
+        external = (matrix(request) or {}).get("externalUserId")
         if not external:
             raise bad_request(f"Unsupported applicant filter {selector!r}: use -;externalUserId=<id>")
         doc = find_by_external_user_id(ctx, external)
