@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import unquote
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
