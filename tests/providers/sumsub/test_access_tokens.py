@@ -49,7 +49,9 @@ def test_a_current_websdk_link_for_an_action_level_creates_the_action(api, raw, 
 
 
 def test_a_legacy_link_forwards_its_fragment_to_the_page(api, raw):
-    response = api.post("/resources/sdkIntegrations/levels/basic-kyc-level/websdkLink?ttlInSecs=1800&externalUserId=old")
+    response = api.post(
+        "/resources/sdkIntegrations/levels/basic-kyc-level/websdkLink?ttlInSecs=1800&externalUserId=old"
+    )
     url = response.json()["url"]
     assert "/idensic/l/#/sbx_" in url
     forward = raw.get("/idensic/l/")

@@ -40,7 +40,11 @@ def test_a_multipart_body_signed_without_its_content_is_rejected(raw, flow):
     applicant = flow.applicant()
     path = f"/resources/applicants/{applicant['id']}/info/idDoc"
     ts = str(int(time.time()))
-    headers = {"X-App-Token": TOKEN, "X-App-Access-Ts": ts, "X-App-Access-Sig": sign(SECRET, ts, "POST", path.encode(), b"")}
+    headers = {
+        "X-App-Token": TOKEN,
+        "X-App-Access-Ts": ts,
+        "X-App-Access-Sig": sign(SECRET, ts, "POST", path.encode(), b""),
+    }
     response = raw.post(path, files={"metadata": (None, PASSPORT), "content": ("a.png", png(2))}, headers=headers)
     assert_error(response, 401, 4003)
 
