@@ -7,9 +7,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -23,32 +24,42 @@ from simulator.providers.sumsub.schemas import first_error
 MAX_BYTES = 64 * 1024 * 1024
 
 
+def _multipart(content_type: str, body: bytes) -> dict[str, tuple[bytes, str | None]]:
+    """Part name -> (raw bytes, filename). Parsed with the stdlib so a file part sent without a
+    filename (form-data does that for Buffers) keeps its bytes instead of becoming text."""
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+    if not message.is_multipart():
+        raise ValueError("not multipart")
+    parts = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            parts[str(name)] = (part.get_payload(decode=True) or b"", part.get_filename())
+    return parts
+
+
 async def _parts(request: Request) -> tuple[dict[str, Any], bytes | None, str | None]:
     """``metadata`` (JSON) and ``content`` of a multipart upload."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
         raise bad_request("Expected a multipart/form-data body with 'metadata' and 'content' parts")
     try:
-        form = await request.form()
+        parts = _multipart(content_type, await request.body())
     except Exception:
         raise bad_request("The multipart body could not be parsed") from None
-    raw = form.get("metadata")
-    if isinstance(raw, UploadFile):
-        raw = (await raw.read()).decode("utf-8", "replace")
+    raw, _ = parts.get("metadata", (b"", None))
     try:
-        metadata = json.loads(raw or "")
+        metadata = json.loads(raw.decode("utf-8") or "null")
     except ValueError:
-        raise bad_request(
-            'Part \'metadata\' must be a JSON object such as {"idDocType":"PASSPORT","country":"GBR"}'
-        ) from None
+        example = '{"idDocType":"PASSPORT","country":"GBR"}'
+        raise bad_request(f"Part 'metadata' must be a JSON object such as {example}") from None
     problem = first_error("id_doc.metadata", metadata)
     if problem:
         raise bad_request(f"Invalid metadata: {problem}")
-    content = form.get("content")
-    if isinstance(content, UploadFile):
-        return metadata, await content.read(), content.filename
-    if isinstance(content, str):
-        return metadata, content.encode(), None
-    return metadata, None, None
+    if "content" not in parts:
+        return metadata, None, None
+    data, filename = parts["content"]
+    return metadata, data, filename
 
 
 def _check_file(ctx: Ctx, owner: dict[str, Any], data: bytes, id_doc_type: str) -> str:

@@ -53,7 +53,9 @@ def _played(api, flow, sim, scenario):
     return body, [e for e in sim.dispatcher.events if e.resource == subject_id]
 
 
-@pytest.mark.parametrize("name", ["applicant-approved", "applicant-on-hold", "applicant-deactivated", "action-approved"])
+@pytest.mark.parametrize(
+    "name", ["applicant-approved", "applicant-on-hold", "applicant-deactivated", "action-approved"]
+)
 def test_a_played_scenario_emits_what_produces_says(api, flow, sim, name):
     scenario = sim.catalogue.get(name)
     body, events = _played(api, flow, sim, scenario)

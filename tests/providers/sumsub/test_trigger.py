@@ -20,4 +20,7 @@ def test_trigger_an_action_scenario_with_face_checks(raw, sim):
     raw.post("/_sim/clock/advance", json={"seconds": 120})
     action = sim.store.get(ids["appToken"], "sumsub", "applicant_actions", ids["actionId"])
     assert action["type"] == "selfieAuth"
-    assert [(c["checkType"], c["answer"]) for c in action["checks"]] == [("FACE_LIVELINESS", "GREEN"), ("FACE_MATCH", "RED")]
+    assert [(c["checkType"], c["answer"]) for c in action["checks"]] == [
+        ("FACE_LIVELINESS", "GREEN"),
+        ("FACE_MATCH", "RED"),
+    ]
