@@ -81,7 +81,10 @@ def _check_file(ctx: Ctx, owner: dict[str, Any], data: bytes, id_doc_type: str) 
     if mime == "unsupported":
         raise SumsubError.coded(1005)
     if mime is None:
-        raise SumsubError.coded(1004)
+        # The wording Sumsub answers with (seen in SumSubstance/AppTokenUsageExamples#26).
+        raise SumsubError.coded(
+            1004, f"Corrupted file for applicant {owner.get('applicantId', owner['id'])} and type imageUpload"
+        )
     digest = hashlib.sha1(data).hexdigest()
     for image_id in owner.get("_images", []):
         image = ctx.get(c.KIND_IMAGE, image_id)

@@ -54,7 +54,7 @@ def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     if applicant is None:
         level = c.DEFAULT_LEVEL if action_id else grant["levelName"]
         body = {"externalUserId": grant["userId"], **{k: v for k, v in identifiers.items() if k in ("email", "phone")}}
-        applicant = applicants.create(ctx, body, level, None, platform="WebSDK")
+        applicant = applicants.create(ctx, body, level, None, platform="Web")
     if not action_id:
         return applicant, None
     action = next(

@@ -31,7 +31,7 @@ def test_the_access_token_page_creates_the_applicant_and_follows_the_review(api,
     page = raw.get(f"/websdk/t/{token.json()['token']}")
     assert page.status_code == 200 and "page-user" in page.text and "init" in page.text
     applicant = api.get("/resources/applicants/-;externalUserId=page-user/one").json()
-    assert applicant["applicantPlatform"] == "WebSDK"
+    assert applicant["applicantPlatform"] == "Web"
     flow.advance(60)
     assert "completed" in raw.get(f"/websdk/t/{token.json()['token']}").text
 
