@@ -210,3 +210,17 @@ def test_test_completed_is_sandbox_only(raw, api):
         auth=prod,
     )
     assert assert_error(response, 400)["description"] == "This method is only supported on sandbox env"
+
+
+def test_a_binding_on_external_action_id_picks_the_action_scenario(api, raw, flow):
+    bound = raw.post("/_sim/bindings", json={"scenario": "action-error", "match": {"externalActionId": "bound-1"}})
+    assert bound.status_code == 201
+    applicant = flow.applicant()
+    action = flow.action(applicant["id"], externalActionId="bound-1")
+    flow.advance(30)
+    body = api.get(f"/resources/applicantActions/{action['id']}/one").json()
+    assert body["reviewResult"] == {"reviewAnswer": "ERROR"}
+
+
+def test_a_wrong_method_gets_the_sumsub_envelope(api):
+    assert_error(api.request("DELETE", "/resources/applicants"), 405)
