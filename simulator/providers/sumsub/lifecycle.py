@@ -6,7 +6,7 @@ change stores the document and publishes the webhook Sumsub sends for it (sectio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.scenarios.model import APPLICANT as APPLICANT_ACTOR
@@ -162,7 +162,7 @@ def notice(
 # Verbs
 
 
-def _verb(sim_of, change):
+def _verb(sim_of: Callable[[], Simulator], change: Callable[..., Any]) -> Callable[[StepContext], Any]:
     async def handler(step: StepContext) -> None:
         ctx = Ctx(sim_of(), step.tenant)
         applicant, action = load(ctx, step.subject)
@@ -206,7 +206,7 @@ NOTIFY_SCHEMA = {
 }
 
 
-def verbs(sim_of: callable) -> dict[str, Verb]:  # type: ignore[valid-type]
+def verbs(sim_of: Callable[[], Simulator]) -> dict[str, Verb]:
     """``sim_of()`` returns the bound simulator (verbs are collected before ``bind``)."""
 
     def status_change(status: str):
@@ -244,7 +244,7 @@ def verbs(sim_of: callable) -> dict[str, Verb]:  # type: ignore[valid-type]
     return table
 
 
-def sim_getter(provider: Any) -> callable:  # type: ignore[valid-type]
+def sim_getter(provider: Any) -> Callable[[], Simulator]:
     def get() -> Simulator:
         assert provider.sim is not None, "the provider is not bound to a simulator yet"
         return provider.sim
