@@ -8,6 +8,7 @@ the test skips with the reason when Node.js/npm is missing or the registry canno
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -55,7 +56,7 @@ def test_sumsub_node_sdk_against_a_running_simulator(node_modules):
             capture_output=True,
             text=True,
             timeout=60,
-            env={"NODE_PATH": str(node_modules), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+            env={**os.environ, "NODE_PATH": str(node_modules)},
         )
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
