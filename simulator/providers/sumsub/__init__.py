@@ -53,6 +53,16 @@ class SumsubProvider(Provider):
     - Actions have no sandbox API (as on Sumsub): their outcome comes from the scenario, chosen by
       the ``X-KycSim-Scenario`` header, a binding, an email tag or the hosted page.
     - Image ``answer`` appears once the action is reviewed; ``X-Return-Doc-Warnings`` is ignored.
+      Uploads accept JPEG, PNG, PDF, GIF, WEBP, HEIC, MP4, MOV and WEBM by their magic bytes; TIFF
+      and BMP are 1005, anything else 1004 (in Sumsub's wording ``Corrupted file for applicant
+      <id> and type imageUpload``); 1001, 1007 and 1011 are never produced. Multipart parts are
+      read as bytes whether or not they carry a filename (form-data sends Buffers without one).
+    - 4007 (invalid auth parameters) is never produced: no source says what triggers it.
+    - Opening a link or token page creates the applicant (``applicantPlatform: "Web"``; on the
+      default level ``basic-kyc-level`` when the link is for an action level) and the action; a
+      link made without a user id gets one on its first visit.
+    - Reset keeps ``attemptCnt`` and ``reviewId``, clears the result and uploaded images, and
+      plays the applicant's scenario again from its start.
     - The ``/resources/status/api`` health check needs no signature and answers ``{"ok": 1}``.
     """
 
