@@ -21,6 +21,8 @@ import yaml
 
 from simulator.engine.durations import parse_duration
 from simulator.engine.scenarios.model import Scenario, Step, Verb
+from simulator.engine.webhooks.chaos import ChaosError
+from simulator.engine.webhooks.chaos import normalize as normalize_chaos
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
@@ -170,6 +172,13 @@ def load_file(path: Path, providers: Mapping[str, ProviderCatalogue]) -> list[Sc
                 )
             )
 
+    webhooks: dict[str, Any] = {}
+    if data.get("webhooks", {}).get("chaos") is not None:
+        try:
+            webhooks["chaos"] = normalize_chaos(data["webhooks"]["chaos"])
+        except ChaosError as exc:
+            errors.append(ScenarioError(shown, _line_of(node, ["webhooks", "chaos"]), f"webhooks.{exc}"))
+
     combos = [dict(zip(matrix, values, strict=True)) for values in itertools.product(*matrix.values())] or [{}]
     scenarios = []
     for params in combos:
@@ -218,6 +227,7 @@ def load_file(path: Path, providers: Mapping[str, ProviderCatalogue]) -> list[Sc
                 params=params,
                 source=shown,
                 family=data["name"] if matrix else None,
+                webhooks=webhooks,
             )
         )
     if errors:
