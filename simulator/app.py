@@ -30,6 +30,7 @@ from simulator.engine.scenarios.selection import Bindings
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store, open_store
 from simulator.engine.webhooks.dispatcher import Dispatcher
+from simulator.engine.webhooks.endpoints import add_config_endpoints
 from simulator.providers import load_providers
 from simulator.providers.base import Provider
 from simulator.settings import Settings
@@ -91,6 +92,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         profiles={name: prof for name, p in providers.items() if (prof := p.webhook_profile()) is not None},
         new_id=lambda prefix: f"{prefix}_{ids.base32(20, None)}",
         user_agent=f"kycsim/{__version__}",
+        scenario_lookup=catalogue.get,
     )
     sim = Simulator(
         settings=settings,
@@ -118,6 +120,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         provider.bind(sim)
         for endpoint in provider.webhook_endpoints_from_settings():
             dispatcher.add_endpoint(provider.name, source="settings", **endpoint)
+    add_config_endpoints(dispatcher, settings.webhooks, providers)
     return sim
 
 

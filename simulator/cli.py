@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from simulator.cli_webhooks import add_webhook_commands, webhooks_call
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
@@ -63,10 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--path")
     q.add_argument("--tenant")
     q.add_argument("--limit", type=int, default=50)
-    w = remote("webhooks", "webhook deliveries of a running simulator")
-    w.add_argument("action", nargs="?", choices=["list", "replay"], default="list")
-    w.add_argument("delivery_id", nargs="?")
-    w.add_argument("--to", dest="to_url", help="with replay: send to this URL instead")
+    add_webhook_commands(remote)  # webhooks, listen, trigger
     b = remote("bindings", "bind a scenario ahead of time on a running simulator")
     b.add_argument("action", choices=["list", "add", "delete"])
     b.add_argument("args", nargs="*", help="add: SCENARIO KEY=VALUE...; delete: BINDING_ID")
@@ -92,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             return serve(args)
         if args.command == "scenarios":
             return _scenarios(args)
+        if hasattr(args, "run"):  # listen, trigger
+            return args.run(args)
         return _remote(args)
     except KeyboardInterrupt:
         return 130
@@ -220,11 +221,7 @@ def _call(client: Any, args: argparse.Namespace) -> Any:
     if args.command == "requests":
         return client.requests(method=args.method, path=args.path, tenant=args.tenant, limit=args.limit)
     if args.command == "webhooks":
-        if args.action == "replay":
-            if not args.delivery_id:
-                raise SystemExit("kycsim webhooks replay needs a delivery id (see `kycsim webhooks list`)")
-            return client.replay_webhook(args.delivery_id, url=args.to_url)
-        return client.webhooks()
+        return webhooks_call(client, args)
     if args.command == "bindings":
         if args.action == "list":
             return client.bindings()

@@ -57,7 +57,10 @@ class _JsonFormatter(logging.Formatter):
 
 def log_attempt(attempt: Attempt) -> None:
     outcome = str(attempt.status_code) if attempt.status_code is not None else (attempt.error or "error")
+    if attempt.status_code is not None and attempt.error:  # e.g. a 200 counted as failed by chaos fail_first
+        outcome += f" ({attempt.error})"
     retry = f" next retry {attempt.next_retry_at}" if attempt.next_retry_at else ""
+    retry += f" chaos: {'; '.join(attempt.chaos)}" if getattr(attempt, "chaos", None) else ""
     log.info(
         "webhook %s -> %s %s %.1fms tenant=%s attempt=%d%s",
         attempt.event_type,
@@ -77,6 +80,7 @@ def log_attempt(attempt: Attempt) -> None:
                 "latency_ms": attempt.latency_ms,
                 "tenant": mask(attempt.tenant),
                 "attempt": attempt.number,
+                "chaos": getattr(attempt, "chaos", []),
             }
         },
     )

@@ -9,6 +9,22 @@ import threading
 from typing import Any
 
 
+def _server(app: Any) -> Any:
+    """A uvicorn server that ends the simulator's event streams first when it shuts down.
+
+    Open ``/_sim/events`` streams (``kycsim listen``) never end by themselves, and uvicorn
+    waits for every response to finish before it stops.
+    """
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            app.state.sim.dispatcher.stream.close()
+            await super().shutdown(sockets)
+
+    return Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
     """Bind before uvicorn starts, so ``--port 0`` can print the port it got."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -95,26 +111,23 @@ def serve(args: argparse.Namespace) -> int:
         )
     else:
         print(banner(settings, port, sim), flush=True)
-    import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    _server(app).run(sockets=[sock])
     return 0
 
 
 class ThreadedServer:
     """The simulator on a free port in a daemon thread (moto's ``ThreadedMotoServer`` role)."""
 
-    def __init__(self, settings: Any = None, host: str = "127.0.0.1", port: int = 0) -> None:
-        import uvicorn
+    def __init__(self, settings: Any = None, host: str = "127.0.0.1", port: int = 0, *, providers: Any = None) -> None:
 
         from simulator.app import create_app
 
-        self.app = create_app(settings)
+        self.app = create_app(settings, providers=providers)
         self.sim = self.app.state.sim
         self._sock = bind_socket(host, port)
         self.host, self.port = host, self._sock.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on"))
+        self._server = _server(self.app)
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 

@@ -63,6 +63,7 @@ class Settings:
     sumsub_webhook_url: str | None = None
     sumsub_webhook_secret: str | None = None
     sumsub_webhook_alg: str = "HMAC_SHA256_HEX"
+    webhooks: dict[str, Any] = field(default_factory=dict)  # {"endpoints": [...]}: see docs/webhooks.md
     seed_was_random: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +88,12 @@ class Settings:
         if self.sumsub_webhook_alg not in ("HMAC_SHA1_HEX", "HMAC_SHA256_HEX", "HMAC_SHA512_HEX"):
             raise SettingsError("KYCSIM_SUMSUB_WEBHOOK_ALG must be HMAC_SHA1_HEX, HMAC_SHA256_HEX or HMAC_SHA512_HEX")
         self.start_datetime()
+        from simulator.engine.webhooks.endpoints import EndpointError, config_endpoints
+
+        try:
+            config_endpoints(self.webhooks)
+        except EndpointError as exc:
+            raise SettingsError(str(exc)) from None
 
     def start_datetime(self) -> datetime | None:
         if not self.start_time:
@@ -123,6 +130,13 @@ def _coerce(name: str, value: Any) -> Any:
             raise SettingsError(f"seed must be a whole number, not {value!r}") from None
     if name == "bundled" and isinstance(value, str):
         return value.strip().lower() not in ("0", "false", "no", "off")
+    if name == "webhooks" and isinstance(value, str):
+        import json
+
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise SettingsError('KYCSIM_WEBHOOKS must be JSON, e.g. {"endpoints": [{"provider": ...}]}') from None
     if name == "scenarios":
         if isinstance(value, str):
             return [p for p in value.split(os.pathsep) if p]

@@ -80,6 +80,29 @@ class ControlClient:
     def replay_webhook(self, delivery_id: str, *, url: str | None = None) -> dict:
         return self._call("POST", f"/webhooks/{delivery_id}/replay", json={"url": url} if url else {})
 
+    def webhook_deliveries(self, **filters: Any) -> list[dict]:
+        return self._call("GET", "/webhooks/deliveries", params={k: v for k, v in filters.items() if v})["data"]
+
+    def webhook_events(self, **filters: Any) -> list[dict]:
+        return self._call("GET", "/webhooks/events", params={k: v for k, v in filters.items() if v})["data"]
+
+    def webhook_endpoints(self, **filters: Any) -> list[dict]:
+        return self._call("GET", "/webhooks/endpoints", params={k: v for k, v in filters.items() if v})["data"]
+
+    def add_webhook_endpoint(self, provider: str, url: str, **fields: Any) -> dict:
+        body = {"provider": provider, "url": url, **{k: v for k, v in fields.items() if v is not None}}
+        return self._call("POST", "/webhooks/endpoints", json=body)
+
+    def update_webhook_endpoint(self, endpoint_id: str, **fields: Any) -> dict:
+        return self._call("PATCH", f"/webhooks/endpoints/{endpoint_id}", json=fields)
+
+    def delete_webhook_endpoint(self, endpoint_id: str) -> None:
+        return self._call("DELETE", f"/webhooks/endpoints/{endpoint_id}")
+
+    def runs(self, **filters: Any) -> dict:
+        """Runs, and with ``tenant``: ``next_job_in_seconds`` (when that tenant's next job falls due)."""
+        return self._call("GET", "/runs", params={k: v for k, v in filters.items() if v})
+
     def requests(self, **filters: Any) -> list[dict]:
         return self._call("GET", "/requests", params={k: v for k, v in filters.items() if v})["data"]
 

@@ -132,31 +132,6 @@ async def advance_clock(request: Request) -> Response:
     return JSONResponse({**sim.clock.describe(tenant), "fired": fired})
 
 
-async def list_webhooks(request: Request) -> Response:
-    sim = _sim(request)
-    q = request.query_params
-    attempts = [
-        a.__dict__
-        for a in sim.dispatcher.attempts(q.get("tenant"))
-        if (not q.get("event_type") or a.event_type == q["event_type"])
-        and (not q.get("provider") or a.provider == q["provider"])
-    ]
-    return JSONResponse({"count": len(attempts), "data": attempts})
-
-
-@handles_errors
-async def replay_webhook(request: Request) -> Response:
-    sim = _sim(request)
-    data = await json_body(request)
-    url = data.get("url")
-    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
-        raise bad_request("'url' must be an http(s) URL when given")
-    attempt = await sim.dispatcher.replay(request.path_params["delivery_id"], url)
-    if attempt is None:
-        raise not_found(f"no webhook delivery {request.path_params['delivery_id']!r}")
-    return JSONResponse(attempt.__dict__, status_code=201)
-
-
 @handles_errors
 async def list_requests(request: Request) -> Response:
     q = request.query_params
@@ -171,6 +146,8 @@ async def list_requests(request: Request) -> Response:
 
 
 def control_routes() -> list[Route]:
+    from simulator.control.runs import run_routes
+    from simulator.control.webhooks import webhook_routes
     from simulator.dashboard.routes import dashboard_routes
 
     return [
@@ -185,7 +162,7 @@ def control_routes() -> list[Route]:
         Route("/reset", reset, methods=["POST"], name="sim:reset"),
         Route("/clock", get_clock, methods=["GET"], name="sim:get_clock"),
         Route("/clock/advance", advance_clock, methods=["POST"], name="sim:advance_clock"),
-        Route("/webhooks", list_webhooks, methods=["GET"], name="sim:list_webhooks"),
-        Route("/webhooks/{delivery_id}/replay", replay_webhook, methods=["POST"], name="sim:replay_webhook"),
+        *webhook_routes(),
+        *run_routes(),
         Route("/requests", list_requests, methods=["GET"], name="sim:list_requests"),
     ]

@@ -71,7 +71,9 @@ class Provider:
 
         ``http`` is an ``httpx.Client`` on the running simulator (base URL set, no credentials);
         the provider adds its own credentials and the ``X-KycSim-Scenario`` header, calls
-        ``record(kind, detail)`` for each call made, and returns the ids of what it created.
+        ``record(kind, detail)`` for each call made, and returns the ids of what it created
+        (plus, optionally, ``"tenant"``: the credential it used; otherwise the CLI finds it in
+        the request journal).
         The CLI then moves the clock and reports the statuses and events that follow.
         """
         raise NotImplementedError(f"{self.name} cannot trigger scenarios yet")

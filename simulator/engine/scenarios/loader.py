@@ -21,8 +21,13 @@ import yaml
 
 from simulator.engine.durations import parse_duration
 from simulator.engine.scenarios.model import Scenario, Step, Verb
+from simulator.engine.webhooks.chaos import ChaosError
+from simulator.engine.webhooks.chaos import normalize as normalize_chaos
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
+# libyaml's safe loader when PyYAML has it: every app build parses every scenario file, and the
+# pure-Python parser made that the slowest part of start-up (and of each test's app).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,8 @@ def load_file(path: Path, providers: Mapping[str, ProviderCatalogue]) -> list[Sc
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader, C-accelerated when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ScenarioLoadError(
@@ -170,6 +175,13 @@ def load_file(path: Path, providers: Mapping[str, ProviderCatalogue]) -> list[Sc
                 )
             )
 
+    webhooks: dict[str, Any] = {}
+    if data.get("webhooks", {}).get("chaos") is not None:
+        try:
+            webhooks["chaos"] = normalize_chaos(data["webhooks"]["chaos"])
+        except ChaosError as exc:
+            errors.append(ScenarioError(shown, _line_of(node, ["webhooks", "chaos"]), f"webhooks.{exc}"))
+
     combos = [dict(zip(matrix, values, strict=True)) for values in itertools.product(*matrix.values())] or [{}]
     scenarios = []
     for params in combos:
@@ -218,6 +230,7 @@ def load_file(path: Path, providers: Mapping[str, ProviderCatalogue]) -> list[Sc
                 params=params,
                 source=shown,
                 family=data["name"] if matrix else None,
+                webhooks=webhooks,
             )
         )
     if errors:

@@ -35,6 +35,7 @@ class Scenario:
     params: dict[str, Any] = field(default_factory=dict)  # the matrix values this one was expanded with
     source: str = "<built-in>"
     family: str | None = None  # the template name of a parametrised file
+    webhooks: dict[str, Any] = field(default_factory=dict)  # {"chaos": {...}}: delivery chaos for its events
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -53,7 +54,10 @@ class Scenario:
             {"after": s.after, **({"do": s.do} if s.do else {"wait": s.wait}), **({"with": s.args} if s.args else {})}
             for s in self.steps
         ]
-        return {**self.summary(), "params": self.params, "steps": steps}
+        detail = {**self.summary(), "params": self.params, "steps": steps}
+        if self.webhooks:
+            detail["webhooks"] = self.webhooks
+        return detail
 
 
 @dataclass

@@ -2,8 +2,19 @@
 
 Providers publish events as raw bytes (they own the envelope); the dispatcher fans each event
 out to the matching endpoints, signs it with the provider's :class:`WebhookProfile`, posts it
-in a background task (never inside the API request), logs every attempt and schedules retries
-on the virtual clock following the provider's schedule.
+in the background (never inside the API request), logs every attempt and schedules retries on
+the virtual clock following the provider's schedule.
+
+Guarantees, by default:
+- at least once: a failed attempt is retried on the provider's schedule until one succeeds or
+  the schedule runs out; nothing is dropped while an endpoint is down, slow or failing;
+- in order per resource: a later event for the same resource (and endpoint) waits until the
+  earlier one is delivered or given up;
+- on the virtual clock: retry times are counted from the moment an attempt started, and at a
+  ``manual`` clock the scheduler waits for each attempt's outcome before moving on, so one
+  ``/_sim/clock/advance`` shows each retry exactly when it is due.
+
+Chaos switches (``chaos.py``) break these on purpose; each attempt says which ones it carried.
 """
 
 from __future__ import annotations
@@ -11,16 +22,24 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
-from simulator.engine.clock import Clock, isoformat
+from simulator.engine.clock import MANUAL, Clock, isoformat
 from simulator.engine.scheduler import Scheduler
+from simulator.engine.webhooks import delivery as http
+from simulator.engine.webhooks.chaos import NONE, Chaos, combine, normalize
+from simulator.engine.webhooks.endpoints import Endpoint
+from simulator.engine.webhooks.stream import EventStream, Subscription, frame
+
+__all__ = ["Attempt", "Delivery", "Dispatcher", "Endpoint", "Event", "WebhookProfile"]
 
 log = logging.getLogger("kycsim.webhooks")
+
+WRONG_SECRET_SUFFIX = "-kycsim-wrong-signature"  # chaos wrong_signature signs with secret + this
 
 
 class WebhookProfile(Protocol):
@@ -34,26 +53,6 @@ class WebhookProfile(Protocol):
 
 
 @dataclass
-class Endpoint:
-    id: str
-    provider: str
-    url: str
-    secret: str | None = None
-    tenant: str | None = None  # None: every tenant
-    events: list[str] | None = None  # None: every event type
-    options: dict[str, Any] = field(default_factory=dict)  # provider signing options (alg, authorization, ...)
-    source: str = "api"
-
-    def wants(self, tenant: str, event_type: str) -> bool:
-        return (self.tenant is None or self.tenant == tenant) and (not self.events or event_type in self.events)
-
-    def as_json(self) -> dict[str, Any]:
-        shown = asdict(self)
-        shown["secret"] = "set" if self.secret else None
-        return shown
-
-
-@dataclass
 class Event:
     id: str
     tenant: str
@@ -62,6 +61,7 @@ class Event:
     body: bytes
     resource: str | None
     created_at: str
+    scenario: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +70,7 @@ class Event:
             "provider": self.provider,
             "type": self.type,
             "resource": self.resource,
+            "scenario": self.scenario,
             "created_at": self.created_at,
             "body": self.body.decode(),
         }
@@ -93,10 +94,12 @@ class Attempt:
     response_excerpt: str
     next_retry_at: str | None = None
     replay: bool = False
+    ok: bool = False  # 2xx and not failed on purpose
+    chaos: list[str] = field(default_factory=list)  # the chaos this attempt carried, in words
+    resource: str | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass
@@ -105,8 +108,19 @@ class Delivery:
     event: Event
     endpoint: Endpoint
     url: str
-    state: str = "pending"  # pending | delivered | failed
+    state: str = "pending"  # held | queued | pending | delivered | failed | cancelled
     attempts: list[Attempt] = field(default_factory=list)
+    chaos: Chaos = NONE
+    notes: list[str] = field(default_factory=list)  # delivery-wide chaos (duplicate, order, delay)
+    replay: bool = False
+    replay_of: str | None = None
+    duplicate_of: str | None = None
+
+    @property
+    def lane(self) -> tuple[str, str, str]:
+        if self.endpoint.ordered and self.event.resource:
+            return (self.endpoint.id, self.event.tenant, self.event.resource)
+        return (self.endpoint.id, self.event.tenant, f"event:{self.event.id}")  # copies still go in order
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -115,10 +129,16 @@ class Delivery:
             "event_type": self.event.type,
             "provider": self.event.provider,
             "tenant": self.event.tenant,
+            "resource": self.event.resource,
             "endpoint_id": self.endpoint.id,
             "url": self.url,
             "state": self.state,
-            "attempts": [asdict(a) for a in self.attempts],
+            "chaos": self.chaos.as_json(),
+            "notes": self.notes,
+            "replay": self.replay,
+            "replay_of": self.replay_of,
+            "duplicate_of": self.duplicate_of,
+            "attempts": [a.as_json() for a in self.attempts],
         }
 
 
@@ -131,19 +151,25 @@ class Dispatcher:
         profiles: dict[str, WebhookProfile],
         new_id: Callable[[str], str],
         user_agent: str = "kycsim",
+        scenario_lookup: Callable[[str], Any] | None = None,
     ) -> None:
         self.clock = clock
         self.scheduler = scheduler
         self.profiles = profiles
         self.new_id = new_id
         self.user_agent = user_agent
+        self.scenario_lookup = scenario_lookup
         self.endpoints: dict[str, Endpoint] = {}
         self.events: list[Event] = []
         self.deliveries: dict[str, Delivery] = {}
+        self.stream = EventStream()
+        self.on_attempt: list[Callable[[Attempt], None]] = []  # console log, event streams
+        self._lanes: dict[tuple[str, str, str], deque[Delivery]] = {}
+        self._held: dict[tuple[str, str, str], list[Delivery]] = {}
+        self._log: list[Attempt] = []
         self._tasks: set[asyncio.Task] = set()
         self._client = None
         self._endpoint_ids = itertools.count(1)
-        self.on_attempt: list[Callable[[Attempt], None]] = []  # console log, event streams
 
     # Endpoints
 
@@ -157,34 +183,103 @@ class Dispatcher:
         events: list[str] | None = None,
         options: dict[str, Any] | None = None,
         source: str = "api",
+        chaos: Mapping[str, Any] | None = None,
+        ordered: bool = True,
     ) -> Endpoint:
         endpoint = Endpoint(
-            f"we_{next(self._endpoint_ids)}", provider, url, secret, tenant, events, options or {}, source
+            f"we_{next(self._endpoint_ids)}",
+            provider,
+            url,
+            secret,
+            tenant,
+            events or None,
+            dict(options or {}),
+            source,
+            normalize(chaos),
+            ordered,
         )
         self.endpoints[endpoint.id] = endpoint
+        return endpoint
+
+    def update_endpoint(self, endpoint_id: str, **changes: Any) -> Endpoint | None:
+        endpoint = self.endpoints.get(endpoint_id)
+        if endpoint is None:
+            return None
+        if "chaos" in changes:
+            changes["chaos"] = normalize(changes["chaos"])
+        for name, value in changes.items():
+            setattr(endpoint, name, value)
+        return endpoint
+
+    def remove_endpoint(self, endpoint_id: str) -> Endpoint | None:
+        """Forget an endpoint; its deliveries not yet done are cancelled (replays still work)."""
+        endpoint = self.endpoints.pop(endpoint_id, None)
+        if endpoint is not None:
+            for d in self.deliveries.values():
+                if d.endpoint is endpoint and d.state in ("held", "queued", "pending"):
+                    d.state = "cancelled"
+            self._lanes = {k: v for k, v in self._lanes.items() if k[0] != endpoint_id}
+            self._held = {k: v for k, v in self._held.items() if k[0] != endpoint_id}
         return endpoint
 
     # Publishing
 
     def publish(
-        self, tenant: str, provider: str, event_type: str, body: bytes, *, event_id: str, resource: str | None = None
+        self,
+        tenant: str,
+        provider: str,
+        event_type: str,
+        body: bytes,
+        *,
+        event_id: str,
+        resource: str | None = None,
+        scenario: Any = None,
+        chaos: Mapping[str, Any] | None = None,
     ) -> Event:
-        event = Event(event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)))
+        """Queue ``body`` for every endpoint that wants it; returns at once.
+
+        ``scenario`` (a :class:`Scenario` or its name) applies the chaos its file declares under
+        ``webhooks.chaos``; ``chaos`` adds switches for this one event. An endpoint's own
+        switches win over both.
+        """
+        scenario_name, scenario_chaos = self._scenario_chaos(scenario)
+        event = Event(
+            event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name
+        )
         self.events.append(event)
+        self._stream_event(event)
         for endpoint in list(self.endpoints.values()):
             if endpoint.provider == provider and endpoint.wants(tenant, event_type):
-                delivery = Delivery(self.new_id("dlv"), event, endpoint, endpoint.url)
-                self.deliveries[delivery.id] = delivery
-                self._schedule_attempt(delivery, 0.0)
+                self._fan_out(event, endpoint, combine(scenario_chaos, normalize(chaos), endpoint.chaos))
         return event
 
     async def replay(self, delivery_id: str, url: str | None = None) -> Attempt | None:
+        """Send a delivery's event once more, to its URL or ``url``; no retries, no chaos."""
         original = self.deliveries.get(delivery_id)
         if original is None:
             return None
-        delivery = Delivery(self.new_id("dlv"), original.event, original.endpoint, url or original.url)
-        self.deliveries[delivery.id] = delivery
-        return await self._attempt(delivery, replay=True)
+        return await self._replay_once(original.event, original.endpoint, url or original.url, original.id)
+
+    async def replay_event(self, event_id: str, url: str | None = None) -> list[Attempt] | None:
+        """Send an event again to every endpoint it went to, or only to ``url``."""
+        event = self.event(event_id)
+        if event is None:
+            return None
+        sent_to = {d.endpoint.id: d for d in self.deliveries.values() if d.event is event and not d.replay}
+        if url is not None:
+            endpoint = next(iter(sent_to.values())).endpoint if sent_to else self._stand_in(event, url)
+            return [await self._replay_once(event, endpoint, url, None)]
+        return [await self._replay_once(event, d.endpoint, d.url, d.id) for d in sent_to.values()]
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in reversed(self.events) if e.id == event_id), None)
+
+    def events_after(self, event_id: str) -> list[Event]:
+        """Events published after ``event_id`` (a reconnecting stream follower's ``Last-Event-ID``)."""
+        for index in range(len(self.events) - 1, -1, -1):
+            if self.events[index].id == event_id:
+                return self.events[index + 1 :]
+        return []
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for the attempts already under way (control calls use it to return settled state)."""
@@ -192,27 +287,129 @@ class Dispatcher:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
     def attempts(self, tenant: str | None = None) -> list[Attempt]:
-        return [a for d in self.deliveries.values() for a in d.attempts if tenant is None or a.tenant == tenant]
+        """Every attempt in the order they finished (so, in virtual time)."""
+        return [a for a in self._log if tenant is None or a.tenant == tenant]
 
     def reset(self, tenant: str | None = None) -> None:
-        self.events = [e for e in self.events if tenant is not None and e.tenant != tenant]
-        self.deliveries = {k: d for k, d in self.deliveries.items() if tenant is not None and d.event.tenant != tenant}
+        def kept(e: Event) -> bool:
+            return tenant is not None and e.tenant != tenant
+
+        self.events = [e for e in self.events if kept(e)]
+        self.deliveries = {k: d for k, d in self.deliveries.items() if kept(d.event)}
+        self._log = [a for a in self._log if tenant is not None and a.tenant != tenant]
+        self._lanes = {k: v for k, v in self._lanes.items() if tenant is not None and k[1] != tenant}
+        self._held = {k: v for k, v in self._held.items() if tenant is not None and k[1] != tenant}
 
     async def close(self) -> None:
+        self.stream.close()
         await self.drain(5)
         if self._client is not None:
             await self._client.aclose()
             self._client = None
 
+    # Event stream
+
+    def subscribe(self, subscription: Subscription) -> Subscription:
+        return self.stream.subscribe(subscription)
+
+    def stream_payload(self, event: Event, subscription: Subscription) -> dict[str, Any]:
+        """What a follower gets: the event, its body and headers signed with the follower's secret."""
+        known = self._configured_for(event)
+        secret = subscription.secret if subscription.secret is not None else (known.secret if known else None)
+        options = subscription.options or (known.options if known else {})
+        listener = Endpoint("listen", event.provider, "", secret, event.tenant, None, dict(options), source="listen")
+        return {**event.as_json(), "headers": self._headers(event, listener)}
+
     # Private functions
 
-    def _schedule_attempt(self, delivery: Delivery, delay: float) -> None:
+    def _scenario_chaos(self, scenario: Any) -> tuple[str | None, dict[str, Any]]:
+        if scenario is None:
+            return None, {}
+        if isinstance(scenario, str):
+            name, found = scenario, self.scenario_lookup(scenario) if self.scenario_lookup else None
+        else:
+            name, found = getattr(scenario, "name", None), scenario
+        declared = (getattr(found, "webhooks", None) or {}).get("chaos") if found is not None else None
+        return name, normalize(declared)
+
+    def _fan_out(self, event: Event, endpoint: Endpoint, chaos: Chaos) -> None:
+        first = Delivery(self.new_id("dlv"), event, endpoint, endpoint.url, chaos=chaos)
+        group = [first]
+        for copy in range(1, chaos.duplicate + 1):
+            note = f"duplicate {copy} of {first.id}"
+            group.append(
+                Delivery(
+                    self.new_id("dlv"), event, endpoint, endpoint.url, chaos=chaos, notes=[note], duplicate_of=first.id
+                )
+            )
+        for d in group:
+            self.deliveries[d.id] = d
+        lane = first.lane
+        held = self._held.pop(lane, None)
+        if held is not None:  # this event overtakes the one held back for it
+            for d in held:
+                d.notes.append(f"out_of_order: held back, sent after {event.id}")
+            self._enqueue_all(group + held)
+            return
+        if chaos.out_of_order:
+            self._hold(lane, group, chaos.out_of_order)
+            return
+        self._enqueue_all(group)
+
+    def _hold(self, lane: tuple[str, str, str], group: list[Delivery], seconds: float) -> None:
+        for d in group:
+            d.state = "held"
+        self._held[lane] = group
+
+        async def release() -> None:
+            if self._held.get(lane) is group:
+                del self._held[lane]
+                for d in group:
+                    d.notes.append(f"out_of_order: nothing overtook it within {seconds:g}s, sent late")
+                self._enqueue_all(group)
+
+        self.scheduler.schedule(seconds, release, tenant=group[0].event.tenant, label=f"webhook hold {group[0].id}")
+
+    def _enqueue_all(self, group: list[Delivery]) -> None:
+        for d in group:
+            queue = self._lanes.setdefault(d.lane, deque())
+            queue.append(d)
+            if len(queue) == 1:
+                self._begin(d)
+            else:
+                d.state = "queued"
+
+    def _begin(self, d: Delivery) -> None:
+        d.state = "pending"
+        if d.chaos.delay:
+            d.notes.append(f"delay: first attempt {d.chaos.delay:g}s late")
+        self._schedule_attempt(d, d.chaos.delay)
+
+    def _finish(self, d: Delivery, state: str) -> None:
+        d.state = state
+        queue = self._lanes.get(d.lane)
+        if queue and queue[0] is d:
+            queue.popleft()
+            if queue:
+                self._begin(queue[0])
+            else:
+                del self._lanes[d.lane]
+
+    def _schedule_attempt(self, d: Delivery, delay: float) -> None:
         async def job() -> None:
-            task = asyncio.get_running_loop().create_task(self._attempt(delivery))
+            if self.deliveries.get(d.id) is not d or d.state == "cancelled":
+                return  # reset or its endpoint deleted since
+            task = asyncio.get_running_loop().create_task(self._attempt(d))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+            if self.clock.speed == MANUAL:
+                # A manual clock waits for the outcome, so a retry due within the same advance is
+                # scheduled (and fired) at its exact virtual time. Other speeds never wait on a
+                # receiver: a hanging one must not hold up everybody's scenarios.
+                await asyncio.wait({task})
 
-        self.scheduler.schedule(delay, job, tenant=delivery.event.tenant, label=f"webhook {delivery.id}")
+        number = len(d.attempts) + 1
+        self.scheduler.schedule(delay, job, tenant=d.event.tenant, label=f"webhook {d.id} attempt {number}")
 
     def _http(self):
         if self._client is None:
@@ -221,51 +418,117 @@ class Dispatcher:
             self._client = httpx.AsyncClient(follow_redirects=False)
         return self._client
 
-    async def _attempt(self, delivery: Delivery, *, replay: bool = False) -> Attempt:
-        event, endpoint = delivery.event, delivery.endpoint
-        profile = self.profiles[event.provider]
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": self.user_agent,
-            **profile.sign(event.body, endpoint),
-        }
-        started = time.perf_counter()
-        status, error, excerpt = None, None, ""
+    def _headers(self, event: Event, endpoint: Endpoint) -> dict[str, str]:
+        profile = self.profiles.get(event.provider)
+        signed = profile.sign(event.body, endpoint) if profile is not None else {}
+        return {"Content-Type": "application/json", "User-Agent": self.user_agent, **signed}
+
+    def _stream_event(self, event: Event) -> None:
+        if not self.stream.subscriptions:
+            return
+        self.stream.broadcast(
+            event.provider,
+            event.tenant,
+            event.type,
+            lambda sub: frame("webhook", self.stream_payload(event, sub), event.id),
+        )
+
+    def _configured_for(self, event: Event) -> Endpoint | None:
+        """The first endpoint that wants ``event``: whose secret signs it for a listener or a stand-in replay."""
+        return next(
+            (e for e in self.endpoints.values() if e.provider == event.provider and e.wants(event.tenant, event.type)),
+            None,
+        )
+
+    def _stand_in(self, event: Event, url: str) -> Endpoint:
+        """An endpoint to sign a replay of an event that went nowhere."""
+        known = self._configured_for(event)
+        if known is not None:
+            return known
+        return Endpoint("replay", event.provider, url, None, event.tenant, source="replay")
+
+    async def _replay_once(self, event: Event, endpoint: Endpoint, url: str, replay_of: str | None) -> Attempt:
+        d = Delivery(self.new_id("dlv"), event, endpoint, url, replay=True, replay_of=replay_of)
+        self.deliveries[d.id] = d
+        return await self._attempt(d, replay=True)
+
+    async def _attempt(self, d: Delivery, *, replay: bool = False) -> Attempt:
+        event, endpoint = d.event, d.endpoint
+        profile = self.profiles.get(event.provider)
+        number = len(d.attempts) + 1
+        started_at = self.clock.seconds(event.tenant)
+        at = isoformat(self.clock.now(event.tenant))
+        chaos = NONE if replay else d.chaos
+        notes = list(d.notes)
+        signer = endpoint
+        if number <= chaos.wrong_signature:
+            signer = replace(endpoint, secret=(endpoint.secret or "") + WRONG_SECRET_SUFFIX)
+            notes.append(f"wrong_signature {number}/{chaos.wrong_signature}: signed with a wrong secret")
         try:
-            response = await self._http().post(
-                delivery.url, content=event.body, headers=headers, timeout=profile.timeout
-            )
-            status, excerpt = response.status_code, response.text[:500]
-        except Exception as exc:  # any transport failure is a failed attempt, logged as what it was
-            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            headers = self._headers(event, signer)
+        except Exception as exc:  # a provider signer that cannot sign is a failed attempt, not a crash
+            log.exception("signing %s for %s failed", event.id, endpoint.id)
+            headers, outcome = {}, http.Outcome(None, f"signing failed: {exc}", "", 0.0)
+        else:
+            timeout = profile.timeout if profile is not None else 10.0
+            if number <= chaos.drop_connection:
+                notes.append(f"drop_connection {number}/{chaos.drop_connection}")
+                outcome = await http.post_and_drop(d.url, event.body, headers, timeout)
+            else:
+                outcome = await http.post(self._http(), d.url, event.body, headers, timeout)
+        ok = outcome.ok
+        error = outcome.error
+        if number <= chaos.fail_first:
+            ok = False
+            notes.append(f"fail_first {number}/{chaos.fail_first}: counted as failed whatever the answer")
+            error = error or f"counted as failed on purpose (chaos fail_first {number}/{chaos.fail_first})"
         attempt = Attempt(
-            delivery_id=delivery.id,
-            number=len(delivery.attempts) + 1,
+            delivery_id=d.id,
+            number=number,
             event_id=event.id,
             event_type=event.type,
             provider=event.provider,
             tenant=event.tenant,
             endpoint_id=endpoint.id,
-            url=delivery.url,
-            at=isoformat(self.clock.now(event.tenant)),
-            status_code=status,
+            url=d.url,
+            at=at,
+            status_code=outcome.status_code,
             error=error,
-            latency_ms=round((time.perf_counter() - started) * 1000, 2),
+            latency_ms=outcome.latency_ms,
             request_headers=headers,
-            response_excerpt=excerpt,
+            response_excerpt=outcome.excerpt,
             replay=replay,
+            ok=ok,
+            chaos=notes,
+            resource=event.resource,
         )
-        delivery.attempts.append(attempt)
-        if attempt.ok:
-            delivery.state = "delivered"
-        elif not replay:
-            retries_done = len(delivery.attempts) - 1
-            if retries_done < len(profile.retry_schedule):
-                delay = profile.retry_schedule[retries_done]
-                attempt.next_retry_at = isoformat(self.clock.now(event.tenant) + timedelta(seconds=delay))
-                self._schedule_attempt(delivery, delay)
-            else:
-                delivery.state = "failed"
+        d.attempts.append(attempt)
+        self._log.append(attempt)
+        if replay:
+            d.state = "delivered" if ok else "failed"
+        elif self.deliveries.get(d.id) is d and d.state != "cancelled":  # not reset or deleted meanwhile
+            self._after(d, attempt, started_at, profile)
         for listener in self.on_attempt:
             listener(attempt)
+        self._stream_attempt(attempt)
         return attempt
+
+    def _after(self, d: Delivery, attempt: Attempt, started_at: float, profile: WebhookProfile | None) -> None:
+        if attempt.ok:
+            self._finish(d, "delivered")
+            return
+        schedule = profile.retry_schedule if profile is not None else ()
+        retries_done = attempt.number - 1
+        if retries_done >= len(schedule):
+            self._finish(d, "failed")
+            return
+        due = started_at + schedule[retries_done]  # counted from when this attempt started
+        attempt.next_retry_at = isoformat(self.clock.start + timedelta(seconds=due))
+        self._schedule_attempt(d, due - self.clock.seconds(d.event.tenant))
+
+    def _stream_attempt(self, attempt: Attempt) -> None:
+        if self.stream.subscriptions:
+            data = attempt.as_json()
+            self.stream.broadcast(
+                attempt.provider, attempt.tenant, attempt.event_type, lambda sub: frame("attempt", data), attempt=True
+            )

@@ -19,6 +19,7 @@ from simulator.providers.checkout.api import new_request_id
 from simulator.providers.checkout.errors import ValidationFailed, error_response, for_status
 from simulator.providers.checkout.lifecycle import Lifecycle
 from simulator.providers.checkout.products import PRODUCTS, Product
+from simulator.providers.checkout.state import LINKS, LINKS_TENANT
 from simulator.providers.checkout.verbs import build_verbs, effects
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 
@@ -34,9 +35,11 @@ class CheckoutProvider(Provider):
 
     LIMITATIONS (where kycsim differs from the real API, and the choices made where sources disagree):
 
-    - Auth: any ``Bearer sk_...``/``sk_sbox_...`` key or JWT-shaped OAuth token is accepted and is its
-      own tenant; keys are not checked against an account. ``pk_`` keys and other schemes get a
-      bodiless 401. OAuth token issuance (``access.checkout.com``) is not simulated.
+    - Auth: any ``Bearer sk_...``/``sk_sbox_...`` key is accepted and is its own tenant; keys are not
+      checked against an account. ``pk_`` keys and other schemes get a bodiless 401. OAuth: ``POST
+      /connect/token`` issues client-credentials tokens (point the SDK's authorization URI at it); any
+      JWT-shaped token is accepted without checking its signature, its tenant is ``oauth:<client_id>``,
+      and a token whose ``scope`` lacks ``identity-verification`` gets 401 (Checkout.com may answer 403).
     - Errors: schema violations answer 422 ``request_invalid`` (400 ``invalid_request`` on the applicant
       endpoints, which document only 400); malformed JSON and non-JSON content types answer 400
       ``invalid_request``. Codes follow ``{object}__{attribute}__{error}`` with ``required``,
@@ -66,7 +69,9 @@ class CheckoutProvider(Provider):
     - A new attempt while one is open terminates it with 64001 on the old attempt and sends ``_reset``;
       the check goes back to ``pending`` (not ``_closed``).
     - An unopened verification link expires after 15 virtual minutes with 61101
-      (``applicant_never_started``); 61121 (``applicant_drop``) is available to scenarios.
+      (``applicant_never_started``); 61121 (``applicant_drop``) is available to scenarios. Under
+      ``--speed instant`` the rule is off (every timed job fires at once there); scenarios expire links
+      with the ``expire_link`` verb.
     - Webhooks use the Workflows 1.2.0 envelope only (not the legacy base64 ``event_data`` one, nor ubble's
       ECDSA-signed CloudEvents); ``_links.self`` points at ``/workflows/events/{id}`` on the simulator,
       which serves the event. Custom headers can be added per endpoint (``options.headers``).
@@ -78,6 +83,9 @@ class CheckoutProvider(Provider):
       to the next selection rule.
     - After a scenario's script ends, a further attempt on the same check plays the product's default
       (happy path) scenario.
+    - Attempt lists are newest first (the real order is not documented); ``limit`` is capped at 100.
+    - Unopened or unfinished flows never "drop" on their own beyond the 15-minute link rule: what the
+      applicant does is the scenario's (auto mode) or the person's (interactive mode) choice.
     - Idempotency keys are not implemented (the SDKs send none on identity calls).
     """
 
@@ -246,6 +254,14 @@ class CheckoutProvider(Provider):
             if product.has_risk_labels:
                 out[f"{name}.risk_label"] |= found["risk_label"]
         return out
+
+    def reset(self, tenant: str | None) -> None:
+        """Forget the tenant's hosted-page and media tokens (the store forgets the rest)."""
+        if tenant is None or self.sim is None:
+            return
+        for link in self.sim.store.list(LINKS_TENANT, self.name, LINKS):
+            if link.get("tenant") == tenant:
+                self.sim.store.delete(LINKS_TENANT, self.name, LINKS, link["id"])
 
     # kycsim trigger
 

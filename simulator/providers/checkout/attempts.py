@@ -81,6 +81,7 @@ def handlers(product: Product, create_schema: str) -> dict[str, Callable]:
     @operation(f"create_{prefix}_attempt", schema=create_schema)
     async def create_attempt(call: Call) -> Response:
         check = find_check(call, product)
+        call.request.state.scenario = check["_scenario"].get("playing") or check["_scenario"].get("name")
         attempt = call.provider.lifecycle.create_attempt(
             call.tenant, product, check, base_url=call.base_url, fields=attempt_fields(call.body)
         )

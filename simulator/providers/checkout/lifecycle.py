@@ -30,6 +30,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from simulator.engine.clock import INSTANT
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import webhooks
 from simulator.providers.checkout.api import timestamp
@@ -108,10 +109,14 @@ class Lifecycle:
         base_url: str,
         fields: dict[str, Any],
         drive: bool = True,
+        initial: tuple[str, str, str] | None = None,
     ) -> dict[str, Any]:
         """A new attempt; ends any open one (``reset``) and starts or resumes the scenario run.
 
         ``drive=False`` when a scenario step itself creates the attempt (its run goes on as scripted).
+        ``initial`` = (attempt status, check status, event suffix) for products without a hosted flow
+        (IDDV/ADV uploads start in ``quality_checks_in_progress``); hosted products start in
+        ``pending_redirection``/``pending`` with ``opened``, ``reset`` or ``retry_requested``.
         """
         if check["status"] not in product.attempt_allowed:
             raise Conflict(
@@ -132,20 +137,23 @@ class Lifecycle:
             "id": self.sim.ids.prefixed(product.attempt_prefix or "atp", tenant),
             "created_on": now,
             "modified_on": now,
-            "status": c.PENDING_REDIRECTION,
+            "status": initial[0] if initial else c.PENDING_REDIRECTION,
             "response_codes": [],
             **fields,
             "_check_id": check["id"],
             "_product": product.name,
             "_number": len(previous) + 1,
         }
-        attempt["_link_token"] = state.new_token("verification", 10, product=product.name, check_id=check["id"],
-                                                 attempt_id=attempt["id"])  # fmt: skip
+        if product.hosted:
+            attempt["_link_token"] = state.new_token("verification", 10, product=product.name,
+                                                     check_id=check["id"], attempt_id=attempt["id"])  # fmt: skip
         attempt["_media_token"] = state.new_token("media", 26, product=product.name, check_id=check["id"],
                                                   attempt_id=attempt["id"])  # fmt: skip
         check["_attempt_ids"].append(attempt["id"])
-        check.update(status=c.PENDING, response_codes=[], modified_on=now)
-        if reset:
+        check.update(status=initial[1] if initial else c.PENDING, response_codes=[], modified_on=now)
+        if initial:
+            event = product.event(initial[2])
+        elif reset:
             event = product.event("reset")
         elif was_retry:
             event = product.event("retry_requested")
@@ -155,7 +163,8 @@ class Lifecycle:
         state.save_attempt(product, attempt)
         state.save_check(product, check)
         webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
-        self._schedule_expiry(tenant, product, check["id"], attempt["id"])
+        if product.hosted:
+            self._schedule_expiry(tenant, product, check["id"], attempt["id"])
         if drive:
             self._drive_run(tenant, product, check)
         return attempt
@@ -323,6 +332,9 @@ class Lifecycle:
         )
 
     def _schedule_expiry(self, tenant: str, product: Product, check_id: str, attempt_id: str) -> None:
+        if self.sim.clock.speed == INSTANT:
+            return  # every job fires at once there: the rule would expire each link before anyone opens it
+
         async def expire() -> None:
             state = State(self.sim, tenant)
             check, attempt = state.check(product, check_id), state.attempt(product, attempt_id)

@@ -5,16 +5,9 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from simulator.providers.checkout import address_document_verifications as adv
-from simulator.providers.checkout import (
-    aml_screenings,
-    applicants,
-    attempts,
-    events,
-    face_authentications,
-    hosted,
-    identity_verifications,
-    media,
-)
+from simulator.providers.checkout import aml_screenings as aml_api
+from simulator.providers.checkout import applicants, attempts, events, hosted, identity_verifications, media, oauth
+from simulator.providers.checkout import face_authentications as fa
 from simulator.providers.checkout import id_document_verifications as iddv
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION
 
@@ -44,23 +37,25 @@ def routes() -> list[BaseRoute]:
         ("GET", f"{IDV}/attempts/{{attempt_id}}/assets", idv_attempts["list_assets"]),
         ("GET", f"{IDV}/pdf-report", identity_verifications.get_pdf_report),
         # Face Authentication
-        ("POST", "/face-authentications", face_authentications.create_face_authentication),
-        ("GET", FA, face_authentications.get_face_authentication),
-        ("POST", f"{FA}/anonymize", face_authentications.anonymize_face_authentication),
-        ("POST", f"{FA}/attempts", face_authentications.ATTEMPT_HANDLERS["create_attempt"]),
-        ("GET", f"{FA}/attempts", face_authentications.ATTEMPT_HANDLERS["list_attempts"]),
-        ("GET", f"{FA}/attempts/{{attempt_id}}", face_authentications.ATTEMPT_HANDLERS["get_attempt"]),
-        ("GET", f"{FA}/attempts/{{attempt_id}}/assets", face_authentications.ATTEMPT_HANDLERS["list_assets"]),
+        ("POST", "/face-authentications", fa.create_face_authentication),
+        ("GET", FA, fa.get_face_authentication),
+        ("POST", f"{FA}/anonymize", fa.anonymize_face_authentication),
+        ("POST", f"{FA}/attempts", fa.ATTEMPT_HANDLERS["create_attempt"]),
+        ("GET", f"{FA}/attempts", fa.ATTEMPT_HANDLERS["list_attempts"]),
+        ("GET", f"{FA}/attempts/{{attempt_id}}", fa.ATTEMPT_HANDLERS["get_attempt"]),
+        ("GET", f"{FA}/attempts/{{attempt_id}}/assets", fa.ATTEMPT_HANDLERS["list_assets"]),
         # ID Document Verification and Address Document Verification (uploaded documents)
         *_document_rows("/id-document-verifications", IDDV, iddv.HANDLERS),
         *_document_rows("/address-document-verifications", ADV, adv.HANDLERS),
         # AML Screening
-        ("POST", "/aml-verifications", aml_screenings.create_aml_screening),
-        ("GET", AML, aml_screenings.get_aml_screening),
-        ("POST", f"/_sim/checkout{AML}/resolve", aml_screenings.resolve_case),
-        ("POST", f"/_sim/checkout{AML}/monitoring-alert", aml_screenings.raise_monitoring_alert),
+        ("POST", "/aml-verifications", aml_api.create_aml_screening),
+        ("GET", AML, aml_api.get_aml_screening),
+        ("POST", f"/_sim/checkout{AML}/resolve", aml_api.resolve_case),
+        ("POST", f"/_sim/checkout{AML}/monitoring-alert", aml_api.raise_monitoring_alert),
         # Webhook events as the envelope's _links.self points at them
         ("GET", "/workflows/events/{event_id}", events.get_event),
+        # OAuth client credentials (access.checkout.com's role) for the SDKs' OAuth mode
+        ("POST", "/connect/token", oauth.token),
         # Served by the simulator in place of the provider's CDN and hosted flow (no credentials)
         ("GET", "/media/{token}/{name}", media.serve),
         ("GET", "/verify/{token}/", hosted.page),

@@ -184,3 +184,60 @@ def test_link_expiry_is_a_clock_rule_in_interactive_mode(make_api):
     assert statuses(api, idv["id"], attempt["id"]) == ("pending", "pending_redirection")  # nobody came
     api.advance(60)
     assert statuses(api, idv["id"], attempt["id"]) == ("retry_required", "expired")
+
+
+def test_state_survives_a_restart_with_the_sqlite_store(make_api, tmp_path):
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+    api = make_api(store=store)
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    api.advance(200)
+    before = api.get_idv(idv["id"])
+    assert before["status"] == "approved"
+    again = make_api(store=store)
+    assert again.get_idv(idv["id"]) == before
+    assert again.get_attempt(idv["id"], attempt["id"])["status"] == "completed"
+    assert again.client.get(before["face"]["image_signed_url"]).status_code == 200
+
+
+def test_instant_speed_plays_the_scenario_without_expiring_links(make_api):
+    api = make_api(speed="instant")
+    idv = api.idv(scenario="idv-declined-62201")
+    api.attempt(idv["id"])
+    api.client.post("/_sim/clock/advance", json={"seconds": 0})
+    for _ in range(50):
+        if api.get_idv(idv["id"])["status"] == "declined":
+            break
+        api.advance(0)
+    assert api.get_idv(idv["id"])["response_codes"][0]["code"] == 62201
+
+
+def test_reset_of_a_tenant_forgets_its_links(api, other):
+    idv = api.idv()
+    attempt = api.attempt(idv["id"])
+    other.attempt(other.idv()["id"])
+    page = attempt["_links"]["verification_url"]["href"]
+    assert api.client.get(page).status_code == 200
+    api.client.post("/_sim/reset", json={"tenant": api.key})
+    assert api.client.get(page).status_code == 404
+    assert len(api.sim.store.list("_links", "checkout", "links")) == 2  # the other tenant's two tokens
+
+
+def test_the_machinery_serves_upload_products_too(api):
+    """IDDV/ADV plug into the same lifecycle: no hosted link, their own first status and event."""
+    from simulator.providers.checkout.products import ID_DOCUMENT_VERIFICATION as IDDV
+
+    lifecycle = api.sim.providers["checkout"].lifecycle
+    applicant = api.applicant()
+    check = lifecycle.create_check(api.key, IDDV, applicant=applicant, base_url="http://testserver", fields={},
+                                   scenario={})  # fmt: skip
+    assert check["id"].startswith("iddv_") and "risk_labels" not in check
+    step = "quality_checks_in_progress"
+    attempt = lifecycle.create_attempt(api.key, IDDV, check, base_url="http://testserver", fields={}, drive=False,
+                                       initial=(step, step, step))  # fmt: skip
+    assert attempt["id"].startswith("datp_") and "_link_token" not in attempt
+    assert (check["status"], attempt["status"]) == (step, step)
+    assert api.events(check["id"]) == ["id_document_verification_created",
+                                       "id_document_verification_quality_checks_in_progress"]  # fmt: skip
+    api.advance(3600)  # no link to expire
+    assert attempt["status"] == step

@@ -192,3 +192,45 @@ def test_errors_reach_the_sdk_as_checkout_api_exceptions(sdk):
         sdk.identity_verification.get_identity_verification("idv_tkoi5db4hryu5cei5vwoabr7we")
     assert missing.value.http_metadata.status_code == 404
     assert missing.value.error_details == ["identity_verification_not_found"]
+
+
+def oauth_sdk(server, scopes: list[str]):
+    base = f"{server.url}/"
+    environment = Environment(base, f"{base}connect/token", base, base, base, base, base, True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # use_legacy_domain() and the Risk client warn
+        return (
+            CheckoutSdk.builder()
+            .oauth()
+            .client_credentials("ack_kycsimoauthclient", "kycsim-client-secret")
+            .environment(environment)
+            .use_legacy_domain()
+            .authorization_uri(f"{base}connect/token")
+            .scopes(scopes)
+            .build()
+        )
+
+
+def test_oauth_mode_gets_a_token_and_calls_identities(server):
+    from checkout_sdk.oauth_scopes import OAuthScopes
+
+    sdk = oauth_sdk(server, [OAuthScopes.IDENTITY_VERIFICATION.value])
+    request = CreateApplicantRequest()
+    request.email = "oauth@example.com"
+    created = sdk.applicants.create_applicant(request)
+    assert created.http_metadata.status_code == 201
+    # Another token of the same client is the same tenant.
+    again = oauth_sdk(server, [OAuthScopes.IDENTITY_VERIFICATION.value])
+    assert again.applicants.get_applicant(created.id).email == "oauth@example.com"
+
+
+def test_oauth_token_without_the_identity_scope_is_refused(server):
+    sdk = oauth_sdk(server, ["vault"])
+    with pytest.raises(CheckoutApiException) as refused:
+        sdk.applicants.get_applicant("aplt_tkoi5db4hryu5cei5vwoabr7we")
+    assert refused.value.http_metadata.status_code == 401
+
+
+def test_token_endpoint_errors(server):
+    assert httpx.post(f"{server.url}/connect/token", data={"grant_type": "password"}).status_code == 400
+    assert httpx.post(f"{server.url}/connect/token", data={"grant_type": "client_credentials"}).status_code == 401

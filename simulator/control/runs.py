@@ -1,0 +1,35 @@
+"""``GET /_sim/runs``: scenario runs and when the next job of a tenant falls due (``kycsim trigger`` reads it)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from simulator.engine.scenarios.runner import RUNS
+
+
+async def list_runs(request: Request) -> Response:
+    sim = request.app.state.sim
+    q = request.query_params
+    tenant = q.get("tenant") or None
+    tenants = [tenant] if tenant else sim.store.tenants()
+    items = [
+        {"tenant": t, **run}
+        for t in tenants
+        for name in sim.providers
+        if not q.get("provider") or name == q["provider"]
+        for run in sim.store.list(t, name, RUNS)
+        if (not q.get("scenario") or run.get("scenario") == q["scenario"]) and (not q.get("id") or run["id"] == q["id"])
+    ]
+    body = {"count": len(items), "data": items}
+    if tenant:
+        jobs = sim.scheduler.pending(tenant)
+        now = sim.clock.seconds(tenant)
+        body["next_job_in_seconds"] = round(max(jobs[0].due - now, 0.0), 6) if jobs else None
+        body["pending_jobs"] = len(jobs)
+    return JSONResponse(body)
+
+
+def run_routes() -> list[Route]:
+    return [Route("/runs", list_runs, methods=["GET"], name="sim:list_runs")]

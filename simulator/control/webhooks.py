@@ -1,0 +1,295 @@
+"""Control API for webhooks: endpoints, the delivery log, replays and the event stream.
+
+| call | effect |
+|---|---|
+| `GET /_sim/webhooks` | every attempt, oldest first; filters below |
+| `GET /_sim/webhooks/deliveries` | one row per (event, endpoint) delivery with its state and attempts |
+| `GET /_sim/webhooks/events` | every published event, with or without an endpoint |
+| `POST /_sim/webhooks/endpoints` · `GET` · `GET/PATCH/DELETE /_sim/webhooks/endpoints/{id}` | endpoints |
+| `POST /_sim/webhooks/{id}/replay` | send a delivery (`dlv_...`) or an event (its id) again, optionally to `url` |
+| `GET /_sim/events` | Server-Sent Events: each published event with its body and signed headers |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from simulator.control.errors import bad_request, json_body, not_found
+from simulator.control.routes import handles_errors
+from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
+from simulator.engine.webhooks.stream import Subscription, frame
+
+KEEPALIVE_SECONDS = 15.0
+TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
+
+
+def _sim(request: Request):
+    return request.app.state.sim
+
+
+def _flag(request: Request, name: str) -> bool | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise bad_request(f"'{name}' must be true or false, not {raw!r}")
+
+
+def _limit(request: Request) -> int | None:
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise bad_request("'limit' must be a whole number")
+    return int(raw)
+
+
+def _listing(items: list[dict], limit: int | None) -> JSONResponse:
+    if limit is not None:
+        items = items[-limit:] if limit else []
+    return JSONResponse({"count": len(items), "data": items})
+
+
+# Delivery log
+
+
+@handles_errors
+async def list_attempts(request: Request) -> Response:
+    q = request.query_params
+    ok, replay = _flag(request, "ok"), _flag(request, "replay")
+    exact = ("provider", "event_type", "event_id", "endpoint_id", "delivery_id", "resource")
+    items = [
+        a.as_json()
+        for a in _sim(request).dispatcher.attempts(q.get("tenant"))
+        if all(not q.get(k) or getattr(a, k) == q[k] for k in exact)
+        and (ok is None or a.ok == ok)
+        and (replay is None or a.replay == replay)
+        and (not q.get("chaos") or any(note.startswith(q["chaos"]) for note in a.chaos))
+    ]
+    return _listing(items, _limit(request))
+
+
+@handles_errors
+async def list_deliveries(request: Request) -> Response:
+    q = request.query_params
+    items = [
+        d.as_json()
+        for d in _sim(request).dispatcher.deliveries.values()
+        if (not q.get("tenant") or d.event.tenant == q["tenant"])
+        and (not q.get("provider") or d.event.provider == q["provider"])
+        and (not q.get("state") or d.state == q["state"])
+        and (not q.get("event_id") or d.event.id == q["event_id"])
+        and (not q.get("endpoint_id") or d.endpoint.id == q["endpoint_id"])
+    ]
+    return _listing(items, _limit(request))
+
+
+@handles_errors
+async def list_events(request: Request) -> Response:
+    q = request.query_params
+    dispatcher = _sim(request).dispatcher
+    by_event: dict[int, list] = {}
+    for d in dispatcher.deliveries.values():
+        by_event.setdefault(id(d.event), []).append(d)
+    items = []
+    for event in dispatcher.events:
+        if (
+            (q.get("tenant") and event.tenant != q["tenant"])
+            or (q.get("provider") and event.provider != q["provider"])
+            or (q.get("type") and event.type != q["type"])
+            or (q.get("resource") and event.resource != q["resource"])
+            or (q.get("scenario") and event.scenario != q["scenario"])
+        ):
+            continue
+        deliveries = by_event.get(id(event), [])
+        items.append(
+            {
+                **event.as_json(),
+                "deliveries": [
+                    {
+                        "id": d.id,
+                        "endpoint_id": d.endpoint.id,
+                        "url": d.url,
+                        "state": d.state,
+                        "attempts": len(d.attempts),
+                    }
+                    for d in deliveries
+                ],
+            }
+        )
+    return _listing(items, _limit(request))
+
+
+@handles_errors
+async def replay(request: Request) -> Response:
+    dispatcher = _sim(request).dispatcher
+    data = await json_body(request)
+    url = data.get("url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+        raise bad_request("'url' must be an http(s) URL when given")
+    target = request.path_params["delivery_id"]
+    if target in dispatcher.deliveries:
+        attempt = await dispatcher.replay(target, url)
+        return JSONResponse(attempt.as_json(), status_code=201)
+    attempts = await dispatcher.replay_event(target, url)
+    if attempts is None:
+        raise not_found(f"no webhook delivery or event {target!r}; GET /_sim/webhooks/events lists them")
+    if not attempts:
+        raise bad_request(f'event {target!r} went to no endpoint; pass {{"url": ...}} to send it somewhere')
+    data_ = [a.as_json() for a in attempts]
+    return JSONResponse({"count": len(data_), "data": data_}, status_code=201)
+
+
+# Endpoints
+
+
+def _endpoint_or_404(request: Request):
+    endpoint_id = request.path_params["endpoint_id"]
+    endpoint = _sim(request).dispatcher.endpoints.get(endpoint_id)
+    if endpoint is None:
+        raise not_found(f"no webhook endpoint {endpoint_id!r}; GET /_sim/webhooks/endpoints lists them")
+    return endpoint
+
+
+def _checked(request: Request, data: dict, *, partial: bool) -> dict:
+    try:
+        fields = endpoint_fields(data, partial=partial)
+    except EndpointError as exc:
+        raise bad_request(str(exc)) from None
+    sim = _sim(request)
+    provider = fields.get("provider")
+    if provider is not None and provider not in sim.dispatcher.profiles:
+        known = ", ".join(sorted(sim.dispatcher.profiles)) or "none"
+        raise bad_request(f"provider {provider!r} sends no webhooks here (providers with webhooks: {known})")
+    return fields
+
+
+@handles_errors
+async def create_endpoint(request: Request) -> Response:
+    fields = _checked(request, await json_body(request, required=True), partial=False)
+    endpoint = _sim(request).dispatcher.add_endpoint(fields.pop("provider"), source="api", **fields)
+    return JSONResponse(endpoint.as_json(), status_code=201)
+
+
+async def list_endpoints(request: Request) -> Response:
+    q = request.query_params
+    items = [
+        e.as_json()
+        for e in _sim(request).dispatcher.endpoints.values()
+        if (not q.get("provider") or e.provider == q["provider"]) and (not q.get("tenant") or e.tenant == q["tenant"])
+    ]
+    return JSONResponse({"count": len(items), "data": items})
+
+
+@handles_errors
+async def get_endpoint(request: Request) -> Response:
+    return JSONResponse(_endpoint_or_404(request).as_json())
+
+
+@handles_errors
+async def update_endpoint(request: Request) -> Response:
+    endpoint = _endpoint_or_404(request)
+    fields = _checked(request, await json_body(request, required=True), partial=True)
+    if "provider" in fields and fields["provider"] != endpoint.provider:
+        raise bad_request("an endpoint's provider cannot change; delete it and create another")
+    fields.pop("provider", None)
+    return JSONResponse(_sim(request).dispatcher.update_endpoint(endpoint.id, **fields).as_json())
+
+
+@handles_errors
+async def delete_endpoint(request: Request) -> Response:
+    _sim(request).dispatcher.remove_endpoint(_endpoint_or_404(request).id)
+    return Response(status_code=204)
+
+
+# Event stream
+
+
+@handles_errors
+async def event_stream(request: Request) -> Response:
+    """``text/event-stream`` of published events; ``Last-Event-ID`` resumes after an event."""
+    sim = _sim(request)
+    q = request.query_params
+    providers = {p.strip() for p in q.get("provider", "").split(",") if p.strip()}
+    unknown = sorted(providers - set(sim.providers))
+    if unknown:
+        raise bad_request(f"unknown provider(s) {', '.join(unknown)}; loaded: {', '.join(sorted(sim.providers))}")
+    raw_options = request.headers.get("x-kycsim-listen-options") or q.get("options")
+    try:
+        options = json.loads(raw_options) if raw_options else {}
+    except ValueError:
+        raise bad_request('listen options must be a JSON object, e.g. {"alg": "HMAC_SHA512_HEX"}') from None
+    if not isinstance(options, dict):
+        raise bad_request("listen options must be a JSON object")
+    subscription = Subscription(
+        providers=providers,
+        tenant=q.get("tenant") or None,
+        events=[t.strip() for t in q.get("events", "").split(",") if t.strip()],
+        secret=request.headers.get("x-kycsim-listen-secret"),
+        options=options,
+        attempts=_flag(request, "attempts") or False,
+    )
+    dispatcher = sim.dispatcher
+    backlog = []
+    last = request.headers.get("last-event-id")
+    if last:
+        backlog = [e for e in dispatcher.events_after(last) if subscription.wants(e.provider, e.tenant, e.type)]
+    dispatcher.subscribe(subscription)
+    ready = {
+        "providers": sorted(providers or sim.providers),
+        "tenant": subscription.tenant,
+        "events": subscription.events,
+        "signing": "listener secret" if subscription.secret is not None else "endpoint secrets",
+        "speed": sim.clock.speed,
+        "version": sim.version,
+    }
+
+    async def frames():
+        try:
+            yield frame("ready", ready)
+            for event in backlog:
+                yield frame("webhook", dispatcher.stream_payload(event, subscription), event.id)
+            while True:
+                try:
+                    item = await asyncio.wait_for(subscription.queue.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield ": keepalive\n\n"
+                    continue
+                if item is None:
+                    return
+                yield item
+        finally:
+            dispatcher.stream.unsubscribe(subscription)
+
+    return StreamingResponse(
+        frames(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def webhook_routes() -> list[Route]:
+    return [
+        Route("/webhooks", list_attempts, methods=["GET"], name="sim:list_webhooks"),
+        Route("/webhooks/deliveries", list_deliveries, methods=["GET"], name="sim:list_webhook_deliveries"),
+        Route("/webhooks/events", list_events, methods=["GET"], name="sim:list_webhook_events"),
+        Route("/webhooks/endpoints", create_endpoint, methods=["POST"], name="sim:create_webhook_endpoint"),
+        Route("/webhooks/endpoints", list_endpoints, methods=["GET"], name="sim:list_webhook_endpoints"),
+        Route("/webhooks/endpoints/{endpoint_id}", get_endpoint, methods=["GET"], name="sim:get_webhook_endpoint"),
+        Route(
+            "/webhooks/endpoints/{endpoint_id}", update_endpoint, methods=["PATCH"], name="sim:update_webhook_endpoint"
+        ),
+        Route(
+            "/webhooks/endpoints/{endpoint_id}", delete_endpoint, methods=["DELETE"], name="sim:delete_webhook_endpoint"
+        ),
+        Route("/webhooks/{delivery_id}/replay", replay, methods=["POST"], name="sim:replay_webhook"),
+        Route("/events", event_stream, methods=["GET"], name="sim:events"),
+    ]

@@ -1,0 +1,142 @@
+"""Webhook endpoints: where a provider's events go, which ones, signed with what.
+
+Endpoints come from three places, all checked by :func:`endpoint_fields`: the providers'
+own settings (``KYCSIM_CHECKOUT_WEBHOOK_URL`` ...), the ``webhooks.endpoints`` list of the
+config file, and the control API (``POST /_sim/webhooks/endpoints``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.engine.webhooks.chaos import ChaosError, normalize
+
+FIELDS = ("provider", "url", "secret", "tenant", "events", "options", "chaos", "ordered")
+
+
+class EndpointError(ValueError):
+    """An endpoint definition kycsim cannot use; the message says which field and why."""
+
+
+@dataclass
+class Endpoint:
+    id: str
+    provider: str
+    url: str
+    secret: str | None = None
+    tenant: str | None = None  # None: every tenant
+    events: list[str] | None = None  # None: every event type; entries may use * wildcards
+    options: dict[str, Any] = field(default_factory=dict)  # provider signing options (alg, authorization, ...)
+    source: str = "api"  # settings | config | api
+    chaos: dict[str, Any] = field(default_factory=dict)  # normalized chaos switches (see chaos.py)
+    ordered: bool = True  # deliver events of one resource one after another
+
+    def wants(self, tenant: str, event_type: str) -> bool:
+        if self.tenant is not None and self.tenant != tenant:
+            return False
+        return not self.events or any(fnmatch.fnmatchcase(event_type, pattern) for pattern in self.events)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "url": self.url,
+            "secret": "set" if self.secret else None,
+            "tenant": self.tenant,
+            "events": self.events,
+            "options": self.options,
+            "source": self.source,
+            "chaos": self.chaos,
+            "ordered": self.ordered,
+        }
+
+
+def _url(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")) or len(value) < 10:
+        raise EndpointError(f"'url' must be an http(s) URL, not {value!r}")
+    return value
+
+
+def _optional_str(name: str, value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise EndpointError(f"'{name}' must be a string, not {value!r}")
+
+
+def endpoint_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Checked keyword arguments for ``Dispatcher.add_endpoint`` (``partial``: an update, nothing required)."""
+    if not isinstance(data, Mapping):
+        raise EndpointError(f"an endpoint must be an object with {', '.join(FIELDS)}")
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise EndpointError(f"unknown endpoint field(s) {', '.join(unknown)}; known: {', '.join(FIELDS)}")
+    missing = [] if partial else [k for k in ("provider", "url") if not data.get(k)]
+    if missing:
+        raise EndpointError(f"an endpoint needs {' and '.join(repr(k) for k in missing)}")
+    clean: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "url":
+            clean[name] = _url(value)
+        elif name in ("provider", "secret", "tenant"):
+            clean[name] = _optional_str(name, value)
+        elif name == "events":
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+                raise EndpointError(f"'events' must be a list of event types, not {value!r}")
+            clean[name] = value or None
+        elif name == "options":
+            if value is not None and not isinstance(value, Mapping):
+                raise EndpointError(f'\'options\' must be an object, e.g. {{"alg": "HMAC_SHA512_HEX"}}, not {value!r}')
+            clean[name] = dict(value or {})
+        elif name == "chaos":
+            try:
+                clean[name] = normalize(value)
+            except ChaosError as exc:
+                raise EndpointError(str(exc)) from None
+        elif name == "ordered":
+            if not isinstance(value, bool):
+                raise EndpointError(f"'ordered' must be true or false, not {value!r}")
+            clean[name] = value
+    return clean
+
+
+def config_endpoints(webhooks: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The checked ``endpoints`` of the config file's ``webhooks`` section."""
+    if not webhooks:
+        return []
+    if not isinstance(webhooks, Mapping):
+        raise EndpointError("'webhooks' must be a mapping with an 'endpoints' list")
+    unknown = sorted(set(webhooks) - {"endpoints"})
+    if unknown:
+        raise EndpointError(f"webhooks: unknown key(s) {', '.join(unknown)}; known: endpoints")
+    items = webhooks.get("endpoints") or []
+    if not isinstance(items, list):
+        raise EndpointError("webhooks.endpoints must be a list of endpoints")
+    checked = []
+    for index, item in enumerate(items):
+        try:
+            checked.append(endpoint_fields(item))
+        except EndpointError as exc:
+            raise EndpointError(f"webhooks.endpoints[{index}]: {exc}") from None
+    return checked
+
+
+def add_config_endpoints(dispatcher: Any, webhooks: Mapping[str, Any] | None, providers: Mapping[str, Any]) -> None:
+    """Register the config file's endpoints; one for a provider that is not loaded is skipped with a warning."""
+    import logging
+
+    for fields_ in config_endpoints(webhooks):
+        provider = fields_.pop("provider")
+        if provider not in providers:
+            logging.getLogger("kycsim.webhooks").warning(
+                "webhooks.endpoints: provider %r is not loaded (loaded: %s); endpoint %s skipped",
+                provider,
+                ", ".join(sorted(providers)),
+                fields_["url"],
+            )
+            continue
+        dispatcher.add_endpoint(provider, source="config", **fields_)
