@@ -1,0 +1,118 @@
+"""AML Screening through the API: risk levels, cases resolved by scenario or control API, monitoring."""
+
+from __future__ import annotations
+
+from tests.providers.checkout.products_helpers import create_aml, get_aml, verified_applicant
+
+
+def events(api, aml_id: str) -> list[str]:
+    return [t.removeprefix("aml_verification_") for t in api.events(aml_id)]
+
+
+def resolve(api, aml_id: str, decision: object, status: int = 200) -> dict:
+    response = api.client.post(f"/_sim/checkout/aml-verifications/{aml_id}/resolve", json={"decision": decision})
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def test_needs_an_applicant_approved_by_an_identity_verification(api):
+    body = create_aml(api, api.applicant()["id"], status=422)
+    assert body["error_codes"] == ["applicant_id__not_verified"]
+    assert create_aml(api, "aplt_tkoi5db4hryu5cei5vwoabr7we", status=404)["error_codes"] == ["applicant_not_found"]
+
+
+def test_request_validation(api):
+    applicant_id = verified_applicant(api)
+    missing = api.call("POST", "/aml-verifications", json={"applicant_id": applicant_id}, status=422)
+    assert missing["error_codes"] == ["search_parameters__required"]
+    empty = api.call("POST", "/aml-verifications", status=422,
+                     json={"applicant_id": applicant_id, "search_parameters": {}})  # fmt: skip
+    assert empty["error_codes"] == ["search_parameters__configuration_identifier__required"]
+    assert create_aml(api, applicant_id, monitored="yes", status=422)["error_codes"] == ["monitored__invalid"]
+
+
+def test_low_risk_without_alerts_is_approved_step_by_step(api):
+    screening = create_aml(api, verified_applicant(api))
+    assert (screening["status"], screening["monitored"]) == ("created", False)
+    assert screening["id"].startswith("amlv_") and "response_codes" not in screening
+    api.advance(5)
+    assert get_aml(api, screening["id"])["status"] == "screening_in_progress"
+    api.advance(60)
+    done = get_aml(api, screening["id"])
+    assert done["status"] == "approved" and done["modified_on"] > screening["modified_on"]
+    assert events(api, screening["id"]) == [
+        "created", "onboarding_started", "status_changed", "onboarding_completed", "status_changed",
+    ]  # fmt: skip
+
+
+def test_prohibited_is_declined_without_screening(api):
+    screening = create_aml(api, verified_applicant(api), scenario="aml-declined-prohibited")
+    api.advance(60)
+    assert get_aml(api, screening["id"])["status"] == "declined"
+    doc = api.sim.store.get(api.key, "checkout", "aml_verifications", screening["id"])
+    assert doc["_sim"]["risk_level"] == "PROHIBITED" and doc["_sim"]["screened"] is False
+    assert doc["_sim"]["case"] is None
+
+
+def test_alerts_open_a_case_that_the_control_api_resolves(api):
+    screening = create_aml(api, verified_applicant(api), scenario="aml-review-required")
+    api.advance(120)
+    assert get_aml(api, screening["id"])["status"] == "review_required"
+    api.advance(30 * 86400)
+    assert get_aml(api, screening["id"])["status"] == "review_required"  # nobody reviews until asked
+    assert resolve(api, screening["id"], "maybe", status=400)["error"]["type"] == "invalid_request"
+    body = resolve(api, screening["id"], "approved")
+    assert body["status"] == "approved" and body["id"] == screening["id"]
+    assert get_aml(api, screening["id"])["status"] == "approved"
+    assert events(api, screening["id"])[-2:] == ["onboarding_reviewed", "status_changed"]
+    conflict = resolve(api, screening["id"], "declined", status=409)
+    assert conflict["error"]["type"] == "conflict"
+    run = api.sim.runner.get(api.key, "checkout", f"run_{screening['id']}")
+    assert run["status"] == "finished"  # the scenario's wait for the resolution is over
+    assert resolve(api, "amlv_tkoi5db4hryu5cei5vwoabr7we", "approved", status=404)["error"]["type"] == "not_found"
+
+
+def test_a_scenario_reviewer_declines_the_case(api):
+    screening = create_aml(api, verified_applicant(api), scenario="aml-review-declined")
+    api.advance(120)
+    assert get_aml(api, screening["id"])["status"] == "review_required"
+    api.advance(86400)
+    assert get_aml(api, screening["id"])["status"] == "declined"
+
+
+def test_monitored_applicants_get_a_later_alert_as_the_clock_moves(api):
+    applicant_id = verified_applicant(api)
+    monitored = create_aml(api, applicant_id, scenario="aml-monitoring-alert", monitored=True)
+    unmonitored = create_aml(api, applicant_id, scenario="aml-monitoring-alert", monitored=False)
+    api.advance(86400)
+    assert get_aml(api, monitored["id"])["status"] == "approved"
+    api.advance(30 * 86400)
+    assert get_aml(api, monitored["id"])["status"] == "review_required"
+    assert get_aml(api, unmonitored["id"])["status"] == "approved"  # not monitored: no alert
+    api.advance(2 * 86400)
+    assert get_aml(api, monitored["id"])["status"] == "declined"
+    assert events(api, monitored["id"])[-4:] == [
+        "monitoring_alert", "status_changed", "monitoring_reviewed", "status_changed",
+    ]  # fmt: skip
+
+
+def test_control_api_monitoring_alert_then_resolution(api):
+    screening = create_aml(api, verified_applicant(api), monitored=True)
+    api.advance(120)
+    response = api.client.post(f"/_sim/checkout/aml-verifications/{screening['id']}/monitoring-alert", json={})
+    assert response.status_code == 200 and response.json()["status"] == "review_required"
+    resolve(api, screening["id"], "approved")
+    assert events(api, screening["id"])[-4:] == [
+        "monitoring_alert", "status_changed", "monitoring_reviewed", "status_changed",
+    ]  # fmt: skip
+    not_monitored = create_aml(api, verified_applicant(api))
+    api.advance(120)
+    refused = api.client.post(f"/_sim/checkout/aml-verifications/{not_monitored['id']}/monitoring-alert")
+    assert refused.status_code == 409 and "not monitored" in refused.json()["error"]["message"]
+
+
+def test_other_tenants_do_not_see_it(api, other):
+    screening = create_aml(api, verified_applicant(api))
+    assert other.call("GET", f"/aml-verifications/{screening['id']}", status=404)["error_codes"] == [
+        "aml_verification_not_found"
+    ]
