@@ -53,6 +53,7 @@ class CheckoutProvider(Provider):
       reference sample shows ``pending``). ``/create-and-open-idv`` answers ``pending`` with
       ``redirect_url`` and ``_links.verification_url``. Older clients' ``redirect_url`` on
       ``POST /identity-verifications`` is accepted and echoed.
+    - Documents read carry a TD3 (passport-format) MRZ whatever their type; permit fields are not filled.
     - IDV bodies keep ``_links.verification_url`` of the newest attempt once one exists (as ubble's GET
       samples do). ``certifications``, ``verification_policy_version`` and ``phone_number`` are not
       produced.
