@@ -84,7 +84,7 @@ class CheckoutProvider(Provider):
       to the next selection rule.
     - After a scenario's script ends, a further attempt on the same check plays the product's default
       (happy path) scenario.
-    - Attempt lists are newest first (the real order is not documented); ``limit`` is capped at 100.
+    - Attempt lists are newest first (the real order is not documented); ``limit`` above 100 answers 400.
     - Unopened or unfinished flows never "drop" on their own beyond the 15-minute link rule: what the
       applicant does is the scenario's (auto mode) or the person's (interactive mode) choice.
     - Idempotency keys are not implemented (the SDKs send none on identity calls).
