@@ -143,6 +143,7 @@ def new_review(ctx: Ctx, level: str) -> dict[str, Any]:
         "createDate": fmt_review(ctx.now),
         "reviewStatus": c.INIT,
         "priority": 0,
+        "reprocessing": False,
     }
 
 
@@ -221,7 +222,8 @@ def new_action(
 ) -> dict[str, Any]:
     kind, doc_sets = action_shape(body, level, action_type)
     review = new_review(ctx, level)
-    review.pop("priority")
+    review.pop("priority")  # the action examples carry neither
+    review.pop("reprocessing")
     doc: dict[str, Any] = {
         "id": ctx.object_id(),
         "createdAt": fmt_created(ctx.now),
