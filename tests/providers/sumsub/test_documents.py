@@ -91,3 +91,15 @@ def test_action_images_are_added_listed_and_downloaded(api, flow):
     assert_valid("action", body)
     assert body["paymentMethod"]["imageIds"] == [image["imageId"]]
     assert body["images"][0]["answer"] == "GREEN"
+
+
+def test_a_reviewed_passport_shows_up_in_info_with_an_mrz(api, flow):
+    applicant = flow.applicant(fixedInfo={"firstName": "Anna", "country": "DEU"})
+    upload(api, applicant["id"], png(8), '{"idDocType":"PASSPORT","country":"DEU","idDocSubType":"FRONT_SIDE"}')
+    flow.advance(60)
+    info = api.get(f"/resources/applicants/{applicant['id']}/one").json()["info"]
+    assert info["firstName"] == "Anna" and info["lastName"] != "Anna" and info["country"] == "DEU"
+    (passport,) = info["idDocs"]
+    assert passport["idDocType"] == "PASSPORT" and passport["dob"] == info["dob"]
+    assert passport["mrzLine1"].startswith("P<DEU") and "ANNA" in passport["mrzLine1"]
+    assert len(passport["mrzLine2"]) == 44 and passport["mrzLine2"].startswith(passport["number"])
