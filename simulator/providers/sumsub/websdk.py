@@ -142,7 +142,7 @@ async def submit(request: Request) -> Response:
     ctx, grant = found
     request.state.provider, request.state.tenant = c.PROVIDER, ctx.tenant
     applicant, action = open_flow(ctx, grant)
-    lifecycle.applicant_submits(ctx, applicant, action)
+    lifecycle.applicant_submits(ctx, applicant, action, captures=True)
     return RedirectResponse(str(request.url.path).removesuffix("/submit"), status_code=303)
 
 
