@@ -36,8 +36,34 @@ RESPONSE_SCHEMAS = [
 ]  # fmt: skip
 
 
+# Face Authentication, ID/Address Document Verification and AML have schemas of their own.
+PRODUCT_SEGMENTS = {"face-authentications": "face_authentication", "id-document-verifications":
+                    "id_document_verification", "address-document-verifications": "address_document_verification",
+                    "aml-verifications": "aml_screening"}  # fmt: skip
+PRODUCT_SUFFIXES = [
+    (re.compile(r"^/[^/]+/attempts/[^/]+/assets$"), "assets.response"),
+    (re.compile(r"^/[^/]+/attempts/[^/]+$"), "attempt.response"),
+    (re.compile(r"^/[^/]+/attempts$"), "attempts.response"),
+    (re.compile(r"^/[^/]+/pdf-report$"), "pdf_report.response"),
+    (re.compile(r"^(/[^/]+(/anonymize)?)?$"), "response"),
+]
+
+
+def product_schema_for(method: str, path: str) -> str | None:
+    segment, _, rest = path.lstrip("/").partition("/")
+    product = PRODUCT_SEGMENTS.get(segment)
+    if product is None:
+        return None
+    if method == "POST" and rest.endswith("/attempts"):
+        return f"{product}.attempt.response"
+    tail = f"/{rest}" if rest else ""
+    return next((f"{product}.{name}" for pattern, name in PRODUCT_SUFFIXES if pattern.match(tail)), None)
+
+
 def schema_for(method: str, path: str) -> str | None:
     path = path.split("?")[0]
+    if (found := product_schema_for(method, path)) is not None:
+        return found
     if method == "POST" and path.endswith("/attempts"):
         return "attempt.response"
     return next((name for pattern, name in RESPONSE_SCHEMAS if pattern.match(path)), None)
