@@ -88,6 +88,31 @@ class CheckoutProvider(Provider):
     - Unopened or unfinished flows never "drop" on their own beyond the 15-minute link rule: what the
       applicant does is the scenario's (auto mode) or the person's (interactive mode) choice.
     - Idempotency keys are not implemented (the SDKs send none on identity calls).
+
+    Face Authentication, ID/Address Document Verification and AML Screening:
+
+    - The FA prerequisite (an approved IDV or FA of the applicant whose face was not anonymized) and
+      the AML one (an approved IDV) answer 422 ``applicant_id__not_verified``: the real error for a
+      missing reference face is not documented. ``user_journey_id`` is optional on FA and IDDV create
+      (the Python SDK marks it so; the API reference requires it) and required on ADV.
+    - FA ``client_information`` has no document fields (``FavClientInformation``): sending them is a 422;
+      FA attempts' ``applicant_session_information`` has no ``selected_documents``.
+    - Document uploads are accepted as ``multipart/form-data`` (binary or text parts) and as JSON strings
+      (data URLs or bare base64), whatever the SDKs and the spec disagree on. JPEG/PNG/PDF are told by
+      their first bytes; more than 10 MB is ``<field>__too_large``; no malware scan. The 2025 spec's
+      ``document_type``/``document_issuing_country`` are optional and shape the document read.
+    - IDDV/ADV: ``started`` (Checkout.com's name) and ``checks_in_progress`` (ubble's) are both sent when
+      quality checks pass; the first upload sends ``quality_checks_in_progress``, a retry
+      ``retry_requested``. ``reset`` is a scenario step (the running attempt ends with 64001, the check is
+      ``retry_required``); ``closed`` ends it ``inconclusive`` or ``retry_required``. ADV has no code
+      column in the code table: it uses the IDDV codes that fit an address document.
+    - IDDV assets and ``front/back_image_signed_url`` serve the uploaded files as uploaded; the document
+      fields are Faker data consistent with the declared name and birth date. ADV ``_links`` has only
+      ``self`` (as its spec); ``address_document.document_type`` is free text (no enum is documented).
+    - AML: every status change also sends ``aml_verification_status_changed``; webhook data has no
+      ``response_codes``/``user_journey_id``; the risk level is kept private (only legacy payloads carried
+      it). Cases are resolved by a scenario step or ``POST /_sim/checkout/aml-verifications/{id}/resolve``;
+      monitoring alerts come from scenario steps or ``.../monitoring-alert`` and need ``monitored: true``.
     """
 
     name = "checkout"
