@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("action", choices=["list", "add", "delete"])
     b.add_argument("args", nargs="*", help="add: SCENARIO KEY=VALUE...; delete: BINDING_ID")
     remote("health", "is a running simulator ready?")
+    aml = remote("aml", "Checkout.com AML Screening: resolve a case, or raise a monitoring alert")
+    aml.add_argument("action", choices=["resolve", "monitoring-alert"])
+    aml.add_argument("screening_id", metavar="AMLV_ID")
+    aml.add_argument("decision", nargs="?", choices=["approved", "declined"], help="with resolve")
+    aml.add_argument("--alerts", type=int, default=1, help="with monitoring-alert (default 1)")
     return parser
 
 
@@ -231,4 +236,10 @@ def _call(client: Any, args: argparse.Namespace) -> Any:
             raise SystemExit("kycsim bindings add SCENARIO KEY=VALUE ...")
         match = dict(a.split("=", 1) for a in args.args[1:] if "=" in a)
         return client.bind(args.args[0], match)
+    if args.command == "aml":
+        if args.action == "monitoring-alert":
+            return client.aml_monitoring_alert(args.screening_id, args.alerts)
+        if args.decision is None:
+            raise SystemExit("kycsim aml resolve AMLV_ID approved|declined")
+        return client.aml_resolve(args.screening_id, args.decision)
     raise SystemExit(f"unknown command {args.command}")

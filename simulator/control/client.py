@@ -111,3 +111,15 @@ class ControlClient:
 
     def close(self) -> None:
         self._http.close()
+
+    # Checkout.com AML Screening (provider control calls under /_sim/checkout/)
+
+    def aml_resolve(self, screening_id: str, decision: str) -> dict:
+        """Close an AML screening's open case as ``approved`` or ``declined``."""
+        return self._call("POST", f"/checkout/aml-verifications/{screening_id}/resolve", json={"decision": decision})
+
+    def aml_monitoring_alert(self, screening_id: str, alerts: int = 1) -> dict:
+        """Make ongoing monitoring of a monitored, approved screening raise ``alerts`` new alerts now."""
+        return self._call(
+            "POST", f"/checkout/aml-verifications/{screening_id}/monitoring-alert", json={"alerts": alerts}
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.providers.checkout.products_helpers import create_aml, get_aml, verified_applicant
 
 
@@ -116,3 +118,34 @@ def test_other_tenants_do_not_see_it(api, other):
     assert other.call("GET", f"/aml-verifications/{screening['id']}", status=404)["error_codes"] == [
         "aml_verification_not_found"
     ]
+
+
+def test_the_cli_and_python_client_drive_the_control_calls(capsys):
+    import json
+
+    import httpx
+
+    from simulator.cli import main
+    from simulator.control.client import ControlClient, ControlClientError
+    from simulator.server import ThreadedServer
+    from simulator.settings import Settings
+
+    with ThreadedServer(Settings(seed=3, speed="manual", start_time="2025-01-01T00:00:00Z")) as server:
+        http = httpx.Client(base_url=server.url, headers={"Authorization": "Bearer sk_sbox_cliclicliclicli"})
+        applicant = http.post("/applicants", json={}).json()["id"]
+        idv = http.post("/identity-verifications", json={"applicant_id": applicant, "declared_data": {"name": "Al Bo"}})
+        http.post(f"/identity-verifications/{idv.json()['id']}/attempts", json={"redirect_url": "https://a.example/"})
+        client = ControlClient(server.url)
+        client.advance(600)
+        body = {"applicant_id": applicant, "search_parameters": {"configuration_identifier": "x"}, "monitored": True}
+        review = http.post("/aml-verifications", json=body, headers={"X-KycSim-Scenario": "aml-review-required"})
+        approved = http.post("/aml-verifications", json=body)
+        client.advance(600)
+        assert main(["aml", "resolve", review.json()["id"], "declined", "--url", server.url]) == 0
+        assert json.loads(capsys.readouterr().out)["status"] == "declined"
+        assert client.aml_monitoring_alert(approved.json()["id"], alerts=2)["status"] == "review_required"
+        assert client.aml_resolve(approved.json()["id"], "approved")["status"] == "approved"
+        with pytest.raises(ControlClientError, match="409"):
+            client.aml_resolve(approved.json()["id"], "approved")
+        assert main(["aml", "resolve", "amlv_nope", "approved", "--url", server.url]) == 1
+        http.close()
