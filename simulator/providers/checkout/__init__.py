@@ -294,7 +294,9 @@ class CheckoutProvider(Provider):
     def trigger(self, http: Any, scenario: Scenario, record: Any) -> dict[str, Any]:
         """Create an applicant, an IDV playing ``scenario`` and its first attempt, as a client would."""
         if scenario.product != c.IDV:
-            raise NotImplementedError(f"checkout cannot trigger {scenario.product} scenarios yet")
+            from simulator.providers.checkout import product_trigger
+
+            return product_trigger.trigger(http, scenario, record, TRIGGER_KEY)
         headers = {"Authorization": f"Bearer {TRIGGER_KEY}"}
 
         def call(method: str, path: str, body: dict, extra: dict | None = None) -> dict:

@@ -26,4 +26,6 @@ def test_trigger_refuses_products_it_cannot_start(api):
     from simulator.engine.scenarios.model import Scenario
 
     with pytest.raises(NotImplementedError):
-        api.sim.providers["checkout"].trigger(api.client, Scenario("x", "checkout", "aml_screening", "d", ()), print)
+        api.sim.providers["checkout"].trigger(
+            api.client, Scenario("x", "checkout", "website_verification", "d", ()), print
+        )
