@@ -58,7 +58,8 @@ class Simulator:
     extras: dict = field(default_factory=dict)  # per-feature state that is not worth a field (e.g. event streams)
 
     def provider_for_path(self, path: str) -> Provider | None:
-        return next((p for p in self.providers.values() if p.owns_path(path)), None)
+        ordered = sorted(self.providers.values(), key=lambda p: p.owns_unclaimed_paths)
+        return next((p for p in ordered if p.owns_path(path)), None)
 
     async def reset(self, tenant: str | None = None) -> None:
         """Forget all state, or one tenant's: store, runs, clock offsets, ids, bindings, journal, webhooks."""

@@ -113,8 +113,10 @@ class CheckoutProvider(Provider):
 
         return routes()
 
+    owns_unclaimed_paths = True  # its paths sit at the root: /applicants, /identity-verifications, ...
+
     def owns_path(self, path: str) -> bool:
-        return not path.startswith(("/resources", "/_sim"))
+        return not path.startswith("/_sim")
 
     def error_response(self, request: Request, status: int, message: str) -> Response:
         tenant = getattr(request.state, "tenant", None)
