@@ -30,9 +30,11 @@ from typing import Any, Protocol
 
 from simulator.engine.clock import MANUAL, Clock, isoformat
 from simulator.engine.scheduler import Scheduler
+from simulator.engine.store import Store
 from simulator.engine.webhooks import delivery as http
 from simulator.engine.webhooks.chaos import NONE, Chaos, combine, normalize
 from simulator.engine.webhooks.endpoints import Endpoint
+from simulator.engine.webhooks.outbox import Outbox, moment
 from simulator.engine.webhooks.stream import EventStream, Subscription, frame
 
 __all__ = ["Attempt", "Delivery", "Dispatcher", "Endpoint", "Event", "WebhookProfile"]
@@ -115,6 +117,7 @@ class Delivery:
     replay: bool = False
     replay_of: str | None = None
     duplicate_of: str | None = None
+    due_at: str | None = None  # when the next attempt is due (virtual time), while one is scheduled
 
     @property
     def lane(self) -> tuple[str, str, str]:
@@ -138,6 +141,7 @@ class Delivery:
             "replay": self.replay,
             "replay_of": self.replay_of,
             "duplicate_of": self.duplicate_of,
+            "due_at": self.due_at,
             "attempts": [a.as_json() for a in self.attempts],
         }
 
@@ -152,6 +156,7 @@ class Dispatcher:
         new_id: Callable[[str], str],
         user_agent: str = "kycsim",
         scenario_lookup: Callable[[str], Any] | None = None,
+        store: Store | None = None,
     ) -> None:
         self.clock = clock
         self.scheduler = scheduler
@@ -159,6 +164,7 @@ class Dispatcher:
         self.new_id = new_id
         self.user_agent = user_agent
         self.scenario_lookup = scenario_lookup
+        self.outbox = Outbox(store) if store is not None else None
         self.endpoints: dict[str, Endpoint] = {}
         self.events: list[Event] = []
         self.deliveries: dict[str, Delivery] = {}
@@ -217,7 +223,8 @@ class Dispatcher:
         if endpoint is not None:
             for d in self.deliveries.values():
                 if d.endpoint is endpoint and d.state in ("held", "queued", "pending"):
-                    d.state = "cancelled"
+                    d.state, d.due_at = "cancelled", None
+                    self._persist(d)
             self._lanes = {k: v for k, v in self._lanes.items() if k[0] != endpoint_id}
             self._held = {k: v for k, v in self._held.items() if k[0] != endpoint_id}
         return endpoint
@@ -247,6 +254,8 @@ class Dispatcher:
             event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name
         )
         self.events.append(event)
+        if self.outbox is not None:
+            self.outbox.save_event(event)
         self._stream_event(event)
         for endpoint in list(self.endpoints.values()):
             if endpoint.provider == provider and endpoint.wants(tenant, event_type):
@@ -307,6 +316,37 @@ class Dispatcher:
             await self._client.aclose()
             self._client = None
 
+    def resume(self, providers: list[str]) -> int:
+        """Reload the outbox a previous process left in the store; returns how many deliveries carry on."""
+        if self.outbox is None:
+            return 0
+        events, deliveries = self.outbox.load(providers, self.endpoints)
+        known = {e.id for e in self.events}
+        self.events = [e for e in events if e.id not in known] + self.events
+        for d in deliveries:
+            self.deliveries.setdefault(d.id, d)
+        self._log = sorted(
+            [a for d in deliveries for a in d.attempts] + self._log, key=lambda a: (moment(a.at), a.number)
+        )
+        resumed = 0
+        for d in deliveries:
+            if d.replay or d.state not in ("held", "queued", "pending"):
+                continue
+            queue = self._lanes.setdefault(d.lane, deque())
+            queue.append(d)
+            if len(queue) > 1:
+                d.state = "queued"
+                self._persist(d)
+                continue
+            delay = 0.0
+            if d.due_at:
+                delay = max((moment(d.due_at) - self.clock.now(d.event.tenant)).total_seconds(), 0.0)
+            d.state = "pending"
+            self._schedule_attempt(d, delay)
+            self._persist(d)
+            resumed += 1
+        return resumed
+
     # Event stream
 
     def subscribe(self, subscription: Subscription) -> Subscription:
@@ -321,6 +361,10 @@ class Dispatcher:
         return {**event.as_json(), "headers": self._headers(event, listener)}
 
     # Private functions
+
+    def _persist(self, d: Delivery) -> None:
+        if self.outbox is not None:
+            self.outbox.save_delivery(d)
 
     def _scenario_chaos(self, scenario: Any) -> tuple[str | None, dict[str, Any]]:
         if scenario is None:
@@ -359,6 +403,7 @@ class Dispatcher:
     def _hold(self, lane: tuple[str, str, str], group: list[Delivery], seconds: float) -> None:
         for d in group:
             d.state = "held"
+            self._persist(d)
         self._held[lane] = group
 
         async def release() -> None:
@@ -378,15 +423,18 @@ class Dispatcher:
                 self._begin(d)
             else:
                 d.state = "queued"
+                self._persist(d)
 
     def _begin(self, d: Delivery) -> None:
         d.state = "pending"
         if d.chaos.delay:
             d.notes.append(f"delay: first attempt {d.chaos.delay:g}s late")
         self._schedule_attempt(d, d.chaos.delay)
+        self._persist(d)
 
     def _finish(self, d: Delivery, state: str) -> None:
-        d.state = state
+        d.state, d.due_at = state, None
+        self._persist(d)
         queue = self._lanes.get(d.lane)
         if queue and queue[0] is d:
             queue.popleft()
@@ -409,6 +457,7 @@ class Dispatcher:
                 await asyncio.wait({task})
 
         number = len(d.attempts) + 1
+        d.due_at = isoformat(self.clock.now(d.event.tenant) + timedelta(seconds=max(delay, 0.0)))
         self.scheduler.schedule(delay, job, tenant=d.event.tenant, label=f"webhook {d.id} attempt {number}")
 
     def _http(self):
@@ -504,10 +553,12 @@ class Dispatcher:
         )
         d.attempts.append(attempt)
         self._log.append(attempt)
+        d.due_at = None
         if replay:
             d.state = "delivered" if ok else "failed"
         elif self.deliveries.get(d.id) is d and d.state != "cancelled":  # not reset or deleted meanwhile
             self._after(d, attempt, started_at, profile)
+        self._persist(d)
         for listener in self.on_attempt:
             listener(attempt)
         self._stream_attempt(attempt)
