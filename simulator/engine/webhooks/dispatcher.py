@@ -118,12 +118,19 @@ class Delivery:
     replay_of: str | None = None
     duplicate_of: str | None = None
     due_at: str | None = None  # when the next attempt is due (virtual time), while one is scheduled
+    # The queue it waits in, fixed at creation (an endpoint changed later must not strand it).
+    lane: tuple[str, str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.endpoint.ordered and self.event.resource:
+            self.lane = (self.endpoint.id, self.event.tenant, self.event.resource)
+        else:
+            self.lane = (self.endpoint.id, self.event.tenant, f"event:{self.event.id}")  # copies still go in order
 
     @property
-    def lane(self) -> tuple[str, str, str]:
-        if self.endpoint.ordered and self.event.resource:
-            return (self.endpoint.id, self.event.tenant, self.event.resource)
-        return (self.endpoint.id, self.event.tenant, f"event:{self.event.id}")  # copies still go in order
+    def overtake_key(self) -> tuple[str, str, str]:
+        """Chaos out_of_order: the next event with this key overtakes one held back."""
+        return (self.endpoint.id, self.event.tenant, self.event.resource or "*")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -215,6 +222,11 @@ class Dispatcher:
             changes["chaos"] = normalize(changes["chaos"])
         for name, value in changes.items():
             setattr(endpoint, name, value)
+        if "url" in changes:  # deliveries still to come follow the endpoint (a fixed typo, a new tunnel)
+            for d in self.deliveries.values():
+                if d.endpoint is endpoint and not d.replay and d.state in ("held", "queued", "pending"):
+                    d.url = endpoint.url
+                    self._persist(d)
         return endpoint
 
     def remove_endpoint(self, endpoint_id: str) -> Endpoint | None:
@@ -363,7 +375,7 @@ class Dispatcher:
     # Private functions
 
     def _persist(self, d: Delivery) -> None:
-        if self.outbox is not None:
+        if self.outbox is not None and self.deliveries.get(d.id) is d:  # not after a reset
             self.outbox.save_delivery(d)
 
     def _scenario_chaos(self, scenario: Any) -> tuple[str | None, dict[str, Any]]:
@@ -388,7 +400,7 @@ class Dispatcher:
             )
         for d in group:
             self.deliveries[d.id] = d
-        lane = first.lane
+        lane = first.overtake_key
         held = self._held.pop(lane, None)
         if held is not None:  # this event overtakes the one held back for it
             for d in held:

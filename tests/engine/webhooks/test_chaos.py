@@ -142,3 +142,13 @@ def test_the_console_line_says_which_chaos_an_attempt_carried(sim, receiver, cap
         sim.advance(0)
     line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook ping"))
     assert "200 (counted as failed on purpose" in line and "chaos: fail_first 1/1" in line
+
+
+def test_out_of_order_without_a_resource_lets_the_next_event_overtake(sim, receiver):
+    sim.endpoint(receiver.url, chaos={"out_of_order": True}, ordered=False)
+    sim.ping()
+    sim.ping()
+    sim.advance(0)
+    first, second = (json.loads(r.body)["id"] for r in receiver.wait_for(2))
+    events = [e["id"] for e in sim.client.get("/_sim/webhooks/events").json()["data"]]
+    assert [first, second] == [events[1], events[0]]

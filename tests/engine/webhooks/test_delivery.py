@@ -199,3 +199,13 @@ def test_at_an_instant_clock_a_hanging_receiver_holds_up_no_scenario(make_client
         receiver.release()
     sim.advance(0)
     assert [a["event_type"] for a in sim.attempts()][:1] == ["thing.created"]
+
+
+def test_changing_an_endpoint_url_moves_its_pending_deliveries(sim, receiver):
+    endpoint = sim.endpoint("http://127.0.0.1:9/nobody-here")
+    sim.ping()
+    sim.advance(0)
+    assert sim.attempts()[0]["status_code"] is None
+    assert sim.client.patch(f"/_sim/webhooks/endpoints/{endpoint['id']}", json={"url": receiver.url}).status_code == 200
+    sim.advance(300)
+    assert sim.attempts()[-1]["url"] == receiver.url and sim.attempts()[-1]["ok"]
