@@ -120,3 +120,11 @@ def test_triggering_twice_follows_the_new_run_each_time():
         "2025-01-01T00:00:30Z  call" in second[1]
         and "  2025-01-01T00:01:00Z  step     set_status status=done" in second
     )
+
+
+def test_trigger_waits_at_a_speed_factor_until_deliveries_settle():
+    lines: list[str] = []
+    with hook_server(speed="0.001") as server, Receiver() as receiver:  # 30 s of scenario in 30 ms
+        httpx.post(f"{server.url}/_sim/webhooks/endpoints", json={"provider": "hooks", "url": receiver.url})
+        assert trigger(server.url, "thing-happy", providers=fake_providers(), timeout=10, out=lines.append) == 0
+    assert lines[-1].endswith("2 step(s), 3 event(s), 3 delivery attempt(s)")
