@@ -140,7 +140,7 @@ def test_json_log_format_starts_with_a_json_line():
     try:
         started = json.loads(proc.stdout.readline())
         assert started["message"] == "started" and started["url"].startswith("http://127.0.0.1:")
-        httpx.get(f"{started['url']}/applicants/x", timeout=5)
+        httpx.get(f"{started['url']}/applicants/x", headers={"Authorization": "Bearer sk_sbox_cli"}, timeout=5)
         line = json.loads(proc.stdout.readline())
         assert (line["kind"], line["method"], line["path"], line["status"]) == ("request", "GET", "/applicants/x", 404)
     finally:

@@ -1,19 +1,134 @@
-"""Sumsub (placeholder until the provider lands)."""
+"""Sumsub: signed API, applicants and applicant actions with their review lifecycle and webhooks."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from collections.abc import Mapping
+from typing import Any
 
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from simulator.engine.scenarios.model import Scenario, Verb
 from simulator.providers.base import Provider
+from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub.auth import Credentials
+from simulator.providers.sumsub.errors import SumsubError, render
 
 
 class SumsubProvider(Provider):
-    name = "sumsub"
-    products = ("applicant", "applicant_action")
+    """Sumsub's API as apps and SDKs see it (fact sheet ``reference/sumsub-actions.md``).
+
+    LIMITATIONS (where the sources conflict or are silent, and what the simulator chose):
+
+    - List of actions: the docs call ``items``/``totalItems`` root fields, the legacy docs and a
+      live-API client read ``list.items``. Responses carry both: ``{"list": {"items", "totalItems"},
+      "items", "totalItems"}``.
+    - Create applicant answers 201 (Sumsub's Postman collection); clients that demand 200 fail
+      as they would against Sumsub.
+    - ``errorName`` of 4005-4007 is not published; the simulator uses ``app-token-invalid-value``,
+      ``app-token-not-all-auth-params-provided`` and ``app-token-invalid-params`` (go-sumsub's
+      constant names). 4004 is HTTP 401 (assumed). 4003 keeps the official spelling
+      ``app-token-signature mismatch``. Missing headers are 4006, a non-numeric timestamp 4005.
+    - The signature window is +-60 s against wall time (not the virtual clock: clients sign with
+      real time). GET bodies and whole multipart bodies are signed, as Sumsub requires.
+    - Unknown ids: a value that is not a 24-hex id is 400 ``Invalid id '<id>'`` (documented); a
+      well-formed unknown id is 404 (assumed, wording ours).
+    - Create action: an empty request (only ``externalActionId``) is 400 with our wording; a
+      duplicate ``externalActionId`` on the same applicant is 409 (not documented).
+    - Action ``type`` is inferred: ``paymentMethod`` for payment method/source bodies or levels
+      named like ``pay``/``card``; ``selfieAuth`` for levels named like ``selfie``/``face``/
+      ``liveness`` and otherwise; ``questionnaire`` / ``cryptoSourceOfFunds`` where the body says so.
+      Levels are not configured anywhere: any ``levelName`` is accepted.
+    - Reviews: ``reviewAnswer`` ERROR is offered for actions only (legacy action docs). Statuses
+      ``awaitingUser``/``awaitingService`` (newer flows) are not produced.
+    - ``checks/latest`` answers ``{"checks": [<latest>]}`` (shape not documented).
+    - Webhooks carry the 4.2 fields that apply (no explicit ``null`` keys); ``reviewResult`` only
+      once completed; ``createdAtMs`` and not the older ``createdAt``.
+    - Access tokens look like ``_act-sbx-<uuid>`` (sandbox tokens) or ``_act-<uuid>``; the newer
+      JWT-like form is not produced. Links point at the simulator: ``/websdk/p/<id>`` (current)
+      and ``/idensic/l/#/<id>`` (legacy); access tokens open at ``/websdk/t/<token>``.
+    - ``testCompleted`` is the sandbox mechanism (``sbx:`` tokens only; ``prd:`` gets the
+      documented 400): it stops the applicant's scenario and completes the review at once.
+    - Actions have no sandbox API (as on Sumsub): their outcome comes from the scenario, chosen by
+      the ``X-KycSim-Scenario`` header, a binding, an email tag or the hosted page.
+    - Image ``answer`` appears once the action is reviewed; ``X-Return-Doc-Warnings`` is ignored.
+      Uploads accept JPEG, PNG, PDF, GIF, WEBP, HEIC, MP4, MOV and WEBM by their magic bytes; TIFF
+      and BMP are 1005, anything else 1004 (in Sumsub's wording ``Corrupted file for applicant
+      <id> and type imageUpload``); 1001, 1007 and 1011 are never produced. Multipart parts are
+      read as bytes whether or not they carry a filename (form-data sends Buffers without one).
+    - 4007 (invalid auth parameters) is never produced: no source says what triggers it.
+    - Opening a link or token page creates the applicant (``applicantPlatform: "Web"``; on the
+      default level ``basic-kyc-level`` when the link is for an action level) and the action; a
+      link made without a user id gets one on its first visit.
+    - Reset keeps ``attemptCnt`` and ``reviewId``, clears the result and uploaded images, and
+      plays the applicant's scenario again from its start.
+    - The ``/resources/status/api`` health check needs no signature and answers ``{"ok": 1}``.
+    """
+
+    name = c.PROVIDER
+    products = (c.APPLICANT, c.APPLICANT_ACTION)
+    default_scenarios = c.DEFAULT_SCENARIOS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.credentials = Credentials()
+        self._profile = None
+
+    def bind(self, sim) -> None:
+        super().bind(sim)
+        self.credentials.add(sim.settings.sumsub_app_token, sim.settings.sumsub_secret_key)
+
+    def routes(self) -> list[BaseRoute]:
+        from simulator.providers.sumsub.routes import routes
+
+        return routes()
 
     def owns_path(self, path: str) -> bool:
-        return path.startswith("/resources")
+        return path.startswith(("/resources", "/websdk", "/idensic"))
 
     def error_response(self, request: Request, status: int, message: str) -> Response:
-        return JSONResponse({"description": message, "code": status, "correlationId": "0" * 32}, status_code=status)
+        description = {404: "Not found", 405: "Method not allowed"}.get(status, message if status < 500 else "Error")
+        correlation = self.sim.ids.hex(32, None) if self.sim else "0" * 32
+        return render(SumsubError(status, description), correlation)
+
+    def verbs(self) -> Mapping[str, Verb]:
+        from simulator.providers.sumsub.lifecycle import sim_getter, verbs
+
+        return verbs(sim_getter(self))
+
+    def webhook_profile(self):
+        from simulator.providers.sumsub.webhooks import SumsubWebhookProfile
+
+        return SumsubWebhookProfile()
+
+    def webhook_endpoints_from_settings(self) -> list[dict[str, Any]]:
+        settings = self.sim.settings if self.sim else None
+        if settings is None or not settings.sumsub_webhook_url:
+            return []
+        return [
+            {
+                "url": settings.sumsub_webhook_url,
+                "secret": settings.sumsub_webhook_secret,
+                "options": {"alg": settings.sumsub_webhook_alg},
+            }
+        ]
+
+    def coverage_targets(self) -> dict[str, set[str]]:
+        from simulator.providers.sumsub.coverage import coverage_targets
+
+        return coverage_targets()
+
+    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
+        from simulator.providers.sumsub.coverage import produces
+
+        return produces(scenario)
+
+    def trigger(self, http: Any, scenario: Scenario, record: Any) -> dict[str, Any]:
+        from simulator.providers.sumsub.trigger import trigger
+
+        assert self.sim is not None
+        return trigger(http, scenario, record, self.sim.settings, self.sim.clock.wall)
+
+    def reset(self, tenant: str | None) -> None:
+        """Credentials added at run time stay: they are configuration, not state."""

@@ -1,0 +1,153 @@
+"""The request pipeline every Checkout.com handler shares (stripe-mock's ``HandleRequest`` role).
+
+``@operation("create_applicant", schema=...)`` wraps a thin handler: request id -> auth
+(tenant) -> JSON body -> schema validation -> handler -> response, and turns any
+:class:`CheckoutError` into the provider's envelope. Every response carries ``Cko-Request-Id``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import schemas
+from simulator.providers.checkout.auth import authenticate
+from simulator.providers.checkout.errors import CheckoutError, InvalidRequest, error_response, not_found
+
+if TYPE_CHECKING:
+    from simulator.app import Simulator
+    from simulator.providers.checkout import CheckoutProvider
+
+PROVIDER = "checkout"
+
+
+@dataclass
+class Call:
+    """One API call, as the handler sees it."""
+
+    request: Request
+    sim: Simulator
+    provider: CheckoutProvider
+    tenant: str
+    request_id: str
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        """The simulator's own base URL as the caller reached it, without a trailing slash."""
+        return str(self.request.base_url).rstrip("/")
+
+    @property
+    def params(self) -> dict[str, str]:
+        return dict(self.request.path_params)
+
+    def now(self) -> str:
+        return timestamp(self.sim, self.tenant)
+
+    def json(self, body: Any, status: int = 200) -> Response:
+        return JSONResponse(body, status_code=status)
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def timestamp(sim: Simulator, tenant: str) -> str:
+    """ISO 8601 UTC with microseconds, as the API writes ``created_on``/``modified_on``."""
+    return sim.clock.now(tenant).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_request_id(sim: Simulator, tenant: str | None) -> str:
+    # Its own id stream, so request ids never shift the ids of the tenant's resources.
+    return sim.ids.uuid(f"{tenant or ''}#requests")
+
+
+def operation(name: str, *, schema: str | None = None, invalid: type[CheckoutError] | None = None) -> Callable:
+    """Wrap a handler: ``schema`` names the request schema; ``invalid`` the error class for violations."""
+
+    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            sim: Simulator = request.app.state.sim
+            provider: CheckoutProvider = sim.providers[PROVIDER]  # type: ignore[assignment]
+            request.state.provider = PROVIDER
+            request.state.operation = f"{PROVIDER}:{name}"
+            tenant = None
+            try:
+                tenant = authenticate(request)
+                request.state.tenant = tenant
+                request_id = new_request_id(sim, tenant)
+                call = Call(request, sim, provider, tenant, request_id)
+                if schema is not None:
+                    call.body = await read_json(request)
+                    schemas.validate_request(schema, call.body, invalid)
+                response = await handler(call)
+            except CheckoutError as exc:
+                response = error_response(exc, new_request_id(sim, tenant))
+            response.headers.setdefault(c.REQUEST_ID_HEADER, new_request_id(sim, tenant))
+            return response
+
+        endpoint.__name__ = handler.__name__
+        endpoint.__doc__ = handler.__doc__
+        return endpoint
+
+    return wrap
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The JSON object in the body; an empty body counts as ``{}`` (the SDKs send none on anonymize)."""
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "text/json") and not content_type.endswith("+json"):
+        raise InvalidRequest("content_type__invalid", message=f"expected application/json, got {content_type!r}")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("request_body__invalid_json", message="the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("request_body__invalid", message="the body must be a JSON object")
+    return body
+
+
+def query_int(call: Call, name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    raw = call.request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidRequest(f"{name}__invalid") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise InvalidRequest(f"{name}__invalid")
+    return value
+
+
+def page(call: Call, items: list[dict[str, Any]], self_path: str) -> dict[str, Any]:
+    """The list envelope (``total_count, skip, limit, data, _links``) for ``?skip=&limit=``."""
+    skip = query_int(call, "skip", 0, minimum=0)
+    limit = query_int(call, "limit", 10, minimum=1, maximum=100)
+    base = f"{call.base_url}{self_path}"
+    links: dict[str, Any] = {"self": {"href": f"{base}?skip={skip}&limit={limit}"}}
+    if skip + limit < len(items):
+        links["next"] = {"href": f"{base}?skip={skip + limit}&limit={limit}"}
+    if skip > 0:
+        links["previous"] = {"href": f"{base}?skip={max(skip - limit, 0)}&limit={limit}"}
+    return {
+        "total_count": len(items),
+        "skip": skip,
+        "limit": limit,
+        "data": items[skip : skip + limit],
+        "_links": links,
+    }
+
+
+def require(doc: dict[str, Any] | None, resource: str) -> dict[str, Any]:
+    if doc is None:
+        raise not_found(resource)
+    return doc

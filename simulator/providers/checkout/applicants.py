@@ -1,0 +1,74 @@
+"""Applicants: ``/applicants`` create, get, update (PATCH) and anonymize.
+
+Optional attributes that are unset are left out of the body, as the API does. Validation
+errors are 400s here: the applicant endpoints document 400, not 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from simulator.providers.checkout.api import Call, operation, require
+from simulator.providers.checkout.errors import InvalidRequest
+from simulator.providers.checkout.state import State
+
+PERSONAL_FIELDS = ("email", "external_applicant_name")
+
+
+def render(applicant: dict[str, Any], base_url: str) -> dict[str, Any]:
+    body = {key: value for key, value in applicant.items() if not key.startswith("_") and value is not None}
+    body["_links"] = {"self": {"href": f"{base_url}/applicants/{applicant['id']}"}}
+    return body
+
+
+def new_applicant(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
+    """Store a new applicant (also used by ``/create-and-open-idv`` when no applicant is given)."""
+    now = call.now()
+    applicant = {
+        "id": call.sim.ids.prefixed("aplt", call.tenant),
+        "created_on": now,
+        "modified_on": now,
+        "external_applicant_id": fields.get("external_applicant_id"),
+        "email": fields.get("email"),
+        "external_applicant_name": fields.get("external_applicant_name"),
+    }
+    return State(call.sim, call.tenant).save_applicant(applicant)
+
+
+def find(call: Call, applicant_id: str) -> dict[str, Any]:
+    return require(State(call.sim, call.tenant).applicant(applicant_id), "applicant")
+
+
+@operation("create_applicant", schema="applicant.create.request", invalid=InvalidRequest)
+async def create_applicant(call: Call) -> Response:
+    applicant = new_applicant(call, call.body)
+    return call.json(render(applicant, call.base_url), 201)
+
+
+@operation("get_applicant")
+async def get_applicant(call: Call) -> Response:
+    return call.json(render(find(call, call.params["applicant_id"]), call.base_url))
+
+
+@operation("update_applicant", schema="applicant.update.request", invalid=InvalidRequest)
+async def update_applicant(call: Call) -> Response:
+    applicant = find(call, call.params["applicant_id"])
+    for key in PERSONAL_FIELDS:
+        if key in call.body:
+            applicant[key] = call.body[key]
+    applicant["modified_on"] = call.now()
+    State(call.sim, call.tenant).save_applicant(applicant)
+    return call.json(render(applicant, call.base_url))
+
+
+@operation("anonymize_applicant")
+async def anonymize_applicant(call: Call) -> Response:
+    applicant = find(call, call.params["applicant_id"])
+    for key in PERSONAL_FIELDS:
+        applicant[key] = None
+    applicant["modified_on"] = call.now()
+    applicant["_anonymized"] = True
+    State(call.sim, call.tenant).save_applicant(applicant)
+    return call.json(render(applicant, call.base_url))

@@ -1,0 +1,116 @@
+"""Attempts of any hosted product: create, list, get, and the captured assets.
+
+One set of handlers serves every product; :func:`handlers` binds them to a
+:class:`~simulator.providers.checkout.products.Product` (IDV today, FA/IDDV/ADV the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.responses import Response
+
+from simulator.providers.checkout import constants as c
+from simulator.providers.checkout.api import Call, operation, page, require
+from simulator.providers.checkout.products import Product
+from simulator.providers.checkout.state import State
+
+CAPTURED = (c.ATTEMPT_CHECKS_IN_PROGRESS, c.COMPLETED, c.CHECKS_INCONCLUSIVE)
+ONE_SIDED_DOCUMENTS = ("Passport",)
+
+
+def verification_url(base_url: str, attempt: dict[str, Any]) -> str:
+    return f"{base_url}/verify/{attempt['_link_token']}/"
+
+
+def media_url(base_url: str, token: str, name: str) -> str:
+    return f"{base_url}/media/{token}/{name}"
+
+
+def render_attempt(product: Product, check: dict[str, Any], attempt: dict[str, Any], base_url: str) -> dict:
+    body = {k: v for k, v in attempt.items() if not k.startswith("_") and v is not None}
+    links: dict[str, Any] = {"self": {"href": f"{base_url}/{product.path}/{check['id']}/attempts/{attempt['id']}"}}
+    if product.hosted:
+        links["verification_url"] = {"href": verification_url(base_url, attempt)}
+    body["_links"] = links
+    return body
+
+
+def asset_types(product: Product, check: dict[str, Any], attempt: dict[str, Any]) -> list[str]:
+    """The assets an attempt has: images only (videos need the account manager)."""
+    if attempt["status"] not in CAPTURED:
+        return []
+    document_type = ((attempt.get("client_information") or {}).get("pre_selected_document_type")) or "Passport"
+    types = []
+    for name in product.asset_types:
+        if name.endswith("_video") or name.startswith("secondary_") or name == "document_signature_image":
+            continue
+        if name == "document_back_image" and document_type in ONE_SIDED_DOCUMENTS:
+            continue
+        types.append(name)
+    return types
+
+
+def render_assets(product: Product, check: dict, attempt: dict, base_url: str) -> list[dict[str, Any]]:
+    return [
+        {"type": name, "_links": {"asset_url": {"href": media_url(base_url, attempt["_media_token"], f"{name}.png")}}}
+        for name in asset_types(product, check, attempt)
+    ]
+
+
+def find_check(call: Call, product: Product) -> dict[str, Any]:
+    check_id = call.params[product.data_id_key]
+    return require(State(call.sim, call.tenant).check(product, check_id), product.event_prefix)
+
+
+def find_attempt(call: Call, product: Product, check: dict[str, Any]) -> dict[str, Any]:
+    attempt_id = call.params["attempt_id"]
+    attempt = State(call.sim, call.tenant).attempt(product, attempt_id) if attempt_id in check["_attempt_ids"] else None
+    return require(attempt, "attempt")
+
+
+def attempt_fields(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: body[k] for k in ("redirect_url", "phone_number", "client_information") if body.get(k) is not None}
+
+
+def handlers(product: Product, create_schema: str) -> dict[str, Callable]:
+    """The four attempt endpoints of ``product``, named for the route table."""
+    prefix = product.event_prefix
+
+    @operation(f"create_{prefix}_attempt", schema=create_schema)
+    async def create_attempt(call: Call) -> Response:
+        check = find_check(call, product)
+        call.request.state.scenario = check["_scenario"].get("playing") or check["_scenario"].get("name")
+        attempt = call.provider.lifecycle.create_attempt(
+            call.tenant, product, check, base_url=call.base_url, fields=attempt_fields(call.body)
+        )
+        return call.json(render_attempt(product, check, attempt, call.base_url), 201)
+
+    @operation(f"list_{prefix}_attempts")
+    async def list_attempts(call: Call) -> Response:
+        check = find_check(call, product)
+        # Newest first, as the API lists them.
+        items = [render_attempt(product, check, a, call.base_url) for a in State(call.sim, call.tenant).attempts(
+            product, check)][::-1]  # fmt: skip
+        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts"))
+
+    @operation(f"get_{prefix}_attempt")
+    async def get_attempt(call: Call) -> Response:
+        check = find_check(call, product)
+        attempt = find_attempt(call, product, check)
+        return call.json(render_attempt(product, check, attempt, call.base_url))
+
+    @operation(f"list_{prefix}_attempt_assets")
+    async def list_assets(call: Call) -> Response:
+        check = find_check(call, product)
+        attempt = find_attempt(call, product, check)
+        items = render_assets(product, check, attempt, call.base_url)
+        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets"))
+
+    return {
+        "create_attempt": create_attempt,
+        "list_attempts": list_attempts,
+        "get_attempt": get_attempt,
+        "list_assets": list_assets,
+    }

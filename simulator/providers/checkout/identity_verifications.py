@@ -1,0 +1,132 @@
+"""Identity Verification: create, create-and-open, get, anonymize and the PDF report.
+
+Attempts are the generic ones of :mod:`attempts`. The scenario a check plays is chosen here,
+at creation, from the ``X-KycSim-Scenario`` header, bindings, the sandbox's magic
+``external_applicant_id`` values, an email tag, or the default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from simulator.providers.checkout import constants as c
+from simulator.providers.checkout.api import Call, operation
+from simulator.providers.checkout.applicants import find as find_applicant
+from simulator.providers.checkout.applicants import new_applicant
+from simulator.providers.checkout.attempts import attempt_fields, find_check, media_url, render_attempt
+from simulator.providers.checkout.attempts import verification_url as attempt_verification_url
+from simulator.providers.checkout.errors import NotFound
+from simulator.providers.checkout.products import IDENTITY_VERIFICATION as IDV
+from simulator.providers.checkout.state import State
+
+
+def render(check: dict[str, Any], base_url: str, state: State | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for key in ("id", "created_on", "modified_on", "user_journey_id", "applicant_id", "status", "response_codes",
+                "risk_labels", "declared_data", "documents", "face", "verified_identity", "redirect_url"):  # fmt: skip
+        if check.get(key) is not None:
+            body[key] = check[key]
+    token = check.get("_media_token")
+    if token and body.get("documents"):
+        body["documents"] = [_render_document(doc, base_url, token) for doc in body["documents"]]
+    if token and not check.get("_anonymized"):
+        body["face"] = {"image_signed_url": media_url(base_url, token, "face_image.png")}
+    links: dict[str, Any] = {
+        "self": {"href": f"{base_url}/{IDV.path}/{check['id']}"},
+        "applicant": {"href": f"{base_url}/applicants/{check['applicant_id']}"},
+    }
+    latest = state.latest_attempt(IDV, check) if state is not None else None
+    if latest is not None:
+        links["verification_url"] = {"href": attempt_verification_url(base_url, latest)}
+    body["_links"] = links
+    return body
+
+
+def _render_document(document: dict[str, Any], base_url: str, token: str) -> dict[str, Any]:
+    shown = {
+        "document_type": document["document_type"],
+        "document_issuing_country": document["document_issuing_country"],
+    }
+    shown["front_image_signed_url"] = media_url(base_url, token, "document_front_image.png")
+    if document["document_type"] != "Passport":
+        shown["back_image_signed_url"] = media_url(base_url, token, "document_back_image.png")
+    shown.update({k: v for k, v in document.items() if k not in shown})
+    return shown
+
+
+def _check_fields(body: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {"declared_data": _clean(body["declared_data"]), "documents": []}
+    if body.get("user_journey_id"):
+        fields["user_journey_id"] = body["user_journey_id"]
+    if body.get("redirect_url"):
+        fields["redirect_url"] = body["redirect_url"]
+    return fields
+
+
+def _clean(value: Any) -> Any:
+    """Drop nulls from declared data, except ``email`` which the API keeps as null."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if v is not None or k == "email"}
+    return value
+
+
+def _create(call: Call, applicant: dict[str, Any]) -> dict[str, Any]:
+    scenario = call.provider.choose_scenario(call, IDV, applicant, call.body["declared_data"].get("email"))
+    return call.provider.lifecycle.create_check(
+        call.tenant, IDV, applicant=applicant, base_url=call.base_url, fields=_check_fields(call.body),
+        scenario=scenario,
+    )  # fmt: skip
+
+
+@operation("create_identity_verification", schema="identity_verification.create.request")
+async def create_identity_verification(call: Call) -> Response:
+    applicant = find_applicant(call, call.body["applicant_id"])
+    check = _create(call, applicant)
+    call.request.state.scenario = check["_scenario"]["name"]
+    return call.json(render(check, call.base_url), 201)
+
+
+@operation("create_and_open_identity_verification", schema="identity_verification.create_and_open.request")
+async def create_and_open(call: Call) -> Response:
+    """One call: (applicant,) check and first attempt; the body is the check with its verification URL."""
+    if call.body.get("applicant_id"):
+        applicant = find_applicant(call, call.body["applicant_id"])
+    else:
+        declared = call.body["declared_data"]
+        applicant = new_applicant(call, {"email": declared.get("email"), "external_applicant_name": declared["name"]})
+    check = _create(call, applicant)
+    call.request.state.scenario = check["_scenario"]["name"]
+    attempt = call.provider.lifecycle.create_attempt(
+        call.tenant, IDV, check, base_url=call.base_url, fields=attempt_fields(call.body)
+    )
+    check = State(call.sim, call.tenant).check(IDV, check["id"])
+    body = render(check, call.base_url, State(call.sim, call.tenant))
+    body["redirect_url"] = attempt["redirect_url"]
+    return call.json(body, 201)
+
+
+@operation("get_identity_verification")
+async def get_identity_verification(call: Call) -> Response:
+    check = find_check(call, IDV)
+    return call.json(render(check, call.base_url, State(call.sim, call.tenant)))
+
+
+@operation("anonymize_identity_verification")
+async def anonymize_identity_verification(call: Call) -> Response:
+    check = find_check(call, IDV)
+    check = call.provider.lifecycle.anonymize(call.tenant, IDV, check)
+    return call.json(render(check, call.base_url, State(call.sim, call.tenant)))
+
+
+@operation("get_identity_verification_pdf_report")
+async def get_pdf_report(call: Call) -> Response:
+    check = find_check(call, IDV)
+    token = check.get("_report_token")
+    if not token or check.get("_anonymized") or check["status"] not in (c.APPROVED, c.DECLINED):
+        raise NotFound("pdf_report_not_found", message="the report exists once the checks are completed")
+    return call.json({"pdf_report": media_url(call.base_url, token, "report.pdf")})
+
+
+__all__ = ["render", "render_attempt"]

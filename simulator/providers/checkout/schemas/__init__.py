@@ -1,0 +1,111 @@
+"""Request and response JSON Schemas, loaded and compiled once.
+
+Requests are validated at run time (:func:`validate_request` raises the provider's error with
+``{attribute}__{error}`` codes); the tests validate every response with :func:`response_errors`.
+Files reference each other by ``$id`` (``common.json#/$defs/...``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import jsonschema
+from referencing import Registry, Resource
+
+from simulator.providers.checkout.errors import CheckoutError, ValidationFailed
+
+FOLDER = Path(__file__).parent
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@FORMATS.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(_EMAIL.match(value))
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return False
+        date.fromisoformat(value)
+    return True
+
+
+@FORMATS.checks("uri")
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlparse(value)
+    return bool(parts.scheme and (parts.netloc or parts.scheme not in ("http", "https"))) and " " not in value
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for path in sorted(FOLDER.glob("*.json")):
+        contents = json.loads(path.read_text())
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = _registry().contents(name if name.endswith(".json") else f"{name}.json")
+    return jsonschema.Draft202012Validator(schema, registry=_registry(), format_checker=FORMATS)
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in FOLDER.glob("*.json"))
+
+
+def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """The errors that explain an ``anyOf`` failure, skipping the 'or null' branch."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        useful = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        found = [leaf for e in useful for leaf in _leaves(e)]
+        return found or [error]
+    return [error]
+
+
+def error_code(error: jsonschema.ValidationError) -> list[str]:
+    """``declared_data__name__required``-style codes for one schema violation."""
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        return ["__".join([*path, name, "required"]) for name in error.validator_value if name not in instance]
+    if not path:
+        return ["request_body__invalid"]
+    suffix = "invalid_format" if error.validator in ("pattern", "format") else "invalid"
+    return ["__".join([*path, suffix])]
+
+
+def request_error_codes(name: str, body: Any) -> list[str]:
+    codes: list[str] = []
+    for error in sorted(validator(name).iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path]):
+        for leaf in _leaves(error):
+            for code in error_code(leaf):
+                if code not in codes:
+                    codes.append(code)
+    return codes
+
+
+def validate_request(name: str, body: Any, invalid: type[CheckoutError] | None = None) -> None:
+    codes = request_error_codes(name, body)
+    if codes:
+        raise (invalid or ValidationFailed)(*codes)
+
+
+def response_errors(name: str, body: Any) -> list[str]:
+    """Human-readable violations of a response schema (empty when the body conforms)."""
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator(name).iter_errors(body)
+    ]

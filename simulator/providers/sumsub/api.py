@@ -1,0 +1,137 @@
+"""The handler pipeline every Sumsub route goes through: auth -> parse -> validate -> act -> render.
+
+``@endpoint`` checks the signature, sets the journal's tenant/provider, hands the handler a
+:class:`Ctx` and turns any :class:`SumsubError` into Sumsub's envelope (never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub.auth import authenticate
+from simulator.providers.sumsub.errors import SumsubError, bad_request, invalid_id, not_found, render
+from simulator.providers.sumsub.models import Ctx
+from simulator.providers.sumsub.schemas import first_error
+
+Handler = Callable[[Request, Ctx], Awaitable[Response | dict | list]]
+OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+
+
+def sim_of(request: Request):
+    return request.app.state.sim
+
+
+def provider_of(request: Request):
+    return sim_of(request).providers[c.PROVIDER]
+
+
+def error_response(request: Request, error: SumsubError) -> Response:
+    return render(error, sim_of(request).ids.hex(32, None))
+
+
+def endpoint(fn: Handler, *, signed: bool = True) -> Callable[[Request], Awaitable[Response]]:
+    async def wrapper(request: Request) -> Response:
+        sim = sim_of(request)
+        request.state.provider = c.PROVIDER
+        try:
+            tenant = c.PROVIDER + ":anonymous"
+            if signed:
+                tenant = await authenticate(request, provider_of(request).credentials, sim.clock.wall)
+            request.state.tenant = tenant
+            result = await fn(request, Ctx(sim, tenant))
+        except SumsubError as exc:
+            return error_response(request, exc)
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+async def json_body(request: Request, schema: str | None = None, *, required: bool = True) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        if required:
+            raise bad_request("Request body is empty: a JSON object is expected")
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request("Request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise bad_request("Request body must be a JSON object")
+    if schema:
+        problem = first_error(schema, data)
+        if problem:
+            raise bad_request(f"Invalid request: {problem}")
+    return data
+
+
+def check_id(value: str) -> str:
+    if not OBJECT_ID.match(value):
+        raise invalid_id(value)
+    return value
+
+
+def find_applicant(ctx: Ctx, applicant_id: str) -> dict[str, Any]:
+    doc = ctx.get(c.KIND_APPLICANT, check_id(applicant_id))
+    if doc is None or doc.get("_deleted"):
+        raise not_found(f"Applicant not found: {applicant_id}")
+    return doc
+
+
+def find_action(ctx: Ctx, action_id: str) -> dict[str, Any]:
+    doc = ctx.get(c.KIND_ACTION, check_id(action_id))
+    if doc is None:
+        raise not_found(f"Applicant action not found: {action_id}")
+    return doc
+
+
+def find_by_external_user_id(ctx: Ctx, external_user_id: str) -> dict[str, Any] | None:
+    return next(
+        (d for d in ctx.list(c.KIND_APPLICANT) if d["externalUserId"] == external_user_id and not d.get("_deleted")),
+        None,
+    )
+
+
+def matrix(request: Request) -> dict[str, str] | None:
+    """The matrix filter of the path (``-;applicantId=X;kytTxnReference.txnId=Y``) as a dict.
+
+    Read from the raw path, so an encoded ``;`` or ``/`` inside a value stays inside it; None
+    when the path has no ``-;`` segment.
+    """
+    raw = (request.scope.get("raw_path") or request.scope["path"].encode()).decode("latin-1")
+    segment = next((s for s in raw.split("/") if s.startswith("-;")), None)
+    if segment is None:
+        return None
+    params = {}
+    for part in segment.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key:
+            params[unquote(key)] = unquote(value)
+    return params
+
+
+def query_int(request: Request, name: str, default: int) -> int:
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise bad_request(f"Query parameter '{name}' must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise bad_request(f"Query parameter '{name}' must not be negative")
+    return number
+
+
+def scenario_header(request: Request) -> str | None:
+    return request.headers.get(c.SCENARIO_HEADER)

@@ -1,0 +1,140 @@
+"""Applicants: create, read (by id or externalUserId), status, steps status, request check, reset,
+and the sandbox ``status/testCompleted`` call (fact sheet 1.7, 1.8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from simulator.engine.scenarios.selection import SelectionError
+from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub import lifecycle, webhooks
+from simulator.providers.sumsub.api import (
+    endpoint,
+    find_applicant,
+    find_by_external_user_id,
+    json_body,
+    matrix,
+    scenario_header,
+)
+from simulator.providers.sumsub.errors import SumsubError, bad_request, conflict, not_found
+from simulator.providers.sumsub.models import DOC_SET_OF, Ctx, complete, new_applicant, public, review_result
+
+OK = {"ok": 1}
+
+
+def create(ctx: Ctx, body: dict[str, Any], level: str, header: str | None, platform: str = "API") -> dict[str, Any]:
+    """Create, pick the scenario, announce: shared by the API and the hosted page."""
+    existing = find_by_external_user_id(ctx, body["externalUserId"])
+    if existing is not None:
+        raise conflict(f"Applicant with external user id '{body['externalUserId']}' already exists: {existing['id']}")
+    doc = new_applicant(ctx, body, level, platform)
+    facts = {
+        "applicantId": doc["id"],
+        "externalUserId": doc["externalUserId"],
+        "email": doc.get("email"),
+        "levelName": level,
+    }
+    try:
+        lifecycle.start_run(ctx, c.APPLICANT, doc, {"kind": "applicant", "id": doc["id"]}, facts, header)
+    except SelectionError as exc:
+        raise bad_request(str(exc)) from None
+    ctx.put(c.KIND_APPLICANT, doc)
+    webhooks.publish(ctx, c.WH_APPLICANT_CREATED, doc)
+    return doc
+
+
+async def create_applicant(request: Request, ctx: Ctx) -> JSONResponse:
+    level = request.query_params.get("levelName")
+    if not level:
+        raise bad_request("Query parameter 'levelName' is required")
+    body = await json_body(request, "applicant.create.request")
+    doc = create(ctx, body, level, scenario_header(request))
+    request.state.scenario = doc["_scenario"]
+    return JSONResponse(public(doc), status_code=201)
+
+
+def _lookup(request: Request, ctx: Ctx) -> dict[str, Any]:
+    selector = request.path_params["applicant_id"]
+    if selector.startswith("-;"):
+        external = (matrix(request) or {}).get("externalUserId")
+        if not external:
+            raise bad_request(f"Unsupported applicant filter {selector!r}: use -;externalUserId=<id>")
+        doc = find_by_external_user_id(ctx, external)
+        if doc is None:
+            raise not_found(f"Applicant not found: externalUserId={external}")
+    else:
+        doc = find_applicant(ctx, selector)
+    request.state.scenario = doc.get("_scenario")
+    return doc
+
+
+async def get_applicant(request: Request, ctx: Ctx) -> dict:
+    return public(_lookup(request, ctx))
+
+
+async def get_status(request: Request, ctx: Ctx) -> dict:
+    return dict(_lookup(request, ctx)["review"])
+
+
+async def get_required_id_docs_status(request: Request, ctx: Ctx) -> dict:
+    doc = _lookup(request, ctx)
+    review = doc["review"]
+    result = review.get("reviewResult") if review["reviewStatus"] == c.COMPLETED else None
+    steps: dict[str, Any] = {s["idDocSetType"]: None for s in doc["requiredIdDocs"]["docSets"]}
+    for image_id in doc.get("_images", []):
+        image = ctx.get(c.KIND_IMAGE, image_id)
+        if image is None:
+            continue
+        step_name = DOC_SET_OF.get(image["idDocType"], image["idDocType"])
+        step = steps.get(step_name) or {"country": image["country"], "idDocType": image["idDocType"], "imageIds": []}
+        step["imageIds"].append(int(image_id))
+        if result is not None:
+            answer = {"reviewAnswer": result["reviewAnswer"]}
+            step["reviewResult"] = answer
+            step.setdefault("imageReviewResults", {})[image_id] = answer
+        steps[step_name] = step
+    return steps
+
+
+async def request_check(request: Request, ctx: Ctx) -> dict:
+    doc = _lookup(request, ctx)
+    lifecycle.applicant_submits(ctx, doc, None)
+    return OK
+
+
+async def reset_applicant(request: Request, ctx: Ctx) -> dict:
+    doc = _lookup(request, ctx)
+    status = doc["review"]["reviewStatus"]
+    if status in c.IN_REVIEW:
+        raise bad_request(f"Applicant can't be reset while its review status is '{status}'")
+    lifecycle.notice(ctx, doc, None, c.WH_APPLICANT_RESET, {})
+    scenario = ctx.sim.catalogue.get(doc.get("_scenario", ""))
+    if doc.get("_run") and scenario is not None:
+        ctx.sim.runner.replace(ctx.tenant, c.PROVIDER, doc["_run"], scenario)  # the flow starts over
+    return OK
+
+
+async def test_completed(request: Request, ctx: Ctx) -> dict:
+    doc = _lookup(request, ctx)
+    body = await json_body(request, "test_completed.request")
+    if not ctx.sandbox:
+        raise SumsubError(400, "This method is only supported on sandbox env")
+    if doc.get("_run"):
+        ctx.sim.runner.stop(ctx.tenant, c.PROVIDER, doc["_run"], "test_completed")
+    result = review_result(body)
+    complete(doc, result, ctx.now, action=False)
+    ctx.put(c.KIND_APPLICANT, doc)
+    webhooks.publish(ctx, c.WH_APPLICANT_REVIEWED, doc)
+    return OK
+
+
+create_applicant = endpoint(create_applicant)
+get_applicant = endpoint(get_applicant)
+get_status = endpoint(get_status)
+get_required_id_docs_status = endpoint(get_required_id_docs_status)
+request_check = endpoint(request_check)
+reset_applicant = endpoint(reset_applicant)
+test_completed = endpoint(test_completed)

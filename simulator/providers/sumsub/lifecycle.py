@@ -1,0 +1,252 @@
+"""The review lifecycle: state changes shared by scenario verbs and API calls, and the verbs.
+
+A run's subject is ``{"kind": "applicant" | "action", "id": ..., "applicantId": ...}``. Each
+change stores the document and publishes the webhook Sumsub sends for it (section 4.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from simulator.engine.scenarios.model import APPLICANT as APPLICANT_ACTOR
+from simulator.engine.scenarios.model import StepContext, Verb
+from simulator.engine.scenarios.selection import select
+from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub import webhooks
+from simulator.providers.sumsub.checks import build_checks, planned_checks
+from simulator.providers.sumsub.models import (
+    Ctx,
+    begin_attempt,
+    complete,
+    fill_recognised_info,
+    new_review,
+    review_result,
+    set_status,
+)
+
+if TYPE_CHECKING:
+    from simulator.app import Simulator
+
+SUBMIT = "submit"
+STATUS_VERBS = {"precheck": c.PRECHECKED, "queue": c.QUEUED, "hold": c.ON_HOLD}
+PENDING_EVENT = {False: c.WH_APPLICANT_PENDING, True: c.WH_ACTION_PENDING}
+REVIEWED_EVENT = {False: c.WH_APPLICANT_REVIEWED, True: c.WH_ACTION_REVIEWED}
+STATUS_EVENTS = {
+    (c.PRECHECKED, False): c.WH_APPLICANT_PRECHECKED,
+    (c.ON_HOLD, False): c.WH_APPLICANT_ON_HOLD,
+    (c.ON_HOLD, True): c.WH_ACTION_ON_HOLD,
+}
+NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)
+
+
+# Runs
+
+
+def start_run(
+    ctx: Ctx, product: str, doc: dict[str, Any], subject: dict[str, Any], facts: Mapping[str, Any], header: str | None
+) -> None:
+    """Pick the scenario (CONTRACT rules) and start playing it on ``doc``; raises SelectionError."""
+    sim = ctx.sim
+    selection = select(
+        sim.catalogue,
+        sim.bindings,
+        tenant=ctx.tenant,
+        provider=c.PROVIDER,
+        product=product,
+        default=c.DEFAULT_SCENARIOS[product],
+        facts=facts,
+        header=header,
+    )
+    run = sim.runner.start(ctx.tenant, selection.scenario, subject)
+    doc["_run"] = run["id"]
+    doc["_scenario"] = selection.scenario.name
+    doc["_rule"] = selection.rule_name
+    doc["_personMayChoose"] = selection.person_may_choose
+
+
+def load(ctx: Ctx, subject: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    if subject.get("kind") == "action":
+        action = ctx.get(c.KIND_ACTION, subject["id"])
+        applicant = ctx.get(c.KIND_APPLICANT, action["applicantId"]) if action else None
+        return applicant, action
+    return ctx.get(c.KIND_APPLICANT, subject["id"]), None
+
+
+def save(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
+    ctx.put(c.KIND_APPLICANT, applicant)
+    if action is not None:
+        ctx.put(c.KIND_ACTION, action)
+
+
+# State changes
+
+
+def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> bool:
+    """The applicant finished the flow (or the client requested the check): status pending."""
+    subject = action or applicant
+    if not begin_attempt(ctx, subject):
+        return False
+    if action is None:
+        fill_recognised_info(ctx, applicant)
+    else:
+        subject.setdefault("agreement", {"createdAt": subject["createdAt"], "source": "WebSDK", "recordIds": []})
+    save(ctx, applicant, action)
+    webhooks.publish(ctx, PENDING_EVENT[action is not None], applicant, action)
+    return True
+
+
+def applicant_submits(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> bool:
+    """A submission from outside the run (API request check, hosted page): change state, then
+    let a run that waits for it (interactive mode) move on."""
+    changed = submit(ctx, applicant, action)
+    run_id = (action or applicant).get("_run")
+    if run_id:
+        ctx.sim.runner.signal(ctx.tenant, c.PROVIDER, run_id, SUBMIT)
+    return changed
+
+
+def move(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, status: str) -> None:
+    subject = action or applicant
+    if subject["review"]["reviewStatus"] == c.INIT:
+        begin_attempt(ctx, subject)
+    set_status(subject, status, ctx.now)
+    save(ctx, applicant, action)
+    event = STATUS_EVENTS.get((status, action is not None))
+    if event:
+        webhooks.publish(ctx, event, applicant, action)
+
+
+def review(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, args: Mapping[str, Any]) -> None:
+    result = review_result(dict(args))
+    subject = action or applicant
+    complete(subject, result, ctx.now, action=action is not None)
+    if action is not None:
+        build_checks(ctx, action, applicant, planned_checks(action, result["reviewAnswer"], args.get("checks")))
+    save(ctx, applicant, action)
+    webhooks.publish(ctx, REVIEWED_EVENT[action is not None], applicant, action)
+
+
+def reset(ctx: Ctx, applicant: dict[str, Any]) -> None:
+    old = applicant["review"]
+    fresh = new_review(ctx, old["levelName"])
+    fresh["attemptCnt"] = old["attemptCnt"]
+    applicant["review"] = fresh
+    applicant["_images"] = []
+    for key in ("_pendingAt", "_queuedAt"):
+        applicant.pop(key, None)
+
+
+def notice(
+    ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, event: str, args: Mapping[str, Any]
+) -> None:
+    extra: dict[str, Any] = {}
+    if event == c.WH_APPLICANT_RESET:
+        reset(ctx, applicant)
+    elif event in (c.WH_APPLICANT_LEVEL_CHANGED, c.WH_ACTION_LEVEL_CHANGED):
+        subject = action if event == c.WH_ACTION_LEVEL_CHANGED and action is not None else applicant
+        previous = subject["review"]["levelName"]
+        subject["review"]["levelName"] = args.get("level") or f"{previous}-2"
+        extra["previousLevelName"] = previous
+    elif event in (c.WH_APPLICANT_DEACTIVATED, c.WH_APPLICANT_ACTIVATED):
+        applicant["_active"] = event == c.WH_APPLICANT_ACTIVATED
+    elif event == c.WH_APPLICANT_DELETED:
+        applicant["_deleted"] = True
+    elif event.startswith("videoIdent"):
+        extra["videoIdentReviewStatus"] = c.COMPLETED if event.endswith("Completed") else c.PENDING
+    save(ctx, applicant, action)
+    on_action = action if event == c.WH_ACTION_LEVEL_CHANGED else None
+    webhooks.publish(ctx, event, applicant, on_action, extra)
+
+
+# Verbs
+
+
+def _verb(sim_of: Callable[[], Simulator], change: Callable[..., Any]) -> Callable[[StepContext], Any]:
+    async def handler(step: StepContext) -> None:
+        ctx = Ctx(sim_of(), step.tenant)
+        applicant, action = load(ctx, step.subject)
+        if applicant is None:
+            return  # reset or deleted since the run started
+        change(ctx, applicant, action, step.args)
+
+    return handler
+
+
+REVIEW_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "answer": {"enum": list(c.ACTION_REVIEW_ANSWERS)},
+        "reject_type": {"enum": list(c.REJECT_TYPES)},
+        "reject_labels": {
+            "type": "array",
+            "items": {"enum": [*c.REJECT_LABELS, *(label.lower() for label in c.REJECT_LABELS)]},
+        },
+        "moderation_comment": {"type": "string"},
+        "client_comment": {"type": "string"},
+        "button_ids": {"type": "array", "items": {"type": "string"}},
+        "checks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type"],
+                "properties": {"type": {"enum": list(c.ACTION_CHECK_TYPES)}, "answer": {"enum": list(c.CHECK_ANSWERS)}},
+            },
+        },
+    },
+    "required": ["answer"],
+}
+NOTIFY_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["event"],
+    "properties": {"event": {"enum": list(NOTICE_EVENTS)}, "level": {"type": "string"}},
+}
+
+
+def verbs(sim_of: Callable[[], Simulator]) -> dict[str, Verb]:
+    """``sim_of()`` returns the bound simulator (verbs are collected before ``bind``)."""
+
+    def status_change(status: str):
+        return lambda ctx, applicant, action, args: move(ctx, applicant, action, status)
+
+    table = {
+        SUBMIT: Verb(
+            SUBMIT,
+            _verb(sim_of, lambda ctx, applicant, action, args: submit(ctx, applicant, action)),
+            "The applicant completes the WebSDK flow: status pending (applicantPending / applicantActionPending);"
+            " after a RETRY rejection it starts a new attempt.",
+            actor=APPLICANT_ACTOR,
+        ),
+        "review": Verb(
+            "review",
+            _verb(sim_of, review),
+            "The review completes: status completed with answer, reject type, labels, comments, buttonIds and"
+            " (actions) checks; applicantReviewed / applicantActionReviewed.",
+            schema=REVIEW_SCHEMA,
+        ),
+        "notify": Verb(
+            "notify",
+            _verb(sim_of, lambda ctx, applicant, action, args: notice(ctx, applicant, action, args["event"], args)),
+            "Something else happens to the applicant (reset, level change, deactivation, ...): its webhook.",
+            schema=NOTIFY_SCHEMA,
+        ),
+    }
+    descriptions = {
+        "precheck": "Primary processing done: status prechecked (applicantPrechecked).",
+        "queue": "Waiting for a reviewer: status queued.",
+        "hold": "Processing paused: status onHold (applicantOnHold / applicantActionOnHold).",
+    }
+    for name, status in STATUS_VERBS.items():
+        table[name] = Verb(name, _verb(sim_of, status_change(status)), descriptions[name])
+    return table
+
+
+def sim_getter(provider: Any) -> Callable[[], Simulator]:
+    def get() -> Simulator:
+        assert provider.sim is not None, "the provider is not bound to a simulator yet"
+        return provider.sim
+
+    return get

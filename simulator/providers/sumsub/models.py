@@ -1,0 +1,337 @@
+"""Applicants and applicant actions: their documents, formats and review transitions.
+
+Documents are stored as the wire JSON itself plus private keys starting with ``_`` (run id,
+timestamps, image bytes index); :func:`public` strips those. Every id, date and fake value comes
+from the simulator's seeded components through :class:`Ctx`.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from simulator.engine.fakedata import alpha3
+from simulator.providers.sumsub import constants as c
+
+if TYPE_CHECKING:
+    from simulator.app import Simulator
+
+
+# Formats (section 0)
+
+
+def fmt_created(moment: datetime) -> str:
+    return moment.strftime(c.DATE_CREATED)
+
+
+def fmt_review(moment: datetime) -> str:
+    return moment.strftime(c.DATE_REVIEW)
+
+
+def fmt_ms(moment: datetime) -> str:
+    return moment.strftime(c.DATE_CREATED) + f".{moment.microsecond // 1000:03d}"
+
+
+def parse_created(text: str) -> datetime:
+    from datetime import UTC
+
+    return datetime.strptime(text[:19], c.DATE_CREATED).replace(tzinfo=UTC)
+
+
+def public(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
+@dataclass
+class Ctx:
+    """One tenant's view of the simulator: ids, time, fake data and the store."""
+
+    sim: Simulator
+    tenant: str
+
+    @property
+    def now(self) -> datetime:
+        return self.sim.clock.now(self.tenant)
+
+    @property
+    def sandbox(self) -> bool:
+        return not self.tenant.startswith(c.PRODUCTION_TOKEN_PREFIX)
+
+    def object_id(self) -> str:
+        return self.sim.ids.hex(24, self.tenant)
+
+    def letters(self) -> str:
+        return self.sim.ids.letters(5, self.tenant)
+
+    def uuid(self) -> str:
+        return self.sim.ids.uuid(self.tenant)
+
+    def key(self) -> str:
+        return self.sim.ids.chars(string.ascii_uppercase, 14, self.tenant)
+
+    def image_id(self) -> str:
+        return str(self.sim.ids.integer(100_000_000, 1_999_999_999, self.tenant))
+
+    def correlation_id(self) -> str:
+        return self.sim.ids.hex(32, self.tenant)
+
+    def get(self, kind: str, key: str) -> dict[str, Any] | None:
+        return self.sim.store.get(self.tenant, c.PROVIDER, kind, key)
+
+    def put(self, kind: str, doc: dict[str, Any], key: str | None = None) -> None:
+        self.sim.store.put(self.tenant, c.PROVIDER, kind, key or doc["id"], doc)
+
+    def list(self, kind: str) -> list[dict[str, Any]]:
+        return self.sim.store.list(self.tenant, c.PROVIDER, kind)
+
+
+# Applicants
+
+IDENTITY_TYPES = ["PASSPORT", "ID_CARD", "DRIVERS", "RESIDENCE_PERMIT"]
+DOC_SET_OF = {
+    **dict.fromkeys(IDENTITY_TYPES, c.DOC_SET_IDENTITY),
+    "SELFIE": c.DOC_SET_SELFIE,
+    "VIDEO_SELFIE": c.DOC_SET_SELFIE,
+    "UTILITY_BILL": "PROOF_OF_RESIDENCE",
+    "UTILITY_BILL2": "PROOF_OF_RESIDENCE",
+    "PAYMENT_METHOD": c.DOC_SET_PAYMENT_METHODS,
+    "PAYMENT_SOURCE": c.DOC_SET_PAYMENT_METHODS,
+    "BANK_CARD": c.DOC_SET_PAYMENT_METHODS,
+    "BANK_STATEMENT": c.DOC_SET_PAYMENT_METHODS,
+}
+ID_DOC_TYPES = (
+    *IDENTITY_TYPES,
+    "UTILITY_BILL",
+    "UTILITY_BILL2",
+    "SELFIE",
+    "VIDEO_SELFIE",
+    "PROFILE_IMAGE",
+    "ID_DOC_PHOTO",
+    "AGREEMENT",
+    "CONTRACT",
+    "DRIVERS_TRANSLATION",
+    "INVESTOR_DOC",
+    "VEHICLE_REGISTRATION_CERTIFICATE",
+    "INCOME_SOURCE",
+    "PAYMENT_METHOD",
+    "PAYMENT_SOURCE",
+    "BANK_CARD",
+    "BANK_STATEMENT",
+    "COVID_VACCINATION_FORM",
+    "ARBITRARY_DOC",
+    "COMPANY_DOC",
+    "POWER_OF_ATTORNEY",
+    "TAX_RETURN",
+    "RENTAL_AGREEMENT",
+    "TRAVEL_PASSPORT",
+    "OTHER",
+)
+APPLICANT_DOC_SETS = [
+    {"idDocSetType": c.DOC_SET_IDENTITY, "types": IDENTITY_TYPES},
+    {"idDocSetType": c.DOC_SET_SELFIE, "types": ["SELFIE"], "videoRequired": "passiveLiveness"},
+]
+
+
+def new_review(ctx: Ctx, level: str) -> dict[str, Any]:
+    return {
+        "reviewId": ctx.letters(),
+        "attemptId": ctx.letters(),
+        "attemptCnt": 0,
+        "levelName": level,
+        "createDate": fmt_review(ctx.now),
+        "reviewStatus": c.INIT,
+        "priority": 0,
+    }
+
+
+def new_applicant(ctx: Ctx, body: dict[str, Any], level: str, platform: str = "API") -> dict[str, Any]:
+    fixed = dict(body.get("fixedInfo") or {})
+    doc: dict[str, Any] = {
+        "id": ctx.object_id(),
+        "createdAt": fmt_created(ctx.now),
+        "key": ctx.key(),
+        "clientId": c.CLIENT_ID,
+        "inspectionId": ctx.object_id(),
+        "externalUserId": body["externalUserId"],
+    }
+    if body.get("sourceKey"):
+        doc["sourceKey"] = body["sourceKey"]
+    if fixed:
+        doc["info"] = dict(fixed)
+        doc["fixedInfo"] = fixed
+    for field in ("email", "phone"):
+        if body.get(field):
+            doc[field] = body[field]
+    doc.update(
+        {
+            "applicantPlatform": platform,
+            "requiredIdDocs": {"docSets": [dict(s) for s in APPLICANT_DOC_SETS]},
+            "review": new_review(ctx, level),
+            "lang": body.get("lang") or "en",
+            "type": body.get("type") or "individual",
+        }
+    )
+    if body.get("metadata"):
+        doc["metadata"] = body["metadata"]
+    doc["_images"] = []  # ids of uploaded images, oldest first
+    return doc
+
+
+def fill_recognised_info(ctx: Ctx, applicant: dict[str, Any]) -> None:
+    """What Sumsub would read off the documents: a Faker person consistent with the country."""
+    info = applicant.setdefault("info", {})
+    if info.get("firstName") and info.get("dob"):
+        return
+    country = info.get("country") or "GBR"
+    person = ctx.sim.fake.person(country, ctx.tenant, today=ctx.now.date())
+    info.setdefault("firstName", person.first_names)
+    info.setdefault("firstNameEn", person.first_names)
+    info.setdefault("lastName", person.last_name)
+    info.setdefault("lastNameEn", person.last_name)
+    info.setdefault("dob", person.birth_date.strftime(c.DATE_DAY))
+    info.setdefault("country", alpha3(country))
+    info.setdefault("gender", person.gender)
+
+
+# Applicant actions
+
+
+def action_shape(body: dict[str, Any], level: str, action_type: str | None = None) -> tuple[str, list[dict]]:
+    """The action ``type`` and the docSets it requires, from the body and the level's name."""
+    if body.get("paymentSource") is not None:
+        return c.ACTION_PAYMENT_METHOD, [{"idDocSetType": c.DOC_SET_PAYMENT_METHODS, "types": ["PAYMENT_SOURCE"]}]
+    if body.get("paymentMethod") is not None or action_type == c.ACTION_PAYMENT_METHOD:
+        return c.ACTION_PAYMENT_METHOD, [{"idDocSetType": c.DOC_SET_PAYMENT_METHODS, "types": ["PAYMENT_METHOD"]}]
+    lowered = level.lower()
+    if action_type in ("faceAuth", c.ACTION_SELFIE) or any(w in lowered for w in ("selfie", "face", "liveness")):
+        return c.ACTION_SELFIE, [{"idDocSetType": c.DOC_SET_SELFIE, "types": ["SELFIE"]}]
+    if action_type in ("cryptoTransaction", c.ACTION_CRYPTO) or body.get("currency"):
+        return c.ACTION_CRYPTO, [{"idDocSetType": "QUESTIONNAIRE", "types": ["QUESTIONNAIRE"]}]
+    if body.get("questionnaires"):
+        return c.ACTION_QUESTIONNAIRE, [{"idDocSetType": "QUESTIONNAIRE", "types": ["QUESTIONNAIRE"]}]
+    if "pay" in lowered or "card" in lowered:
+        return c.ACTION_PAYMENT_METHOD, [{"idDocSetType": c.DOC_SET_PAYMENT_METHODS, "types": ["PAYMENT_METHOD"]}]
+    return c.ACTION_SELFIE, [{"idDocSetType": c.DOC_SET_SELFIE, "types": ["SELFIE"]}]
+
+
+def new_action(
+    ctx: Ctx, applicant: dict[str, Any], body: dict[str, Any], level: str, action_type: str | None = None
+) -> dict[str, Any]:
+    kind, doc_sets = action_shape(body, level, action_type)
+    review = new_review(ctx, level)
+    review.pop("priority")
+    doc: dict[str, Any] = {
+        "id": ctx.object_id(),
+        "createdAt": fmt_created(ctx.now),
+        "key": ctx.key(),
+        "clientId": c.CLIENT_ID,
+        "externalActionId": body["externalActionId"],
+        "applicantId": applicant["id"],
+        "type": kind,
+        "review": review,
+        "requiredIdDocs": {"docSets": doc_sets},
+    }
+    if body.get("paymentMethod") is not None:
+        doc["paymentMethod"] = body["paymentMethod"]
+    if body.get("paymentSource") is not None:
+        doc["paymentSource"] = {"id": ctx.uuid(), "createdAt": fmt_created(ctx.now), **body["paymentSource"]}
+    for field in ("email", "phone", "questionnaires"):
+        if body.get(field) is not None:
+            doc[field] = body[field]
+    if kind == c.ACTION_CRYPTO:
+        doc["cryptoSourceOfFunds"] = {
+            k: body[k] for k in ("currency", "direction", "txn", "address", "tokenId") if k in body
+        }
+    doc["_images"] = []
+    return doc
+
+
+def default_check_types(action: dict[str, Any]) -> list[str]:
+    types = [t for s in action["requiredIdDocs"]["docSets"] for t in s["types"]]
+    if "PAYMENT_SOURCE" in types:
+        return [c.CHECK_PAYMENT_SOURCE]
+    if "PAYMENT_METHOD" in types:
+        return [c.CHECK_PAYMENT_METHOD]
+    if "SELFIE" in types:
+        return [c.CHECK_FACE_LIVELINESS, c.CHECK_FACE_MATCH]
+    return []
+
+
+# Review transitions (shared by applicants and actions)
+
+
+def set_status(doc: dict[str, Any], status: str, now: datetime) -> None:
+    review = doc["review"]
+    review["reviewStatus"] = status
+    stamp = now.isoformat()
+    if status == c.PENDING:
+        doc["_pendingAt"] = stamp
+        review.setdefault("startDate", fmt_review(now))
+    elif status == c.QUEUED:
+        doc["_queuedAt"] = stamp
+
+
+def begin_attempt(ctx: Ctx, doc: dict[str, Any]) -> bool:
+    """Submission: init -> pending (first attempt) or a RETRY-rejected review -> a new attempt.
+
+    Returns False when there is nothing to submit (already in review or finally decided).
+    """
+    review = doc["review"]
+    status = review["reviewStatus"]
+    result = review.get("reviewResult") or {}
+    retry = status == c.COMPLETED and result.get("reviewAnswer") == c.RED and result.get("reviewRejectType") == c.RETRY
+    if status != c.INIT and not retry:
+        return False
+    if retry or review["attemptCnt"] > 0:
+        review["attemptId"] = ctx.letters()
+        review["createDate"] = fmt_review(ctx.now)
+        for key in ("reviewResult", "reviewDate", "elapsedSincePendingMs", "elapsedSinceQueuedMs", "startDate"):
+            review.pop(key, None)
+        doc.pop("reviewResult", None)
+        doc.pop("_queuedAt", None)
+    review["attemptCnt"] += 1
+    set_status(doc, c.PENDING, ctx.now)
+    return True
+
+
+def review_result(args: dict[str, Any]) -> dict[str, Any]:
+    """A ``reviewResult`` in Sumsub's field order from verb or API arguments."""
+    answer = args.get("answer") or args.get("reviewAnswer") or c.GREEN
+    result: dict[str, Any] = {}
+    for key, arg in (("moderationComment", "moderation_comment"), ("clientComment", "client_comment")):
+        value = args.get(arg, args.get(key))
+        if value:
+            result[key] = value
+    result["reviewAnswer"] = answer
+    if answer == c.RED:
+        labels = args.get("reject_labels", args.get("rejectLabels")) or []
+        result["rejectLabels"] = [str(label).upper() for label in labels]
+        result["reviewRejectType"] = args.get("reject_type") or args.get("reviewRejectType") or c.RETRY
+    buttons = args.get("button_ids", args.get("buttonIds"))
+    if buttons:
+        result["buttonIds"] = list(buttons)
+    return result
+
+
+def complete(doc: dict[str, Any], result: dict[str, Any], now: datetime, *, action: bool) -> None:
+    review = doc["review"]
+    if review["reviewStatus"] == c.INIT:
+        review["attemptCnt"] = max(review["attemptCnt"], 1)
+        doc.setdefault("_pendingAt", now.isoformat())
+    pending_at = datetime.fromisoformat(doc.get("_pendingAt", now.isoformat()))
+    review["elapsedSincePendingMs"] = int((now - pending_at) / timedelta(milliseconds=1))
+    if not action:
+        queued_at = datetime.fromisoformat(doc.get("_queuedAt", doc.get("_pendingAt", now.isoformat())))
+        review["elapsedSinceQueuedMs"] = int((now - queued_at) / timedelta(milliseconds=1))
+        review["reprocessing"] = bool(doc.get("_reviewed"))
+    review["reviewDate"] = fmt_review(now)
+    review["reviewResult"] = result
+    review["reviewStatus"] = c.COMPLETED
+    if action:
+        doc["reviewResult"] = dict(result)
+    doc["_reviewed"] = True
+    # Keep the documented key order: reviewResult before reviewStatus.
+    status = review.pop("reviewStatus")
+    review["reviewStatus"] = status

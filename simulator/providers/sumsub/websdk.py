@@ -1,0 +1,170 @@
+"""The hosted WebSDK page that access tokens and websdk links lead to.
+
+``/websdk/p/{linkId}`` (current links), ``/idensic/l/#/{linkId}`` (legacy links: the id is in
+the fragment, so a line of JavaScript forwards it) and ``/websdk/t/{accessToken}`` (what a WebSDK
+launched with an access token would open). Opening the page creates the applicant (and the
+action, for action levels) the way the real WebSDK does. In ``auto`` mode the scenario plays the
+applicant and the page only shows progress; in ``interactive`` mode the person submits here and,
+when nobody chose a scenario beforehand, may pick one from the catalogue.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from simulator.engine.store import iter_all
+from simulator.providers.sumsub import applicant_actions, applicants, lifecycle
+from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub.api import find_by_external_user_id, sim_of
+from simulator.providers.sumsub.errors import SumsubError
+from simulator.providers.sumsub.models import Ctx
+
+LEGACY_FORWARD = """<!doctype html><meta charset="utf-8"><title>Sumsub WebSDK (kycsim)</title>
+<script>var id = location.hash.replace(/^#\\/?/, ""); location.replace("/websdk/p/" + encodeURIComponent(id));</script>
+<p>Forwarding to the verification page…</p>"""
+
+
+def _resolve(request: Request, kind: str, key: str) -> tuple[Ctx, dict[str, Any]] | None:
+    sim = sim_of(request)
+    store_kind = c.KIND_LINK if kind == "p" else c.KIND_TOKEN
+    for tenant, doc in iter_all(sim.store, c.PROVIDER, store_kind):
+        if doc["id"] == key:
+            doc["_kind"] = store_kind
+            return Ctx(sim, tenant), doc
+    return None
+
+
+def _expired(ctx: Ctx, grant: dict[str, Any]) -> bool:
+    return datetime.fromisoformat(grant["expiresAt"].replace("Z", "+00:00")) < ctx.now
+
+
+def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The applicant (and action) this link or token is for, created on first visit."""
+    if not grant.get("userId"):
+        grant["userId"] = f"websdk-{ctx.uuid()}"  # a link for no user in particular: the first visit makes one
+        ctx.put(grant["_kind"], grant)
+    identifiers = grant.get("applicantIdentifiers") or {}
+    applicant = find_by_external_user_id(ctx, grant["userId"])
+    action_id = grant.get("externalActionId")
+    if applicant is None:
+        level = c.DEFAULT_LEVEL if action_id else grant["levelName"]
+        body = {"externalUserId": grant["userId"], **{k: v for k, v in identifiers.items() if k in ("email", "phone")}}
+        applicant = applicants.create(ctx, body, level, None, platform="Web")
+    if not action_id:
+        return applicant, None
+    action = next(
+        (
+            a
+            for a in ctx.list(c.KIND_ACTION)
+            if a["applicantId"] == applicant["id"] and a["externalActionId"] == action_id
+        ),
+        None,
+    )
+    if action is None:
+        body = {"externalActionId": action_id, **{k: v for k, v in identifiers.items() if k in ("email", "phone")}}
+        action = applicant_actions.create(ctx, applicant, body, grant["levelName"], None)
+    return applicant, action
+
+
+def _page(title: str, body: str, refresh: bool = False) -> HTMLResponse:
+    meta = '<meta http-equiv="refresh" content="2">' if refresh else ""
+    return HTMLResponse(
+        f"""<!doctype html><html><head><meta charset="utf-8">{meta}<title>{html.escape(title)}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}
+dt{{font-weight:600}}button{{font-size:1rem;padding:.5rem 1rem}}</style></head>
+<body><h1>{html.escape(title)}</h1>{body}
+<p><small>kycsim — simulated Sumsub WebSDK</small></p></body></html>"""
+    )
+
+
+async def show(request: Request) -> Response:
+    kind, key = request.path_params["kind"], request.path_params["key"]
+    found = _resolve(request, kind, key)
+    if found is None:
+        return HTMLResponse("<p>This verification link or access token is unknown.</p>", status_code=404)
+    ctx, grant = found
+    request.state.provider, request.state.tenant = c.PROVIDER, ctx.tenant
+    if _expired(ctx, grant):
+        return HTMLResponse("<p>This verification link has expired.</p>", status_code=410)
+    try:
+        applicant, action = open_flow(ctx, grant)
+    except SumsubError as exc:
+        return HTMLResponse(f"<p>{html.escape(exc.description)}</p>", status_code=exc.status)
+    subject = action or applicant
+    request.state.scenario = subject.get("_scenario")
+    review = subject["review"]
+    result = review.get("reviewResult") or {}
+    rows = [
+        ("Level", review["levelName"]),
+        ("Applicant", applicant["id"]),
+        ("External user id", applicant["externalUserId"]),
+        *((("Action", action["id"]), ("External action id", action["externalActionId"])) if action else ()),
+        ("Scenario", subject.get("_scenario", "")),
+        ("Review status", review["reviewStatus"]),
+        *((("Answer", result["reviewAnswer"]),) if result else ()),
+        *((("Reject labels", ", ".join(result.get("rejectLabels", []))),) if result.get("rejectLabels") else ()),
+    ]
+    info = "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows) + "</dl>"
+    sim = ctx.sim
+    run = sim.runner.get(ctx.tenant, c.PROVIDER, subject.get("_run", "")) if subject.get("_run") else None
+    waiting = run is not None and run.get("waiting_for") == lifecycle.SUBMIT
+    here = request.url.path
+    forms = ""
+    if sim.settings.applicant == "interactive":
+        if subject.get("_personMayChoose") and review["reviewStatus"] == c.INIT:
+            product = c.APPLICANT_ACTION if action else c.APPLICANT
+            options = "".join(
+                f'<option value="{html.escape(s.name)}"{" selected" if s.name == subject.get("_scenario") else ""}>'
+                f"{html.escape(s.name)} — {html.escape(s.description)}</option>"
+                for s in sim.catalogue.for_product(c.PROVIDER, product)
+            )
+            forms += (
+                f'<form method="post" action="{here}/scenario"><label>Scenario <select name="scenario">{options}'
+                "</select></label> <button>Use this scenario</button></form>"
+            )
+        if waiting or review["reviewStatus"] == c.INIT:
+            forms += f'<form method="post" action="{here}/submit"><button>Submit verification</button></form>'
+    else:
+        forms = "<p>The scenario plays the applicant; this page follows the review.</p>"
+    refresh = review["reviewStatus"] != c.COMPLETED and sim.settings.applicant != "interactive"
+    return _page("Identity verification", info + forms, refresh=refresh)
+
+
+async def submit(request: Request) -> Response:
+    found = _resolve(request, request.path_params["kind"], request.path_params["key"])
+    if found is None:
+        return HTMLResponse("<p>Unknown link.</p>", status_code=404)
+    ctx, grant = found
+    request.state.provider, request.state.tenant = c.PROVIDER, ctx.tenant
+    applicant, action = open_flow(ctx, grant)
+    lifecycle.applicant_submits(ctx, applicant, action)
+    return RedirectResponse(str(request.url.path).removesuffix("/submit"), status_code=303)
+
+
+async def choose(request: Request) -> Response:
+    found = _resolve(request, request.path_params["kind"], request.path_params["key"])
+    if found is None:
+        return HTMLResponse("<p>Unknown link.</p>", status_code=404)
+    ctx, grant = found
+    applicant, action = open_flow(ctx, grant)
+    subject = action or applicant
+    form = await request.form()
+    scenario = ctx.sim.catalogue.get(str(form.get("scenario", "")))
+    product = c.APPLICANT_ACTION if action else c.APPLICANT
+    if scenario is None or scenario.product != product or scenario.provider != c.PROVIDER:
+        return HTMLResponse("<p>Unknown scenario for this flow.</p>", status_code=400)
+    if subject.get("_personMayChoose") and subject.get("_run"):
+        ctx.sim.runner.replace(ctx.tenant, c.PROVIDER, subject["_run"], scenario)
+        subject["_scenario"] = scenario.name
+        subject["_rule"] = "person"
+        ctx.put(c.KIND_ACTION if action else c.KIND_APPLICANT, subject)
+    return RedirectResponse(str(request.url.path).removesuffix("/scenario"), status_code=303)
+
+
+async def legacy_forward(request: Request) -> Response:
+    return HTMLResponse(LEGACY_FORWARD)

@@ -1,0 +1,126 @@
+"""The hosted verification page: auto mode follows the scenario, interactive mode lets a person drive."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_auto_mode_page_follows_the_scenario_and_redirects(api):
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"], redirect_url="https://merchant.example.com/back?order=42")
+    page_path = path_of(attempt["_links"]["verification_url"]["href"])
+    page = api.client.get(page_path)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert idv["id"] in page.text and "pending_redirection" in page.text
+    assert "<form" not in page.text  # nobody acts in auto mode
+    state = api.client.get(f"{page_path}state").json()
+    assert (state["status"], state["attempt_status"], state["redirect"]) == ("pending", "pending_redirection", None)
+    api.advance(70)
+    state = api.client.get(f"{page_path}state").json()
+    assert state["attempt_status"] == "checks_in_progress"
+    target = urlsplit(state["redirect"])
+    assert (target.netloc, target.path) == ("merchant.example.com", "/back")
+    assert parse_qs(target.query) == {"order": ["42"], "id": [idv["id"]],
+                                      "event": ["identity_verification_capture_completed"]}  # fmt: skip
+    assert [h["event"] for h in state["history"]][-2:] == [
+        "identity_verification_started",
+        "identity_verification_capture_completed",
+    ]
+
+
+def test_unsuccessful_redirect_carries_the_response_code(api):
+    idv = api.idv(scenario="idv-capture-aborted-61203")
+    attempt = api.attempt(idv["id"])
+    api.advance(40)
+    state = api.client.get(f"{path_of(attempt['_links']['verification_url']['href'])}state").json()
+    query = parse_qs(urlsplit(state["redirect"]).query)
+    assert query == {"id": [idv["id"]], "event": ["identity_verification_capture_aborted"], "response_code": ["61203"]}
+
+
+def test_unknown_link_is_404(api):
+    assert api.client.get("/verify/zzzzzzzzzz/").status_code == 404
+    assert api.client.get("/verify/zzzzzzzzzz/state").status_code == 404
+
+
+def interactive(make_api, scenario: str | None = None, **attempt_fields):
+    api = make_api(applicant="interactive")
+    idv = api.idv(scenario=scenario)
+    attempt = api.attempt(idv["id"], **attempt_fields)
+    return api, idv, attempt, path_of(attempt["_links"]["verification_url"]["href"])
+
+
+def test_interactive_person_starts_and_completes(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    api.advance(3600)  # nothing happens until the person acts... except the link's own expiry rule
+    assert api.get_idv(idv["id"])["status"] == "retry_required"
+
+    api, idv, attempt, page = interactive(make_api)
+    html = api.client.get(page).text
+    assert 'value="start"' in html and 'name="scenario"' in html and 'value="refuse"' in html
+    response = api.client.post(page, data={"action": "start"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert api.get_idv(idv["id"])["status"] == "capture_in_progress"
+    response = api.client.post(page, data={"action": "complete"}, follow_redirects=False)
+    assert response.status_code == 303
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert query == {"id": [idv["id"]], "event": ["identity_verification_capture_completed"]}
+    assert api.get_idv(idv["id"])["status"] == "checks_in_progress"
+    api.advance(30)
+    assert api.get_idv(idv["id"])["status"] == "approved"
+
+
+def test_interactive_person_chooses_an_outcome_from_the_catalogue(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    api.client.post(page, data={"action": "start"})
+    response = api.client.post(page, data={"action": "complete", "scenario": "idv-declined-62202"},
+                               follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    api.advance(60)
+    done = api.get_idv(idv["id"])
+    assert (done["status"], done["response_codes"][0]["code"]) == ("declined", 62202)
+
+
+def test_interactive_choice_can_be_an_applicant_outcome(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    response = api.client.post(page, data={"action": "complete", "scenario": "idv-refused"}, follow_redirects=False)
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert query["event"] == ["identity_verification_capture_refused"] and query["response_code"] == ["63001"]
+    assert api.get_idv(idv["id"])["status"] == "refused"
+
+
+def test_a_header_fixes_the_outcome(make_api):
+    api, idv, attempt, page = interactive(make_api, scenario="idv-declined-62101")
+    html = api.client.get(page).text
+    assert 'name="scenario"' not in html and "Outcome fixed by header" in html
+    api.client.post(page, data={"action": "complete", "scenario": "idv-approved"})
+    api.advance(60)
+    assert api.get_idv(idv["id"])["response_codes"][0]["code"] == 62101
+
+
+def test_interactive_abort_and_refuse(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    response = api.client.post(page, data={"action": "abort", "code": "61113"}, follow_redirects=False)
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert query == {"id": [idv["id"]], "event": ["identity_verification_capture_aborted"], "response_code": ["61113"]}
+    assert api.get_attempt(idv["id"], attempt["id"])["status"] == "capture_aborted"
+    second = api.attempt(idv["id"])
+    second_page = path_of(second["_links"]["verification_url"]["href"])
+    api.client.post(second_page, data={"action": "start"})
+    response = api.client.post(second_page, data={"action": "refuse"}, follow_redirects=False)
+    assert parse_qs(urlsplit(response.headers["location"]).query)["response_code"] == ["63001"]
+    assert api.get_idv(idv["id"])["status"] == "refused"
+    # The old page shows the end of its attempt, not the controls.
+    assert 'value="start"' not in api.client.get(page).text
+
+
+def test_expired_link_redirect(api):
+    idv = api.idv(scenario="idv-link-expired")
+    attempt = api.attempt(idv["id"])
+    api.advance(15 * 60)
+    page = path_of(attempt["_links"]["verification_url"]["href"])
+    query = parse_qs(urlsplit(api.client.get(f"{page}state").json()["redirect"]).query)
+    assert query["event"] == ["identity_verification_link_expired"] and query["response_code"] == ["61101"]

@@ -1,0 +1,243 @@
+"""Each transition of the fact sheet's section 4.3, on the manual clock."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def statuses(api, idv_id, attempt_id):
+    return api.get_idv(idv_id)["status"], api.get_attempt(idv_id, attempt_id)["status"]
+
+
+def codes(body):
+    return [rc["code"] for rc in body["response_codes"]]
+
+
+def test_happy_path_step_by_step(api):
+    idv = api.idv(scenario="idv-approved")
+    assert api.events(idv["id"]) == ["identity_verification_created"]
+    attempt = api.attempt(idv["id"])
+    assert attempt["status"] == "pending_redirection" and attempt["id"].startswith("iatp_")
+    assert api.get_idv(idv["id"])["status"] == "pending"
+    api.advance(9)
+    assert statuses(api, idv["id"], attempt["id"]) == ("pending", "pending_redirection")
+    api.advance(1)
+    assert statuses(api, idv["id"], attempt["id"]) == ("capture_in_progress", "capture_in_progress")
+    assert api.get_attempt(idv["id"], attempt["id"])["applicant_session_information"]["number_of_sessions"] == 1
+    api.advance(60)
+    assert statuses(api, idv["id"], attempt["id"]) == ("checks_in_progress", "checks_in_progress")
+    api.advance(30)
+    assert statuses(api, idv["id"], attempt["id"]) == ("approved", "completed")
+    assert codes(api.get_attempt(idv["id"], attempt["id"])) == [10000]
+    api.advance(5)
+    assert api.events(idv["id"]) == [
+        "identity_verification_created",
+        "identity_verification_opened",
+        "identity_verification_started",
+        "identity_verification_capture_completed",
+        "identity_verification_checks_completed",
+        "identity_verification_report_created",
+    ]
+
+
+def test_declined(api):
+    idv = api.idv(scenario="idv-declined-62304")
+    attempt = api.attempt(idv["id"])
+    api.advance(100)
+    done = api.get_idv(idv["id"])
+    assert (done["status"], codes(done)) == ("declined", [62304])
+    assert done["response_codes"] == [{"code": 62304, "summary": "face_mismatch"}]
+    assert api.get_attempt(idv["id"], attempt["id"])["status"] == "completed"
+
+
+def test_link_expires_after_15_minutes_unopened(api):
+    idv = api.idv(scenario="idv-link-expired")
+    attempt = api.attempt(idv["id"])
+    api.advance(15 * 60 - 1)
+    assert statuses(api, idv["id"], attempt["id"]) == ("pending", "pending_redirection")
+    api.advance(1)
+    assert statuses(api, idv["id"], attempt["id"]) == ("retry_required", "expired")
+    assert codes(api.get_idv(idv["id"])) == [61101]
+    assert api.events(idv["id"])[-1] == "identity_verification_link_expired"
+
+
+def test_abort_then_retry_requested_then_approved(api):
+    idv = api.idv(scenario="idv-capture-aborted-61203")
+    first = api.attempt(idv["id"])
+    api.advance(40)
+    assert statuses(api, idv["id"], first["id"]) == ("retry_required", "capture_aborted")
+    assert codes(api.get_idv(idv["id"])) == [61203]
+    second = api.attempt(idv["id"])
+    assert api.get_idv(idv["id"])["status"] == "pending"
+    assert api.events(idv["id"])[-1] == "identity_verification_retry_requested"
+    api.advance(200)
+    assert statuses(api, idv["id"], second["id"]) == ("approved", "completed")
+    assert api.get_attempt(idv["id"], first["id"])["status"] == "capture_aborted"
+
+
+def test_checks_inconclusive(api):
+    idv = api.idv(scenario="idv-checks-inconclusive-61411")
+    attempt = api.attempt(idv["id"])
+    api.advance(100)
+    assert statuses(api, idv["id"], attempt["id"]) == ("retry_required", "checks_inconclusive")
+    assert codes(api.get_idv(idv["id"])) == [61411]
+    assert api.events(idv["id"])[-1] == "identity_verification_checks_inconclusive"
+
+
+def test_refused_is_final(api):
+    idv = api.idv(scenario="idv-refused")
+    attempt = api.attempt(idv["id"])
+    api.advance(30)
+    assert statuses(api, idv["id"], attempt["id"]) == ("refused", "capture_refused")
+    assert api.get_idv(idv["id"])["response_codes"] == [{"code": 63001, "summary": "applicant_refusal"}]
+    body = api.attempt(idv["id"], status=409)
+    assert body["error_type"] == "operation_not_allowed"
+
+
+def test_new_attempt_while_one_is_open_resets(api):
+    idv = api.idv(scenario="idv-approved")
+    first = api.attempt(idv["id"])
+    api.advance(10)
+    assert api.get_idv(idv["id"])["status"] == "capture_in_progress"
+    second = api.attempt(idv["id"])
+    old = api.get_attempt(idv["id"], first["id"])
+    assert old["status"] == "terminated" and codes(old) == [64001]
+    assert api.get_idv(idv["id"])["status"] == "pending"
+    assert api.events(idv["id"])[-1] == "identity_verification_reset"
+    api.advance(200)
+    assert statuses(api, idv["id"], second["id"]) == ("approved", "completed")
+
+
+def test_scripted_reset(api):
+    idv = api.idv(scenario="idv-reset")
+    first = api.attempt(idv["id"])
+    api.advance(70)
+    attempts = api.call("GET", f"/identity-verifications/{idv['id']}/attempts")["data"]
+    assert [a["status"] for a in attempts] == ["pending_redirection", "terminated"]  # newest first
+    assert attempts[1]["id"] == first["id"]
+    api.advance(200)
+    assert api.get_idv(idv["id"])["status"] == "approved"
+
+
+@pytest.mark.parametrize(("scenario", "final"), [("idv-closed", "retry_required"),
+                                                 ("idv-closed-inconclusive", "inconclusive")])  # fmt: skip
+def test_forcibly_closed(api, scenario, final):
+    idv = api.idv(scenario=scenario)
+    attempt = api.attempt(idv["id"])
+    api.advance(130)
+    assert statuses(api, idv["id"], attempt["id"]) == (final, "terminated")
+    assert api.get_idv(idv["id"])["response_codes"] == [{"code": 64001, "summary": "forcibly_closed"}]
+    assert api.events(idv["id"])[-1] == "identity_verification_closed"
+    if final == "inconclusive":
+        api.attempt(idv["id"], status=409)
+    else:
+        api.attempt(idv["id"])
+
+
+@pytest.mark.parametrize("status_from", ["checks_in_progress", "approved"])
+def test_attempt_not_allowed_is_409(api, status_from):
+    idv = api.idv(scenario="idv-approved")
+    api.attempt(idv["id"])
+    api.advance(70 if status_from == "checks_in_progress" else 100)
+    assert api.get_idv(idv["id"])["status"] == status_from
+    body = api.attempt(idv["id"], status=409)
+    assert body["error_codes"] == ["identity_verification_status_invalid"]
+
+
+def test_audit_changes_the_verdict(api):
+    idv = api.idv(scenario="idv-audit-declined")
+    api.attempt(idv["id"])
+    api.advance(200)
+    assert api.get_idv(idv["id"])["status"] == "approved"
+    api.advance(86400)
+    done = api.get_idv(idv["id"])
+    assert (done["status"], codes(done)) == ("declined", [62301])
+    assert api.events(idv["id"])[-1] == "identity_verification_audit_completed"
+
+
+def test_anonymize_with_an_open_attempt_closes_it_first(api):
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    api.advance(10)
+    api.call("POST", f"/identity-verifications/{idv['id']}/anonymize")
+    assert statuses(api, idv["id"], attempt["id"]) == ("retry_required", "terminated")
+    assert api.events(idv["id"])[-2:] == ["identity_verification_closed", "identity_verification_anonymized"]
+    api.advance(3600)  # the scenario's remaining steps do not resurrect it
+    assert api.get_idv(idv["id"])["status"] == "retry_required"
+    assert "applicant_session_information" not in api.get_attempt(idv["id"], attempt["id"])
+
+
+def test_scripted_anonymize(api):
+    idv = api.idv(scenario="idv-anonymized")
+    api.attempt(idv["id"])
+    api.advance(3600 + 200)
+    done = api.get_idv(idv["id"])
+    assert done["status"] == "approved" and "declared_data" not in done
+    assert api.events(idv["id"])[-1] == "identity_verification_anonymized"
+
+
+def test_link_expiry_is_a_clock_rule_in_interactive_mode(make_api):
+    api = make_api(applicant="interactive")
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    api.advance(14 * 60)
+    assert statuses(api, idv["id"], attempt["id"]) == ("pending", "pending_redirection")  # nobody came
+    api.advance(60)
+    assert statuses(api, idv["id"], attempt["id"]) == ("retry_required", "expired")
+
+
+def test_state_survives_a_restart_with_the_sqlite_store(make_api, tmp_path):
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+    api = make_api(store=store)
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    api.advance(200)
+    before = api.get_idv(idv["id"])
+    assert before["status"] == "approved"
+    again = make_api(store=store)
+    assert again.get_idv(idv["id"]) == before
+    assert again.get_attempt(idv["id"], attempt["id"])["status"] == "completed"
+    assert again.client.get(before["face"]["image_signed_url"]).status_code == 200
+
+
+def test_instant_speed_plays_the_scenario_without_expiring_links(make_api):
+    api = make_api(speed="instant")
+    idv = api.idv(scenario="idv-declined-62201")
+    api.attempt(idv["id"])
+    api.client.post("/_sim/clock/advance", json={"seconds": 0})
+    for _ in range(50):
+        if api.get_idv(idv["id"])["status"] == "declined":
+            break
+        api.advance(0)
+    assert api.get_idv(idv["id"])["response_codes"][0]["code"] == 62201
+
+
+def test_reset_of_a_tenant_forgets_its_links(api, other):
+    idv = api.idv()
+    attempt = api.attempt(idv["id"])
+    other.attempt(other.idv()["id"])
+    page = attempt["_links"]["verification_url"]["href"]
+    assert api.client.get(page).status_code == 200
+    api.client.post("/_sim/reset", json={"tenant": api.key})
+    assert api.client.get(page).status_code == 404
+    assert len(api.sim.store.list("_links", "checkout", "links")) == 2  # the other tenant's two tokens
+
+
+def test_the_machinery_serves_upload_products_too(api):
+    """IDDV/ADV plug into the same lifecycle: no hosted link, their own first status and event."""
+    from simulator.providers.checkout.products import ID_DOCUMENT_VERIFICATION as IDDV
+
+    lifecycle = api.sim.providers["checkout"].lifecycle
+    applicant = api.applicant()
+    check = lifecycle.create_check(api.key, IDDV, applicant=applicant, base_url="http://testserver", fields={},
+                                   scenario={})  # fmt: skip
+    assert check["id"].startswith("iddv_") and "risk_labels" not in check
+    step = "quality_checks_in_progress"
+    attempt = lifecycle.create_attempt(api.key, IDDV, check, base_url="http://testserver", fields={}, drive=False,
+                                       initial=(step, step, step))  # fmt: skip
+    assert attempt["id"].startswith("datp_") and "_link_token" not in attempt
+    assert (check["status"], attempt["status"]) == (step, step)
+    assert api.events(check["id"]) == ["id_document_verification_created",
+                                       "id_document_verification_quality_checks_in_progress"]  # fmt: skip
+    api.advance(3600)  # no link to expire
+    assert attempt["status"] == step

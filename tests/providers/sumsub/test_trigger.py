@@ -1,0 +1,26 @@
+"""``kycsim trigger`` for Sumsub: the provider hook signs its calls and starts the scenario."""
+
+from __future__ import annotations
+
+
+def test_trigger_an_applicant_scenario(raw, sim):
+    calls = []
+    ids = sim.providers["sumsub"].trigger(raw, sim.catalogue.get("red-retry-screenshots"), lambda k, d: calls.append(d))
+    assert [c["status"] for c in calls] == [201, 200]
+    raw.post("/_sim/clock/advance", json={"seconds": 120})
+    doc = sim.store.get(ids["appToken"], "sumsub", "applicants", ids["applicantId"])
+    assert doc["_scenario"] == "red-retry-screenshots"
+    assert doc["review"]["reviewResult"]["rejectLabels"] == ["SCREENSHOTS"]
+
+
+def test_trigger_an_action_scenario_with_face_checks(raw, sim):
+    calls = []
+    ids = sim.providers["sumsub"].trigger(raw, sim.catalogue.get("action-face-mismatch"), lambda k, d: calls.append(d))
+    assert [c["path"].split("?")[0].rsplit("/", 1)[-1] for c in calls][-1] == "pending"
+    raw.post("/_sim/clock/advance", json={"seconds": 120})
+    action = sim.store.get(ids["appToken"], "sumsub", "applicant_actions", ids["actionId"])
+    assert action["type"] == "selfieAuth"
+    assert [(c["checkType"], c["answer"]) for c in action["checks"]] == [
+        ("FACE_LIVELINESS", "GREEN"),
+        ("FACE_MATCH", "RED"),
+    ]
