@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from simulator.cli import main
 from simulator.cli_trigger import scenario_from_detail, trigger
@@ -128,3 +129,19 @@ def test_trigger_waits_at_a_speed_factor_until_deliveries_settle():
         httpx.post(f"{server.url}/_sim/webhooks/endpoints", json={"provider": "hooks", "url": receiver.url})
         assert trigger(server.url, "thing-happy", providers=fake_providers(), timeout=10, out=lines.append) == 0
     assert lines[-1].endswith("2 step(s), 3 event(s), 3 delivery attempt(s)")
+
+
+def test_the_cli_triggers_a_bundled_scenario_of_a_real_provider(capsys):
+    """The command as users run it: the provider hook bound to this process's settings."""
+    from simulator.server import ThreadedServer
+    from simulator.settings import Settings
+
+    with ThreadedServer(Settings(seed=5, speed="manual", start_time="2025-01-01T00:00:00Z")) as server:
+        names = {
+            s["name"] for s in httpx.get(f"{server.url}/_sim/scenarios", params={"provider": "sumsub"}).json()["data"]
+        }
+        if "applicant-approved" not in names:
+            pytest.skip("the bundled Sumsub scenarios changed")
+        assert main(["trigger", "applicant-approved", "--url", server.url]) == 0
+    out = capsys.readouterr().out
+    assert "call     POST /resources/applicants" in out and out.rstrip().splitlines()[-1].startswith("run finished")
