@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simulator.engine.store import Store, iter_all
 from simulator.engine.webhooks.chaos import Chaos
 from simulator.engine.webhooks.endpoints import Endpoint
-
-if TYPE_CHECKING:
-    from simulator.engine.webhooks.dispatcher import Attempt, Delivery, Event
+from simulator.engine.webhooks.models import Attempt, Delivery, Event
 
 EVENTS = "_webhook_events"
 DELIVERIES = "_webhook_deliveries"
@@ -55,8 +53,6 @@ class Outbox:
 
     def load(self, providers: Iterable[str], endpoints: dict[str, Endpoint]) -> tuple[list[Event], list[Delivery]]:
         """Events oldest first, and deliveries in the order they were created."""
-        from simulator.engine.webhooks.dispatcher import Attempt, Delivery, Event
-
         events: dict[tuple[str, str], Event] = {}
         deliveries: list[Delivery] = []
         for provider in providers:
@@ -74,7 +70,7 @@ class Outbox:
                     _endpoint(doc["endpoint"], endpoints),
                     doc["url"],
                     state=doc["state"],
-                    attempts=[_attempt(a, Attempt) for a in doc["attempts"]],
+                    attempts=[Attempt(**a) for a in doc["attempts"]],
                     chaos=Chaos(**doc["chaos"]),
                     notes=list(doc["notes"]),
                     replay=doc["replay"],
@@ -93,7 +89,3 @@ def _endpoint(doc: dict[str, Any], endpoints: dict[str, Endpoint]) -> Endpoint:
     if live is not None and live.url == doc["url"] and live.provider == doc["provider"]:
         return live
     return Endpoint(**doc)
-
-
-def _attempt(doc: dict[str, Any], cls: type[Attempt]) -> Attempt:
-    return cls(**doc)
