@@ -124,7 +124,8 @@ class HookProvider(Provider):
         thing = self.sim.store.get(ctx.tenant, self.name, "things", ctx.subject["thing_id"])
         thing["status"] = ctx.args["status"]
         self.sim.store.put(ctx.tenant, self.name, "things", thing["id"], thing)
-        self.emit(ctx.tenant, thing, f"thing.{thing['status']}", scenario=ctx.scenario)
+        # No scenario= here: the dispatcher knows which scenario's step is running.
+        self.emit(ctx.tenant, thing, f"thing.{thing['status']}", scenario=None)
 
     def emit(self, tenant: str, thing: dict, event_type: str, *, scenario) -> None:
         event_id = self.sim.ids.prefixed("evt", tenant)

@@ -29,6 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from simulator.engine.clock import MANUAL, Clock, isoformat
+from simulator.engine.scenarios.model import CURRENT_SCENARIO
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store
 from simulator.engine.webhooks import delivery as http
@@ -150,10 +151,13 @@ class Dispatcher:
     ) -> Event:
         """Queue ``body`` for every endpoint that wants it; returns at once.
 
-        ``scenario`` (a :class:`Scenario` or its name) applies the chaos its file declares under
-        ``webhooks.chaos``; ``chaos`` adds switches for this one event. An endpoint's own
+        ``scenario`` (a :class:`Scenario` or its name; by default the scenario whose step is
+        running) applies the chaos its file declares under ``webhooks.chaos``; ``chaos`` adds
+        switches for this one event. An endpoint's own
         switches win over both.
         """
+        if scenario is None:
+            scenario = CURRENT_SCENARIO.get()  # published by a scenario step
         scenario_name, scenario_chaos = self._scenario_chaos(scenario)
         event = Event(
             event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name

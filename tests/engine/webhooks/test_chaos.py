@@ -35,9 +35,11 @@ def test_duplicate_sends_each_event_again_right_after_it(sim, receiver):
 
 def test_duplicate_from_the_scenario_file(sim, receiver):
     sim.endpoint(receiver.url)
-    sim.thing("thing-duplicates")
+    sim.thing("thing-duplicates")  # the handler names the scenario; the step's verb does not
     sim.advance(10)
     assert types(receiver) == ["thing.created", "thing.created", "thing.done", "thing.done"]
+    events = sim.client.get("/_sim/webhooks/events").json()["data"]
+    assert [e["scenario"] for e in events] == ["thing-duplicates", "thing-duplicates"]
 
 
 def test_out_of_order_lets_the_next_event_overtake(sim, receiver):
