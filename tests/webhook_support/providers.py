@@ -104,7 +104,7 @@ class HookProvider(Provider):
         request.state.scenario = scenario.name
         thing = {"id": sim.ids.prefixed("thg", tenant), "status": "created"}
         sim.store.put(tenant, self.name, "things", thing["id"], thing)
-        self.emit(tenant, thing, "thing.created", scenario=scenario.name)
+        self.emit(tenant, thing, "thing.created", scenario=None)  # request.state.scenario says which
         sim.runner.start(tenant, scenario, {"thing_id": thing["id"]})
         return JSONResponse(thing, status_code=201)
 

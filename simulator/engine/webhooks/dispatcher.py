@@ -29,7 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from simulator.engine.clock import MANUAL, Clock, isoformat
-from simulator.engine.scenarios.model import CURRENT_SCENARIO
+from simulator.engine.scenarios.model import CURRENT_SCENARIO, REQUEST_STATE
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store
 from simulator.engine.webhooks import delivery as http
@@ -152,12 +152,12 @@ class Dispatcher:
         """Queue ``body`` for every endpoint that wants it; returns at once.
 
         ``scenario`` (a :class:`Scenario` or its name; by default the scenario whose step is
-        running) applies the chaos its file declares under ``webhooks.chaos``; ``chaos`` adds
-        switches for this one event. An endpoint's own
-        switches win over both.
+        running, or the one the request handler put on ``request.state.scenario``) applies the
+        chaos its file declares under ``webhooks.chaos``; ``chaos`` adds switches for this one
+        event. An endpoint's own switches win over both.
         """
-        if scenario is None:
-            scenario = CURRENT_SCENARIO.get()  # published by a scenario step
+        if scenario is None:  # published by a scenario step, or by a handler that selected one
+            scenario = CURRENT_SCENARIO.get() or (REQUEST_STATE.get() or {}).get("scenario")
         scenario_name, scenario_chaos = self._scenario_chaos(scenario)
         event = Event(
             event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name

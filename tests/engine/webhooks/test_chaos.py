@@ -35,7 +35,7 @@ def test_duplicate_sends_each_event_again_right_after_it(sim, receiver):
 
 def test_duplicate_from_the_scenario_file(sim, receiver):
     sim.endpoint(receiver.url)
-    sim.thing("thing-duplicates")  # the handler names the scenario; the step's verb does not
+    sim.thing("thing-duplicates")  # neither the handler nor the verb pass scenario= to publish
     sim.advance(10)
     assert types(receiver) == ["thing.created", "thing.created", "thing.done", "thing.done"]
     events = sim.client.get("/_sim/webhooks/events").json()["data"]
