@@ -24,7 +24,7 @@ from simulator.engine.clock import Clock
 from simulator.engine.fakedata import FakeData
 from simulator.engine.ids import Ids
 from simulator.engine.journal import Journal
-from simulator.engine.scenarios.loader import Catalogue, ProviderCatalogue, ScenarioLoadError
+from simulator.engine.scenarios.loader import Catalogue, ProviderCatalogue, ScenarioLoadError, default_cache_dir
 from simulator.engine.scenarios.runner import Runner
 from simulator.engine.scenarios.selection import Bindings
 from simulator.engine.scheduler import Scheduler
@@ -79,6 +79,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
     catalogue = Catalogue.load(
         settings.scenario_dirs,
         {name: ProviderCatalogue(tuple(p.products), verbs[name]) for name, p in providers.items()},
+        cache_dir=default_cache_dir(),
     )
     if catalogue.errors:
         raise ScenarioLoadError(catalogue.errors)

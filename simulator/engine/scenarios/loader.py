@@ -8,8 +8,11 @@ user file with the same scenario name replaces the bundled scenario.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import os
+import pickle
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,6 +28,8 @@ from simulator.engine.webhooks.chaos import ChaosError
 from simulator.engine.webhooks.chaos import normalize as normalize_chaos
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
+# libyaml parses several times faster; start-up reads every scenario file.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,8 @@ def load_file(path: Path, providers: Mapping[str, ProviderCatalogue]) -> list[Sc
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ScenarioLoadError(
@@ -247,12 +252,37 @@ class Catalogue:
         self.scenarios: dict[str, Scenario] = {}
         self.errors: list[ScenarioError] = []
         self.folders: list[str] = []
+        self._aliases: dict[str, Scenario] | None = None
 
     @classmethod
-    def load(cls, folders: Iterable[Path], providers: Mapping[str, ProviderCatalogue]) -> Catalogue:
+    def load(
+        cls, folders: Iterable[Path], providers: Mapping[str, ProviderCatalogue], cache_dir: Path | None = None
+    ) -> Catalogue:
+        """Load ``folders`` in order; with ``cache_dir``, reuse the result of an identical earlier load."""
+        folders = [Path(f) for f in folders]
+        if cache_dir is None:
+            return cls._load(folders, providers)
+        cache_file = Path(cache_dir) / f"catalogue-{_fingerprint(folders, providers)}.pickle"
+        try:
+            with cache_file.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+        catalogue = cls._load(folders, providers)
+        if not catalogue.errors:  # a broken catalogue is reported afresh every time
+            try:
+                cache_file.parent.mkdir(parents=True, exist_ok=True)
+                temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_bytes(pickle.dumps(catalogue))
+                temporary.replace(cache_file)
+            except OSError:
+                pass  # a read-only home is no reason not to start
+        return catalogue
+
+    @classmethod
+    def _load(cls, folders: list[Path], providers: Mapping[str, ProviderCatalogue]) -> Catalogue:
         catalogue = cls()
         for folder in folders:
-            folder = Path(folder)
             catalogue.folders.append(str(folder))
             if not folder.is_dir():
                 catalogue.errors.append(ScenarioError(str(folder), 0, "scenario folder does not exist"))
@@ -266,13 +296,8 @@ class Catalogue:
                     continue
                 for scenario in loaded:
                     if scenario.name in seen_here:
-                        catalogue.errors.append(
-                            ScenarioError(
-                                str(path),
-                                1,
-                                f"scenario {scenario.name!r} is also defined in {seen_here[scenario.name]}",
-                            )
-                        )
+                        message = f"scenario {scenario.name!r} is also defined in {seen_here[scenario.name]}"
+                        catalogue.errors.append(ScenarioError(str(path), 1, message))
                         continue
                     seen_here[scenario.name] = str(path)
                     catalogue.scenarios[scenario.name] = scenario  # later folders override earlier ones
@@ -282,7 +307,37 @@ class Catalogue:
         return self.scenarios.get(name) or self.by_alias().get(name)
 
     def by_alias(self) -> dict[str, Scenario]:
-        return {alias: s for s in self.scenarios.values() for alias in s.aliases}
+        if self._aliases is None:
+            self._aliases = {alias: s for s in self.scenarios.values() for alias in s.aliases}
+        return self._aliases
 
     def for_product(self, provider: str, product: str) -> list[Scenario]:
         return [s for s in self.scenarios.values() if s.provider == provider and s.product == product]
+
+
+def _fingerprint(folders: list[Path], providers: Mapping[str, ProviderCatalogue]) -> str:
+    """Changes whenever anything that shapes the catalogue changes: files, schema, verbs, kycsim itself."""
+    from simulator import __version__
+
+    digest = hashlib.sha256(f"{__version__}\n".encode())
+    engine = Path(__file__).resolve().parent.parent
+    for source in sorted(engine.rglob("*.py")) + [SCHEMA_PATH]:  # the code that builds Scenario objects
+        digest.update(source.read_bytes())
+    for name in sorted(providers):
+        verbs = {v: (verb.actor, verb.schema) for v, verb in sorted(providers[name].verbs.items())}
+        digest.update(json.dumps([name, providers[name].products, verbs], sort_keys=True, default=str).encode())
+    for folder in folders:
+        digest.update(f"folder:{folder.resolve()}\n".encode())
+        for path in scenario_files(folder) if folder.is_dir() else []:
+            digest.update(f"{path}\n".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def default_cache_dir() -> Path | None:
+    """``$KYCSIM_CACHE_DIR`` (empty: no cache), else ``$XDG_CACHE_HOME/kycsim`` or ``~/.cache/kycsim``."""
+    configured = os.environ.get("KYCSIM_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kycsim"

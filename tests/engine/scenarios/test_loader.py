@@ -160,3 +160,25 @@ def test_a_broken_file_contributes_nothing_and_user_folders_override(tmp_path):
     assert catalogue.get("widget-default").description == "the user's own default"
     assert "half" not in catalogue.scenarios
     assert [e.path for e in catalogue.errors] == [str(tmp_path / "half.yaml")]
+
+
+def test_an_unchanged_catalogue_is_read_back_from_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    first = Catalogue.load([DEMO_SCENARIOS], PROVIDERS, cache_dir=cache)
+    assert len(list(cache.glob("catalogue-*.pickle"))) == 1
+    second = Catalogue.load([DEMO_SCENARIOS], PROVIDERS, cache_dir=cache)
+    assert second.scenarios == first.scenarios and second is not first
+
+
+def test_any_change_to_a_file_misses_the_cache(tmp_path):
+    folder, cache = tmp_path / "scenarios", tmp_path / "cache"
+    folder.mkdir()
+    path = write(
+        folder, "widget-x.yaml", "name: widget-x\nprovider: demo\nproduct: widget\ndescription: one\nsteps: []\n"
+    )
+    assert Catalogue.load([folder], PROVIDERS, cache_dir=cache).get("widget-x").description == "one"
+    path.write_text(path.read_text().replace("description: one", "description: two"))
+    assert Catalogue.load([folder], PROVIDERS, cache_dir=cache).get("widget-x").description == "two"
+    path.write_text("name: widget-x\nprovider: demo\nsteps: []\n")
+    broken = Catalogue.load([folder], PROVIDERS, cache_dir=cache)
+    assert broken.errors and "widget-x" not in broken.scenarios  # errors are never served from the cache
