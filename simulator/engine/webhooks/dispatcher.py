@@ -209,8 +209,17 @@ class Dispatcher:
         return [a for a in self._log if tenant is None or a.tenant == tenant]
 
     def reset(self, tenant: str | None = None) -> None:
+        """Forget events, deliveries and endpoints added through the API (all, or one tenant's).
+
+        Endpoints from settings and the config file stay: they are the configuration.
+        """
+
         def kept(e: Event) -> bool:
             return tenant is not None and e.tenant != tenant
+
+        for endpoint in list(self.endpoints.values()):
+            if endpoint.source == "api" and (tenant is None or endpoint.tenant == tenant):
+                del self.endpoints[endpoint.id]
 
         self.events = [e for e in self.events if kept(e)]
         self.deliveries = {k: d for k, d in self.deliveries.items() if kept(d.event)}

@@ -153,13 +153,21 @@ def test_the_delivery_log_filters(sim, receiver):
     assert sim.client.get("/_sim/webhooks", params={"ok": "maybe"}).status_code == 400
 
 
-def test_reset_forgets_deliveries_but_keeps_endpoints(sim, receiver):
-    sim.endpoint(receiver.url)
+def test_reset_forgets_deliveries_and_api_endpoints_but_keeps_configured_ones(make_client, receiver):
+    from tests.engine.webhooks.conftest import Sim
+
+    configured = {"endpoints": [{"provider": "hooks", "url": receiver.url}]}
+    sim = Sim(make_client(webhooks=configured))
+    sim.endpoint(receiver.url, tenant="t1")
+    sim.endpoint(receiver.url, tenant="t2")
     sim.ping()
     sim.advance(0)
-    assert sim.client.post("/_sim/reset", json={}).status_code == 200
+    assert sim.client.post("/_sim/reset", json={"tenant": "t1"}).status_code == 200
     assert sim.attempts() == []
-    assert sim.client.get("/_sim/webhooks/endpoints").json()["count"] == 1
+    sources = [(e["source"], e["tenant"]) for e in sim.client.get("/_sim/webhooks/endpoints").json()["data"]]
+    assert sources == [("config", None), ("api", "t2")]
+    assert sim.client.post("/_sim/reset", json={}).status_code == 200
+    assert [e["source"] for e in sim.client.get("/_sim/webhooks/endpoints").json()["data"]] == ["config"]
 
 
 def test_events_without_an_endpoint_are_still_listed(sim):
