@@ -44,6 +44,7 @@ __all__ = ["Attempt", "Delivery", "Dispatcher", "Endpoint", "Event", "WebhookPro
 
 log = logging.getLogger("kycsim.webhooks")
 
+MAX_EVENTS = 10_000  # kept in memory, like the journal; the oldest settled ones go first
 WRONG_SECRET_SUFFIX = "-kycsim-wrong-signature"  # chaos wrong_signature signs with secret + this
 
 
@@ -66,6 +67,7 @@ class Dispatcher:
         self.user_agent = user_agent
         self.scenario_lookup = scenario_lookup
         self.outbox = Outbox(store) if store is not None else None
+        self.max_events = MAX_EVENTS
         self.endpoints: dict[str, Endpoint] = {}
         self.events: list[Event] = []
         self.deliveries: dict[str, Delivery] = {}
@@ -163,6 +165,8 @@ class Dispatcher:
             event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name
         )
         self.events.append(event)
+        if len(self.events) > self.max_events:
+            self._trim()
         if self.outbox is not None:
             self.outbox.save_event(event)
         self._stream_event(event)
@@ -279,6 +283,21 @@ class Dispatcher:
         return {**event.as_json(), "headers": self._headers(event, listener)}
 
     # Private functions
+
+    def _trim(self) -> None:
+        """Forget the oldest tenth of the events whose deliveries are all settled."""
+        busy = {id(d.event) for d in self.deliveries.values() if d.state in ("held", "queued", "pending")}
+        budget = max(len(self.events) // 10, 1)
+        dropped: set[int] = set()
+        for event in self.events:
+            if len(dropped) >= budget:
+                break
+            if id(event) not in busy:
+                dropped.add(id(event))
+        self.events = [e for e in self.events if id(e) not in dropped]
+        self.deliveries = {k: d for k, d in self.deliveries.items() if id(d.event) not in dropped}
+        live = set(self.deliveries)
+        self._log = [a for a in self._log if a.delivery_id in live]
 
     def _persist(self, d: Delivery) -> None:
         if self.outbox is not None and self.deliveries.get(d.id) is d:  # not after a reset

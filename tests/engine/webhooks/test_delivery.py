@@ -217,3 +217,21 @@ def test_changing_an_endpoint_url_moves_its_pending_deliveries(sim, receiver):
     assert sim.client.patch(f"/_sim/webhooks/endpoints/{endpoint['id']}", json={"url": receiver.url}).status_code == 200
     sim.advance(300)
     assert sim.attempts()[-1]["url"] == receiver.url and sim.attempts()[-1]["ok"]
+
+
+def test_memory_keeps_the_newest_events_and_never_drops_one_still_to_deliver(client, sim, receiver):
+    dispatcher = client.app.state.sim.dispatcher
+    dispatcher.max_events = 10
+    receiver.default_status = 500
+    sim.endpoint(receiver.url)
+    sim.ping()  # fails and waits for its retry: must survive the trimming
+    sim.advance(0)
+    receiver.default_status = 200
+    for _ in range(12):
+        sim.ping()
+    sim.advance(0)
+    events = sim.client.get("/_sim/webhooks/events").json()["data"]
+    assert len(events) <= 11
+    assert any(d["state"] == "pending" for d in sim.deliveries()), "the failing one is still there"
+    sim.advance(300)
+    assert all(d["state"] == "delivered" for d in sim.deliveries())
