@@ -145,3 +145,11 @@ def test_the_cli_triggers_a_bundled_scenario_of_a_real_provider(capsys):
         assert main(["trigger", "applicant-approved", "--url", server.url]) == 0
     out = capsys.readouterr().out
     assert "call     POST /resources/applicants" in out and out.rstrip().splitlines()[-1].startswith("run finished")
+
+
+def test_trigger_stops_at_a_step_that_waits_for_someone_and_says_so():
+    lines: list[str] = []
+    with hook_server() as server:
+        assert trigger(server.url, "thing-waits", providers=fake_providers(), out=lines.append) == 1
+    assert "  2025-01-01T00:00:05Z  step     set_status status=processing" in lines
+    assert lines[-1].startswith("run waiting for approval (a person or a signal must do it) after 5s")
