@@ -53,6 +53,7 @@ class CheckoutProvider(Provider):
       reference sample shows ``pending``). ``/create-and-open-idv`` answers ``pending`` with
       ``redirect_url`` and ``_links.verification_url``. Older clients' ``redirect_url`` on
       ``POST /identity-verifications`` is accepted and echoed.
+    - Documents read carry a TD3 (passport-format) MRZ whatever their type; permit fields are not filled.
     - IDV bodies keep ``_links.verification_url`` of the newest attempt once one exists (as ubble's GET
       samples do). ``certifications``, ``verification_policy_version`` and ``phone_number`` are not
       produced.
@@ -83,6 +84,9 @@ class CheckoutProvider(Provider):
       to the next selection rule.
     - After a scenario's script ends, a further attempt on the same check plays the product's default
       (happy path) scenario.
+    - Attempt lists are newest first (the real order is not documented); ``limit`` above 100 answers 400.
+    - Unopened or unfinished flows never "drop" on their own beyond the 15-minute link rule: what the
+      applicant does is the scenario's (auto mode) or the person's (interactive mode) choice.
     - Idempotency keys are not implemented (the SDKs send none on identity calls).
     """
 

@@ -38,9 +38,14 @@ def render_attempt(product: Product, check: dict[str, Any], attempt: dict[str, A
 
 
 def asset_types(product: Product, check: dict[str, Any], attempt: dict[str, Any]) -> list[str]:
-    """The assets an attempt has: images only (videos need the account manager)."""
+    """The assets an attempt has: images only (videos need the account manager).
+
+    Upload products (IDDV, ADV) list what was uploaded, kept by their handlers in ``_asset_types``.
+    """
     if attempt["status"] not in CAPTURED:
         return []
+    if not product.hosted:
+        return list(attempt.get("_asset_types") or [t for t in product.asset_types if not t.endswith("_video")])
     document_type = ((attempt.get("client_information") or {}).get("pre_selected_document_type")) or "Passport"
     types = []
     for name in product.asset_types:

@@ -8,6 +8,7 @@ identity against its own data sees what a real approval looks like. A ``62401``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,6 +31,20 @@ def document_country(check: dict[str, Any], attempt: dict[str, Any] | None) -> s
     return str(country).upper()
 
 
+def declared_gender(fake: Any, first_names: str) -> str | None:
+    """``M``/``F`` when the locale's name lists know the first name (so "Hannah" is not read as M)."""
+    first = first_names.split()[0] if first_names else ""
+    for provider in fake.providers:
+        female = getattr(provider, "first_names_female", None)
+        male = getattr(provider, "first_names_male", None)
+        if female is None or male is None:
+            continue
+        in_female, in_male = first in female, first in male
+        if in_female != in_male:
+            return "F" if in_female else "M"
+    return None
+
+
 def identity_results(state: State, check: dict, attempt: dict, result: str, codes: list[int]) -> None:
     """Fill ``documents``, ``face`` and ``verified_identity`` of an IDV whose checks just ended."""
     sim, tenant = state.sim, state.tenant
@@ -44,6 +59,9 @@ def identity_results(state: State, check: dict, attempt: dict, result: str, code
         country, tenant, name=None if mismatch else declared.get("name"), birth_date=birth_date, today=today
     )
     fake = sim.fake.faker(country, tenant)
+    gender = declared_gender(fake, person.first_names)
+    if gender is not None and gender != person.gender:
+        person = replace(person, gender=gender)
     document_type = ((attempt.get("client_information") or {}).get("pre_selected_document_type")) or "Passport"
     number = sim.fake.document_number(tenant)
     issued = today - timedelta(days=fake.random_int(200, 3000))

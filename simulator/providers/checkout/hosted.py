@@ -65,7 +65,23 @@ def _snapshot(sim: Any, tenant: str, product: Product, check: dict, attempt: dic
         "history": [h for h in check["_history"] if h["attempt_id"] in (None, attempt["id"])],
         "redirect": redirect_target(check, attempt),
         "clock": sim.clock.now(tenant).isoformat(),
+        "script": _script(sim, tenant, check),
     }
+
+
+def _script(sim: Any, tenant: str, check: dict) -> list[dict[str, Any]]:
+    """The scenario's steps, each marked done, next or to come (what auto mode will play)."""
+    run = sim.runner.get(tenant, "checkout", check["_run_id"]) if check.get("_run_id") else None
+    scenario = sim.runner.scenario_of(run) if run else None
+    if run is None or scenario is None:
+        return []
+    steps = []
+    for index, step in enumerate(scenario.steps):
+        state = "done" if index < run["cursor"] else ("next" if index == run["cursor"] else "later")
+        if run["status"] != "running" and state != "done":
+            state = "skipped"
+        steps.append({"step": step.label, "after": step.after, "with": step.args, "state": state})
+    return steps
 
 
 async def state(request: Request) -> Response:
@@ -214,12 +230,18 @@ def _status_block(snapshot: dict[str, Any]) -> str:
         for h in snapshot["history"]
     )
     codes = ", ".join(f"{rc['code']} {rc['summary']}" for rc in snapshot["response_codes"]) or "—"
+    script = "".join(
+        f"<li class='{s['state']}'>{html.escape(s['step'])} <span class='muted'>after {s['after']:g}s"
+        f"{' ' + html.escape(json.dumps(s['with'])) if s['with'] else ''} · {s['state']}</span></li>"
+        for s in snapshot["script"]
+    )
     return (
         f"<p>Verification <code>{snapshot['check_id']}</code>, attempt <code>{snapshot['attempt_id']}</code></p>"
         f"<p>Status <b id='status'>{snapshot['status']}</b> · attempt <b id='attempt-status'>"
         f"{snapshot['attempt_status']}</b> · codes {html.escape(codes)}</p>"
         f"<p class='muted'>Scenario {html.escape(str(snapshot['scenario']))} · mode {snapshot['mode']}</p>"
         f"<table><tr><th>at</th><th>event</th><th>status</th><th>attempt</th></tr>{rows}</table>"
+        + (f"<h2>Script</h2><ol class='script'>{script}</ol>" if script else "")
     )
 
 
@@ -242,7 +264,8 @@ def _layout(title: str, body: str) -> str:
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>"
         "body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#1a1a2e}"
-        "h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;font-size:.85rem}"
+        "h1{font-size:1.4rem}h2{font-size:1.1rem}.script .done{color:#888}.script .next{font-weight:bold}"
+        "table{border-collapse:collapse;width:100%;font-size:.85rem}"
         "td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}.muted{color:#666}"
         "form{margin:.6rem 0}button,.button{background:#186aff;color:#fff;border:0;padding:.5rem 1rem;"
         "border-radius:4px;cursor:pointer;text-decoration:none}select{margin:0 .5rem;max-width:100%}"

@@ -96,5 +96,9 @@ def publish(
     body = envelope(event_id, event_type, created_on, event_data(product, check, applicant), check["_base_url"])
     sim.store.put(tenant, "checkout", EVENTS_KIND, event_id, body)
     raw = json.dumps(body, separators=(",", ":")).encode()
-    sim.dispatcher.publish(tenant, "checkout", event_type, raw, event_id=event_id, resource=check["id"])
+    chosen = check.get("_scenario") or {}
+    scenario = chosen.get("playing") or chosen.get("name")  # its file may declare webhooks.chaos
+    sim.dispatcher.publish(
+        tenant, "checkout", event_type, raw, event_id=event_id, resource=check["id"], scenario=scenario
+    )
     return body

@@ -57,6 +57,9 @@ class SumsubProvider(Provider):
       and BMP are 1005, anything else 1004 (in Sumsub's wording ``Corrupted file for applicant
       <id> and type imageUpload``); 1001, 1007 and 1011 are never produced. Multipart parts are
       read as bytes whether or not they carry a filename (form-data sends Buffers without one).
+    - The applicant played by a scenario (or submitting on the hosted page) "takes" generated
+      PNGs (passport + selfie; card or selfie for actions) when the client uploaded none; an API
+      request check submits what was uploaded, even nothing.
     - 4007 (invalid auth parameters) is never produced: no source says what triggers it.
     - Opening a link or token page creates the applicant (``applicantPlatform: "Web"``; on the
       default level ``basic-kyc-level`` when the link is for an action level) and the action; a

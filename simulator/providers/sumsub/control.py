@@ -82,6 +82,6 @@ async def submit(request: Request) -> Response:
     applicant = ctx.get(c.KIND_APPLICANT, applicant_id)
     if applicant is None or (data.get("actionId") and action is None):
         return _error(404, "no such applicantId/actionId for this appToken")
-    changed = lifecycle.applicant_submits(ctx, applicant, action)
+    changed = lifecycle.applicant_submits(ctx, applicant, action, captures=True)
     subject = action or applicant
     return JSONResponse({"submitted": changed, "reviewStatus": public(subject)["review"]["reviewStatus"]})

@@ -13,7 +13,7 @@ from simulator.engine.scenarios.model import APPLICANT as APPLICANT_ACTOR
 from simulator.engine.scenarios.model import StepContext, Verb
 from simulator.engine.scenarios.selection import select
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub import webhooks
+from simulator.providers.sumsub import documents, media, webhooks
 from simulator.providers.sumsub.checks import build_checks, planned_checks
 from simulator.providers.sumsub.models import (
     Ctx,
@@ -82,11 +82,40 @@ def save(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> 
 # State changes
 
 
-def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> bool:
-    """The applicant finished the flow (or the client requested the check): status pending."""
+CAPTURED = {"PAYMENT_METHOD": "PAYMENT_METHOD", "PAYMENT_SOURCE": "PAYMENT_SOURCE", "SELFIE": "SELFIE"}
+
+
+def capture(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
+    """The pictures the applicant takes in the WebSDK (real PNGs), unless the client uploaded some."""
+    subject = action or applicant
+    if subject.get("_images"):
+        return
+    country = (applicant.get("info") or {}).get("country") or "GBR"
+    if action is None:
+        wanted = ["PASSPORT", "SELFIE"]
+    else:
+        wanted = [CAPTURED[t] for s in action["requiredIdDocs"]["docSets"] for t in s["types"] if t in CAPTURED]
+    for id_doc_type in wanted:
+        data = media.png(ctx.sim.ids.integer(0, 2**24 - 1, ctx.tenant))
+        image = documents.store_image(
+            ctx, subject, data, "image/png", {"idDocType": id_doc_type, "country": country}, None
+        )
+        if action is not None:
+            image["reviewResult"] = {}
+            ctx.put(c.KIND_IMAGE, image)
+            action.setdefault("images", []).append(documents.action_image_json(image))
+            if "paymentMethod" in action and id_doc_type == "PAYMENT_METHOD":
+                action["paymentMethod"].setdefault("imageIds", []).append(image["id"])
+
+
+def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *, captures: bool = False) -> bool:
+    """The applicant finished the flow (``captures``: on the WebSDK, taking pictures) or the client
+    requested the check: status pending."""
     subject = action or applicant
     if not begin_attempt(ctx, subject):
         return False
+    if captures:
+        capture(ctx, applicant, action)
     if action is None:
         fill_recognised_info(ctx, applicant)
     else:
@@ -96,10 +125,12 @@ def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -
     return True
 
 
-def applicant_submits(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> bool:
+def applicant_submits(
+    ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *, captures: bool = False
+) -> bool:
     """A submission from outside the run (API request check, hosted page): change state, then
     let a run that waits for it (interactive mode) move on."""
-    changed = submit(ctx, applicant, action)
+    changed = submit(ctx, applicant, action, captures=captures)
     run_id = (action or applicant).get("_run")
     if run_id:
         ctx.sim.runner.signal(ctx.tenant, c.PROVIDER, run_id, SUBMIT)
@@ -215,7 +246,7 @@ def verbs(sim_of: Callable[[], Simulator]) -> dict[str, Verb]:
     table = {
         SUBMIT: Verb(
             SUBMIT,
-            _verb(sim_of, lambda ctx, applicant, action, args: submit(ctx, applicant, action)),
+            _verb(sim_of, lambda ctx, applicant, action, args: submit(ctx, applicant, action, captures=True)),
             "The applicant completes the WebSDK flow: status pending (applicantPending / applicantActionPending);"
             " after a RETRY rejection it starts a new attempt.",
             actor=APPLICANT_ACTOR,

@@ -8,11 +8,11 @@ from the simulator's seeded components through :class:`Ctx`.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from simulator.engine.fakedata import alpha3
+from simulator.engine.fakedata import alpha3, passport_mrz
 from simulator.providers.sumsub import constants as c
 
 if TYPE_CHECKING:
@@ -143,6 +143,7 @@ def new_review(ctx: Ctx, level: str) -> dict[str, Any]:
         "createDate": fmt_review(ctx.now),
         "reviewStatus": c.INIT,
         "priority": 0,
+        "reprocessing": False,
     }
 
 
@@ -180,12 +181,20 @@ def new_applicant(ctx: Ctx, body: dict[str, Any], level: str, platform: str = "A
 
 
 def fill_recognised_info(ctx: Ctx, applicant: dict[str, Any]) -> None:
-    """What Sumsub would read off the documents: a Faker person consistent with the country."""
+    """What Sumsub would read off the documents: a Faker person consistent with the country (the
+    client's ``fixedInfo`` wins), and one ``idDocs`` entry per uploaded identity document."""
     info = applicant.setdefault("info", {})
-    if info.get("firstName") and info.get("dob"):
+    if info.get("idDocs"):
         return
     country = info.get("country") or "GBR"
-    person = ctx.sim.fake.person(country, ctx.tenant, today=ctx.now.date())
+    birth = info.get("dob")
+    person = ctx.sim.fake.person(
+        country,
+        ctx.tenant,
+        name=f"{info['firstName']} {info['lastName']}" if info.get("firstName") and info.get("lastName") else None,
+        birth_date=date.fromisoformat(birth) if isinstance(birth, str) and _is_day(birth) else None,
+        today=ctx.now.date(),
+    )
     info.setdefault("firstName", person.first_names)
     info.setdefault("firstNameEn", person.first_names)
     info.setdefault("lastName", person.last_name)
@@ -193,6 +202,46 @@ def fill_recognised_info(ctx: Ctx, applicant: dict[str, Any]) -> None:
     info.setdefault("dob", person.birth_date.strftime(c.DATE_DAY))
     info.setdefault("country", alpha3(country))
     info.setdefault("gender", person.gender)
+    docs = []
+    for image_id in applicant.get("_images", []):
+        image = ctx.get(c.KIND_IMAGE, image_id)
+        if image is None or image["idDocType"] not in IDENTITY_TYPES:
+            continue
+        if any(d["idDocType"] == image["idDocType"] for d in docs):
+            continue  # both sides of one document
+        number = ctx.sim.fake.document_number(ctx.tenant)
+        valid_until = ctx.now.date() + timedelta(days=7 * 365)
+        doc = {
+            "idDocType": image["idDocType"],
+            "country": image["country"],
+            "firstName": info["firstName"],
+            "firstNameEn": info["firstNameEn"],
+            "lastName": info["lastName"],
+            "lastNameEn": info["lastNameEn"],
+            "validUntil": valid_until.strftime(c.DATE_DAY),
+            "number": number,
+            "dob": info["dob"],
+        }
+        if image["idDocType"] == "PASSPORT":
+            holder = replace(
+                person,
+                first_names=info["firstName"],
+                last_name=info["lastName"],
+                birth_date=date.fromisoformat(info["dob"]) if _is_day(str(info["dob"])) else person.birth_date,
+                country=image["country"],
+            )
+            doc["mrzLine1"], doc["mrzLine2"] = passport_mrz(holder, number, valid_until)
+        docs.append(doc)
+    if docs:
+        info["idDocs"] = docs
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 # Applicant actions
@@ -221,7 +270,8 @@ def new_action(
 ) -> dict[str, Any]:
     kind, doc_sets = action_shape(body, level, action_type)
     review = new_review(ctx, level)
-    review.pop("priority")
+    review.pop("priority")  # the action examples carry neither
+    review.pop("reprocessing")
     doc: dict[str, Any] = {
         "id": ctx.object_id(),
         "createdAt": fmt_created(ctx.now),

@@ -44,7 +44,7 @@ def trigger(http: Any, scenario: Scenario, record: Any, settings: Any, wall: Cal
         {"externalUserId": f"trigger-{scenario.name}-{stamp}"},
         None if is_action else scenario.name,
     )
-    ids: dict[str, Any] = {"applicantId": applicant["id"], "appToken": token}
+    ids: dict[str, Any] = {"applicantId": applicant["id"], "appToken": token, "tenant": token}
     if not is_action:
         call("POST", f"/resources/applicants/{applicant['id']}/status/pending")
         return ids

@@ -82,9 +82,9 @@ dt{{font-weight:600}}button{{font-size:1rem;padding:.5rem 1rem}}</style></head>
     )
 
 
-async def show(request: Request) -> Response:
-    kind, key = request.path_params["kind"], request.path_params["key"]
-    found = _resolve(request, kind, key)
+def _flow(request: Request) -> tuple[Ctx, dict[str, Any], dict[str, Any] | None] | Response:
+    """The visitor's tenant, applicant and action, or the page explaining why there are none."""
+    found = _resolve(request, request.path_params["kind"], request.path_params["key"])
     if found is None:
         return HTMLResponse("<p>This verification link or access token is unknown.</p>", status_code=404)
     ctx, grant = found
@@ -95,8 +95,16 @@ async def show(request: Request) -> Response:
         applicant, action = open_flow(ctx, grant)
     except SumsubError as exc:
         return HTMLResponse(f"<p>{html.escape(exc.description)}</p>", status_code=exc.status)
+    request.state.scenario = (action or applicant).get("_scenario")
+    return ctx, applicant, action
+
+
+async def show(request: Request) -> Response:
+    flow = _flow(request)
+    if isinstance(flow, Response):
+        return flow
+    ctx, applicant, action = flow
     subject = action or applicant
-    request.state.scenario = subject.get("_scenario")
     review = subject["review"]
     result = review.get("reviewResult") or {}
     rows = [
@@ -136,22 +144,19 @@ async def show(request: Request) -> Response:
 
 
 async def submit(request: Request) -> Response:
-    found = _resolve(request, request.path_params["kind"], request.path_params["key"])
-    if found is None:
-        return HTMLResponse("<p>Unknown link.</p>", status_code=404)
-    ctx, grant = found
-    request.state.provider, request.state.tenant = c.PROVIDER, ctx.tenant
-    applicant, action = open_flow(ctx, grant)
-    lifecycle.applicant_submits(ctx, applicant, action)
+    flow = _flow(request)
+    if isinstance(flow, Response):
+        return flow
+    ctx, applicant, action = flow
+    lifecycle.applicant_submits(ctx, applicant, action, captures=True)
     return RedirectResponse(str(request.url.path).removesuffix("/submit"), status_code=303)
 
 
 async def choose(request: Request) -> Response:
-    found = _resolve(request, request.path_params["kind"], request.path_params["key"])
-    if found is None:
-        return HTMLResponse("<p>Unknown link.</p>", status_code=404)
-    ctx, grant = found
-    applicant, action = open_flow(ctx, grant)
+    flow = _flow(request)
+    if isinstance(flow, Response):
+        return flow
+    ctx, applicant, action = flow
     subject = action or applicant
     form = await request.form()
     scenario = ctx.sim.catalogue.get(str(form.get("scenario", "")))

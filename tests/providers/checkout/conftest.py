@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,26 @@ from simulator.settings import Settings
 KEY = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"
 OTHER_KEY = "sk_sbox_otherotherotherotherotherothe"
 START = "2025-01-01T00:00:00Z"
+
+
+# Every successful response is checked against the schema of its path (first match wins).
+RESPONSE_SCHEMAS = [
+    (re.compile(r"^/applicants(/[^/]+(/anonymize)?)?$"), "applicant.response"),
+    (re.compile(r"^/identity-verifications/[^/]+/attempts/[^/]+/assets$"), "assets.response"),
+    (re.compile(r"^/identity-verifications/[^/]+/attempts/[^/]+$"), "attempt.response"),
+    (re.compile(r"^/identity-verifications/[^/]+/attempts$"), "attempt_list.response"),
+    (re.compile(r"^/identity-verifications/[^/]+/pdf-report$"), "pdf_report.response"),
+    (re.compile(r"^(/create-and-open-idv|/identity-verifications(/[^/]+(/anonymize)?)?)$"),
+     "identity_verification.response"),
+    (re.compile(r"^/workflows/events/[^/]+$"), "webhook_event"),
+]  # fmt: skip
+
+
+def schema_for(method: str, path: str) -> str | None:
+    path = path.split("?")[0]
+    if method == "POST" and path.endswith("/attempts"):
+        return "attempt.response"
+    return next((name for pattern, name in RESPONSE_SCHEMAS if pattern.match(path)), None)
 
 
 class Api:
@@ -51,7 +72,9 @@ class Api:
         if status >= 400 and status != 401:
             assert not response_errors("error.response", body), body
             assert body["request_id"] == response.headers["cko-request-id"]
-        elif schema is not None:
+        else:
+            schema = schema or schema_for(method, path)
+            assert schema is not None, f"no response schema known for {method} {path}"
             assert not response_errors(schema, body), response_errors(schema, body)
         return body
 

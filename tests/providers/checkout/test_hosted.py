@@ -124,3 +124,16 @@ def test_expired_link_redirect(api):
     page = path_of(attempt["_links"]["verification_url"]["href"])
     query = parse_qs(urlsplit(api.client.get(f"{page}state").json()["redirect"]).query)
     assert query["event"] == ["identity_verification_link_expired"] and query["response_code"] == ["61101"]
+
+
+def test_the_page_shows_the_script_as_it_plays(api):
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    page = path_of(attempt["_links"]["verification_url"]["href"])
+    script = api.client.get(f"{page}state").json()["script"]
+    assert [(s["step"], s["state"]) for s in script] == [
+        ("open_link", "next"), ("complete_capture", "later"), ("complete_checks", "later"),
+        ("create_report", "later")]  # fmt: skip
+    api.advance(10)
+    assert [s["state"] for s in api.client.get(f"{page}state").json()["script"]][:2] == ["done", "next"]
+    assert "<h2>Script</h2>" in api.client.get(page).text

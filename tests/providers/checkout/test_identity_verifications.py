@@ -97,3 +97,25 @@ def test_unknown_applicant_on_create_is_404(api):
         json={"applicant_id": "aplt_tkoi5db4hryu5cei5vwoabr7we", "declared_data": {"name": "Al Bo"}},
     )
     assert body["error_codes"] == ["applicant_not_found"]
+
+
+def test_results_are_consistent_with_the_declared_data_and_country(api):
+    idv = api.idv(declared_data={"name": "Jean Dupont", "birth_date": "1980-02-29"})
+    api.attempt(idv["id"], client_information={"pre_selected_document_issuing_country": "FR",
+                                               "pre_selected_document_type": "ID"})  # fmt: skip
+    api.advance(200)
+    done = api.get_idv(idv["id"])
+    document = done["documents"][0]
+    assert (document["document_type"], document["document_issuing_country"], document["nationality"]) == (
+        "ID", "FR", "FR")  # fmt: skip
+    assert (document["first_names"], document["last_name"], document["gender"]) == ("Jean", "DUPONT", "M")
+    assert document["birth_date"] == "1980-02-29"
+    assert document["back_image_signed_url"].endswith("/document_back_image.png")
+    assert done["verified_identity"]["full_name"] == "Jean Dupont"
+
+
+def test_declared_identity_mismatch_reads_someone_else(api):
+    idv = api.idv(scenario="idv-declined-62401")
+    api.attempt(idv["id"])
+    api.advance(200)
+    assert api.get_idv(idv["id"])["verified_identity"]["full_name"] != "Hannah Bret"

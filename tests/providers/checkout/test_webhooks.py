@@ -45,7 +45,7 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/checkout"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def types(self) -> list[str]:
@@ -167,3 +167,19 @@ def test_no_signature_without_a_key(make_api, receiver):
     api.advance(0)
     assert "Cko-Signature" not in receiver.received[0]["headers"]
     assert "Authorization" not in receiver.received[0]["headers"]
+
+
+def test_a_scenarios_webhook_chaos_applies_to_its_events(make_api, receiver, tmp_path):
+    (tmp_path / "idv-approved-twice.yaml").write_text(
+        "name: idv-approved-twice\nprovider: checkout\nproduct: identity_verification\n"
+        "description: Approved; every webhook arrives twice.\nwebhooks:\n  chaos:\n    duplicate: 1\n"
+        "steps:\n  - {do: open_link, after: 10s}\n"
+    )
+    api = make_api(scenarios=[str(tmp_path)], checkout_webhook_url=receiver.url, checkout_webhook_secret=SIGNATURE_KEY)
+    idv = api.idv(scenario="idv-approved-twice")
+    api.attempt(idv["id"])
+    api.advance(60)
+    types = receiver.types()
+    assert types.count("identity_verification_started") == 2
+    assert types.count("identity_verification_created") == 2
+    assert all(r["signature_valid"] for r in receiver.received)

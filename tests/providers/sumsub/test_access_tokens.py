@@ -77,7 +77,8 @@ def interactive():
 def test_interactive_mode_waits_for_the_person_to_submit_on_the_page(interactive):
     api = Signed(interactive)
     flow = Flow(api)
-    token = api.post("/resources/accessTokens/sdk", json={"userId": "person", "levelName": "basic-kyc-level"})
+    body = {"userId": "person", "levelName": "basic-kyc-level", "ttlInSecs": 7200}
+    token = api.post("/resources/accessTokens/sdk", json=body)
     page_path = f"/websdk/t/{token.json()['token']}"
     page = interactive.get(page_path)
     assert "Submit verification" in page.text and "<select" in page.text
@@ -86,7 +87,7 @@ def test_interactive_mode_waits_for_the_person_to_submit_on_the_page(interactive
     flow.advance(3600)
     applicant = api.get("/resources/applicants/-;externalUserId=person/one").json()
     assert applicant["review"]["reviewStatus"] == "init"  # nobody submitted yet
-    interactive.post(f"{page_path}/submit")
+    assert interactive.post(f"{page_path}/submit").status_code == 200
     flow.advance(60)
     status = api.get(f"/resources/applicants/{applicant['id']}/status").json()
     assert status["reviewStatus"] == "completed" and status["reviewResult"]["rejectLabels"] == ["SCREENSHOTS"]
@@ -106,3 +107,12 @@ def test_interactive_mode_submission_through_the_control_api(interactive):
 
 def test_api_health_needs_no_signature(raw):
     assert raw.get("/resources/status/api").json() == {"ok": 1}
+
+
+def test_an_expired_token_cannot_submit(interactive):
+    api = Signed(interactive)
+    token = api.post("/resources/accessTokens/sdk", json={"userId": "late", "levelName": "l", "ttlInSecs": 60})
+    page_path = f"/websdk/t/{token.json()['token']}"
+    assert interactive.get(page_path).status_code == 200
+    Flow(api).advance(61)
+    assert interactive.post(f"{page_path}/submit").status_code == 410

@@ -224,3 +224,17 @@ def test_a_binding_on_external_action_id_picks_the_action_scenario(api, raw, flo
 
 def test_a_wrong_method_gets_the_sumsub_envelope(api):
     assert_error(api.request("DELETE", "/resources/applicants"), 405)
+
+
+def test_advancing_one_tenants_clock_moves_only_its_applicants(api, raw, flow):
+    from tests.providers.sumsub.support import TOKEN, SumsubAuth
+
+    other_token, other_secret = "sbx:OtherTenant01.OtherPrivate01", "other"
+    raw.post("/_sim/sumsub/app-tokens", json={"appToken": other_token, "secretKey": other_secret})
+    other = SumsubAuth(other_token, other_secret)
+    mine = flow.applicant()
+    theirs = raw.post("/resources/applicants?levelName=l", json={"externalUserId": "t"}, auth=other).json()
+    raw.post("/_sim/clock/advance", json={"seconds": 60, "tenant": TOKEN})
+    assert api.get(f"/resources/applicants/{mine['id']}/status").json()["reviewStatus"] == "completed"
+    status = raw.get(f"/resources/applicants/{theirs['id']}/status", auth=other).json()
+    assert status["reviewStatus"] == "init"

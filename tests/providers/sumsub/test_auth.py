@@ -118,3 +118,11 @@ def test_a_token_added_through_the_control_api_is_its_own_tenant(raw, api):
 
 def test_the_control_api_refuses_a_malformed_token(raw):
     assert raw.post("/_sim/sumsub/app-tokens", json={"appToken": "abc", "secretKey": "x"}).status_code == 400
+
+
+def test_exactly_sixty_seconds_old_is_still_fresh(app, raw):
+    sim = app.state.sim
+    frozen = 1_750_000_000.0
+    sim.clock.wall = lambda: frozen  # the server's view of real time, pinned for the test
+    assert raw.post(PATH, content=BODY, headers=headers(ts=str(int(frozen) - 60))).status_code == 201
+    assert_error(raw.post(PATH, content=BODY, headers=headers(ts=str(int(frozen) - 61))), 401, 4004)

@@ -91,3 +91,35 @@ def test_action_images_are_added_listed_and_downloaded(api, flow):
     assert_valid("action", body)
     assert body["paymentMethod"]["imageIds"] == [image["imageId"]]
     assert body["images"][0]["answer"] == "GREEN"
+
+
+def test_a_reviewed_passport_shows_up_in_info_with_an_mrz(api, flow):
+    applicant = flow.applicant(fixedInfo={"firstName": "Anna", "country": "DEU"})
+    upload(api, applicant["id"], png(8), '{"idDocType":"PASSPORT","country":"DEU","idDocSubType":"FRONT_SIDE"}')
+    flow.advance(60)
+    info = api.get(f"/resources/applicants/{applicant['id']}/one").json()["info"]
+    assert info["firstName"] == "Anna" and info["lastName"] != "Anna" and info["country"] == "DEU"
+    (passport,) = info["idDocs"]
+    assert passport["idDocType"] == "PASSPORT" and passport["dob"] == info["dob"]
+    assert passport["mrzLine1"].startswith("P<DEU") and "ANNA" in passport["mrzLine1"]
+    assert len(passport["mrzLine2"]) == 44 and passport["mrzLine2"].startswith(passport["number"])
+
+
+def test_the_scenario_applicant_takes_real_pictures_on_the_websdk(api, flow):
+    applicant = flow.applicant()
+    action = flow.action(applicant["id"], "action-selfie-approved", level="selfie-level", email="a@example.com")
+    flow.advance(120)
+    steps = api.get(f"/resources/applicants/{applicant['id']}/requiredIdDocsStatus").json()
+    assert steps["IDENTITY"]["idDocType"] == "PASSPORT" and steps["SELFIE"]["idDocType"] == "SELFIE"
+    passport_id = steps["IDENTITY"]["imageIds"][0]
+    picture = api.get(f"/resources/inspections/{applicant['inspectionId']}/resources/{passport_id}")
+    assert sniff(picture.content) == "image/png" and dimensions(picture.content) == (64, 40)
+    info = api.get(f"/resources/applicants/{applicant['id']}/one").json()["info"]
+    assert info["idDocs"][0]["mrzLine1"].startswith("P<GBR")
+    body = api.get(f"/resources/applicantActions/{action['id']}/one").json()
+    assert_valid("action", body)
+    (selfie,) = body["images"]
+    liveness = body["checks"][0]["livenessInfo"]["livenessData"]["images"][0]["imageId"]
+    assert liveness == int(selfie["imageId"]) and selfie["answer"] == "GREEN"
+    download = api.get(f"/resources/applicantActions/{action['id']}/images/{selfie['imageId']}")
+    assert sniff(download.content) == "image/png"

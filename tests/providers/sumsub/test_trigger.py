@@ -24,3 +24,22 @@ def test_trigger_an_action_scenario_with_face_checks(raw, sim):
         ("FACE_LIVELINESS", "GREEN"),
         ("FACE_MATCH", "RED"),
     ]
+
+
+def test_kycsim_trigger_plays_a_sumsub_scenario_end_to_end():
+    import json
+
+    from simulator.cli_trigger import trigger
+    from simulator.server import ThreadedServer
+    from tests.providers.sumsub.conftest import sumsub_settings
+
+    lines: list[str] = []
+    with ThreadedServer(sumsub_settings()) as server:
+        code = trigger(
+            server.url, "action-payment-method-declined", providers=server.sim.providers, as_json=True, out=lines.append
+        )
+    report = json.loads(lines[0])
+    assert code == 0 and report["run"]["status"] == "finished", report
+    assert report["provider"] == "sumsub" and report["created"]["actionId"]
+    events = [i for i in report["timeline"] if i["kind"] == "event"]
+    assert any("applicantActionReviewed" in json.dumps(e) for e in events)

@@ -151,3 +151,33 @@ def test_the_control_api_refuses_a_bad_webhook(raw):
     assert raw.post("/_sim/sumsub/webhooks", json={"url": "ftp://x"}).status_code == 400
     assert raw.post("/_sim/sumsub/webhooks", json={"url": "http://x", "alg": "MD5"}).status_code == 400
     assert raw.get("/_sim/sumsub/webhooks").json()["count"] == 0
+
+
+def test_a_production_token_sends_sandbox_mode_false(raw, flow, receiver):
+    from tests.providers.sumsub.support import SumsubAuth
+
+    token, secret = "prd:ProdPublic01.ProdPrivate01", "prod-secret"
+    raw.post("/_sim/sumsub/app-tokens", json={"appToken": token, "secretKey": secret})
+    raw.post("/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "s", "appToken": token})
+    flow.applicant()  # the default tenant: not sent to this endpoint
+    raw.post("/resources/applicants?levelName=l", json={"externalUserId": "p"}, auth=SumsubAuth(token, secret))
+    flow.advance(0)
+    assert [(b["type"], b["sandboxMode"]) for b in receiver.bodies()] == [("applicantCreated", False)]
+
+
+def test_the_generic_endpoint_api_works_for_sumsub_too(raw, flow, receiver):
+    body = {"provider": "sumsub", "url": receiver.url, "secret": "g", "options": {"alg": "HMAC_SHA1_HEX"}}
+    assert raw.post("/_sim/webhooks/endpoints", json=body).status_code == 201
+    flow.applicant()
+    flow.advance(0)
+    (headers, payload), *_ = receiver.received
+    assert headers["X-Payload-Digest-Alg"] == "HMAC_SHA1_HEX"
+    assert headers["X-Payload-Digest"] == hmac.new(b"g", payload, hashlib.sha1).hexdigest()
+
+
+def test_an_unknown_alg_on_a_generic_endpoint_signs_with_the_default(raw, flow, receiver):
+    body = {"provider": "sumsub", "url": receiver.url, "secret": "g", "options": {"alg": "MD5"}}
+    raw.post("/_sim/webhooks/endpoints", json=body)
+    flow.applicant()
+    flow.advance(0)
+    assert receiver.received[0][0]["X-Payload-Digest-Alg"] == "HMAC_SHA256_HEX"

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from simulator.providers.checkout import constants as c
+from simulator.providers.checkout.products import (
+    FACE_AUTHENTICATION,
+    ID_DOCUMENT_VERIFICATION,
+    IDENTITY_VERIFICATION,
+    product_of,
+)
+
+
+def test_descriptors_carry_the_wire_literals():
+    idv = IDENTITY_VERIFICATION
+    assert (idv.id_prefix, idv.attempt_prefix, idv.data_id_key, idv.path) == (
+        "idv", "iatp", "identity_verification_id", "identity-verifications")  # fmt: skip
+    assert idv.event("checks_completed") == "identity_verification_checks_completed"
+    assert idv.attempt_allowed == (c.CREATED, c.PENDING, c.CAPTURE_IN_PROGRESS, c.RETRY_REQUIRED)
+    assert (FACE_AUTHENTICATION.attempt_prefix, FACE_AUTHENTICATION.has_report) == ("fatp", False)
+    assert (ID_DOCUMENT_VERIFICATION.attempt_prefix, ID_DOCUMENT_VERIFICATION.hosted) == ("datp", False)
+    assert ID_DOCUMENT_VERIFICATION.attempt_allowed == (c.CREATED, c.RETRY_REQUIRED)
+
+
+def test_an_event_a_product_does_not_have_is_refused():
+    with pytest.raises(ValueError):
+        FACE_AUTHENTICATION.event("report_created")
+    assert not FACE_AUTHENTICATION.has_event("report_created")
+
+
+def test_product_of_an_id():
+    assert product_of("idv_tkoi5db4hryu5cei5vwoabr7we") is IDENTITY_VERIFICATION
+    assert product_of("iddv_x") is ID_DOCUMENT_VERIFICATION
+    assert product_of("aplt_x") is None
+
+
+def test_code_table():
+    assert c.response_code(61332) == {"code": 61332, "summary": "secondary document_partially_hidden"}
+    assert {61205, 61315, 61414} <= set(c.codes_for(c.IDV))  # deprecated, still produced for old integrations
+    assert 62321 not in c.codes_for(c.IDV) and 62321 in c.codes_for(c.FA)
+    assert all(c.RESPONSE_CODES[code].status == c.DECLINED for code in c.codes_for(c.IDV, status=c.DECLINED))
+    assert len(c.RESPONSE_CODES) == 76  # 66 person-check codes + 10 website-verification codes
