@@ -95,6 +95,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         new_id=lambda prefix: f"{prefix}_{ids.base32(20, None)}",
         user_agent=f"kycsim/{__version__}",
         scenario_lookup=catalogue.get,
+        store=store,
     )
     sim = Simulator(
         settings=settings,
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         sim.runner.resume(list(sim.providers))
+        sim.dispatcher.resume(list(sim.dispatcher.profiles))
         sim.scheduler.start()
         for provider in sim.providers.values():
             await provider.startup()
