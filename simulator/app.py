@@ -58,7 +58,8 @@ class Simulator:
     extras: dict = field(default_factory=dict)  # per-feature state that is not worth a field (e.g. event streams)
 
     def provider_for_path(self, path: str) -> Provider | None:
-        return next((p for p in self.providers.values() if p.owns_path(path)), None)
+        ordered = sorted(self.providers.values(), key=lambda p: p.owns_unclaimed_paths)
+        return next((p for p in ordered if p.owns_path(path)), None)
 
     async def reset(self, tenant: str | None = None) -> None:
         """Forget all state, or one tenant's: store, runs, clock offsets, ids, bindings, journal, webhooks."""
@@ -94,6 +95,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         new_id=lambda prefix: f"{prefix}_{ids.base32(20, None)}",
         user_agent=f"kycsim/{__version__}",
         scenario_lookup=catalogue.get,
+        store=store,
     )
     sim = Simulator(
         settings=settings,
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         sim.runner.resume(list(sim.providers))
+        sim.dispatcher.resume(list(sim.dispatcher.profiles))
         sim.scheduler.start()
         for provider in sim.providers.values():
             await provider.startup()

@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from simulator.engine.clock import isoformat
+from simulator.engine.scenarios.model import REQUEST_STATE
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -116,9 +117,11 @@ class RequestLogMiddleware:
                 response_chunks.append(message.get("body", b""))
             await send(message)
 
+        serving = REQUEST_STATE.set(state)  # what handlers put on request.state (tenant, scenario)
         try:
             await self.app(scope, receive_logged, send_logged)
         finally:
+            REQUEST_STATE.reset(serving)
             self._record(scope, state, status_holder[0], started, request_chunks, response_chunks)
 
     def _record(self, scope, state, status, started, request_chunks, response_chunks) -> None:

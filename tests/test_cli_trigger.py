@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from simulator.cli import main
 from simulator.cli_trigger import scenario_from_detail, trigger
@@ -120,3 +121,35 @@ def test_triggering_twice_follows_the_new_run_each_time():
         "2025-01-01T00:00:30Z  call" in second[1]
         and "  2025-01-01T00:01:00Z  step     set_status status=done" in second
     )
+
+
+def test_trigger_waits_at_a_speed_factor_until_deliveries_settle():
+    lines: list[str] = []
+    with hook_server(speed="0.001") as server, Receiver() as receiver:  # 30 s of scenario in 30 ms
+        httpx.post(f"{server.url}/_sim/webhooks/endpoints", json={"provider": "hooks", "url": receiver.url})
+        assert trigger(server.url, "thing-happy", providers=fake_providers(), timeout=10, out=lines.append) == 0
+    assert lines[-1].endswith("2 step(s), 3 event(s), 3 delivery attempt(s)")
+
+
+def test_the_cli_triggers_a_bundled_scenario_of_a_real_provider(capsys):
+    """The command as users run it: the provider hook bound to this process's settings."""
+    from simulator.server import ThreadedServer
+    from simulator.settings import Settings
+
+    with ThreadedServer(Settings(seed=5, speed="manual", start_time="2025-01-01T00:00:00Z")) as server:
+        names = {
+            s["name"] for s in httpx.get(f"{server.url}/_sim/scenarios", params={"provider": "sumsub"}).json()["data"]
+        }
+        if "applicant-approved" not in names:
+            pytest.skip("the bundled Sumsub scenarios changed")
+        assert main(["trigger", "applicant-approved", "--url", server.url]) == 0
+    out = capsys.readouterr().out
+    assert "call     POST /resources/applicants" in out and out.rstrip().splitlines()[-1].startswith("run finished")
+
+
+def test_trigger_stops_at_a_step_that_waits_for_someone_and_says_so():
+    lines: list[str] = []
+    with hook_server() as server:
+        assert trigger(server.url, "thing-waits", providers=fake_providers(), out=lines.append) == 1
+    assert "  2025-01-01T00:00:05Z  step     set_status status=processing" in lines
+    assert lines[-1].startswith("run waiting for approval (a person or a signal must do it) after 5s")

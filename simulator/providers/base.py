@@ -36,6 +36,10 @@ class Provider:
     def routes(self) -> list[BaseRoute]:
         return []
 
+    # True for a provider whose paths sit at the root with no common prefix (Checkout.com): it
+    # answers for unmatched paths only after every provider with its own prefixes declined them.
+    owns_unclaimed_paths: bool = False
+
     def owns_path(self, path: str) -> bool:
         """Whether an unmatched ``path`` should get this provider's 404/405 envelope."""
         return False

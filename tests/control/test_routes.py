@@ -100,3 +100,17 @@ def test_dashboard_is_served(demo_client):
     page = demo_client.get("/_sim/ui/")
     assert page.status_code == 200 and "<title>kycsim dashboard</title>" in page.text
     assert demo_client.get("/_sim/ui", follow_redirects=False).status_code == 307
+
+
+def test_unmatched_paths_get_the_envelope_of_the_provider_that_owns_the_prefix():
+    from starlette.testclient import TestClient
+
+    from simulator.app import create_app
+    from simulator.settings import Settings
+
+    with TestClient(create_app(Settings(seed=1, speed="manual"))) as client:
+        sumsub = client.get("/websdk/no-such-page")
+        assert sumsub.status_code == 404 and "correlationId" in sumsub.json()
+        checkout = client.get("/no-such-resource", headers={"Authorization": "Bearer sk_sbox_x"})
+        assert checkout.status_code == 404 and "correlationId" not in checkout.text
+        assert client.get("/_sim/nothing").json()["error"]["type"] == "not_found"

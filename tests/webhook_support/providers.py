@@ -104,7 +104,7 @@ class HookProvider(Provider):
         request.state.scenario = scenario.name
         thing = {"id": sim.ids.prefixed("thg", tenant), "status": "created"}
         sim.store.put(tenant, self.name, "things", thing["id"], thing)
-        self.emit(tenant, thing, "thing.created", scenario=scenario.name)
+        self.emit(tenant, thing, "thing.created", scenario=None)  # request.state.scenario says which
         sim.runner.start(tenant, scenario, {"thing_id": thing["id"]})
         return JSONResponse(thing, status_code=201)
 
@@ -124,7 +124,8 @@ class HookProvider(Provider):
         thing = self.sim.store.get(ctx.tenant, self.name, "things", ctx.subject["thing_id"])
         thing["status"] = ctx.args["status"]
         self.sim.store.put(ctx.tenant, self.name, "things", thing["id"], thing)
-        self.emit(ctx.tenant, thing, f"thing.{thing['status']}", scenario=ctx.scenario)
+        # No scenario= here: the dispatcher knows which scenario's step is running.
+        self.emit(ctx.tenant, thing, f"thing.{thing['status']}", scenario=None)
 
     def emit(self, tenant: str, thing: dict, event_type: str, *, scenario) -> None:
         event_id = self.sim.ids.prefixed("evt", tenant)

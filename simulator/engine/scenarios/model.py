@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 APPLICANT = "applicant"  # a step the applicant performs (a person does it in interactive mode)
 PROVIDER = "provider"  # a step the provider's back office performs
+
+# The scenario whose step is running now (set by the runner around each verb), so what the step
+# does downstream, such as publishing a webhook, can apply the scenario's settings.
+CURRENT_SCENARIO: ContextVar[Scenario | None] = ContextVar("kycsim_current_scenario", default=None)
+# The state of the request being served (``request.state``: tenant, provider, scenario), so
+# that an event published by a handler knows the scenario the handler selected.
+REQUEST_STATE: ContextVar[dict[str, Any] | None] = ContextVar("kycsim_request_state", default=None)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from simulator.engine.clock import Clock, isoformat
 from simulator.engine.ids import Ids
 from simulator.engine.scenarios.loader import Catalogue
-from simulator.engine.scenarios.model import APPLICANT, Scenario, Step, StepContext, Verb
+from simulator.engine.scenarios.model import APPLICANT, CURRENT_SCENARIO, Scenario, Step, StepContext, Verb
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store, iter_all
 
@@ -175,6 +175,7 @@ class Runner:
         run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": step.do})
         run["cursor"] += 1
         self._save(tenant, run)
+        playing = CURRENT_SCENARIO.set(scenario)  # webhooks published by the step apply its chaos
         try:
             await verb.handler(StepContext(tenant=tenant, run=run, step=step, scenario=scenario))
         except Exception:
@@ -182,6 +183,8 @@ class Runner:
             run["status"] = "failed"
             self._save(tenant, run)
             return
+        finally:
+            CURRENT_SCENARIO.reset(playing)
         run = self.get(tenant, provider, run_id)
         if run is not None and run["status"] == "running" and run.get("generation", 0) == generation:
             self._schedule_next(tenant, run)

@@ -24,122 +24,28 @@ import itertools
 import logging
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from simulator.engine.clock import MANUAL, Clock, isoformat
+from simulator.engine.scenarios.model import CURRENT_SCENARIO, REQUEST_STATE
 from simulator.engine.scheduler import Scheduler
+from simulator.engine.store import Store
 from simulator.engine.webhooks import delivery as http
 from simulator.engine.webhooks.chaos import NONE, Chaos, combine, normalize
 from simulator.engine.webhooks.endpoints import Endpoint
+from simulator.engine.webhooks.models import Attempt, Delivery, Event, WebhookProfile
+from simulator.engine.webhooks.outbox import Outbox, moment
 from simulator.engine.webhooks.stream import EventStream, Subscription, frame
 
+# Providers import the profile protocol and Endpoint from here.
 __all__ = ["Attempt", "Delivery", "Dispatcher", "Endpoint", "Event", "WebhookProfile"]
 
 log = logging.getLogger("kycsim.webhooks")
 
+MAX_EVENTS = 10_000  # kept in memory, like the journal; the oldest settled ones go first
 WRONG_SECRET_SUFFIX = "-kycsim-wrong-signature"  # chaos wrong_signature signs with secret + this
-
-
-class WebhookProfile(Protocol):
-    """What a provider tells the dispatcher about its webhooks."""
-
-    retry_schedule: tuple[float, ...]  # seconds after each failed attempt
-    timeout: float  # seconds the receiver has to answer
-
-    def sign(self, body: bytes, endpoint: Endpoint) -> dict[str, str]:
-        """Headers (signature and the like) for ``body`` sent to ``endpoint``."""
-
-
-@dataclass
-class Event:
-    id: str
-    tenant: str
-    provider: str
-    type: str
-    body: bytes
-    resource: str | None
-    created_at: str
-    scenario: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "tenant": self.tenant,
-            "provider": self.provider,
-            "type": self.type,
-            "resource": self.resource,
-            "scenario": self.scenario,
-            "created_at": self.created_at,
-            "body": self.body.decode(),
-        }
-
-
-@dataclass
-class Attempt:
-    delivery_id: str
-    number: int
-    event_id: str
-    event_type: str
-    provider: str
-    tenant: str
-    endpoint_id: str
-    url: str
-    at: str
-    status_code: int | None
-    error: str | None
-    latency_ms: float
-    request_headers: dict[str, str]
-    response_excerpt: str
-    next_retry_at: str | None = None
-    replay: bool = False
-    ok: bool = False  # 2xx and not failed on purpose
-    chaos: list[str] = field(default_factory=list)  # the chaos this attempt carried, in words
-    resource: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Delivery:
-    id: str
-    event: Event
-    endpoint: Endpoint
-    url: str
-    state: str = "pending"  # held | queued | pending | delivered | failed | cancelled
-    attempts: list[Attempt] = field(default_factory=list)
-    chaos: Chaos = NONE
-    notes: list[str] = field(default_factory=list)  # delivery-wide chaos (duplicate, order, delay)
-    replay: bool = False
-    replay_of: str | None = None
-    duplicate_of: str | None = None
-
-    @property
-    def lane(self) -> tuple[str, str, str]:
-        if self.endpoint.ordered and self.event.resource:
-            return (self.endpoint.id, self.event.tenant, self.event.resource)
-        return (self.endpoint.id, self.event.tenant, f"event:{self.event.id}")  # copies still go in order
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "event_id": self.event.id,
-            "event_type": self.event.type,
-            "provider": self.event.provider,
-            "tenant": self.event.tenant,
-            "resource": self.event.resource,
-            "endpoint_id": self.endpoint.id,
-            "url": self.url,
-            "state": self.state,
-            "chaos": self.chaos.as_json(),
-            "notes": self.notes,
-            "replay": self.replay,
-            "replay_of": self.replay_of,
-            "duplicate_of": self.duplicate_of,
-            "attempts": [a.as_json() for a in self.attempts],
-        }
 
 
 class Dispatcher:
@@ -152,6 +58,7 @@ class Dispatcher:
         new_id: Callable[[str], str],
         user_agent: str = "kycsim",
         scenario_lookup: Callable[[str], Any] | None = None,
+        store: Store | None = None,
     ) -> None:
         self.clock = clock
         self.scheduler = scheduler
@@ -159,6 +66,8 @@ class Dispatcher:
         self.new_id = new_id
         self.user_agent = user_agent
         self.scenario_lookup = scenario_lookup
+        self.outbox = Outbox(store) if store is not None else None
+        self.max_events = MAX_EVENTS
         self.endpoints: dict[str, Endpoint] = {}
         self.events: list[Event] = []
         self.deliveries: dict[str, Delivery] = {}
@@ -209,6 +118,11 @@ class Dispatcher:
             changes["chaos"] = normalize(changes["chaos"])
         for name, value in changes.items():
             setattr(endpoint, name, value)
+        if "url" in changes:  # deliveries still to come follow the endpoint (a fixed typo, a new tunnel)
+            for d in self.deliveries.values():
+                if d.endpoint is endpoint and not d.replay and d.state in ("held", "queued", "pending"):
+                    d.url = endpoint.url
+                    self._persist(d)
         return endpoint
 
     def remove_endpoint(self, endpoint_id: str) -> Endpoint | None:
@@ -217,7 +131,8 @@ class Dispatcher:
         if endpoint is not None:
             for d in self.deliveries.values():
                 if d.endpoint is endpoint and d.state in ("held", "queued", "pending"):
-                    d.state = "cancelled"
+                    d.state, d.due_at = "cancelled", None
+                    self._persist(d)
             self._lanes = {k: v for k, v in self._lanes.items() if k[0] != endpoint_id}
             self._held = {k: v for k, v in self._held.items() if k[0] != endpoint_id}
         return endpoint
@@ -238,15 +153,22 @@ class Dispatcher:
     ) -> Event:
         """Queue ``body`` for every endpoint that wants it; returns at once.
 
-        ``scenario`` (a :class:`Scenario` or its name) applies the chaos its file declares under
-        ``webhooks.chaos``; ``chaos`` adds switches for this one event. An endpoint's own
-        switches win over both.
+        ``scenario`` (a :class:`Scenario` or its name; by default the scenario whose step is
+        running, or the one the request handler put on ``request.state.scenario``) applies the
+        chaos its file declares under ``webhooks.chaos``; ``chaos`` adds switches for this one
+        event. An endpoint's own switches win over both.
         """
+        if scenario is None:  # published by a scenario step, or by a handler that selected one
+            scenario = CURRENT_SCENARIO.get() or (REQUEST_STATE.get() or {}).get("scenario")
         scenario_name, scenario_chaos = self._scenario_chaos(scenario)
         event = Event(
             event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name
         )
         self.events.append(event)
+        if len(self.events) > self.max_events:
+            self._trim()
+        if self.outbox is not None:
+            self.outbox.save_event(event)
         self._stream_event(event)
         for endpoint in list(self.endpoints.values()):
             if endpoint.provider == provider and endpoint.wants(tenant, event_type):
@@ -291,8 +213,17 @@ class Dispatcher:
         return [a for a in self._log if tenant is None or a.tenant == tenant]
 
     def reset(self, tenant: str | None = None) -> None:
+        """Forget events, deliveries and endpoints added through the API (all, or one tenant's).
+
+        Endpoints from settings and the config file stay: they are the configuration.
+        """
+
         def kept(e: Event) -> bool:
             return tenant is not None and e.tenant != tenant
+
+        for endpoint in list(self.endpoints.values()):
+            if endpoint.source == "api" and (tenant is None or endpoint.tenant == tenant):
+                del self.endpoints[endpoint.id]
 
         self.events = [e for e in self.events if kept(e)]
         self.deliveries = {k: d for k, d in self.deliveries.items() if kept(d.event)}
@@ -306,6 +237,37 @@ class Dispatcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    def resume(self, providers: list[str]) -> int:
+        """Reload the outbox a previous process left in the store; returns how many deliveries carry on."""
+        if self.outbox is None:
+            return 0
+        events, deliveries = self.outbox.load(providers, self.endpoints)
+        known = {e.id for e in self.events}
+        self.events = [e for e in events if e.id not in known] + self.events
+        for d in deliveries:
+            self.deliveries.setdefault(d.id, d)
+        self._log = sorted(
+            [a for d in deliveries for a in d.attempts] + self._log, key=lambda a: (moment(a.at), a.number)
+        )
+        resumed = 0
+        for d in deliveries:
+            if d.replay or d.state not in ("held", "queued", "pending"):
+                continue
+            queue = self._lanes.setdefault(d.lane, deque())
+            queue.append(d)
+            if len(queue) > 1:
+                d.state = "queued"
+                self._persist(d)
+                continue
+            delay = 0.0
+            if d.due_at:
+                delay = max((moment(d.due_at) - self.clock.now(d.event.tenant)).total_seconds(), 0.0)
+            d.state = "pending"
+            self._schedule_attempt(d, delay)
+            self._persist(d)
+            resumed += 1
+        return resumed
 
     # Event stream
 
@@ -321,6 +283,25 @@ class Dispatcher:
         return {**event.as_json(), "headers": self._headers(event, listener)}
 
     # Private functions
+
+    def _trim(self) -> None:
+        """Forget the oldest tenth of the events whose deliveries are all settled."""
+        busy = {id(d.event) for d in self.deliveries.values() if d.state in ("held", "queued", "pending")}
+        budget = max(len(self.events) // 10, 1)
+        dropped: set[int] = set()
+        for event in self.events:
+            if len(dropped) >= budget:
+                break
+            if id(event) not in busy:
+                dropped.add(id(event))
+        self.events = [e for e in self.events if id(e) not in dropped]
+        self.deliveries = {k: d for k, d in self.deliveries.items() if id(d.event) not in dropped}
+        live = set(self.deliveries)
+        self._log = [a for a in self._log if a.delivery_id in live]
+
+    def _persist(self, d: Delivery) -> None:
+        if self.outbox is not None and self.deliveries.get(d.id) is d:  # not after a reset
+            self.outbox.save_delivery(d)
 
     def _scenario_chaos(self, scenario: Any) -> tuple[str | None, dict[str, Any]]:
         if scenario is None:
@@ -344,7 +325,7 @@ class Dispatcher:
             )
         for d in group:
             self.deliveries[d.id] = d
-        lane = first.lane
+        lane = first.overtake_key
         held = self._held.pop(lane, None)
         if held is not None:  # this event overtakes the one held back for it
             for d in held:
@@ -359,6 +340,7 @@ class Dispatcher:
     def _hold(self, lane: tuple[str, str, str], group: list[Delivery], seconds: float) -> None:
         for d in group:
             d.state = "held"
+            self._persist(d)
         self._held[lane] = group
 
         async def release() -> None:
@@ -378,15 +360,18 @@ class Dispatcher:
                 self._begin(d)
             else:
                 d.state = "queued"
+                self._persist(d)
 
     def _begin(self, d: Delivery) -> None:
         d.state = "pending"
         if d.chaos.delay:
             d.notes.append(f"delay: first attempt {d.chaos.delay:g}s late")
         self._schedule_attempt(d, d.chaos.delay)
+        self._persist(d)
 
     def _finish(self, d: Delivery, state: str) -> None:
-        d.state = state
+        d.state, d.due_at = state, None
+        self._persist(d)
         queue = self._lanes.get(d.lane)
         if queue and queue[0] is d:
             queue.popleft()
@@ -409,6 +394,7 @@ class Dispatcher:
                 await asyncio.wait({task})
 
         number = len(d.attempts) + 1
+        d.due_at = isoformat(self.clock.now(d.event.tenant) + timedelta(seconds=max(delay, 0.0)))
         self.scheduler.schedule(delay, job, tenant=d.event.tenant, label=f"webhook {d.id} attempt {number}")
 
     def _http(self):
@@ -504,10 +490,12 @@ class Dispatcher:
         )
         d.attempts.append(attempt)
         self._log.append(attempt)
+        d.due_at = None
         if replay:
             d.state = "delivered" if ok else "failed"
         elif self.deliveries.get(d.id) is d and d.state != "cancelled":  # not reset or deleted meanwhile
             self._after(d, attempt, started_at, profile)
+        self._persist(d)
         for listener in self.on_attempt:
             listener(attempt)
         self._stream_attempt(attempt)

@@ -76,9 +76,10 @@ class CheckoutProvider(Provider):
     - Webhooks use the Workflows 1.2.0 envelope only (not the legacy base64 ``event_data`` one, nor ubble's
       ECDSA-signed CloudEvents); ``_links.self`` points at ``/workflows/events/{id}`` on the simulator,
       which serves the event. Custom headers can be added per endpoint (``options.headers``).
-    - Response codes: the section 5.1 table of the fact sheet, deprecated ones included. The
-      2024 page's "switched tabs or applications" code is left out: its number and summary could not
-      be verified. Summaries use the current spellings (``connection_insufficient``, ``secondary_...``).
+    - Response codes: the section 5.1 table of the fact sheet, deprecated ones included. The May 2025
+      codes page lists "switched tabs or applications" between 61203 and 61205 with its number and
+      summary lost and no other source has it: kycsim produces it as deprecated ``61204 tab_switched``,
+      an inference. Summaries use the current spellings (``connection_insufficient``, ``secondary_...``).
     - Sandbox magic values are honoured for IDV only, as documented, with any real code; the value's
       length (32 characters) is not enforced. A magic value whose codes do not exist falls through
       to the next selection rule.
@@ -144,8 +145,10 @@ class CheckoutProvider(Provider):
 
         return routes()
 
+    owns_unclaimed_paths = True  # its paths sit at the root: /applicants, /identity-verifications, ...
+
     def owns_path(self, path: str) -> bool:
-        return not path.startswith(("/resources", "/_sim"))
+        return not path.startswith("/_sim")
 
     def error_response(self, request: Request, status: int, message: str) -> Response:
         tenant = getattr(request.state, "tenant", None)

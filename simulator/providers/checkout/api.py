@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -19,6 +20,7 @@ from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import schemas
 from simulator.providers.checkout.auth import authenticate
 from simulator.providers.checkout.errors import CheckoutError, InvalidRequest, error_response, not_found
+from simulator.web import base_url
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -38,10 +40,10 @@ class Call:
     request_id: str
     body: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def base_url(self) -> str:
         """The simulator's own base URL as the caller reached it, without a trailing slash."""
-        return str(self.request.base_url).rstrip("/")
+        return base_url(self.request.scope)
 
     @property
     def params(self) -> dict[str, str]:
@@ -76,7 +78,7 @@ def operation(name: str, *, schema: str | None = None, invalid: type[CheckoutErr
             provider: CheckoutProvider = sim.providers[PROVIDER]  # type: ignore[assignment]
             request.state.provider = PROVIDER
             request.state.operation = f"{PROVIDER}:{name}"
-            tenant = None
+            tenant = request_id = None
             try:
                 tenant = authenticate(request)
                 request.state.tenant = tenant
@@ -87,8 +89,10 @@ def operation(name: str, *, schema: str | None = None, invalid: type[CheckoutErr
                     schemas.validate_request(schema, call.body, invalid)
                 response = await handler(call)
             except CheckoutError as exc:
-                response = error_response(exc, new_request_id(sim, tenant))
-            response.headers.setdefault(c.REQUEST_ID_HEADER, new_request_id(sim, tenant))
+                request_id = request_id or new_request_id(sim, tenant)
+                response = error_response(exc, request_id)
+            if c.REQUEST_ID_HEADER not in response.headers:  # one id per call: body and header agree
+                response.headers[c.REQUEST_ID_HEADER] = request_id
             return response
 
         endpoint.__name__ = handler.__name__

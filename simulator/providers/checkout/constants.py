@@ -172,6 +172,10 @@ _CODES = (
                  "The applicant's browser was not suitable for video streaming.", _HOSTED),
     ResponseCode(61203, "camera_not_found", RETRY_REQUIRED, "Video streaming",
                  "The applicant's device has no camera.", _HOSTED),
+    # The May 2025 codes page (seed 000) lists "switched tabs or applications" between 61203 and
+    # 61205 with its number and summary lost; no current table has it. Number and summary inferred.
+    ResponseCode(61204, "tab_switched", RETRY_REQUIRED, "Video streaming",
+                 "The applicant switched tabs or applications during the flow.", (), deprecated=True),
     ResponseCode(61205, "sms_not_received", RETRY_REQUIRED, "Video streaming",
                  "The applicant did not receive the SMS.", (), deprecated=True),
     ResponseCode(61911, "corrupted_videos", RETRY_REQUIRED, "Video streaming",

@@ -17,10 +17,11 @@ from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.api import endpoint, json_body, query_int
 from simulator.providers.sumsub.errors import bad_request
 from simulator.providers.sumsub.models import Ctx
+from simulator.web import base_url
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return base_url(request.scope)
 
 
 def issue_token(ctx: Ctx, user_id: str, level: str, ttl: int, external_action_id: str | None, identifiers: Any) -> dict:

@@ -35,9 +35,11 @@ def test_duplicate_sends_each_event_again_right_after_it(sim, receiver):
 
 def test_duplicate_from_the_scenario_file(sim, receiver):
     sim.endpoint(receiver.url)
-    sim.thing("thing-duplicates")
+    sim.thing("thing-duplicates")  # neither the handler nor the verb pass scenario= to publish
     sim.advance(10)
     assert types(receiver) == ["thing.created", "thing.created", "thing.done", "thing.done"]
+    events = sim.client.get("/_sim/webhooks/events").json()["data"]
+    assert [e["scenario"] for e in events] == ["thing-duplicates", "thing-duplicates"]
 
 
 def test_out_of_order_lets_the_next_event_overtake(sim, receiver):
@@ -142,3 +144,13 @@ def test_the_console_line_says_which_chaos_an_attempt_carried(sim, receiver, cap
         sim.advance(0)
     line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook ping"))
     assert "200 (counted as failed on purpose" in line and "chaos: fail_first 1/1" in line
+
+
+def test_out_of_order_without_a_resource_lets_the_next_event_overtake(sim, receiver):
+    sim.endpoint(receiver.url, chaos={"out_of_order": True}, ordered=False)
+    sim.ping()
+    sim.ping()
+    sim.advance(0)
+    first, second = (json.loads(r.body)["id"] for r in receiver.wait_for(2))
+    events = [e["id"] for e in sim.client.get("/_sim/webhooks/events").json()["data"]]
+    assert [first, second] == [events[1], events[0]]

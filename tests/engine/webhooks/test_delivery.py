@@ -153,13 +153,21 @@ def test_the_delivery_log_filters(sim, receiver):
     assert sim.client.get("/_sim/webhooks", params={"ok": "maybe"}).status_code == 400
 
 
-def test_reset_forgets_deliveries_but_keeps_endpoints(sim, receiver):
-    sim.endpoint(receiver.url)
+def test_reset_forgets_deliveries_and_api_endpoints_but_keeps_configured_ones(make_client, receiver):
+    from tests.engine.webhooks.conftest import Sim
+
+    configured = {"endpoints": [{"provider": "hooks", "url": receiver.url}]}
+    sim = Sim(make_client(webhooks=configured))
+    sim.endpoint(receiver.url, tenant="t1")
+    sim.endpoint(receiver.url, tenant="t2")
     sim.ping()
     sim.advance(0)
-    assert sim.client.post("/_sim/reset", json={}).status_code == 200
+    assert sim.client.post("/_sim/reset", json={"tenant": "t1"}).status_code == 200
     assert sim.attempts() == []
-    assert sim.client.get("/_sim/webhooks/endpoints").json()["count"] == 1
+    sources = [(e["source"], e["tenant"]) for e in sim.client.get("/_sim/webhooks/endpoints").json()["data"]]
+    assert sources == [("config", None), ("api", "t2")]
+    assert sim.client.post("/_sim/reset", json={}).status_code == 200
+    assert [e["source"] for e in sim.client.get("/_sim/webhooks/endpoints").json()["data"]] == ["config"]
 
 
 def test_events_without_an_endpoint_are_still_listed(sim):
@@ -199,3 +207,31 @@ def test_at_an_instant_clock_a_hanging_receiver_holds_up_no_scenario(make_client
         receiver.release()
     sim.advance(0)
     assert [a["event_type"] for a in sim.attempts()][:1] == ["thing.created"]
+
+
+def test_changing_an_endpoint_url_moves_its_pending_deliveries(sim, receiver):
+    endpoint = sim.endpoint("http://127.0.0.1:9/nobody-here")
+    sim.ping()
+    sim.advance(0)
+    assert sim.attempts()[0]["status_code"] is None
+    assert sim.client.patch(f"/_sim/webhooks/endpoints/{endpoint['id']}", json={"url": receiver.url}).status_code == 200
+    sim.advance(300)
+    assert sim.attempts()[-1]["url"] == receiver.url and sim.attempts()[-1]["ok"]
+
+
+def test_memory_keeps_the_newest_events_and_never_drops_one_still_to_deliver(client, sim, receiver):
+    dispatcher = client.app.state.sim.dispatcher
+    dispatcher.max_events = 10
+    receiver.default_status = 500
+    sim.endpoint(receiver.url)
+    sim.ping()  # fails and waits for its retry: must survive the trimming
+    sim.advance(0)
+    receiver.default_status = 200
+    for _ in range(12):
+        sim.ping()
+    sim.advance(0)
+    events = sim.client.get("/_sim/webhooks/events").json()["data"]
+    assert len(events) <= 11
+    assert any(d["state"] == "pending" for d in sim.deliveries()), "the failing one is still there"
+    sim.advance(300)
+    assert all(d["state"] == "delivered" for d in sim.deliveries())

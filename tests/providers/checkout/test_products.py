@@ -36,7 +36,7 @@ def test_product_of_an_id():
 
 def test_code_table():
     assert c.response_code(61332) == {"code": 61332, "summary": "secondary document_partially_hidden"}
-    assert {61205, 61315, 61414} <= set(c.codes_for(c.IDV))  # deprecated, still produced for old integrations
+    assert {61204, 61205, 61315, 61414} <= set(c.codes_for(c.IDV))  # deprecated, still produced for old integrations
     assert 62321 not in c.codes_for(c.IDV) and 62321 in c.codes_for(c.FA)
     assert all(c.RESPONSE_CODES[code].status == c.DECLINED for code in c.codes_for(c.IDV, status=c.DECLINED))
-    assert len(c.RESPONSE_CODES) == 76  # 66 person-check codes + 10 website-verification codes
+    assert len(c.RESPONSE_CODES) == 77  # 66 person-check codes, 61204 inferred from the seed, 10 website codes

@@ -1,0 +1,118 @@
+"""What the dispatcher works with: the provider's profile, events, deliveries and attempts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from simulator.engine.webhooks.chaos import NONE, Chaos
+from simulator.engine.webhooks.endpoints import Endpoint
+
+
+class WebhookProfile(Protocol):
+    """What a provider tells the dispatcher about its webhooks."""
+
+    retry_schedule: tuple[float, ...]  # seconds after each failed attempt
+    timeout: float  # seconds the receiver has to answer
+
+    def sign(self, body: bytes, endpoint: Endpoint) -> dict[str, str]:
+        """Headers (signature and the like) for ``body`` sent to ``endpoint``."""
+
+
+@dataclass
+class Event:
+    id: str
+    tenant: str
+    provider: str
+    type: str
+    body: bytes
+    resource: str | None
+    created_at: str
+    scenario: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "tenant": self.tenant,
+            "provider": self.provider,
+            "type": self.type,
+            "resource": self.resource,
+            "scenario": self.scenario,
+            "created_at": self.created_at,
+            "body": self.body.decode(),
+        }
+
+
+@dataclass
+class Attempt:
+    delivery_id: str
+    number: int
+    event_id: str
+    event_type: str
+    provider: str
+    tenant: str
+    endpoint_id: str
+    url: str
+    at: str
+    status_code: int | None
+    error: str | None
+    latency_ms: float
+    request_headers: dict[str, str]
+    response_excerpt: str
+    next_retry_at: str | None = None
+    replay: bool = False
+    ok: bool = False  # 2xx and not failed on purpose
+    chaos: list[str] = field(default_factory=list)  # the chaos this attempt carried, in words
+    resource: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Delivery:
+    id: str
+    event: Event
+    endpoint: Endpoint
+    url: str
+    state: str = "pending"  # held | queued | pending | delivered | failed | cancelled
+    attempts: list[Attempt] = field(default_factory=list)
+    chaos: Chaos = NONE
+    notes: list[str] = field(default_factory=list)  # delivery-wide chaos (duplicate, order, delay)
+    replay: bool = False
+    replay_of: str | None = None
+    duplicate_of: str | None = None
+    due_at: str | None = None  # when the next attempt is due (virtual time), while one is scheduled
+    # The queue it waits in, fixed at creation (an endpoint changed later must not strand it).
+    lane: tuple[str, str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.endpoint.ordered and self.event.resource:
+            self.lane = (self.endpoint.id, self.event.tenant, self.event.resource)
+        else:
+            self.lane = (self.endpoint.id, self.event.tenant, f"event:{self.event.id}")  # copies still go in order
+
+    @property
+    def overtake_key(self) -> tuple[str, str, str]:
+        """Chaos out_of_order: the next event with this key overtakes one held back."""
+        return (self.endpoint.id, self.event.tenant, self.event.resource or "*")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "event_id": self.event.id,
+            "event_type": self.event.type,
+            "provider": self.event.provider,
+            "tenant": self.event.tenant,
+            "resource": self.event.resource,
+            "endpoint_id": self.endpoint.id,
+            "url": self.url,
+            "state": self.state,
+            "chaos": self.chaos.as_json(),
+            "notes": self.notes,
+            "replay": self.replay,
+            "replay_of": self.replay_of,
+            "duplicate_of": self.duplicate_of,
+            "due_at": self.due_at,
+            "attempts": [a.as_json() for a in self.attempts],
+        }

@@ -1,0 +1,19 @@
+"""Small HTTP helpers shared by providers (no provider logic here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def base_url(scope: Mapping[str, Any]) -> str:
+    """``scheme://host[:port][root_path]`` as the client reached the simulator, without a trailing slash.
+
+    Read straight from the ASGI scope: building Starlette's ``URL`` for this costs more than
+    the rest of a GET, and links in every response need it.
+    """
+    host = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"host"), None)
+    if not host:
+        server = scope.get("server")
+        host = f"{server[0]}:{server[1]}" if server else "localhost"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")

@@ -1,0 +1,42 @@
+"""With the SQLite store, the outbox survives a restart: the log stays, pending deliveries carry on."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.testclient import TestClient
+
+from tests.engine.webhooks.conftest import SECRET, Sim
+from tests.webhook_support.providers import hook_app
+from tests.webhook_support.receiver import Receiver
+
+
+def test_pending_deliveries_carry_on_after_a_restart_in_order(tmp_path):
+    down = Receiver().start()
+    url, port = down.url, int(down.url.split(":")[2].split("/")[0])
+    down.stop()
+    settings = {
+        "store": f"sqlite:///{tmp_path / 'kycsim.db'}",
+        "webhooks": {"endpoints": [{"provider": "hooks", "url": url, "secret": SECRET}]},
+    }
+    with TestClient(hook_app(**settings)) as client:
+        sim = Sim(client)
+        sim.thing()  # created now, processing at 10s, done at 30s
+        sim.advance(60)
+        assert [a["status_code"] for a in sim.attempts()] == [None]
+        assert sorted(d["state"] for d in sim.deliveries()) == ["pending", "queued", "queued"]
+
+    with Receiver(port=port) as back, TestClient(hook_app(**settings)) as client:
+        sim = Sim(client)
+        assert len(sim.attempts()) == 1, "the delivery log survived the restart"
+        assert sim.deliveries()[0]["due_at"] == "2025-01-01T00:05:00Z"
+        sim.advance(300)  # the clock starts again at start_time; the retry is due at 00:05:00
+        bodies = [json.loads(body)["type"] for body in back.bodies()]
+        assert bodies == ["thing.created", "thing.processing", "thing.done"]
+        assert all(d["state"] == "delivered" for d in sim.deliveries())
+
+    with TestClient(hook_app(**settings)) as client:
+        assert len(Sim(client).attempts()) == 4
+        assert client.post("/_sim/reset", json={}).status_code == 200
+    with TestClient(hook_app(**settings)) as client:
+        assert Sim(client).attempts() == [] and client.get("/_sim/webhooks/events").json()["count"] == 0
