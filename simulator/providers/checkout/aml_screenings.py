@@ -206,4 +206,3 @@ def build_verbs(provider: CheckoutProvider) -> dict[str, Verb]:
     return {verb.name: verb for verb in verbs}
 
 
-AML_VERBS = ("start_screening", "complete_screening", "resolve_case", "monitoring_alert")
