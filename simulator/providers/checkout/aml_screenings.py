@@ -204,5 +204,3 @@ def build_verbs(provider: CheckoutProvider) -> dict[str, Verb]:
               "properties": {"alerts": {"type": "integer", "minimum": 1}}}),
     ]  # fmt: skip
     return {verb.name: verb for verb in verbs}
-
-

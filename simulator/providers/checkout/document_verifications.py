@@ -74,7 +74,8 @@ def handlers(product: Product) -> dict[str, Callable]:
         except UploadError as exc:
             body_level = [code for code in exc.error_codes if code.startswith(BODY_ERRORS)]
             raise (InvalidRequest if body_level else ValidationFailed)(*exc.error_codes) from None
-        plain = {k: v for k, v in fields.items() if k not in (*required, *optional) and isinstance(v, str | None)}
+        # Everything but the files (file parts arrive as (bytes, filename) pairs).
+        plain = {k: v for k, v in fields.items() if k not in (*required, *optional) and not isinstance(v, tuple)}
         schemas.validate_request(f"{product.name}.attempt.create.request", plain)
         check = find_check(call, product)
         attempt = document_checks.create_attempt(call.provider.lifecycle, call.tenant, product, check, uploads, plain)

@@ -83,6 +83,9 @@ def test_2025_fields_shape_the_document_read(api):
     bad = upload(api, IDDV, create_document_check(api, IDDV)["id"], status=422,
                  json={"document_front": data_url(JPEG), "document_type": "Library card"})  # fmt: skip
     assert bad["error_codes"] == ["document_type__invalid"]
+    wrong_type = upload(api, IDDV, create_document_check(api, IDDV)["id"], status=422,
+                        json={"document_front": data_url(JPEG), "document_issuing_country": 33})  # fmt: skip
+    assert wrong_type["error_codes"] == ["document_issuing_country__invalid"]
 
 
 @pytest.mark.parametrize(
