@@ -254,3 +254,33 @@ def test_other_tenants_see_nothing(api, other):
     attempt = upload(api, IDDV, check["id"], json={"document_front": data_url(JPEG)})
     assert other.call("GET", f"/id-document-verifications/{check['id']}", status=404)
     assert other.call("GET", f"/id-document-verifications/{check['id']}/attempts/{attempt['id']}", status=404)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn in a PDF made by fpdf2 (its content streams are zlib-compressed)."""
+    import re
+    import zlib
+
+    chunks = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "".join(chunks)
+
+
+@pytest.mark.parametrize("product", [IDDV, ADV])
+def test_the_pdf_report_shows_what_was_read(api, product):
+    check = create_document_check(api, product)
+    field = "document_front" if product == IDDV else "document"
+    upload(api, product, check["id"], json={field: data_url(JPEG)})
+    api.advance(600)
+    body = get_document_check(api, product, check["id"])
+    report = api.call("GET", f"{PATHS[product]}/{check['id']}/pdf-report")
+    text = pdf_text(api.client.get(report["pdf_report"]).content)
+    assert check["id"] in text and "approved" in text
+    if product == IDDV:
+        assert body["document"]["document_number"] in text
+    else:
+        assert "Address document" in text and body["address_document"]["address"]["city"] in text
