@@ -144,6 +144,7 @@ def test_identity_verification_methods(results, server, client):
     assets = ok(results, client, "getAttemptAssets")  # the SDK's skip/limit reach the server
     assert (assets["total_count"], assets["skip"], assets["limit"]) == (3, 0, 2)
     assert [a["type"] for a in assets["data"]] == ["face_image", "document_front_image"]
+    assert assets["_links"]["next"]["href"].endswith("/assets?skip=2&limit=2")
     assert results[client]["assetDownload"] == {"status": 200, "type": "image/png", "start": "\x89PNG\r"}
 
     anonymized = ok(results, client, "anonymizeIdentityVerification")
