@@ -1,17 +1,12 @@
 """Compatibility: the npm package ``sumsub-node-sdk`` (axios, signs with its own interceptor)
 drives a real kycsim server for every call of it the simulator serves.
 
-The package is installed once into a cached temp folder (``npm install --no-audit --no-fund``);
-the test skips with the reason when Node.js/npm is missing or the registry cannot be reached.
+The package is installed once into a cached temp folder (``tests/support/node.py``); the test
+skips with the reason when Node.js/npm is missing or the registry cannot be reached.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,47 +14,21 @@ import pytest
 from simulator.server import ThreadedServer
 from tests.providers.sumsub.conftest import sumsub_settings
 from tests.providers.sumsub.support import SECRET, TOKEN, assert_valid
+from tests.support.node import node_modules, run_node
 
 pytestmark = pytest.mark.node
 
-PACKAGES = ["sumsub-node-sdk@2", "axios@1"]
-CACHE = Path(tempfile.gettempdir()) / "kycsim-npm-cache" / "sumsub-node-sdk"
 DRIVER = Path(__file__).parent / "node" / "drive_sdk.js"
 
 
 @pytest.fixture(scope="module")
-def node_modules() -> Path:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("Node.js and npm are needed to drive sumsub-node-sdk; they are not installed here")
-    if not (CACHE / "node_modules" / "sumsub-node-sdk" / "package.json").exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text('{"name": "kycsim-sdk-cache", "private": true}')
-        try:
-            done = subprocess.run(
-                ["npm", "install", "--no-audit", "--no-fund", *PACKAGES],
-                cwd=CACHE,
-                capture_output=True,
-                text=True,
-                timeout=240,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip("npm install of sumsub-node-sdk timed out: the npm registry is unreachable")
-        if done.returncode != 0:
-            pytest.skip(f"npm install of sumsub-node-sdk failed (registry unreachable?): {done.stderr[-300:]}")
-    return CACHE / "node_modules"
+def sdk_modules() -> Path:
+    return node_modules("sumsub-node-sdk", ["sumsub-node-sdk@2", "axios@1"])
 
 
-def test_sumsub_node_sdk_against_a_running_simulator(node_modules):
+def test_sumsub_node_sdk_against_a_running_simulator(sdk_modules):
     with ThreadedServer(sumsub_settings(speed="manual")) as server:
-        done = subprocess.run(
-            ["node", str(DRIVER), server.url, TOKEN, SECRET],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={**os.environ, "NODE_PATH": str(node_modules)},
-        )
-    assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
+        results = run_node(DRIVER, server.url, TOKEN, SECRET, node_modules=sdk_modules)
     assert results["getStatus"] == {"status": 200, "data": {"ok": 1}}
     created = results["createApplicant"]
     assert created["status"] == 201, created
