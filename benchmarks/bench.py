@@ -5,7 +5,7 @@ requests/s and latency percentiles for a GET of a stored resource (a Checkout.co
 and the same numbers for a bare Starlette app returning the same bytes: the baseline. The goal
 stated in the foundation issue is kycsim >= 0.5x the baseline's requests/s.
 
-    python benchmarks/bench.py [--seconds 5] [--connections 16]
+    python benchmarks/bench.py [--seconds 3] [--rounds 3] [--connections 16]
 
 Load comes from `wrk` when it is installed (apt-get install wrk), else from a small asyncio
 HTTP/1.1 keep-alive client in this file; both servers always face the same load generator.
@@ -55,8 +55,11 @@ def wait_healthy(url: str, path: str, deadline: float) -> None:
 
 def start_kycsim() -> tuple[subprocess.Popen, str, float]:
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", "0", "--seed", "1",
-                             "--log-level", "warning"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "serve", "--port", "0", "--seed", "1", "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     url = re.search(r"(http://[\d.]+:\d+)", proc.stdout.readline()).group(1)
     wait_healthy(url, "/_sim/health", started + 30)
     return proc, url, time.perf_counter() - started
@@ -66,9 +69,11 @@ def start_baseline(body_file: str) -> tuple[subprocess.Popen, str]:
     app_file = Path(tempfile.mkdtemp()) / "baseline_app.py"
     app_file.write_text(BASELINE_APP)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c",
-                             f"import sys, uvicorn; sys.argv=['x', {body_file!r}]; sys.path.insert(0, {str(app_file.parent)!r});"
-                             f"uvicorn.run('baseline_app:app', port={port}, log_level='warning')"])
+    code = (
+        f"import sys, uvicorn; sys.argv = ['x', {body_file!r}]; sys.path.insert(0, {str(app_file.parent)!r}); "
+        f"uvicorn.run('baseline_app:app', port={port}, log_level='warning')"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url, "/applicants/x", time.perf_counter() + 30)
     return proc, url
@@ -118,8 +123,15 @@ def load_python(url: str, path: str, headers: dict[str, str], seconds: float, co
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return {"requests": len(ordered), "rps": len(ordered) / elapsed, "p50_ms": pick(0.50), "p90_ms": pick(0.90),
-            "p99_ms": pick(0.99), "mean_ms": statistics.fmean(ordered) * 1000, "tool": "asyncio client"}
+    return {
+        "requests": len(ordered),
+        "rps": len(ordered) / elapsed,
+        "p50_ms": pick(0.50),
+        "p90_ms": pick(0.90),
+        "p99_ms": pick(0.99),
+        "mean_ms": statistics.fmean(ordered) * 1000,
+        "tool": "asyncio client",
+    }
 
 
 def load_wrk(url: str, path: str, headers: dict[str, str], seconds: float, connections: int) -> dict:
@@ -132,53 +144,88 @@ def load_wrk(url: str, path: str, headers: dict[str, str], seconds: float, conne
         value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": ms("50%"), "p90_ms": ms("90%"), "p99_ms": ms("99%"), "mean_ms": ms("Latency"), "tool": "wrk"}
+    return {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": ms("50%"),
+        "p90_ms": ms("90%"),
+        "p99_ms": ms("99%"),
+        "mean_ms": ms("Latency"),
+        "tool": "wrk",
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of each round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per server, alternated; medians reported")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     load = load_wrk if shutil.which("wrk") else load_python
+    auth = {"Authorization": f"Bearer {KEY}"}
 
     kycsim, url, startup = start_kycsim()
+    baseline = None
+    body_file = None
     try:
-        created = httpx.post(f"{url}/applicants", headers={"Authorization": f"Bearer {KEY}"},
-                             json={"email": "bench@example.com", "external_applicant_name": "Bench Mark"}).json()
+        created = httpx.post(
+            f"{url}/applicants",
+            headers=auth,
+            json={"email": "bench@example.com", "external_applicant_name": "Bench Mark"},
+        ).json()
         path = f"/applicants/{created['id']}"
-        body = httpx.get(url + path, headers={"Authorization": f"Bearer {KEY}"}).content
-        load(url, path, {"Authorization": f"Bearer {KEY}"}, 1, args.connections)  # warm-up
-        sim_result = load(url, path, {"Authorization": f"Bearer {KEY}"}, args.seconds, args.connections)
-        sim_rss = rss_mb(kycsim.pid)
-    finally:
-        kycsim.terminate()
-        kycsim.wait(10)
-
-    with tempfile.NamedTemporaryFile(delete=False) as f:
-        f.write(body)
-    baseline, base_url = start_baseline(f.name)
-    try:
+        body = httpx.get(url + path, headers=auth).content
+        with tempfile.NamedTemporaryFile(delete=False) as f:
+            f.write(body)
+            body_file = f.name
+        baseline, base_url = start_baseline(body_file)
+        load(url, path, auth, 1, args.connections)  # warm-up both
         load(base_url, path, {}, 1, args.connections)
-        base_result = load(base_url, path, {}, args.seconds, args.connections)
-        base_rss = rss_mb(baseline.pid)
+        # Alternate rounds so both servers meet the same background load; report medians.
+        rounds: dict[str, list[dict]] = {"kycsim": [], "baseline": []}
+        for _ in range(args.rounds):
+            rounds["kycsim"].append(load(url, path, auth, args.seconds, args.connections))
+            rounds["baseline"].append(load(base_url, path, {}, args.seconds, args.connections))
+        sim_rss, base_rss = rss_mb(kycsim.pid), rss_mb(baseline.pid)
     finally:
-        baseline.terminate()
-        baseline.wait(10)
-        os.unlink(f.name)
+        for proc in (kycsim, baseline):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
+        if body_file:
+            os.unlink(body_file)
 
+    def median(results: list[dict]) -> dict:
+        return {k: statistics.median(r[k] for r in results) for k in ("requests", "rps", "p50_ms", "p90_ms", "p99_ms")}
+
+    sim_result, base_result = median(rounds["kycsim"]), median(rounds["baseline"])
+    ratios = [k["rps"] / b["rps"] for k, b in zip(rounds["kycsim"], rounds["baseline"], strict=True)]
     ratio = sim_result["rps"] / base_result["rps"]
-    print(f"load generator: {sim_result['tool']}, {args.connections} connections, {args.seconds:.0f}s per server, "
-          f"GET {len(body)}-byte applicant")
+    print(
+        f"load generator: {rounds['kycsim'][0]['tool']}, {args.connections} connections, {args.rounds} alternating "
+        f"rounds of {args.seconds:.0f}s per server (medians), GET of a {len(body)}-byte applicant"
+    )
     print(f"{'':22}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'RSS MB':>9}")
     for name, r, rss in (("kycsim", sim_result, sim_rss), ("bare starlette", base_result, base_rss)):
         print(f"{name:22}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p90_ms']:>9.2f}{r['p99_ms']:>9.2f}{rss:>9.1f}")
     print(f"kycsim start-up to healthy: {startup * 1000:.0f} ms")
-    print(f"kycsim / baseline requests/s: {ratio:.2f} (goal >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
-    print(json.dumps({"kycsim": sim_result, "baseline": base_result, "startup_s": startup, "ratio": ratio,
-                      "kycsim_rss_mb": sim_rss, "baseline_rss_mb": base_rss}))
+    print(
+        f"kycsim / baseline requests/s: {ratio:.2f} (per round: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"goal >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
+    )
+    print(
+        json.dumps(
+            {
+                "kycsim": sim_result,
+                "baseline": base_result,
+                "startup_s": startup,
+                "ratio": ratio,
+                "round_ratios": ratios,
+                "kycsim_rss_mb": sim_rss,
+                "baseline_rss_mb": base_rss,
+            }
+        )
+    )
     return 0
 
 

@@ -12,7 +12,6 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from simulator.engine.clock import isoformat
 from simulator.engine.scenarios.model import REQUEST_STATE
 
 if TYPE_CHECKING:
@@ -130,17 +129,17 @@ class RequestLogMiddleware:
         tenant, provider, scenario = state.get("tenant"), state.get("provider"), state.get("scenario")
         if not path.startswith("/_sim"):
             self.sim.journal.record(
-                at=isoformat(self.sim.clock.now(tenant)),
+                at=self.sim.clock.now(tenant),
                 method=scope["method"],
                 path=path,
-                query=scope.get("query_string", b"").decode("latin-1"),
+                query=scope.get("query_string", b""),
                 status=status,
                 latency_ms=latency,
                 tenant=tenant,
                 provider=provider,
                 scenario=scenario,
-                request_body=_text(request_chunks),
-                response_body=_text(response_chunks),
+                request_chunks=request_chunks,
+                response_chunks=response_chunks,
             )
         if path.startswith(QUIET_PATHS) or not log.isEnabledFor(logging.INFO):
             return
@@ -164,13 +163,3 @@ class RequestLogMiddleware:
                 }
             },
         )
-
-
-def _text(chunks: list[bytes]) -> str | None:
-    if not chunks:
-        return None
-    data = b"".join(chunks)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return f"<{len(data)} bytes of binary data>"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
+
+from starlette.responses import JSONResponse as StarletteJSONResponse
 
 
 def base_url(scope: Mapping[str, Any]) -> str:
@@ -17,3 +20,13 @@ def base_url(scope: Mapping[str, Any]) -> str:
         server = scope.get("server")
         host = f"{server[0]}:{server[1]}" if server else "localhost"
     return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
+
+
+# Starlette's JSONResponse calls json.dumps with non-default arguments, which builds a new
+# JSONEncoder for every response; one shared encoder with the same settings gives the same bytes.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+
+
+class JSONResponse(StarletteJSONResponse):
+    def render(self, content: Any) -> bytes:
+        return _ENCODER.encode(content).encode("utf-8")

@@ -1,27 +1,49 @@
-"""The request journal: every request and response, newest last, bounded in memory."""
+"""The request journal: every request and response, newest last, bounded in memory.
+
+Recording sits on every request's path, so an entry keeps raw values (a datetime, byte chunks)
+and is turned into text only when somebody reads the journal.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
+
+from simulator.engine.clock import isoformat
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     id: int
-    at: str
+    at: datetime
     method: str
     path: str
-    query: str
+    query: bytes
     status: int
     latency_ms: float
     tenant: str | None
     provider: str | None
-    scenario: str | None = None
-    request_body: str | None = None
-    response_body: str | None = None
-    extra: dict = field(default_factory=dict)
+    scenario: str | None
+    request_chunks: list[bytes]
+    response_chunks: list[bytes]
+
+    def as_json(self, body_limit: int) -> dict:
+        return {
+            "id": self.id,
+            "at": isoformat(self.at),
+            "method": self.method,
+            "path": self.path,
+            "query": self.query.decode("latin-1"),
+            "status": self.status,
+            "latency_ms": self.latency_ms,
+            "tenant": self.tenant,
+            "provider": self.provider,
+            "scenario": self.scenario,
+            "request_body": _text(self.request_chunks, body_limit),
+            "response_body": _text(self.response_chunks, body_limit),
+        }
 
 
 class Journal:
@@ -30,11 +52,35 @@ class Journal:
         self._ids = itertools.count(1)
         self.body_limit = body_limit
 
-    def record(self, **fields) -> Entry:
-        for key in ("request_body", "response_body"):
-            if fields.get(key) is not None and len(fields[key]) > self.body_limit:
-                fields[key] = fields[key][: self.body_limit] + "..."
-        entry = Entry(id=next(self._ids), **fields)
+    def record(
+        self,
+        *,
+        at: datetime,
+        method: str,
+        path: str,
+        query: bytes,
+        status: int,
+        latency_ms: float,
+        tenant: str | None,
+        provider: str | None,
+        scenario: str | None = None,
+        request_chunks: list[bytes] | None = None,
+        response_chunks: list[bytes] | None = None,
+    ) -> Entry:
+        entry = Entry(
+            next(self._ids),
+            at,
+            method,
+            path,
+            query,
+            status,
+            latency_ms,
+            tenant,
+            provider,
+            scenario,
+            request_chunks or [],
+            response_chunks or [],
+        )
         self._entries.append(entry)
         return entry
 
@@ -58,7 +104,7 @@ class Journal:
                 continue
             if provider and entry.provider != provider:
                 continue
-            found.append(asdict(entry))
+            found.append(entry.as_json(self.body_limit))
             if len(found) >= limit:
                 break
         return found
@@ -70,3 +116,14 @@ class Journal:
             kept = [e for e in self._entries if e.tenant != tenant]
             self._entries.clear()
             self._entries.extend(kept)
+
+
+def _text(chunks: list[bytes], limit: int) -> str | None:
+    if not chunks:
+        return None
+    data = b"".join(chunks)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(data)} bytes of binary data>"
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -14,13 +14,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import schemas
 from simulator.providers.checkout.auth import authenticate
 from simulator.providers.checkout.errors import CheckoutError, InvalidRequest, error_response, not_found
-from simulator.web import base_url
+from simulator.web import JSONResponse, base_url
 
 if TYPE_CHECKING:
     from simulator.app import Simulator

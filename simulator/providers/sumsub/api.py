@@ -13,13 +13,14 @@ from typing import Any
 from urllib.parse import unquote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.auth import authenticate
 from simulator.providers.sumsub.errors import SumsubError, bad_request, invalid_id, not_found, render
 from simulator.providers.sumsub.models import Ctx
 from simulator.providers.sumsub.schemas import first_error
+from simulator.web import JSONResponse
 
 Handler = Callable[[Request, Ctx], Awaitable[Response | dict | list]]
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
