@@ -176,3 +176,16 @@ def test_every_view_says_when_it_has_nothing_to_show():
     for name in ("requests", "webhooks", "runs", "scenarios", "bindings"):
         assert "table(" in view(name), name  # table() draws the empty message when there are no rows
     assert "rows.length" in SCRIPT and "const empty" in SCRIPT
+
+
+def test_the_hosted_page_polling_can_be_hidden_and_nothing_else_is(live):
+    url, _ = live
+    pattern = re.search(r"const isPagePoll = \(e\) => e\.method === \"GET\" && /(.+)/\.test\(e\.path\);", SCRIPT)
+    assert pattern, "the requests view filters the hosted page's polling by path"
+    poll = re.compile(pattern.group(1).replace("\\/", "/"))
+    token = httpx.get(f"{url}/_sim/requests?path=/identity-verifications").json()["data"]
+    links = [e["response_body"] for e in token if "/attempts" in e["path"] and e["method"] == "POST"]
+    verify_path = "/verify/" + re.search(r"/verify/([^/\"]+)/", links[0]).group(1)
+    assert poll.fullmatch(f"{verify_path}/state")
+    assert not poll.fullmatch(f"{verify_path}/") and not poll.fullmatch("/identity-verifications/idv_x/state")
+    assert "hidePolls: true" in SCRIPT  # on by default, with a labelled checkbox to turn it off
