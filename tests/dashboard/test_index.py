@@ -172,6 +172,12 @@ def test_the_other_views_read_fields_that_exist(live):
     assert fields(SCRIPT[SCRIPT.index("async function render") :], "health") <= set(health)
 
 
+def test_a_refresh_keeps_what_the_person_opened_or_typed():
+    assert 'addEventListener("toggle"' in SCRIPT and "state.open.has(" in view("requests")
+    assert "data-key=" in view("requests")
+    assert "if (force || !busy())" in SCRIPT  # no redraw while a filter has focus or text is selected
+
+
 def test_every_view_says_when_it_has_nothing_to_show():
     for name in ("requests", "webhooks", "runs", "scenarios", "bindings"):
         assert "table(" in view(name), name  # table() draws the empty message when there are no rows
