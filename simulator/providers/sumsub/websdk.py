@@ -24,7 +24,8 @@ from simulator.providers.sumsub.api import find_by_external_user_id, sim_of
 from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.models import Ctx
 
-LEGACY_FORWARD = """<!doctype html><meta charset="utf-8"><title>Sumsub WebSDK (kycsim)</title>
+LEGACY_FORWARD = """<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>Sumsub WebSDK (kycsim)</title>
 <script>var id = location.hash.replace(/^#\\/?/, ""); location.replace("/websdk/p/" + encodeURIComponent(id));</script>
 <p>Forwarding to the verification page…</p>"""
 
