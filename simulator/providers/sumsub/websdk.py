@@ -24,7 +24,8 @@ from simulator.providers.sumsub.api import find_by_external_user_id, sim_of
 from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.models import Ctx
 
-LEGACY_FORWARD = """<!doctype html><meta charset="utf-8"><title>Sumsub WebSDK (kycsim)</title>
+LEGACY_FORWARD = """<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>Sumsub WebSDK (kycsim)</title>
 <script>var id = location.hash.replace(/^#\\/?/, ""); location.replace("/websdk/p/" + encodeURIComponent(id));</script>
 <p>Forwarding to the verification page…</p>"""
 
@@ -71,30 +72,38 @@ def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     return applicant, action
 
 
-def _page(title: str, body: str, refresh: bool = False) -> HTMLResponse:
+def _page(title: str, body: str, refresh: bool = False, status_code: int = 200) -> HTMLResponse:
     meta = '<meta http-equiv="refresh" content="2">' if refresh else ""
     return HTMLResponse(
-        f"""<!doctype html><html><head><meta charset="utf-8">{meta}<title>{html.escape(title)}</title>
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{meta}
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+<title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}
-dt{{font-weight:600}}button{{font-size:1rem;padding:.5rem 1rem}}</style></head>
+dt{{font-weight:600}}button{{font-size:1rem;padding:.5rem 1rem;margin:.5rem .5rem 0 0}}
+select{{display:block;max-width:100%;font-size:1rem;margin-top:.25rem}}</style></head>
 <body><h1>{html.escape(title)}</h1>{body}
-<p><small>kycsim — simulated Sumsub WebSDK</small></p></body></html>"""
+<p><small>kycsim — simulated Sumsub WebSDK</small></p></body></html>""",
+        status_code=status_code,
     )
+
+
+def _problem(message: str, status_code: int) -> HTMLResponse:
+    return _page("Identity verification", f"<p>{html.escape(message)}</p>", status_code=status_code)
 
 
 def _flow(request: Request) -> tuple[Ctx, dict[str, Any], dict[str, Any] | None] | Response:
     """The visitor's tenant, applicant and action, or the page explaining why there are none."""
     found = _resolve(request, request.path_params["kind"], request.path_params["key"])
     if found is None:
-        return HTMLResponse("<p>This verification link or access token is unknown.</p>", status_code=404)
+        return _problem("This verification link or access token is unknown.", 404)
     ctx, grant = found
     request.state.provider, request.state.tenant = c.PROVIDER, ctx.tenant
     if _expired(ctx, grant):
-        return HTMLResponse("<p>This verification link has expired.</p>", status_code=410)
+        return _problem("This verification link has expired.", 410)
     try:
         applicant, action = open_flow(ctx, grant)
     except SumsubError as exc:
-        return HTMLResponse(f"<p>{html.escape(exc.description)}</p>", status_code=exc.status)
+        return _problem(exc.description, exc.status)
     request.state.scenario = (action or applicant).get("_scenario")
     return ctx, applicant, action
 
@@ -124,7 +133,10 @@ async def show(request: Request) -> Response:
     here = request.url.path
     forms = ""
     if sim.settings.applicant == "interactive":
+        may_submit = waiting or review["reviewStatus"] == c.INIT
         if subject.get("_personMayChoose") and review["reviewStatus"] == c.INIT:
+            # One form: the outcome in the list goes with "Submit verification" too, so a person who picks
+            # one and submits straight away gets it (two forms used to submit the old scenario).
             product = c.APPLICANT_ACTION if action else c.APPLICANT
             options = "".join(
                 f'<option value="{html.escape(s.name)}"{" selected" if s.name == subject.get("_scenario") else ""}>'
@@ -132,14 +144,22 @@ async def show(request: Request) -> Response:
                 for s in sim.catalogue.for_product(c.PROVIDER, product)
             )
             forms += (
-                f'<form method="post" action="{here}/scenario"><label>Scenario <select name="scenario">{options}'
-                "</select></label> <button>Use this scenario</button></form>"
+                f'<form method="post" action="{here}/submit"><p><label for="scenario">Outcome (scenario)</label>'
+                f'<select id="scenario" name="scenario">{options}</select></p>'
+                f'<button type="submit" formaction="{here}/scenario">Use this scenario</button>'
+                '<button type="submit">Submit verification</button></form>'
             )
-        if waiting or review["reviewStatus"] == c.INIT:
-            forms += f'<form method="post" action="{here}/submit"><button>Submit verification</button></form>'
+        elif may_submit:
+            forms += (
+                f'<form method="post" action="{here}/submit"><button type="submit">Submit verification</button></form>'
+            )
+        if not may_submit and review["reviewStatus"] != c.COMPLETED:
+            forms += "<p>Submitted; this page follows the review.</p>"
     else:
+        may_submit = False
         forms = "<p>The scenario plays the applicant; this page follows the review.</p>"
-    refresh = review["reviewStatus"] != c.COMPLETED and sim.settings.applicant != "interactive"
+    # Follow the review while it moves, but never reload under a person who still has to act.
+    refresh = review["reviewStatus"] != c.COMPLETED and not may_submit
     return _page("Identity verification", info + forms, refresh=refresh)
 
 
@@ -148,8 +168,28 @@ async def submit(request: Request) -> Response:
     if isinstance(flow, Response):
         return flow
     ctx, applicant, action = flow
+    chosen = (await request.form()).get("scenario")
+    if chosen:  # the outcome picked in the same form, as "Use this scenario" would apply it
+        problem = _choose(ctx, action or applicant, action, str(chosen))
+        if problem is not None:
+            return problem
     lifecycle.applicant_submits(ctx, applicant, action, captures=True)
     return RedirectResponse(str(request.url.path).removesuffix("/submit"), status_code=303)
+
+
+def _choose(ctx: Ctx, subject: dict[str, Any], action: dict[str, Any] | None, name: str) -> Response | None:
+    """Switch the subject's run to the scenario a person picked; a page explaining the problem otherwise."""
+    scenario = ctx.sim.catalogue.get(name)
+    product = c.APPLICANT_ACTION if action else c.APPLICANT
+    if scenario is None or scenario.product != product or scenario.provider != c.PROVIDER:
+        return _problem("Unknown scenario for this flow.", 400)
+    may_choose = subject.get("_personMayChoose") and subject["review"]["reviewStatus"] == c.INIT
+    if may_choose and subject.get("_run") and subject.get("_scenario") != scenario.name:
+        ctx.sim.runner.replace(ctx.tenant, c.PROVIDER, subject["_run"], scenario)
+        subject["_scenario"] = scenario.name
+        subject["_rule"] = "person"
+        ctx.put(c.KIND_ACTION if action else c.KIND_APPLICANT, subject)
+    return None
 
 
 async def choose(request: Request) -> Response:
@@ -157,17 +197,10 @@ async def choose(request: Request) -> Response:
     if isinstance(flow, Response):
         return flow
     ctx, applicant, action = flow
-    subject = action or applicant
     form = await request.form()
-    scenario = ctx.sim.catalogue.get(str(form.get("scenario", "")))
-    product = c.APPLICANT_ACTION if action else c.APPLICANT
-    if scenario is None or scenario.product != product or scenario.provider != c.PROVIDER:
-        return HTMLResponse("<p>Unknown scenario for this flow.</p>", status_code=400)
-    if subject.get("_personMayChoose") and subject.get("_run"):
-        ctx.sim.runner.replace(ctx.tenant, c.PROVIDER, subject["_run"], scenario)
-        subject["_scenario"] = scenario.name
-        subject["_rule"] = "person"
-        ctx.put(c.KIND_ACTION if action else c.KIND_APPLICANT, subject)
+    problem = _choose(ctx, action or applicant, action, str(form.get("scenario", "")))
+    if problem is not None:
+        return problem
     return RedirectResponse(str(request.url.path).removesuffix("/scenario"), status_code=303)
 
 
