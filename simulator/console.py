@@ -127,7 +127,7 @@ class RequestLogMiddleware:
         path = scope["path"]
         latency = round((time.perf_counter() - started) * 1000, 2)
         tenant, provider, scenario = state.get("tenant"), state.get("provider"), state.get("scenario")
-        if not path.startswith("/_sim"):
+        if not path.startswith("/_sim") and state.get("journal", True):
             self.sim.journal.record(
                 at=self.sim.clock.now(tenant),
                 method=scope["method"],

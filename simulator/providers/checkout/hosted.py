@@ -41,6 +41,7 @@ def redirect_target(check: dict[str, Any], attempt: dict[str, Any]) -> str | Non
 
 def _load(request: Request) -> tuple[Any, str, Product, dict, dict] | None:
     sim = request.app.state.sim
+    request.state.provider = "checkout"
     link = resolve_token(sim, request.path_params["token"], "verification")
     if link is None:
         return None
@@ -49,6 +50,9 @@ def _load(request: Request) -> tuple[Any, str, Product, dict, dict] | None:
     check, attempt = state.check(product, link["check_id"]), state.attempt(product, link["attempt_id"])
     if check is None or attempt is None:
         return None
+    # The journal and the dashboard show whose verification a page request belongs to.
+    request.state.tenant = link["tenant"]
+    request.state.scenario = _playing(check) or None
     return sim, link["tenant"], product, check, attempt
 
 
@@ -66,6 +70,7 @@ def _snapshot(sim: Any, tenant: str, product: Product, check: dict, attempt: dic
         "redirect": redirect_target(check, attempt),
         "clock": sim.clock.now(tenant).isoformat(),
         "script": _script(sim, tenant, check),
+        "replaced": attempt["id"] != check["_attempt_ids"][-1],
     }
 
 
@@ -75,16 +80,25 @@ def _script(sim: Any, tenant: str, check: dict) -> list[dict[str, Any]]:
     scenario = sim.runner.scenario_of(run) if run else None
     if run is None or scenario is None:
         return []
+    verbs = sim.providers["checkout"].verbs()
+    person_plays = sim.settings.applicant == INTERACTIVE
     steps = []
     for index, step in enumerate(scenario.steps):
         state = "done" if index < run["cursor"] else ("next" if index == run["cursor"] else "later")
         if run["status"] != "running" and state != "done":
             state = "skipped"
-        steps.append({"step": step.label, "after": step.after, "with": step.args, "state": state})
+        verb = verbs.get(step.do or "")
+        by_person = person_plays and verb is not None and verb.actor == APPLICANT
+        steps.append(
+            {"step": step.label, "after": step.after, "with": step.args, "state": state, "by_person": by_person}
+        )
     return steps
 
 
 async def state(request: Request) -> Response:
+    # An open page polls this every second; journalling each poll would push real API calls
+    # out of the bounded journal within the hour.
+    request.state.journal = False
     loaded = _load(request)
     if loaded is None:
         return JSONResponse({"error": "unknown or expired verification link"}, status_code=404)
@@ -98,14 +112,19 @@ async def page(request: Request) -> Response:
     sim, tenant, product, check, attempt = loaded
     snapshot = _snapshot(sim, tenant, product, check, attempt)
     body = _status_block(snapshot)
-    if snapshot["redirect"]:
+    if snapshot["replaced"]:
+        body += (
+            "<p class='notice'>This attempt was replaced by a newer one: its link no longer leads "
+            "anywhere. Use the verification link of the latest attempt.</p>"
+        )
+    elif snapshot["redirect"]:
         body += f'<p><a class="button" href="{html.escape(snapshot["redirect"])}">Return to the merchant</a></p>'
     elif sim.settings.applicant == INTERACTIVE and attempt["status"] in c.OPEN_ATTEMPT_STATUSES:
         body += _controls(sim, product, check, attempt)
     else:
         body += "<p class='muted'>kycsim plays the applicant as the scenario scripts it; this page follows.</p>"
     script = _POLL.replace("__STATE__", json.dumps(f"{request.url.path.rstrip('/')}/state"))
-    return HTMLResponse(_layout(f"{product.label} — verification", body + script))
+    return HTMLResponse(_layout(product.label, body + script))
 
 
 async def act(request: Request) -> Response:
@@ -157,8 +176,13 @@ async def act(request: Request) -> Response:
 
 
 def abort_codes(product: Product) -> list[int]:
+    """Why an applicant leaves the capture: engagement (611xx) and streaming (612xx) codes.
+
+    Capture-quality codes (613xx and up) describe checks that could not conclude, which the
+    lifecycle reports as ``checks_inconclusive``, not as an abort.
+    """
     return [code for code in c.codes_for(product.name, status=c.RETRY_REQUIRED, include_deprecated=False)
-            if code not in (c.FORCIBLY_CLOSED_CODE, c.LINK_NEVER_OPENED_CODE)]  # fmt: skip
+            if code < 61300 and code not in (c.FORCIBLY_CLOSED_CODE, c.LINK_NEVER_OPENED_CODE)]  # fmt: skip
 
 
 def _playing(check: dict) -> str:
@@ -231,7 +255,8 @@ def _status_block(snapshot: dict[str, Any]) -> str:
     )
     codes = ", ".join(f"{rc['code']} {rc['summary']}" for rc in snapshot["response_codes"]) or "—"
     script = "".join(
-        f"<li class='{s['state']}'>{html.escape(s['step'])} <span class='muted'>after {s['after']:g}s"
+        f"<li class='{s['state']}'>{html.escape(s['step'])} <span class='muted'>"
+        f"{'when you act' if s['by_person'] else 'after {:g}s'.format(s['after'])}"
         f"{' ' + html.escape(json.dumps(s['with'])) if s['with'] else ''} · {s['state']}</span></li>"
         for s in snapshot["script"]
     )
@@ -250,6 +275,7 @@ _POLL = """<script>
   fetch(__STATE__).then(r => r.json()).then(s => {
     const known = document.getElementById('status').textContent + '/' +
       document.getElementById('attempt-status').textContent;
+    if (s.replaced) { return; }
     if (s.redirect && s.mode === 'auto') { window.location = s.redirect; return; }
     if (s.status + '/' + s.attempt_status !== known) { window.location.reload(); return; }
     setTimeout(poll, 1000);
@@ -261,14 +287,15 @@ _POLL = """<script>
 def _layout(title: str, body: str) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><link rel='icon' href='data:,'>"
         f"<title>{html.escape(title)}</title><style>"
         "body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#1a1a2e}"
-        "h1{font-size:1.4rem}h2{font-size:1.1rem}.script .done{color:#888}.script .next{font-weight:bold}"
+        "h1{font-size:1.4rem}h2{font-size:1.1rem}.script .done{color:#595959}.script .next{font-weight:bold}"
         "table{border-collapse:collapse;width:100%;font-size:.85rem}"
         "td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}.muted{color:#666}"
         "form{margin:.6rem 0}button,.button{background:#186aff;color:#fff;border:0;padding:.5rem 1rem;"
-        "border-radius:4px;cursor:pointer;text-decoration:none}select{margin:0 .5rem;max-width:100%}"
+        "border-radius:4px;cursor:pointer;text-decoration:none}select{display:block;margin:.3rem 0;max-width:100%}"
+        ".notice{background:#fff4d6;border-left:4px solid #b7791f;padding:.6rem}"
         f"</style></head><body><h1>{html.escape(title)}</h1><p class='muted'>kycsim · Checkout.com hosted flow</p>"
         f"{body}</body></html>"
     )

@@ -137,3 +137,34 @@ def test_the_page_shows_the_script_as_it_plays(api):
     api.advance(10)
     assert [s["state"] for s in api.client.get(f"{page}state").json()["script"]][:2] == ["done", "next"]
     assert "<h2>Script</h2>" in api.client.get(page).text
+
+
+def test_page_requests_name_their_tenant_and_scenario_and_polls_stay_out_of_the_journal(api):
+    idv = api.idv(scenario="idv-approved")
+    page = path_of(api.attempt(idv["id"])["_links"]["verification_url"]["href"])
+    api.client.get(page)
+    for _ in range(3):
+        api.client.get(f"{page}state")
+    entries = api.client.get("/_sim/requests", params={"path": "/verify/"}).json()["data"]
+    assert [(e["path"], e["provider"], e["scenario"]) for e in entries] == [(page, "checkout", "idv-approved")]
+    assert entries[0]["tenant"] is not None
+    assert "<link rel='icon' href='data:,'>" in api.client.get(page).text  # no /favicon.ico 404 in the journal
+
+
+def test_leaving_the_flow_offers_only_abort_reasons(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    html = api.client.get(page).text
+    offered = {int(code) for code in __import__("re").findall(r'<option value="(6\d{4})"', html)}
+    assert 61113 in offered and 61203 in offered
+    assert not {code for code in offered if code >= 61300}  # capture quality is checks_inconclusive, not an abort
+
+
+def test_interactive_script_says_the_person_acts_and_a_replaced_attempt_says_so(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    script = api.client.get(f"{page}state").json()["script"]
+    assert script[0]["by_person"] and not script[-1]["by_person"]
+    assert "open_link <span class='muted'>when you act" in api.client.get(page).text
+    api.attempt(idv["id"])  # a new attempt replaces this one
+    state = api.client.get(f"{page}state").json()
+    assert state["replaced"] is True
+    assert "replaced by a newer one" in api.client.get(page).text
