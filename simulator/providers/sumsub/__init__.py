@@ -67,6 +67,21 @@ class SumsubProvider(Provider):
     - Reset keeps ``attemptCnt`` and ``reviewId``, clears the result and uploaded images, and
       plays the applicant's scenario again from its start.
     - The ``/resources/status/api`` health check needs no signature and answers ``{"ok": 1}``.
+    - Resubmission after RED/RETRY (hosted page, request check or ``/_sim/sumsub/submit``) is a new
+      attempt: new ``attemptId``, ``attemptCnt`` + 1, same ``reviewId``, ``applicantPending`` /
+      ``applicantActionPending`` again. When the scenario does not script the resubmission itself, the
+      new attempt follows the scenario the person picks on the page or else the product's default
+      (``applicant-approved`` / ``action-approved``, GREEN): the subject's run is replaced. The pictures
+      taken for the first attempt are kept. FINAL rejections refuse resubmission.
+    - Link ``redirect``: the docs give the fields and say the applicant goes to ``successUrl`` after a
+      successful and to ``rejectUrl`` after a failed verification; kycsim reads that as GREEN / RED once
+      the review is final (a RETRY whose scenario scripts a resubmission is not final yet). The URLs keep
+      their own query. Not documented for links, so assumed: ``allowedQueryParams`` names the query
+      parameters of the opened link that are passed on to the redirect URL, and ``signKey`` adds the
+      ``jwt`` parameter Sumsub documents for its post-verification redirect URL (HS256, the key used
+      raw, ``{iat, exp: iat + 7 days, sub: externalUserId, aud: clientId}``; it reproduces the docs'
+      example token). In ``auto`` mode the page leaves for the URL 2 s after showing the result; in
+      ``interactive`` mode the person follows the link. Access-token pages have no redirect.
     """
 
     name = c.PROVIDER

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.scenarios.model import APPLICANT as APPLICANT_ACTOR
-from simulator.engine.scenarios.model import StepContext, Verb
+from simulator.engine.scenarios.model import Scenario, StepContext, Verb
 from simulator.engine.scenarios.selection import select
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import documents, media, webhooks
@@ -125,13 +125,62 @@ def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *
     return True
 
 
+def retry_requested(subject: Mapping[str, Any]) -> bool:
+    """The review ended RED with RETRY: the applicant may upload again (a new attempt)."""
+    review = subject["review"]
+    result = review.get("reviewResult") or {}
+    return (
+        review["reviewStatus"] == c.COMPLETED
+        and result.get("reviewAnswer") == c.RED
+        and result.get("reviewRejectType") == c.RETRY
+    )
+
+
+def run_is_live(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+    """The subject's scenario still has steps to play (or waits for one)."""
+    run = ctx.sim.runner.get(ctx.tenant, c.PROVIDER, subject["_run"]) if subject.get("_run") else None
+    return run is not None and run["status"] == "running"
+
+
+def awaiting_resubmission(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+    """RETRY asked for new documents and no scenario scripts them: only the applicant can go on."""
+    return retry_requested(subject) and not run_is_live(ctx, subject)
+
+
+def _follow_up(ctx: Ctx, subject: dict[str, Any], product: str, scenario: Scenario | None) -> None:
+    """The scenario that decides the new attempt: the one a person picked, else the default (GREEN).
+
+    The finished run is replaced, so it keeps its id and history (and the console shows one run)."""
+    chosen = scenario or ctx.sim.catalogue.get(c.DEFAULT_SCENARIOS[product])
+    if chosen is None or not subject.get("_run"):
+        return
+    ctx.sim.runner.replace(ctx.tenant, c.PROVIDER, subject["_run"], chosen)
+    subject["_scenario"] = chosen.name
+    subject["_rule"] = "person" if scenario is not None else "resubmission"
+
+
 def applicant_submits(
-    ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *, captures: bool = False
+    ctx: Ctx,
+    applicant: dict[str, Any],
+    action: dict[str, Any] | None,
+    *,
+    captures: bool = False,
+    scenario: Scenario | None = None,
 ) -> bool:
-    """A submission from outside the run (API request check, hosted page): change state, then
-    let a run that waits for it (interactive mode) move on."""
+    """A submission from outside the run (API request check, hosted page, ``/_sim``): change state,
+    then let a run that waits for it (interactive mode) move on.
+
+    After a RETRY rejection whose scenario has ended, the submission is a new attempt and a new
+    scenario (``scenario``, else the product's default) plays its review; a scenario that scripts the
+    resubmission itself (``applicant-retry-then-approved``) just goes on. FINAL rejections change nothing.
+    """
+    subject = action or applicant
+    follow_up = awaiting_resubmission(ctx, subject)
     changed = submit(ctx, applicant, action, captures=captures)
-    run_id = (action or applicant).get("_run")
+    if changed and follow_up:
+        _follow_up(ctx, subject, c.APPLICANT_ACTION if action is not None else c.APPLICANT, scenario)
+        save(ctx, applicant, action)
+    run_id = subject.get("_run")
     if run_id:
         ctx.sim.runner.signal(ctx.tenant, c.PROVIDER, run_id, SUBMIT)
     return changed

@@ -10,13 +10,19 @@ when nobody chose a scenario beforehand, may pick one from the catalogue.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import html
+import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from simulator.engine.scenarios.model import Scenario
 from simulator.engine.store import iter_all
 from simulator.providers.sumsub import applicant_actions, applicants, lifecycle
 from simulator.providers.sumsub import constants as c
@@ -72,8 +78,13 @@ def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     return applicant, action
 
 
-def _page(title: str, body: str, refresh: bool = False, status_code: int = 200) -> HTMLResponse:
+def _page(
+    title: str, body: str, refresh: bool = False, status_code: int = 200, go_to: str | None = None
+) -> HTMLResponse:
+    """``refresh``: reload every 2 s to follow the review; ``go_to``: leave for that URL after 2 s instead."""
     meta = '<meta http-equiv="refresh" content="2">' if refresh else ""
+    if go_to:
+        meta = f'<meta http-equiv="refresh" content="2;url={html.escape(go_to)}">'
     return HTMLResponse(
         f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{meta}
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
@@ -105,7 +116,54 @@ def _flow(request: Request) -> tuple[Ctx, dict[str, Any], dict[str, Any] | None]
     except SumsubError as exc:
         return _problem(exc.description, exc.status)
     request.state.scenario = (action or applicant).get("_scenario")
+    request.state.sumsub_grant = grant
     return ctx, applicant, action
+
+
+# Where the applicant goes once the review is final (the link's ``redirect``)
+
+JWT_TTL = 7 * 24 * 3600  # the documented example token is valid for 7 days
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def redirect_jwt(sign_key: str, external_user_id: str, issued_at: int) -> str:
+    """The signed ``jwt`` parameter Sumsub documents for its redirect URLs: HS256, the key used raw,
+    payload ``{iat, exp, sub: externalUserId, aud: clientId}`` (compact JSON, in that order)."""
+    header = _b64(b'{"alg":"HS256"}')
+    claims = {"iat": issued_at, "exp": issued_at + JWT_TTL, "sub": external_user_id, "aud": c.CLIENT_ID}
+    payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(sign_key.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{_b64(signature)}"
+
+
+def _remember_query(ctx: Ctx, grant: dict[str, Any], request: Request) -> None:
+    """Keep the query parameters the link was opened with that ``allowedQueryParams`` lets through
+    (the page's own forms post without them)."""
+    allowed = ((grant.get("redirect") or {}).get("allowedQueryParams")) or []
+    seen = {k: v for k, v in request.query_params.items() if k in allowed}
+    if seen and seen != grant.get("_forwarded"):
+        grant["_forwarded"] = seen
+        ctx.put(grant["_kind"], grant)
+
+
+def redirect_target(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]) -> str | None:
+    """``successUrl`` after GREEN, ``rejectUrl`` after RED (their own query kept), plus the allowed
+    query parameters the link was opened with and, with a ``signKey``, a signed ``jwt``."""
+    redirect = grant.get("redirect") or {}
+    url = redirect.get("successUrl") if result.get("reviewAnswer") == c.GREEN else redirect.get("rejectUrl")
+    if not url:
+        return None
+    extra = list((grant.get("_forwarded") or {}).items())
+    if redirect.get("signKey"):
+        extra.append(("jwt", redirect_jwt(redirect["signKey"], applicant["externalUserId"], int(ctx.now.timestamp()))))
+    if not extra:
+        return url
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(extra)) if q)
+    return urlunsplit(parts._replace(query=query))
 
 
 async def show(request: Request) -> Response:
@@ -123,44 +181,62 @@ async def show(request: Request) -> Response:
         *((("Action", action["id"]), ("External action id", action["externalActionId"])) if action else ()),
         ("Scenario", subject.get("_scenario", "")),
         ("Review status", review["reviewStatus"]),
+        ("Attempt", review["attemptCnt"]),
         *((("Answer", result["reviewAnswer"]),) if result else ()),
         *((("Reject labels", ", ".join(result.get("rejectLabels", []))),) if result.get("rejectLabels") else ()),
     ]
     info = "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows) + "</dl>"
     sim = ctx.sim
+    grant = request.state.sumsub_grant
+    _remember_query(ctx, grant, request)
     run = sim.runner.get(ctx.tenant, c.PROVIDER, subject.get("_run", "")) if subject.get("_run") else None
     waiting = run is not None and run.get("waiting_for") == lifecycle.SUBMIT
+    settled = review["reviewStatus"] == c.COMPLETED and not lifecycle.run_is_live(ctx, subject)
+    again = lifecycle.awaiting_resubmission(ctx, subject)
     here = request.url.path
     forms = ""
+    if result.get("reviewRejectType") == c.FINAL and settled:
+        forms += "<p>This rejection is final: the documents cannot be submitted again.</p>"
+    elif again:
+        comment = result.get("moderationComment")
+        forms += "<p>Resubmission requested" + (f": {html.escape(comment)}" if comment else ".") + "</p>"
     if sim.settings.applicant == "interactive":
-        may_submit = waiting or review["reviewStatus"] == c.INIT
-        if subject.get("_personMayChoose") and review["reviewStatus"] == c.INIT:
+        may_submit = waiting or review["reviewStatus"] == c.INIT or again
+        choosing = subject.get("_personMayChoose") and (review["reviewStatus"] == c.INIT or again)
+        if choosing:
             # One form: the outcome in the list goes with "Submit verification" too, so a person who picks
-            # one and submits straight away gets it (two forms used to submit the old scenario).
+            # one and submits straight away gets it (two forms used to submit the old scenario). After a
+            # RETRY the pick decides the new attempt; there is nothing left to switch without submitting.
             product = c.APPLICANT_ACTION if action else c.APPLICANT
+            selected = subject.get("_scenario") if not again else c.DEFAULT_SCENARIOS[product]
             options = "".join(
-                f'<option value="{html.escape(s.name)}"{" selected" if s.name == subject.get("_scenario") else ""}>'
+                f'<option value="{html.escape(s.name)}"{" selected" if s.name == selected else ""}>'
                 f"{html.escape(s.name)} — {html.escape(s.description)}</option>"
                 for s in sim.catalogue.for_product(c.PROVIDER, product)
             )
+            use = "" if again else f'<button type="submit" formaction="{here}/scenario">Use this scenario</button>'
+            label = "Submit again" if again else "Submit verification"
             forms += (
                 f'<form method="post" action="{here}/submit"><p><label for="scenario">Outcome (scenario)</label>'
                 f'<select id="scenario" name="scenario">{options}</select></p>'
-                f'<button type="submit" formaction="{here}/scenario">Use this scenario</button>'
-                '<button type="submit">Submit verification</button></form>'
+                f'{use}<button type="submit">{label}</button></form>'
             )
         elif may_submit:
-            forms += (
-                f'<form method="post" action="{here}/submit"><button type="submit">Submit verification</button></form>'
-            )
+            label = "Submit again" if review["reviewStatus"] == c.COMPLETED else "Submit verification"
+            forms += f'<form method="post" action="{here}/submit"><button type="submit">{label}</button></form>'
         if not may_submit and review["reviewStatus"] != c.COMPLETED:
             forms += "<p>Submitted; this page follows the review.</p>"
     else:
         may_submit = False
-        forms = "<p>The scenario plays the applicant; this page follows the review.</p>"
-    # Follow the review while it moves, but never reload under a person who still has to act.
-    refresh = review["reviewStatus"] != c.COMPLETED and not may_submit
-    return _page("Identity verification", info + forms, refresh=refresh)
+        forms += "<p>The scenario plays the applicant; this page follows the review.</p>"
+    target = redirect_target(ctx, grant, applicant, result) if settled else None
+    if target:
+        forms += f'<p><a class="button" href="{html.escape(target)}">Return to the merchant</a></p>'
+    # Follow the review while it moves, but never reload under a person who still has to act; once the
+    # review is final, the auto-played applicant leaves for the merchant's URL (as Sumsub redirects).
+    refresh = not settled and not may_submit
+    go_to = target if target and sim.settings.applicant != "interactive" else None
+    return _page("Identity verification", info + forms, refresh=refresh, go_to=go_to)
 
 
 async def submit(request: Request) -> Response:
@@ -168,21 +244,36 @@ async def submit(request: Request) -> Response:
     if isinstance(flow, Response):
         return flow
     ctx, applicant, action = flow
+    subject = action or applicant
     chosen = (await request.form()).get("scenario")
-    if chosen:  # the outcome picked in the same form, as "Use this scenario" would apply it
-        problem = _choose(ctx, action or applicant, action, str(chosen))
+    picked = None
+    if chosen and lifecycle.awaiting_resubmission(ctx, subject):  # the outcome of the new attempt
+        picked = _scenario_for(ctx, action, str(chosen))
+        if isinstance(picked, Response):
+            return picked
+        if not subject.get("_personMayChoose"):
+            picked = None  # the scenario was fixed beforehand: the new attempt gets the default
+    elif chosen:  # the outcome picked in the same form, as "Use this scenario" would apply it
+        problem = _choose(ctx, subject, action, str(chosen))
         if problem is not None:
             return problem
-    lifecycle.applicant_submits(ctx, applicant, action, captures=True)
+    lifecycle.applicant_submits(ctx, applicant, action, captures=True, scenario=picked)
     return RedirectResponse(str(request.url.path).removesuffix("/submit"), status_code=303)
 
 
-def _choose(ctx: Ctx, subject: dict[str, Any], action: dict[str, Any] | None, name: str) -> Response | None:
-    """Switch the subject's run to the scenario a person picked; a page explaining the problem otherwise."""
+def _scenario_for(ctx: Ctx, action: dict[str, Any] | None, name: str) -> Scenario | Response:
     scenario = ctx.sim.catalogue.get(name)
     product = c.APPLICANT_ACTION if action else c.APPLICANT
     if scenario is None or scenario.product != product or scenario.provider != c.PROVIDER:
         return _problem("Unknown scenario for this flow.", 400)
+    return scenario
+
+
+def _choose(ctx: Ctx, subject: dict[str, Any], action: dict[str, Any] | None, name: str) -> Response | None:
+    """Switch the subject's run to the scenario a person picked; a page explaining the problem otherwise."""
+    scenario = _scenario_for(ctx, action, name)
+    if isinstance(scenario, Response):
+        return scenario
     may_choose = subject.get("_personMayChoose") and subject["review"]["reviewStatus"] == c.INIT
     if may_choose and subject.get("_run") and subject.get("_scenario") != scenario.name:
         ctx.sim.runner.replace(ctx.tenant, c.PROVIDER, subject["_run"], scenario)

@@ -116,6 +116,17 @@ def test_retry_then_approved_makes_a_second_attempt(api, flow):
     assert second["reviewId"] == first["reviewId"]
 
 
+def test_a_request_check_after_a_finished_retry_is_a_new_attempt_reviewed_by_the_default(api, flow, sim):
+    applicant = flow.applicant("red-retry-bad_selfie")
+    flow.advance(3600)
+    assert api.post(f"/resources/applicants/{applicant['id']}/status/pending").json() == {"ok": 1}
+    flow.advance(3600)
+    review = api.get(f"/resources/applicants/{applicant['id']}/status").json()
+    assert review["attemptCnt"] == 2 and review["reviewResult"] == {"reviewAnswer": "GREEN"}
+    events = flow.events(sim, applicant["id"])
+    assert events.count("applicantPending") == 2 and events[-1] == "applicantReviewed"
+
+
 def test_an_unknown_scenario_header_is_a_400(api):
     response = api.post(
         "/resources/applicants?levelName=l", json={"externalUserId": "x"}, headers={"X-KycSim-Scenario": "nope"}

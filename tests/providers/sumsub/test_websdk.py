@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import html
+import json
 import re
+from base64 import urlsafe_b64decode
+from datetime import UTC, datetime
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
+from simulator.providers.sumsub import websdk
 from tests.providers.sumsub.conftest import Flow, Signed, sumsub_settings
+from tests.providers.sumsub.support import assert_error
 
 REFRESH = '<meta http-equiv="refresh"'
 
@@ -139,3 +148,207 @@ def test_pages_are_whole_documents_even_when_the_link_is_wrong(raw, api, flow):
     for page, message in ((unknown.text, "is unknown"), (expired.text, "has expired")):
         assert page.startswith("<!doctype html>") and '<html lang="en">' in page and message in page
         assert re.search(r"<title>[^<]+</title>", page) and '<link rel="icon" href="data:,">' in page
+
+
+# Resubmission after RETRY
+
+
+def _applicant(api: Signed, user: str) -> dict:
+    return api.get(f"/resources/applicants/-;externalUserId={user}/one").json()
+
+
+def test_a_retry_lets_the_person_resubmit_a_new_attempt_with_new_webhooks(interactive):
+    api, flow, path = _open(interactive, "resubmits")
+    sim = interactive.app.state.sim
+    interactive.post(f"{path}/submit", data={"scenario": "red-retry-bad_selfie"})
+    flow.advance(3600)
+    first = _applicant(api, "resubmits")
+    assert first["review"]["reviewResult"]["reviewRejectType"] == "RETRY" and first["review"]["attemptCnt"] == 1
+    page = interactive.get(path).text
+    assert "Resubmission requested: Please upload your documents again." in page and REFRESH not in page
+    (form,) = forms_of(page).forms
+    assert form["action"] == f"{path}/submit" and [b.get("formaction") for b in form["buttons"]] == [None]
+    assert "Submit again" in page and "Use this scenario" not in page
+    assert '<option value="applicant-approved" selected>' in page  # the new attempt's default outcome
+
+    sent = interactive.post(f"{path}/submit", follow_redirects=False)  # no pick: the default (GREEN)
+    assert sent.status_code == 303
+    pending = _applicant(api, "resubmits")["review"]
+    assert pending["reviewStatus"] == "pending" and pending["attemptCnt"] == 2
+    assert pending["attemptId"] != first["review"]["attemptId"] and pending["reviewId"] == first["review"]["reviewId"]
+    assert "reviewResult" not in pending
+    assert REFRESH in interactive.get(path).text
+    flow.advance(3600)
+    second = _applicant(api, "resubmits")
+    assert second["review"]["reviewResult"] == {"reviewAnswer": "GREEN"} and second["review"]["attemptCnt"] == 2
+    events = flow.events(sim, first["id"])
+    reviewed = events.index("applicantReviewed")
+    assert events[reviewed + 1 :] == ["applicantPending", "applicantPrechecked", "applicantReviewed"]
+    done = interactive.get(path).text
+    assert "applicant-approved" in done and "<form" not in done
+
+
+def test_the_person_picks_the_outcome_of_the_new_attempt(interactive):
+    api, flow, path = _open(interactive, "repicks")
+    interactive.post(f"{path}/submit", data={"scenario": "red-retry-bad_selfie"})
+    flow.advance(3600)
+    interactive.post(f"{path}/submit", data={"scenario": "red-final-forgery"})
+    flow.advance(3600)
+    review = _applicant(api, "repicks")["review"]
+    assert review["attemptCnt"] == 2 and review["reviewResult"]["rejectLabels"] == ["FORGERY"]
+    bad = interactive.post(f"{path}/submit", data={"scenario": "action-approved"})  # only applicant outcomes
+    assert bad.status_code == 400
+
+
+def test_a_final_rejection_refuses_resubmission(interactive):
+    api, flow, path = _open(interactive, "final")
+    sim = interactive.app.state.sim
+    interactive.post(f"{path}/submit", data={"scenario": "red-final-forgery"})
+    flow.advance(3600)
+    before = _applicant(api, "final")
+    page = interactive.get(path).text
+    assert "This rejection is final" in page and "<form" not in page and REFRESH not in page
+    interactive.post(f"{path}/submit", data={"scenario": "applicant-approved"})
+    interactive.post("/_sim/sumsub/submit", json={"applicantId": before["id"]})
+    flow.advance(3600)
+    after = _applicant(api, "final")
+    assert after["review"] == before["review"]
+    assert flow.events(sim, before["id"]).count("applicantPending") == 1
+
+
+def test_a_scenario_fixed_beforehand_resubmits_to_the_default(interactive):
+    user = "fixed+red-retry-bad_selfie"
+    api, flow, path = _open(interactive, user, applicantIdentifiers={"email": f"{user}@x.io"})
+    interactive.post(f"{path}/submit")
+    flow.advance(3600)
+    page = interactive.get(path).text
+    assert "Resubmission requested" in page and "<select" not in page and "Submit again" in page
+    interactive.post(f"{path}/submit", data={"scenario": "red-final-forgery"})  # no choice was offered
+    flow.advance(3600)
+    review = _applicant(api, user)["review"]
+    assert review["attemptCnt"] == 2 and review["reviewResult"] == {"reviewAnswer": "GREEN"}
+
+
+def test_a_scripted_resubmission_still_plays_in_auto_mode(raw, api, flow, sim):
+    applicant = flow.applicant("applicant-retry-then-approved")
+    flow.advance(45)
+    api.post(f"/resources/applicants/{applicant['id']}/status/pending")  # the client asks early: no new run
+    flow.advance(3600)
+    review = api.get(f"/resources/applicants/{applicant['id']}/status").json()
+    assert review["attemptCnt"] == 2 and review["reviewResult"] == {"reviewAnswer": "GREEN"}
+    assert flow.events(sim, applicant["id"]).count("applicantReviewed") == 2
+
+
+def test_an_action_that_got_retry_is_retried_on_the_page(interactive):
+    api, flow, path = _open(interactive, "action-retry", levelName="selfie-level", externalActionId="act-1")
+    sim = interactive.app.state.sim
+    interactive.post(f"{path}/submit", data={"scenario": "action-payment-source-mismatch"})
+    flow.advance(3600)
+    applicant = _applicant(api, "action-retry")
+    (action,) = api.get(f"/resources/applicantActions/-;applicantId={applicant['id']}").json()["items"]
+    assert action["review"]["reviewResult"]["reviewRejectType"] == "RETRY"
+    page = interactive.get(path).text
+    assert '<option value="action-approved" selected>' in page and "Submit again" in page
+    interactive.post(f"{path}/submit", data={"scenario": "action-selfie-approved"})
+    flow.advance(3600)
+    again = api.get(f"/resources/applicantActions/{action['id']}/one").json()
+    assert again["review"]["attemptCnt"] == 2 and again["review"]["attemptId"] != action["review"]["attemptId"]
+    assert again["review"]["reviewResult"]["reviewAnswer"] == "GREEN"
+    events = flow.events(sim, action["id"])
+    assert events == ["applicantActionPending", "applicantActionReviewed"] * 2
+
+
+# Redirects (the link's ``redirect``)
+
+REDIRECT = {
+    "successUrl": "https://shop.example/kyc;done?status=ok",
+    "rejectUrl": "https://shop.example/kyc/rejected?status=reject",
+}
+
+
+def _target(page: str) -> str:
+    found = re.search(r'<a class="button" href="([^"]+)">Return to the merchant</a>', page)
+    assert found, page
+    return html.unescape(found.group(1))
+
+
+def test_auto_mode_leaves_for_the_success_url_once_approved(raw, api, flow):
+    body = {"levelName": "basic-kyc-level", "userId": "to-success", "ttlInSecs": 7200, "redirect": REDIRECT}
+    path = api.post("/resources/sdkIntegrations/levels/-/websdkLink", json=body).json()["url"].split("testserver")[1]
+    assert "Return to the merchant" not in raw.get(path).text  # nothing to leave for before the result
+    flow.advance(3600)
+    page = raw.get(path).text
+    assert _target(page) == REDIRECT["successUrl"]
+    assert f'<meta http-equiv="refresh" content="2;url={html.escape(REDIRECT["successUrl"])}">' in page
+
+
+def test_a_red_review_leads_to_the_reject_url_with_allowed_params_and_a_signed_jwt(interactive):
+    redirect = {**REDIRECT, "signKey": "1", "allowedQueryParams": ["ref", "lang"]}
+    api, flow, path = _open(interactive, "to-reject", redirect=redirect)
+    interactive.get(f"{path}?ref=order-7&other=dropped")
+    interactive.post(f"{path}/submit", data={"scenario": "red-final-forgery"})
+    flow.advance(3600)
+    page = interactive.get(path).text
+    assert "2;url=" not in page  # a person clicks; only the auto-played applicant is sent on
+    target = urlsplit(_target(page))
+    assert f"{target.scheme}://{target.netloc}{target.path}" == "https://shop.example/kyc/rejected"
+    query = parse_qs(target.query)
+    assert query["status"] == ["reject"] and query["ref"] == ["order-7"] and "other" not in query
+    header, payload, signature = query["jwt"][0].split(".")
+    assert json.loads(_unb64(header)) == {"alg": "HS256"}
+    claims = json.loads(_unb64(payload))
+    now = int(datetime(2025, 1, 1, 2, tzinfo=UTC).timestamp())
+    assert claims == {"iat": claims["iat"], "exp": claims["iat"] + 604800, "sub": "to-reject", "aud": "kycsim"}
+    assert now - 7200 <= claims["iat"] <= now + 7200
+    expected = hmac.new(b"1", f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    assert _unb64(signature) == expected
+
+
+def test_the_jwt_matches_sumsubs_documented_example():
+    token = websdk.redirect_jwt("1", "userId_8", 1620052527)
+    assert (
+        token.split(".")[1]
+        == "eyJpYXQiOjE2MjAwNTI1MjcsImV4cCI6MTYyMDY1NzMyNywic3ViIjoidXNlcklkXzgiLCJhdWQiOiJreWNzaW0ifQ"
+    )
+    documented = (
+        "eyJhbGciOiJIUzI1NiJ9.eyJpYXQiOjE2MjAwNTI1MjcsImV4cCI6MTYyMDY1NzMyNywic3ViIjoidXNlcklkXzgiLCJhdWQiOiJzdW1zdWIifQ"
+        ".qCR-4VMfC_zOAN1hCtbjj9DJxmB6c0sEg7XD5Y8ZvvM"
+    )
+    header, payload, signature = documented.split(".")
+    mine = hmac.new(b"1", f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    assert token.split(".")[0] == header and websdk._b64(mine) == signature
+
+
+def test_a_retry_offers_the_reject_url_beside_resubmission(interactive):
+    api, flow, path = _open(interactive, "retry-leaves", redirect=REDIRECT)
+    interactive.post(f"{path}/submit", data={"scenario": "red-retry-bad_selfie"})
+    flow.advance(3600)
+    page = interactive.get(path).text
+    assert "Submit again" in page and _target(page) == REDIRECT["rejectUrl"]
+
+
+def test_a_scripted_retry_is_not_final_so_auto_mode_waits_for_the_second_answer(raw, api, flow):
+    email = "scripted+applicant-retry-then-approved@x.io"
+    body = {
+        "levelName": "basic-kyc-level",
+        "userId": "scripted",
+        "ttlInSecs": 7200,
+        "redirect": REDIRECT,
+        "applicantIdentifiers": {"email": email},
+    }
+    path = api.post("/resources/sdkIntegrations/levels/-/websdkLink", json=body).json()["url"].split("testserver")[1]
+    raw.get(path)
+    flow.advance(60)
+    page = raw.get(path).text
+    assert "RED" in page and "Return to the merchant" not in page and '<meta http-equiv="refresh" content="2">' in page
+    flow.advance(3600)
+    assert _target(raw.get(path).text) == REDIRECT["successUrl"]
+
+
+def test_a_bad_redirect_object_is_a_400(api):
+    body = {"levelName": "l", "userId": "u", "redirect": {"successUrl": 5}}
+    assert_error(api.post("/resources/sdkIntegrations/levels/-/websdkLink", json=body), 400)
+
+
+def _unb64(text: str) -> bytes:
+    return urlsafe_b64decode(text + "=" * (-len(text) % 4))
