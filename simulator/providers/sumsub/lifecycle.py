@@ -142,6 +142,13 @@ def run_is_live(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
     return run is not None and run["status"] == "running"
 
 
+def review_final(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+    """The review has its answer for now: completed, unless a RETRY the scenario still answers with a
+    scripted resubmission (``applicant-retry-then-approved``). Later profile events do not count."""
+    completed = subject["review"]["reviewStatus"] == c.COMPLETED
+    return completed and not (retry_requested(subject) and run_is_live(ctx, subject))
+
+
 def awaiting_resubmission(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
     """RETRY asked for new documents and no scenario scripts them: only the applicant can go on."""
     return retry_requested(subject) and not run_is_live(ctx, subject)
@@ -156,7 +163,7 @@ def _follow_up(ctx: Ctx, subject: dict[str, Any], product: str, scenario: Scenar
         return
     ctx.sim.runner.replace(ctx.tenant, c.PROVIDER, subject["_run"], chosen)
     subject["_scenario"] = chosen.name
-    subject["_rule"] = "person" if scenario is not None else "resubmission"
+    subject["_rule"] = "person" if scenario is not None else "default"
 
 
 def applicant_submits(

@@ -154,8 +154,8 @@ def redirect_target(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], 
     query parameters the link was opened with and, with a ``signKey``, a signed ``jwt``."""
     redirect = grant.get("redirect") or {}
     url = redirect.get("successUrl") if result.get("reviewAnswer") == c.GREEN else redirect.get("rejectUrl")
-    if not url:
-        return None
+    if not url or urlsplit(url).scheme.lower() in ("javascript", "data", "vbscript"):
+        return None  # never a script behind "Return to the merchant"
     extra = list((grant.get("_forwarded") or {}).items())
     if redirect.get("signKey"):
         extra.append(("jwt", redirect_jwt(redirect["signKey"], applicant["externalUserId"], int(ctx.now.timestamp()))))
@@ -191,13 +191,13 @@ async def show(request: Request) -> Response:
     _remember_query(ctx, grant, request)
     run = sim.runner.get(ctx.tenant, c.PROVIDER, subject.get("_run", "")) if subject.get("_run") else None
     waiting = run is not None and run.get("waiting_for") == lifecycle.SUBMIT
-    settled = review["reviewStatus"] == c.COMPLETED and not lifecycle.run_is_live(ctx, subject)
+    settled = lifecycle.review_final(ctx, subject)
     again = lifecycle.awaiting_resubmission(ctx, subject)
     here = request.url.path
     forms = ""
     if result.get("reviewRejectType") == c.FINAL and settled:
         forms += "<p>This rejection is final: the documents cannot be submitted again.</p>"
-    elif again:
+    elif lifecycle.retry_requested(subject) and (again or waiting):
         comment = result.get("moderationComment")
         forms += "<p>Resubmission requested" + (f": {html.escape(comment)}" if comment else ".") + "</p>"
     if sim.settings.applicant == "interactive":

@@ -352,3 +352,13 @@ def test_a_bad_redirect_object_is_a_400(api):
 
 def _unb64(text: str) -> bytes:
     return urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_the_redirect_follows_the_answer_not_the_profile_events_after_it(raw, api, flow):
+    email = "events+applicant-profile-events@x.io"
+    body = {"levelName": "l", "userId": "events", "redirect": REDIRECT, "applicantIdentifiers": {"email": email}}
+    path = api.post("/resources/sdkIntegrations/levels/-/websdkLink", json=body).json()["url"].split("testserver")[1]
+    raw.get(path)
+    flow.advance(120)
+    page = raw.get(path).text
+    assert "GREEN" in page and _target(page) == REDIRECT["successUrl"]
