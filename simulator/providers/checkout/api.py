@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -60,8 +61,15 @@ Handler = Callable[[Call], Awaitable[Response]]
 
 
 def timestamp(sim: Simulator, tenant: str) -> str:
-    """ISO 8601 UTC with microseconds, as the API writes ``created_on``/``modified_on``."""
-    return sim.clock.now(tenant).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """``created_on``/``modified_on`` as the API writes them: :func:`rfc3339`."""
+    return rfc3339(sim.clock.now(tenant))
+
+
+def rfc3339(moment: datetime) -> str:
+    """Go's RFC 3339 with nanoseconds, which the API and its webhooks use: the fraction loses its
+    trailing zeros and disappears when zero (``2025-07-21T17:32:28Z``, ``2024-12-05T18:32:39.39415Z``)."""
+    fraction = f"{moment.microsecond:06d}".rstrip("0")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
 
 
 def new_request_id(sim: Simulator, tenant: str | None) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout.api import rfc3339
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -93,7 +94,7 @@ def publish(
 ) -> dict[str, Any]:
     """Build, keep (for ``GET /workflows/events/{id}``) and hand the event to the dispatcher."""
     event_id = sim.ids.prefixed(c.PREFIX_EVENT, tenant)
-    created_on = sim.clock.now(tenant).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    created_on = rfc3339(sim.clock.now(tenant))
     body = envelope(event_id, event_type, created_on, event_data(product, check, applicant), check["_base_url"])
     sim.store.put(tenant, "checkout", EVENTS_KIND, event_id, body)
     raw = json.dumps(body, separators=(",", ":")).encode()

@@ -6,7 +6,7 @@ def test_create_get_update_anonymize(api):
                             external_applicant_name="Hannah Bret")  # fmt: skip
     assert created["id"].startswith("aplt_") and len(created["id"]) == 31
     assert created["_links"]["self"]["href"] == f"http://testserver/applicants/{created['id']}"
-    assert created["created_on"] == "2025-01-01T00:00:00.000000Z"
+    assert created["created_on"] == "2025-01-01T00:00:00Z"
 
     fetched = api.call("GET", f"/applicants/{created['id']}", schema="applicant.response")
     assert fetched == created
@@ -16,7 +16,7 @@ def test_create_get_update_anonymize(api):
                        schema="applicant.response")  # fmt: skip
     assert updated["email"] == "h.b@example.com"
     assert updated["external_applicant_name"] == "Hannah Bret"
-    assert updated["modified_on"] == "2025-01-01T00:01:00.000000Z"
+    assert updated["modified_on"] == "2025-01-01T00:01:00Z"
 
     anonymized = api.call("POST", f"/applicants/{created['id']}/anonymize", schema="applicant.response")
     assert "email" not in anonymized and "external_applicant_name" not in anonymized
@@ -46,3 +46,13 @@ def test_unknown_applicant_is_404(api):
     assert body["error_codes"] == ["applicant_not_found"]
     api.call("PATCH", "/applicants/aplt_tkoi5db4hryu5cei5vwoabr7we", json={}, status=404)
     api.call("POST", "/applicants/aplt_tkoi5db4hryu5cei5vwoabr7we/anonymize", status=404)
+
+
+def test_timestamps_use_go_rfc3339_like_the_api_and_its_webhooks():
+    from datetime import UTC, datetime
+
+    from simulator.providers.checkout.api import rfc3339
+
+    assert rfc3339(datetime(2025, 7, 21, 17, 32, 28, tzinfo=UTC)) == "2025-07-21T17:32:28Z"  # API reference sample
+    assert rfc3339(datetime(2024, 12, 5, 18, 32, 39, 394150, tzinfo=UTC)) == "2024-12-05T18:32:39.39415Z"  # webhook
+    assert rfc3339(datetime(2024, 12, 5, 17, 57, 0, 588067, tzinfo=UTC)) == "2024-12-05T17:57:00.588067Z"

@@ -22,12 +22,6 @@ from tests.support.node import node_modules, run_node
 
 pytestmark = pytest.mark.node
 
-# These products come with the branch checkout-products; until it is merged there is nothing to drive.
-pytest.importorskip(
-    "simulator.providers.checkout.face_authentications",
-    reason="this build does not serve Face Authentication, document verifications or AML Screening yet",
-)
-
 DRIVER = Path(__file__).parent / "node" / "drive_products.mjs"
 ID = {p: re.compile(rf"^{p}_[a-z2-7]{{26}}$") for p in ("aplt", "fav", "fatp", "iddv", "datp", "adv", "adva", "amlv")}
 APPROVED = [{"code": 10000, "summary": "approved"}]
