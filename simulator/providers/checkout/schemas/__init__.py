@@ -12,26 +12,23 @@ import re
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-import jsonschema
-from referencing import Registry, Resource
-
 from simulator.providers.checkout.errors import CheckoutError, ValidationFailed
+
+if TYPE_CHECKING:  # jsonschema is imported on first use: start-up does not need it
+    import jsonschema
+    from referencing import Registry
 
 FOLDER = Path(__file__).parent
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-FORMATS = jsonschema.FormatChecker(formats=())
 
-
-@FORMATS.checks("email")
 def _is_email(value: object) -> bool:
     return not isinstance(value, str) or bool(_EMAIL.match(value))
 
 
-@FORMATS.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     if isinstance(value, str):
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -40,7 +37,6 @@ def _is_date(value: object) -> bool:
     return True
 
 
-@FORMATS.checks("uri")
 def _is_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -49,7 +45,20 @@ def _is_uri(value: object) -> bool:
 
 
 @cache
+def _formats() -> jsonschema.FormatChecker:
+    import jsonschema
+
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("email")(_is_email)
+    formats.checks("date", raises=ValueError)(_is_date)
+    formats.checks("uri")(_is_uri)
+    return formats
+
+
+@cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources = []
     for path in sorted(FOLDER.glob("*.json")):
         contents = json.loads(path.read_text())
@@ -60,7 +69,9 @@ def _registry() -> Registry:
 @cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
     schema = _registry().contents(name if name.endswith(".json") else f"{name}.json")
-    return jsonschema.Draft202012Validator(schema, registry=_registry(), format_checker=FORMATS)
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema, registry=_registry(), format_checker=_formats())
 
 
 def names() -> list[str]:

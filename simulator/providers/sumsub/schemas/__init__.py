@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:  # jsonschema is imported on first use: start-up does not need it
+    import jsonschema
+    from referencing import Registry
 
 FOLDER = Path(__file__).parent
 BASE = "https://kycsim.local/sumsub/"
@@ -26,6 +27,9 @@ def schema(name: str) -> dict:
 
 @cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     return Registry().with_resources(
         (BASE + p.name, Resource.from_contents(json.loads(p.read_text()), default_specification=DRAFT202012))
         for p in FOLDER.glob("*.json")
@@ -34,6 +38,8 @@ def _registry() -> Registry:
 
 @cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator({"$id": BASE + f"{name}.json", **schema(name)}, registry=_registry())
 
 
