@@ -170,3 +170,11 @@ def api(client: TestClient) -> Api:
 @pytest.fixture
 def other(client: TestClient) -> Api:
     return Api(client, OTHER_KEY)
+
+
+@pytest.fixture(scope="session")
+def checkout_sdk_node():
+    """``node_modules`` holding the official ``checkout-sdk-node`` (skips where Node.js or npm is missing)."""
+    from tests.support.node import node_modules
+
+    return node_modules("checkout-sdk-node", ["checkout-sdk-node@5"])

@@ -26,7 +26,7 @@ from simulator.providers.checkout.schemas import response_errors
 from simulator.server import ThreadedServer
 from simulator.settings import Settings
 from tests.providers.checkout.conftest import KEY
-from tests.support.node import node_modules, run_node
+from tests.support.node import run_node
 
 pytestmark = pytest.mark.node
 
@@ -58,19 +58,14 @@ SCHEMAS = {
 
 
 @pytest.fixture(scope="module")
-def sdk_modules() -> Path:
-    return node_modules("checkout-sdk-node", ["checkout-sdk-node@5"])
-
-
-@pytest.fixture(scope="module")
 def server() -> Iterator[ThreadedServer]:
     with ThreadedServer(Settings(seed=7, speed="manual", start_time="2025-01-01T00:00:00Z")) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def results(server, sdk_modules) -> dict:
-    return run_node(DRIVER, server.url, KEYS["fetch"], KEYS["axios"], node_modules=sdk_modules)
+def results(server, checkout_sdk_node) -> dict:
+    return run_node(DRIVER, server.url, KEYS["fetch"], KEYS["axios"], node_modules=checkout_sdk_node)
 
 
 def ok(results: dict, client: str, name: str) -> dict:

@@ -4,7 +4,6 @@ address_document_verification and aml_screening, unmodified, against a real serv
 from __future__ import annotations
 
 import base64
-import warnings
 from collections.abc import Iterator
 
 import httpx
@@ -12,8 +11,6 @@ import pytest
 
 pytest.importorskip("checkout_sdk")
 
-from checkout_sdk.checkout_sdk import CheckoutSdk  # noqa: E402
-from checkout_sdk.environment import Environment  # noqa: E402
 from checkout_sdk.exception import CheckoutApiException  # noqa: E402
 from checkout_sdk.identities.addressdocumentverification.addressdocumentverification import (  # noqa: E402
     AddressDocumentVerificationAttemptRequest,
@@ -47,8 +44,9 @@ from simulator.providers.checkout.media import document_png  # noqa: E402
 from simulator.providers.checkout.schemas import response_errors  # noqa: E402
 from simulator.server import ThreadedServer  # noqa: E402
 from simulator.settings import Settings  # noqa: E402
+from tests.providers.checkout import sdk_support  # noqa: E402
+from tests.providers.checkout.sdk_support import as_dict, secret_key_sdk  # noqa: E402
 
-SDK_KEY = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"
 USJ = "usj_tkoi5db4hryu5cei5vwoabr7we"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -61,27 +59,11 @@ def server() -> Iterator[ThreadedServer]:
 
 @pytest.fixture(scope="module")
 def sdk(server):
-    base = f"{server.url}/"
-    environment = Environment(
-        base_uri=base, authorization_uri=f"{base}connect/token", files_uri=base, transfers_uri=base,
-        balances_uri=base, forward_uri=base, identity_uri=base, is_sandbox=True,
-    )  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        builder = CheckoutSdk.builder().secret_key(SDK_KEY).environment(environment)
-        return builder.environment_subdomain("kycsim").build()
+    return secret_key_sdk(server.url)
 
 
 def advance(server: ThreadedServer, seconds: float) -> None:
-    httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": seconds}, timeout=30).raise_for_status()
-
-
-def as_dict(wrapper):
-    if isinstance(wrapper, list):
-        return [as_dict(v) for v in wrapper]
-    if hasattr(wrapper, "__dict__"):
-        return {k: as_dict(v) for k, v in vars(wrapper).items() if k != "http_metadata"}
-    return wrapper
+    sdk_support.advance(server.url, seconds)
 
 
 def data_url(data: bytes, media: str) -> str:

@@ -11,7 +11,6 @@ import pytest
 checkout_sdk = pytest.importorskip("checkout_sdk")
 
 from checkout_sdk.checkout_sdk import CheckoutSdk  # noqa: E402
-from checkout_sdk.environment import Environment  # noqa: E402
 from checkout_sdk.exception import CheckoutApiException  # noqa: E402
 from checkout_sdk.identities.applicants.applicants import CreateApplicantRequest, UpdateApplicantRequest  # noqa: E402
 from checkout_sdk.identities.entities import (  # noqa: E402
@@ -31,8 +30,8 @@ from checkout_sdk.identities.identityverification.identityverification import ( 
 from simulator.providers.checkout.schemas import response_errors  # noqa: E402
 from simulator.server import ThreadedServer  # noqa: E402
 from simulator.settings import Settings  # noqa: E402
-
-SDK_KEY = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"  # matches the SDK's own secret key pattern
+from tests.providers.checkout import sdk_support  # noqa: E402
+from tests.providers.checkout.sdk_support import as_dict, kycsim_environment, secret_key_sdk  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -43,35 +42,11 @@ def server() -> Iterator[ThreadedServer]:
 
 @pytest.fixture(scope="module")
 def sdk(server):
-    base = f"{server.url}/"
-    environment = Environment(
-        base_uri=base,
-        authorization_uri=f"{base}connect/token",
-        files_uri=base,
-        transfers_uri=base,
-        balances_uri=base,
-        forward_uri=base,
-        identity_uri=base,
-        is_sandbox=True,
-    )
-    with warnings.catch_warnings():
-        # The SDK warns about its own deprecated Risk client while building; not what this tests.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        builder = CheckoutSdk.builder().secret_key(SDK_KEY).environment(environment)
-        return builder.environment_subdomain("kycsim").build()
+    return secret_key_sdk(server.url)
 
 
 def advance(server: ThreadedServer, seconds: float) -> None:
-    httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": seconds}, timeout=30).raise_for_status()
-
-
-def as_dict(wrapper) -> dict:
-    """A ResponseWrapper back to plain JSON, to validate it against the response schema."""
-    if isinstance(wrapper, list):
-        return [as_dict(v) for v in wrapper]
-    if hasattr(wrapper, "__dict__"):
-        return {k: as_dict(v) for k, v in vars(wrapper).items() if k != "http_metadata"}
-    return wrapper
+    sdk_support.advance(server.url, seconds)
 
 
 def declared() -> DeclaredData:
@@ -196,7 +171,7 @@ def test_errors_reach_the_sdk_as_checkout_api_exceptions(sdk):
 
 def oauth_sdk(server, scopes: list[str]):
     base = f"{server.url}/"
-    environment = Environment(base, f"{base}connect/token", base, base, base, base, base, True)
+    environment = kycsim_environment(server.url)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # use_legacy_domain() and the Risk client warn
         return (
