@@ -101,36 +101,36 @@ def create_attempt(
     check["_attempt_ids"].append(attempt["id"])
     check.update(status=c.QUALITY_CHECKS_IN_PROGRESS, response_codes=[], modified_on=now)
     event = product.event("retry_requested" if was_retry else "quality_checks_in_progress")
-    lifecycle._record(check, attempt, event, now)
+    lifecycle.record_history(check, attempt, event, now)
     state.save_attempt(product, attempt)
     state.save_check(product, check)
     webhooks.publish(sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
-    lifecycle._drive_run(tenant, product, check)
+    lifecycle.drive_run(tenant, product, check)
     return attempt
 
 
 def pass_quality_checks(lifecycle: Lifecycle, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
     if attempt["status"] != c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS:
-        return lifecycle._skip("pass_quality_checks", attempt)
-    lifecycle._move(tenant, product, check, attempt, c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS, "started")
-    return lifecycle._move(tenant, product, check, None, None, None, "checks_in_progress")
+        return lifecycle.skip("pass_quality_checks", attempt)
+    lifecycle.move(tenant, product, check, attempt, c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS, "started")
+    return lifecycle.move(tenant, product, check, None, None, None, "checks_in_progress")
 
 
 def abort_quality_checks(
     lifecycle: Lifecycle, tenant: str, product: Product, check: dict, attempt: dict, code: int
 ) -> bool:
     if attempt["status"] != c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS:
-        return lifecycle._skip("abort_quality_checks", attempt)
-    return lifecycle._move(tenant, product, check, attempt, c.QUALITY_CHECKS_ABORTED, c.RETRY_REQUIRED,
+        return lifecycle.skip("abort_quality_checks", attempt)
+    return lifecycle.move(tenant, product, check, attempt, c.QUALITY_CHECKS_ABORTED, c.RETRY_REQUIRED,
                            "quality_checks_aborted", codes=[code], attempt_codes=[code])  # fmt: skip
 
 
 def reset(lifecycle: Lifecycle, tenant: str, product: Product, check: dict, attempt: dict | None) -> bool:
     """Checkout.com ends the running attempt (64001); the client may upload again."""
     if attempt is None or attempt["status"] not in c.OPEN_UPLOAD_ATTEMPT_STATUSES:
-        return lifecycle._skip("reset", attempt or check)
+        return lifecycle.skip("reset", attempt or check)
     code = c.FORCIBLY_CLOSED_CODE
-    return lifecycle._move(tenant, product, check, attempt, c.TERMINATED, c.RETRY_REQUIRED, "reset", codes=[code],
+    return lifecycle.move(tenant, product, check, attempt, c.TERMINATED, c.RETRY_REQUIRED, "reset", codes=[code],
                            attempt_codes=[code])  # fmt: skip
 
 

@@ -95,7 +95,7 @@ class Lifecycle:
             "_history": [],
             "_anonymized": False,
         }
-        self._record(check, None, product.event("created"), now)
+        self.record_history(check, None, product.event("created"), now)
         state.save_check(product, check)
         webhooks.publish(self.sim, tenant, product, check, product.event("created"), applicant)
         return check
@@ -159,31 +159,31 @@ class Lifecycle:
             event = product.event("retry_requested")
         else:
             event = product.event("opened")
-        self._record(check, attempt, event, now)
+        self.record_history(check, attempt, event, now)
         state.save_attempt(product, attempt)
         state.save_check(product, check)
         webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
         if product.hosted:
             self._schedule_expiry(tenant, product, check["id"], attempt["id"])
         if drive:
-            self._drive_run(tenant, product, check)
+            self.drive_run(tenant, product, check)
         return attempt
 
     # Transitions (scenario verbs and the hosted page call these)
 
     def open_link(self, tenant: str, product: Product, check: dict, attempt: dict, session: dict | None = None) -> bool:
         if attempt["status"] != c.PENDING_REDIRECTION:
-            return self._skip("open_link", attempt)
+            return self.skip("open_link", attempt)
         if session:
             attempt["applicant_session_information"] = session
-        return self._move(tenant, product, check, attempt, c.ATTEMPT_CAPTURE_IN_PROGRESS, c.CAPTURE_IN_PROGRESS,
+        return self.move(tenant, product, check, attempt, c.ATTEMPT_CAPTURE_IN_PROGRESS, c.CAPTURE_IN_PROGRESS,
                           "started")  # fmt: skip
 
     def complete_capture(self, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
         if attempt["status"] != c.ATTEMPT_CAPTURE_IN_PROGRESS:
-            return self._skip("complete_capture", attempt)
+            return self.skip("complete_capture", attempt)
         attempt["_outcome"] = {"event": product.event("capture_completed")}
-        return self._move(tenant, product, check, attempt, c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS,
+        return self.move(tenant, product, check, attempt, c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS,
                           "capture_completed")  # fmt: skip
 
     def complete_checks(
@@ -197,69 +197,69 @@ class Lifecycle:
         risk_labels: list[str] | None = None,
     ) -> bool:
         if attempt["status"] != c.ATTEMPT_CHECKS_IN_PROGRESS:
-            return self._skip("complete_checks", attempt)
+            return self.skip("complete_checks", attempt)
         if product.has_risk_labels:
             check["risk_labels"] = list(risk_labels or [])
         builder = self.results_builders.get(product.name)
         if builder is not None:
             builder(State(self.sim, tenant), check, attempt, result, codes)
-        return self._move(tenant, product, check, attempt, c.COMPLETED, result, "checks_completed", codes=codes,
+        return self.move(tenant, product, check, attempt, c.COMPLETED, result, "checks_completed", codes=codes,
                           attempt_codes=codes)  # fmt: skip
 
     def create_report(self, tenant: str, product: Product, check: dict) -> bool:
         if check["status"] not in (c.APPROVED, c.DECLINED) or not product.has_report:
-            return self._skip("create_report", check)
+            return self.skip("create_report", check)
         if not check.get("_report_token"):
             check["_report_token"] = State(self.sim, tenant).new_token(
                 "report", 26, product=product.name, check_id=check["id"]
             )
-        return self._move(tenant, product, check, None, None, None, "report_created")
+        return self.move(tenant, product, check, None, None, None, "report_created")
 
     def abort_capture(self, tenant: str, product: Product, check: dict, attempt: dict, code: int) -> bool:
         if attempt["status"] not in c.OPEN_ATTEMPT_STATUSES:
-            return self._skip("abort_capture", attempt)
+            return self.skip("abort_capture", attempt)
         attempt["_outcome"] = {"event": product.event("capture_aborted"), "code": code}
-        return self._move(tenant, product, check, attempt, c.CAPTURE_ABORTED, c.RETRY_REQUIRED, "capture_aborted",
+        return self.move(tenant, product, check, attempt, c.CAPTURE_ABORTED, c.RETRY_REQUIRED, "capture_aborted",
                           codes=[code], attempt_codes=[code])  # fmt: skip
 
     def refuse_capture(self, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
         if attempt["status"] not in c.OPEN_ATTEMPT_STATUSES:
-            return self._skip("refuse_capture", attempt)
+            return self.skip("refuse_capture", attempt)
         code = c.REFUSAL_CODE
         attempt["_outcome"] = {"event": product.event("capture_refused"), "code": code}
-        return self._move(tenant, product, check, attempt, c.CAPTURE_REFUSED, c.REFUSED, "capture_refused",
+        return self.move(tenant, product, check, attempt, c.CAPTURE_REFUSED, c.REFUSED, "capture_refused",
                           codes=[code], attempt_codes=[code])  # fmt: skip
 
     def checks_inconclusive(self, tenant: str, product: Product, check: dict, attempt: dict, code: int) -> bool:
         if attempt["status"] != c.ATTEMPT_CHECKS_IN_PROGRESS:
-            return self._skip("checks_inconclusive", attempt)
-        return self._move(tenant, product, check, attempt, c.CHECKS_INCONCLUSIVE, c.RETRY_REQUIRED,
+            return self.skip("checks_inconclusive", attempt)
+        return self.move(tenant, product, check, attempt, c.CHECKS_INCONCLUSIVE, c.RETRY_REQUIRED,
                           "checks_inconclusive", codes=[code], attempt_codes=[code])  # fmt: skip
 
     def expire_link(self, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
         if attempt["status"] != c.PENDING_REDIRECTION:
-            return self._skip("expire_link", attempt)
+            return self.skip("expire_link", attempt)
         code = c.LINK_NEVER_OPENED_CODE
         attempt["_outcome"] = {"event": product.event("link_expired"), "code": code}
-        return self._move(tenant, product, check, attempt, c.EXPIRED, c.RETRY_REQUIRED, "link_expired",
+        return self.move(tenant, product, check, attempt, c.EXPIRED, c.RETRY_REQUIRED, "link_expired",
                           codes=[code], attempt_codes=[code])  # fmt: skip
 
     def close(self, tenant: str, product: Product, check: dict, attempt: dict | None, status: str) -> bool:
         """Forcibly closed (64001): the open attempt is terminated; the check can be retried or not."""
         if check["status"] in c.FINAL_STATUSES:
-            return self._skip("close", check)
+            return self.skip("close", check)
         code = c.FORCIBLY_CLOSED_CODE
         open_statuses = c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
         open_attempt = attempt if attempt is not None and attempt["status"] in open_statuses else None
         if open_attempt is not None:
             open_attempt["_outcome"] = {"event": product.event("closed"), "code": code}
-        return self._move(tenant, product, check, open_attempt, c.TERMINATED if open_attempt else None, status,
+        return self.move(tenant, product, check, open_attempt, c.TERMINATED if open_attempt else None, status,
                           "closed", codes=[code], attempt_codes=[code])  # fmt: skip
 
     def audit(self, tenant: str, product: Product, check: dict, status: str, codes: list[int]) -> bool:
         if check["status"] not in (c.APPROVED, c.DECLINED):
-            return self._skip("audit", check)
-        return self._move(tenant, product, check, None, None, status, "audit_completed", codes=codes)
+            return self.skip("audit", check)
+        return self.move(tenant, product, check, None, None, status, "audit_completed", codes=codes)
 
     def anonymize(self, tenant: str, product: Product, check: dict) -> dict:
         """Personal data goes; the status stays (an open attempt is closed first, 64001)."""
@@ -277,16 +277,16 @@ class Lifecycle:
             state.save_attempt(product, attempt)
         check["_anonymized"] = True
         self._stop_run(tenant, check)
-        self._move(tenant, product, check, None, None, None, "anonymized")
+        self.move(tenant, product, check, None, None, None, "anonymized")
         return check
 
     # Private functions
 
-    def _skip(self, what: str, doc: dict) -> bool:
+    def skip(self, what: str, doc: dict) -> bool:
         log.info("checkout: %s skipped: %s is %s", what, doc.get("id"), doc.get("status"))
         return False
 
-    def _move(
+    def move(
         self,
         tenant: str,
         product: Product,
@@ -313,13 +313,13 @@ class Lifecycle:
             check["response_codes"] = codes_json(codes)
         check["modified_on"] = now
         event = product.event(event_suffix)
-        self._record(check, attempt, event, now)
+        self.record_history(check, attempt, event, now)
         state.save_check(product, check)
         webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
         return True
 
     @staticmethod
-    def _record(check: dict, attempt: dict | None, event: str, now: str) -> None:
+    def record_history(check: dict, attempt: dict | None, event: str, now: str) -> None:
         check["_history"].append(
             {
                 "at": now,
@@ -343,7 +343,7 @@ class Lifecycle:
 
         self.sim.scheduler.schedule(c.LINK_LIFETIME_SECONDS, expire, tenant=tenant, label=f"link expiry {attempt_id}")
 
-    def _drive_run(self, tenant: str, product: Product, check: dict) -> None:
+    def drive_run(self, tenant: str, product: Product, check: dict) -> None:
         """Start the check's scenario on its first attempt; later attempts resume or restart it."""
         runner = self.sim.runner
         run_id = check.get("_run_id")
