@@ -33,6 +33,7 @@ from simulator.engine.webhooks.dispatcher import Dispatcher
 from simulator.engine.webhooks.endpoints import add_config_endpoints
 from simulator.providers import load_providers
 from simulator.providers.base import Provider
+from simulator.routing import SegmentRouter
 from simulator.settings import Settings
 
 log = logging.getLogger("kycsim")
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
         exception_handlers={HTTPException: http_error, Exception: http_error},
         lifespan=lifespan,
     )
+    app.router = SegmentRouter(app.router)  # type: ignore[assignment]
     app.state.sim = sim
     return app
 
