@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -30,21 +28,38 @@ if TYPE_CHECKING:
 PROVIDER = "checkout"
 
 
-@dataclass
 class Call:
-    """One API call, as the handler sees it."""
+    """One API call, as the handler sees it.
 
-    request: Request
-    sim: Simulator
-    provider: CheckoutProvider
-    tenant: str
-    request_id: str
-    body: dict[str, Any] = field(default_factory=dict)
+    A plain class with slots rather than a dataclass: one is built on every call, and
+    ``base_url`` is worked out only when a handler asks for it.
+    """
 
-    @cached_property
+    __slots__ = ("request", "sim", "provider", "tenant", "request_id", "body", "_base_url")
+
+    def __init__(
+        self,
+        request: Request,
+        sim: Simulator,
+        provider: CheckoutProvider,
+        tenant: str,
+        request_id: str,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        self.request = request
+        self.sim = sim
+        self.provider = provider
+        self.tenant = tenant
+        self.request_id = request_id
+        self.body: dict[str, Any] = {} if body is None else body
+        self._base_url: str | None = None
+
+    @property
     def base_url(self) -> str:
         """The simulator's own base URL as the caller reached it, without a trailing slash."""
-        return base_url(self.request.scope)
+        if self._base_url is None:
+            self._base_url = base_url(self.request.scope)
+        return self._base_url
 
     @property
     def params(self) -> dict[str, str]:
@@ -80,16 +95,21 @@ def new_request_id(sim: Simulator, tenant: str | None) -> str:
 def operation(name: str, *, schema: str | None = None, invalid: type[CheckoutError] | None = None) -> Callable:
     """Wrap a handler: ``schema`` names the request schema; ``invalid`` the error class for violations."""
 
+    operation_name = f"{PROVIDER}:{name}"
+
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            sim: Simulator = request.app.state.sim
+            scope = request.scope
+            sim: Simulator = scope["app"].state.sim
             provider: CheckoutProvider = sim.providers[PROVIDER]  # type: ignore[assignment]
-            request.state.provider = PROVIDER
-            request.state.operation = f"{PROVIDER}:{name}"
+            # The dict behind request.state (what the journal and console read), written directly.
+            state = scope.setdefault("state", {})
+            state["provider"] = PROVIDER
+            state["operation"] = operation_name
             tenant = request_id = None
             try:
                 tenant = authenticate(request)
-                request.state.tenant = tenant
+                state["tenant"] = tenant
                 request_id = new_request_id(sim, tenant)
                 call = Call(request, sim, provider, tenant, request_id)
                 if schema is not None:
