@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from simulator.providers.checkout import CheckoutProvider
 
 PROVIDER = "checkout"
+_REQUEST_ID_KEY = c.REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
 class Call:
@@ -119,8 +120,11 @@ def operation(name: str, *, schema: str | None = None, invalid: type[CheckoutErr
             except CheckoutError as exc:
                 request_id = request_id or new_request_id(sim, tenant)
                 response = error_response(exc, request_id)
-            if c.REQUEST_ID_HEADER not in response.headers:  # one id per call: body and header agree
-                response.headers[c.REQUEST_ID_HEADER] = request_id
+            # One id per call: body and header agree. Read from raw_headers, not ``response.headers``,
+            # which builds a MutableHeaders on every access; the pair appended is what it would add.
+            raw_headers = response.raw_headers
+            if not any(key == _REQUEST_ID_KEY for key, _ in raw_headers):
+                raw_headers.append((_REQUEST_ID_KEY, request_id.encode("latin-1")))
             return response
 
         endpoint.__name__ = handler.__name__
