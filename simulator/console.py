@@ -138,8 +138,10 @@ class RequestLogMiddleware:
         latency = round((perf_counter() - started) * 1000, 2)
         tenant, provider, scenario = state.get("tenant"), state.get("provider"), state.get("scenario")
         if not path.startswith("/_sim") and state.get("journal", True):
+            clock = self.sim.clock
             self.sim.journal.record(
-                at=self.sim.clock.now(tenant),
+                start=clock.start,  # with seconds, what clock.now(tenant) would give, formatted on read
+                seconds=clock.seconds(tenant),
                 method=scope["method"],
                 path=path,
                 query=scope.get("query_string", b""),

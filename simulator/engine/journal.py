@@ -1,7 +1,7 @@
 """The request journal: every request and response, newest last, bounded in memory.
 
-Recording sits on every request's path, so an entry keeps raw values (a datetime, byte chunks)
-and is turned into text only when somebody reads the journal.
+Recording sits on every request's path, so an entry keeps raw values (the virtual clock's start
+and seconds, byte chunks) and is turned into text only when somebody reads the journal.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from simulator.engine.clock import isoformat
 
@@ -17,7 +17,8 @@ from simulator.engine.clock import isoformat
 @dataclass(slots=True)
 class Entry:
     id: int
-    at: datetime
+    start: datetime  # the clock's start (fixed for a run) ...
+    seconds: float  # ... and the tenant's virtual seconds since then: ``at`` = start + seconds, built on read
     method: str
     path: str
     query: bytes
@@ -32,7 +33,7 @@ class Entry:
     def as_json(self, body_limit: int) -> dict:
         return {
             "id": self.id,
-            "at": isoformat(self.at),
+            "at": isoformat(self.start + timedelta(seconds=self.seconds)),
             "method": self.method,
             "path": self.path,
             "query": self.query.decode("latin-1"),
@@ -55,7 +56,8 @@ class Journal:
     def record(
         self,
         *,
-        at: datetime,
+        start: datetime,
+        seconds: float,
         method: str,
         path: str,
         query: bytes,
@@ -69,7 +71,8 @@ class Journal:
     ) -> Entry:
         entry = Entry(
             next(self._ids),
-            at,
+            start,
+            seconds,
             method,
             path,
             query,
