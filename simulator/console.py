@@ -12,6 +12,7 @@ import sys
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from simulator.engine.journal import latency_ms
 from simulator.engine.scenarios.model import REQUEST_STATE
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class RequestLogMiddleware:
 
     def _record(self, scope, state, status, started, request_chunks, response_chunks) -> None:
         path = scope["path"]
-        latency = round((perf_counter() - started) * 1000, 2)
+        elapsed = perf_counter() - started
         tenant, provider, scenario = state.get("tenant"), state.get("provider"), state.get("scenario")
         if not path.startswith("/_sim") and state.get("journal", True):
             clock = self.sim.clock
@@ -146,7 +147,7 @@ class RequestLogMiddleware:
                 path=path,
                 query=scope.get("query_string", b""),
                 status=status,
-                latency_ms=latency,
+                elapsed=elapsed,
                 tenant=tenant,
                 provider=provider,
                 scenario=scenario,
@@ -155,6 +156,7 @@ class RequestLogMiddleware:
             )
         if path.startswith(QUIET_PATHS) or not log.isEnabledFor(logging.INFO):
             return
+        latency = latency_ms(elapsed)
         extras = "".join(f" {k}={v}" for k, v in (("tenant", mask(tenant)), ("scenario", scenario)) if v)
         log.info(
             "%s %s %d %.1fms%s",

@@ -23,7 +23,7 @@ class Entry:
     path: str
     query: bytes
     status: int
-    latency_ms: float
+    elapsed: float  # wall seconds; rounded to ``latency_ms`` on read (round() is slow for a hot path)
     tenant: str | None
     provider: str | None
     scenario: str | None
@@ -38,7 +38,7 @@ class Entry:
             "path": self.path,
             "query": self.query.decode("latin-1"),
             "status": self.status,
-            "latency_ms": self.latency_ms,
+            "latency_ms": latency_ms(self.elapsed),
             "tenant": self.tenant,
             "provider": self.provider,
             "scenario": self.scenario,
@@ -62,7 +62,7 @@ class Journal:
         path: str,
         query: bytes,
         status: int,
-        latency_ms: float,
+        elapsed: float,
         tenant: str | None,
         provider: str | None,
         scenario: str | None = None,
@@ -77,7 +77,7 @@ class Journal:
             path,
             query,
             status,
-            latency_ms,
+            elapsed,
             tenant,
             provider,
             scenario,
@@ -119,6 +119,11 @@ class Journal:
             kept = [e for e in self._entries if e.tenant != tenant]
             self._entries.clear()
             self._entries.extend(kept)
+
+
+def latency_ms(elapsed: float) -> float:
+    """Wall seconds as the journal and the console show them: milliseconds to 2 decimals."""
+    return round(elapsed * 1000, 2)
 
 
 def _text(chunks: list[bytes], limit: int) -> str | None:
