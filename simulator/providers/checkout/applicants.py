@@ -49,29 +49,7 @@ async def create_applicant(call: Call) -> Response:
 
 @operation("get_applicant")
 async def get_applicant(call: Call) -> Response:
-    applicant = find(call, call.params["applicant_id"])
-    base_url = call.base_url
-    # The call clients poll: reuse the bytes of the last identical render (see _RENDERED).
-    key = (call.tenant, applicant["id"], base_url)
-    items = tuple(applicant.items())
-    cached = _RENDERED.get(key)
-    if cached is not None and cached[0] == items:
-        return Response(cached[1], media_type="application/json")
-    response = call.json(render(applicant, base_url))
-    if all(type(name) is str and (value is None or type(value) is str) for name, value in items):
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        _RENDERED[key] = (items, response.body)
-    return response
-
-
-# The encoded body of a GET, by (tenant, applicant id, base URL), with the document's items it was
-# rendered from. A hit needs the stored document to have exactly those items, in that order (key
-# order is JSON order). Only documents with str keys and str or None values are kept: for them,
-# tuple equality is exact (no True == 1 or 1 == 1.0), so a hit gives the bytes a fresh render
-# would, however and wherever the document was changed, with or without store.put.
-_RENDERED: dict[tuple[str, str, str], tuple[tuple[tuple[str, Any], ...], bytes]] = {}
-_RENDERED_MAX = 4096
+    return call.json(render(find(call, call.params["applicant_id"]), call.base_url))
 
 
 @operation("update_applicant", schema="applicant.update.request", invalid=InvalidRequest)
