@@ -129,11 +129,12 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
 
 
 def create_app(settings: Settings | None = None, *, providers: dict[str, Provider] | None = None) -> Starlette:
-    from simulator.console import RequestLogMiddleware
+    from simulator.console import RequestLogMiddleware, log_attempt
     from simulator.control.routes import control_routes
 
     settings = settings or Settings()
     sim = build_simulator(settings, providers)
+    sim.dispatcher.on_attempt.append(log_attempt)  # one console line per webhook attempt
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -91,7 +91,6 @@ class RequestLogMiddleware:
     def __init__(self, app, sim: Simulator) -> None:
         self.app = app
         self.sim = sim
-        sim.dispatcher.on_attempt.append(log_attempt)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
