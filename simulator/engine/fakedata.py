@@ -8,6 +8,7 @@ MRZ lines or card data in their own formats.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -137,19 +138,31 @@ def mrz_check_digit(text: str) -> str:
     return str(sum(values[c] * (7, 3, 1)[i % 3] for i, c in enumerate(text)) % 10)
 
 
-def passport_mrz(person: Person, number: str, expiry: date) -> list[str]:
-    """The two 44-character lines of a TD3 (passport) machine-readable zone."""
+# Latin letters that do not decompose into a base letter and accents (ICAO 9303 Part 3, 6.A).
+_MRZ_LETTERS = str.maketrans({"Æ": "AE", "Ø": "OE", "Œ": "OE", "Þ": "TH", "Ð": "D", "Đ": "D", "Ł": "L", "Ħ": "H"})
 
-    def clean(value: str) -> str:
-        return "".join(c if c.isalnum() else "<" for c in value.upper().encode("ascii", "ignore").decode())
+
+def mrz_name(value: str) -> str:
+    """A name as ICAO 9303 Part 3 writes it in an MRZ: Latin letters without accents (ß as SS),
+    apostrophes left out, spaces, hyphens and other marks as fillers."""
+    upper = value.upper().translate(_MRZ_LETTERS).replace("'", "").replace("\u2019", "")
+    letters = (c for c in unicodedata.normalize("NFKD", upper) if not unicodedata.combining(c))
+    return "".join(c if c.isascii() and c.isalnum() else "<" for c in letters)
+
+
+def passport_mrz(person: Person, number: str, expiry: date, personal_number: str = "") -> list[str]:
+    """The two 44-character lines of a TD3 (passport) machine-readable zone.
+
+    ``personal_number`` goes in the optional data field (14 characters; fillers when empty).
+    """
 
     country = alpha3(person.country)
-    names = f"{clean(person.last_name)}<<{clean(person.first_names)}"
+    names = f"{mrz_name(person.last_name)}<<{mrz_name(person.first_names)}"
     line1 = f"P<{country}{names}".ljust(44, "<")[:44]
     num = number.ljust(9, "<")[:9]
     birth = person.birth_date.strftime("%y%m%d")
     exp = expiry.strftime("%y%m%d")
-    personal = "<" * 14
+    personal = mrz_name(personal_number).ljust(14, "<")[:14]
     body = (
         f"{num}{mrz_check_digit(num)}{country}{birth}{mrz_check_digit(birth)}{person.gender}"
         f"{exp}{mrz_check_digit(exp)}{personal}{mrz_check_digit(personal)}"

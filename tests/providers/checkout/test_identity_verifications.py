@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from tests.support.icao9303 import td3_errors
+
 
 def test_create_answers_created_with_links(api):
     applicant = api.applicant(email="hannah.bret@example.com")
@@ -50,6 +52,7 @@ def test_approved_flow_fills_documents_face_and_report(api):
     document = done["documents"][0]
     assert document["full_name"] == "Hannah BRET" and document["birth_date"] == "1994-10-15"
     assert document["document_mrz"].startswith("P<GBRBRET<<HANNAH")
+    assert td3_errors(document["document_mrz"].split("\n")) == []
     assert done["verified_identity"]["last_name"] == "Bret"
     assert done["face"]["image_signed_url"].endswith("/face_image.png")
     report = api.call("GET", f"/identity-verifications/{idv['id']}/pdf-report", schema="pdf_report.response")

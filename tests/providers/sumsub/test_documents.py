@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from simulator.providers.sumsub.media import dimensions, png, sniff
 from tests.providers.sumsub.support import assert_error, assert_valid
+from tests.support.icao9303 import td3_errors
 
 PASSPORT = '{"idDocType":"PASSPORT","country":"GBR"}'
 
@@ -103,6 +104,7 @@ def test_a_reviewed_passport_shows_up_in_info_with_an_mrz(api, flow):
     assert passport["idDocType"] == "PASSPORT" and passport["dob"] == info["dob"]
     assert passport["mrzLine1"].startswith("P<DEU") and "ANNA" in passport["mrzLine1"]
     assert len(passport["mrzLine2"]) == 44 and passport["mrzLine2"].startswith(passport["number"])
+    assert td3_errors([passport["mrzLine1"], passport["mrzLine2"]]) == []
 
 
 def test_the_scenario_applicant_takes_real_pictures_on_the_websdk(api, flow):
