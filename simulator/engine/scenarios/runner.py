@@ -5,6 +5,11 @@ subject it acts on (ids the provider chose), the index of the next step and what
 for. Steps fire one after another, each ``after`` seconds after the previous one. A ``wait``
 step, or an applicant step in ``interactive`` mode, pauses the run until the provider calls
 :meth:`Runner.signal` (the hosted page did it, or a new attempt was created).
+
+A run started with ``handed_off=False`` has no person yet (the client has not handed the flow to
+one): its applicant steps wait, whatever the mode, until :meth:`Runner.hand_off`. Either way a
+provider reports an applicant step done outside the run (a person on its page, the client's own
+API call) with :meth:`Runner.performed`, and the run plays on from there.
 """
 
 from __future__ import annotations
@@ -49,8 +54,17 @@ class Runner:
 
     # Public API
 
-    def start(self, tenant: str, scenario: Scenario, subject: dict[str, Any], *, run_id: str | None = None) -> dict:
-        """Begin playing ``scenario`` on ``subject``; returns the run document."""
+    def start(
+        self,
+        tenant: str,
+        scenario: Scenario,
+        subject: dict[str, Any],
+        *,
+        run_id: str | None = None,
+        handed_off: bool = True,
+    ) -> dict:
+        """Begin playing ``scenario`` on ``subject``; returns the run document. ``handed_off=False``:
+        no person has the flow yet, so applicant steps wait for :meth:`hand_off`."""
         run = {
             "id": run_id or f"run_{self.ids.base32(16, None)}",
             "scenario": scenario.name,
@@ -63,6 +77,8 @@ class Runner:
             "started_at": isoformat(self.clock.now(tenant)),
             "history": [],
         }
+        if not handed_off:
+            run["handed_off"] = False
         if self.catalogue.get(scenario.name) is not scenario:
             self._overrides[run["id"]] = scenario
             run["scenario_inline"] = True
@@ -83,13 +99,43 @@ class Runner:
             return False
         run["waiting_for"] = None
         run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": f"signal:{name}"})
-        scenario = self.scenario_of(run)
-        step = scenario.steps[run["cursor"]] if scenario and run["cursor"] < len(scenario.steps) else None
+        step = self._current_step(run)
         # A wait step is done once signalled; so is an applicant step a person just performed
         # (interactive mode): the provider already made its change before signalling.
         if step is not None and name in (step.wait, step.do):
             run["cursor"] += 1
         self._save(tenant, run)
+        self._schedule_next(tenant, run)
+        return True
+
+    def hand_off(self, tenant: str, provider: str, run_id: str) -> bool:
+        """A person has the flow from now on (the provider's link, token or page): applicant steps may
+        play. One the run waits at is scheduled after its delay, counted from now. False if the run
+        had a person already (or is unknown)."""
+        run = self.get(tenant, provider, run_id)
+        if run is None or run.get("handed_off", True):
+            return False
+        run["handed_off"] = True
+        step = self._current_step(run)
+        if run["status"] == "running" and step is not None and run["waiting_for"] == step.do:
+            run["waiting_for"] = None  # waited for a person only: now plays (or, interactive, waits again)
+            self._schedule_next(tenant, run)
+        else:
+            self._save(tenant, run)
+        return True
+
+    def performed(self, tenant: str, provider: str, run_id: str, verb: str) -> bool:
+        """The step ``verb`` the run is at was done outside the run (a person on the provider's page, or
+        the client's own API call, which made the change already): move past it, void its timer and play
+        on from now. False when the run is not at such a step."""
+        run = self.get(tenant, provider, run_id)
+        step = self._current_step(run) if run is not None else None
+        if run is None or run["status"] != "running" or step is None or step.do != verb:
+            return False
+        run["cursor"] += 1
+        run["waiting_for"] = None
+        run["generation"] = run.get("generation", 0) + 1  # a timer armed for the step finds it done
+        run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": verb})
         self._schedule_next(tenant, run)
         return True
 
@@ -133,6 +179,10 @@ class Runner:
 
     # Private functions
 
+    def _current_step(self, run: dict) -> Step | None:
+        scenario = self.scenario_of(run)
+        return scenario.steps[run["cursor"]] if scenario and run["cursor"] < len(scenario.steps) else None
+
     def _save(self, tenant: str, run: dict) -> None:
         self.store.put(tenant, run["provider"], RUNS, run["id"], run)
 
@@ -148,8 +198,12 @@ class Runner:
             self._save(tenant, run)
             return
         verb = self.verbs.get(run["provider"], {}).get(step.do or "")
-        if verb is not None and verb.actor == APPLICANT and self.applicant_mode == INTERACTIVE:
-            run["waiting_for"] = step.do  # a person performs it on the hosted page
+        if (
+            verb is not None
+            and verb.actor == APPLICANT
+            and (self.applicant_mode == INTERACTIVE or not run.get("handed_off", True))
+        ):
+            run["waiting_for"] = step.do  # a person performs it (on the hosted page), once they have the flow
             self._save(tenant, run)
             return
         run["next_step_at"] = isoformat(self.clock.now(tenant) + timedelta(seconds=step.after))

@@ -57,13 +57,39 @@ class SumsubProvider(Provider):
       and BMP are 1005, anything else 1004 (in Sumsub's wording ``Corrupted file for applicant
       <id> and type imageUpload``); 1001, 1007 and 1011 are never produced. Multipart parts are
       read as bytes whether or not they carry a filename (form-data sends Buffers without one).
+    - When things move (CONTRACT "When the simulated person acts"): an applicant or action made by API
+      has nobody behind it, so its scenario's ``submit`` steps wait and nothing else is scheduled; the
+      client's request check (``status/pending``, actions ``review/status/pending``) is the submission,
+      after which the scenario's later steps play from that moment. An access token or WebSDK link for
+      the user (for an action, one carrying its ``externalActionId``), or the page opened, hands the flow
+      to a person: in ``auto`` mode the scenario then plays them, its submit delay counted from the
+      hand-off; in ``interactive`` mode the person submits on the page or through ``/_sim/sumsub/submit``
+      (which is a hand-off too). The token's or link's ``levelName`` is not compared with the
+      applicant's level. A grant issued before the applicant (action) exists applies when it is created,
+      until the grant expires. One submission is one attempt: the client's check moves the run past the
+      person's ``submit`` step, and the person's submission makes a later check a 409.
+    - Steps a scenario puts before its first ``submit`` are not the person's: they play from creation
+      (every bundled scenario starts with ``submit``).
     - The applicant played by a scenario (or submitting on the hosted page) "takes" generated
       PNGs (passport + selfie; card or selfie for actions) when the client uploaded none; an API
-      request check submits what was uploaded, even nothing.
+      request check submits what was uploaded.
+    - Request check refusals, all HTTP 409 in the plain envelope (no ``errorCode``): a required step
+      (a docSet of ``requiredIdDocs``) with no image is the documented "Not all required documents or
+      data are submitted. Make sure to complete [IDENTITY, SELFIE] verification steps beforehand." (a
+      ``FRONT_SIDE`` without its ``BACK_SIDE`` leaves the step incomplete, as "Get started with API"
+      says; a passport is complete with one side; a questionnaire step is complete when the action
+      carries ``questionnaires`` / crypto data). While ``pending``, ``queued`` or ``prechecked`` the docs
+      say the call cannot be used but give no code: 409 (a conflict with the review's state, like upload
+      error 1006), wording ours; ``onHold`` is refused the same way (not documented; kycsim's review is
+      still under way there). After a FINAL rejection: 409 (the dashboard offers no check for rejected
+      profiles). After GREEN the call answers ``{"ok": 1}`` and changes nothing. ``?reason=`` is accepted.
+    - ``agreement`` (actions) is written only when the person submits on the (simulated) WebSDK, where
+      they consented; an API request check leaves it out.
     - 4007 (invalid auth parameters) is never produced: no source says what triggers it.
     - Opening a link or token page creates the applicant (``applicantPlatform: "Web"``; on the
-      default level ``basic-kyc-level`` when the link is for an action level) and the action; a
-      link made without a user id gets one on its first visit.
+      default level ``basic-kyc-level`` when the link is for an action level, and then not handed off:
+      the person came for the action, not the applicant's own KYC) and the action; a link made without
+      a user id gets one on its first visit.
     - Reset keeps ``attemptCnt`` and ``reviewId``, clears the result and uploaded images, and
       plays the applicant's scenario again from its start.
     - The ``/resources/status/api`` health check needs no signature and answers ``{"ok": 1}``.

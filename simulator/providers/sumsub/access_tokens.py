@@ -2,6 +2,7 @@
 
 Tokens and links point at the simulator's own hosted page (:mod:`websdk`), where the applicant
 or action flow completes: played by the scenario in ``auto`` mode, by a person in ``interactive``.
+Issuing one hands the user's flow (or the action's) to that person (:mod:`handoff`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from starlette.requests import Request
 
 from simulator.engine.clock import isoformat
 from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub import handoff
 from simulator.providers.sumsub.api import endpoint, json_body, query_int
 from simulator.providers.sumsub.errors import bad_request
 from simulator.providers.sumsub.models import Ctx
@@ -36,6 +38,7 @@ def issue_token(ctx: Ctx, user_id: str, level: str, ttl: int, external_action_id
         "expiresAt": isoformat(ctx.now + timedelta(seconds=ttl)),
     }
     ctx.put(c.KIND_TOKEN, doc)
+    handoff.grant(ctx, user_id, external_action_id, doc["expiresAt"])
     return {"token": token, "userId": user_id}
 
 
@@ -70,7 +73,9 @@ async def create_legacy_token(request: Request, ctx: Ctx) -> dict:
 def _link(ctx: Ctx, fields: dict[str, Any]) -> str:
     link_id = ("sbx_" if ctx.sandbox else "") + ctx.sim.ids.chars(string.ascii_letters + string.digits, 16, ctx.tenant)
     ttl = fields.pop("ttlInSecs", None) or 1800
-    ctx.put(c.KIND_LINK, {"id": link_id, **fields, "expiresAt": isoformat(ctx.now + timedelta(seconds=ttl))})
+    doc = {"id": link_id, **fields, "expiresAt": isoformat(ctx.now + timedelta(seconds=ttl))}
+    ctx.put(c.KIND_LINK, doc)
+    handoff.grant(ctx, doc["userId"], doc["externalActionId"], doc["expiresAt"])
     return link_id
 
 

@@ -107,6 +107,17 @@ def find_by_external_user_id(ctx: Ctx, external_user_id: str) -> dict[str, Any] 
     )
 
 
+def find_action_by_external_id(ctx: Ctx, applicant_id: str, external_action_id: str) -> dict[str, Any] | None:
+    return next(
+        (
+            a
+            for a in ctx.list(c.KIND_ACTION)
+            if a["applicantId"] == applicant_id and a["externalActionId"] == external_action_id
+        ),
+        None,
+    )
+
+
 def matrix(request: Request) -> dict[str, str] | None:
     """The matrix filter of the path (``-;applicantId=X;kytTxnReference.txnId=Y``) as a dict.
 

@@ -9,10 +9,11 @@ from starlette.requests import Request
 
 from simulator.engine.scenarios.selection import SelectionError
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub import lifecycle
+from simulator.providers.sumsub import handoff, lifecycle
 from simulator.providers.sumsub.api import (
     endpoint,
     find_action,
+    find_action_by_external_id,
     find_applicant,
     json_body,
     matrix,
@@ -37,16 +38,12 @@ def create(
     level: str,
     header: str | None,
     action_type: str | None = None,
+    *,
+    on_page: bool = False,
 ) -> dict[str, Any]:
-    """Create, pick the scenario and start it: shared by the API and the hosted page."""
-    duplicate = next(
-        (
-            a
-            for a in ctx.list(c.KIND_ACTION)
-            if a["applicantId"] == applicant["id"] and a["externalActionId"] == body["externalActionId"]
-        ),
-        None,
-    )
+    """Create, pick the scenario and start it: shared by the API and the hosted page (``on_page``,
+    where the person is there already)."""
+    duplicate = find_action_by_external_id(ctx, applicant["id"], body["externalActionId"])
     if duplicate is not None:
         raise conflict(
             f"Applicant action with external id '{body['externalActionId']}' already exists: {duplicate['id']}"
@@ -61,7 +58,8 @@ def create(
     }
     try:
         subject = {"kind": "action", "id": doc["id"], "applicantId": applicant["id"]}
-        lifecycle.start_run(ctx, c.APPLICANT_ACTION, doc, subject, facts, header)
+        handed_off = on_page or handoff.granted(ctx, applicant["externalUserId"], doc["externalActionId"])
+        lifecycle.start_run(ctx, c.APPLICANT_ACTION, doc, subject, facts, header, handed_off=handed_off)
     except SelectionError as exc:
         raise bad_request(str(exc)) from None
     ctx.put(c.KIND_ACTION, doc)
@@ -140,6 +138,7 @@ async def list_actions(request: Request, ctx: Ctx) -> dict:
 async def request_action_check(request: Request, ctx: Ctx) -> dict:
     action = find_action(ctx, request.path_params["action_id"])
     applicant = find_applicant(ctx, action["applicantId"])
+    lifecycle.check_can_request(ctx, action)
     lifecycle.applicant_submits(ctx, applicant, action)
     return public(ctx.get(c.KIND_ACTION, action["id"]) or action)
 

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 
 from simulator.engine.scenarios.selection import SelectionError
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub import lifecycle, webhooks
+from simulator.providers.sumsub import handoff, lifecycle, webhooks
 from simulator.providers.sumsub.api import (
     endpoint,
     find_applicant,
@@ -25,8 +25,11 @@ from simulator.providers.sumsub.models import DOC_SET_OF, Ctx, complete, new_app
 OK = {"ok": 1}
 
 
-def create(ctx: Ctx, body: dict[str, Any], level: str, header: str | None, platform: str = "API") -> dict[str, Any]:
-    """Create, pick the scenario, announce: shared by the API and the hosted page."""
+def create(
+    ctx: Ctx, body: dict[str, Any], level: str, header: str | None, platform: str = "API", *, on_page: bool = False
+) -> dict[str, Any]:
+    """Create, pick the scenario, announce: shared by the API and the hosted page (``on_page``: the
+    person is there already)."""
     existing = find_by_external_user_id(ctx, body["externalUserId"])
     if existing is not None:
         raise conflict(f"Applicant with external user id '{body['externalUserId']}' already exists: {existing['id']}")
@@ -38,7 +41,9 @@ def create(ctx: Ctx, body: dict[str, Any], level: str, header: str | None, platf
         "levelName": level,
     }
     try:
-        lifecycle.start_run(ctx, c.APPLICANT, doc, {"kind": "applicant", "id": doc["id"]}, facts, header)
+        handed_off = on_page or handoff.granted(ctx, doc["externalUserId"], None)
+        subject = {"kind": "applicant", "id": doc["id"]}
+        lifecycle.start_run(ctx, c.APPLICANT, doc, subject, facts, header, handed_off=handed_off)
     except SelectionError as exc:
         raise bad_request(str(exc)) from None
     ctx.put(c.KIND_APPLICANT, doc)
@@ -100,7 +105,10 @@ async def get_required_id_docs_status(request: Request, ctx: Ctx) -> dict:
 
 
 async def request_check(request: Request, ctx: Ctx) -> dict:
+    """The client's submission (``?reason=`` is accepted and not used): one attempt, refused as Sumsub
+    refuses it; a GREEN review stays as it is."""
     doc = _lookup(request, ctx)
+    lifecycle.check_can_request(ctx, doc)
     lifecycle.applicant_submits(ctx, doc, None)
     return OK
 

@@ -16,6 +16,7 @@ KIND_ACTION = "applicant_actions"
 KIND_IMAGE = "images"
 KIND_LINK = "websdk_links"
 KIND_TOKEN = "access_tokens"
+KIND_HANDOFF = "handoffs"  # tokens and links issued for a user (and action), by [userId, externalActionId]
 
 DEFAULT_SCENARIOS = {APPLICANT: "applicant-approved", APPLICANT_ACTION: "action-approved"}
 SCENARIO_HEADER = "X-KycSim-Scenario"

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from simulator.bodies import BodyError, body_limit, read_json
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub import lifecycle
+from simulator.providers.sumsub import handoff, lifecycle
 from simulator.providers.sumsub.api import provider_of, sim_of
 from simulator.providers.sumsub.auth import TOKEN_FORMAT
 from simulator.providers.sumsub.models import Ctx, public
@@ -110,6 +110,7 @@ async def submit(request: Request) -> Response:
     applicant = ctx.get(c.KIND_APPLICANT, applicant_id)
     if applicant is None or (data.get("actionId") and action is None):
         return _error(404, "no such applicantId/actionId for this appToken")
+    handoff.hand_off(ctx, action or applicant)  # the person is acting: they have the flow from now on
     changed = lifecycle.applicant_submits(ctx, applicant, action, captures=True)
     subject = action or applicant
     return JSONResponse({"submitted": changed, "reviewStatus": public(subject)["review"]["reviewStatus"]})

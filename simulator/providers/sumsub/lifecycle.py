@@ -15,11 +15,14 @@ from simulator.engine.scenarios.selection import select
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import documents, media, webhooks
 from simulator.providers.sumsub.checks import build_checks, planned_checks
+from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.models import (
+    DOC_SET_OF,
     Ctx,
     begin_attempt,
     complete,
     fill_recognised_info,
+    fmt_created,
     new_review,
     review_result,
     set_status,
@@ -44,9 +47,19 @@ NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)
 
 
 def start_run(
-    ctx: Ctx, product: str, doc: dict[str, Any], subject: dict[str, Any], facts: Mapping[str, Any], header: str | None
+    ctx: Ctx,
+    product: str,
+    doc: dict[str, Any],
+    subject: dict[str, Any],
+    facts: Mapping[str, Any],
+    header: str | None,
+    *,
+    handed_off: bool,
 ) -> None:
-    """Pick the scenario (CONTRACT rules) and start playing it on ``doc``; raises SelectionError."""
+    """Pick the scenario (CONTRACT rules) and start playing it on ``doc``; raises SelectionError.
+
+    ``handed_off``: a person has the flow already (a token or link was issued, or the page is open);
+    otherwise the scenario's applicant steps wait for the client's request check or a hand-off."""
     sim = ctx.sim
     selection = select(
         sim.catalogue,
@@ -58,7 +71,7 @@ def start_run(
         facts=facts,
         header=header,
     )
-    run = sim.runner.start(ctx.tenant, selection.scenario, subject)
+    run = sim.runner.start(ctx.tenant, selection.scenario, subject, handed_off=handed_off)
     doc["_run"] = run["id"]
     doc["_scenario"] = selection.scenario.name
     doc["_rule"] = selection.rule_name
@@ -118,8 +131,8 @@ def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *
         capture(ctx, applicant, action)
     if action is None:
         fill_recognised_info(ctx, applicant)
-    else:
-        subject.setdefault("agreement", {"createdAt": subject["createdAt"], "source": "WebSDK", "recordIds": []})
+    elif captures:  # the person consented on the WebSDK's agreement screen; an API request check has no consent
+        subject.setdefault("agreement", {"createdAt": fmt_created(ctx.now), "source": "WebSDK", "recordIds": []})
     save(ctx, applicant, action)
     webhooks.publish(ctx, PENDING_EVENT[action is not None], applicant, action)
     return True
@@ -154,6 +167,57 @@ def awaiting_resubmission(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
     return retry_requested(subject) and not run_is_live(ctx, subject)
 
 
+# The client's request check
+
+
+def missing_steps(ctx: Ctx, subject: Mapping[str, Any]) -> list[str]:
+    """The required steps (``requiredIdDocs`` docSets) with nothing uploaded for them, in order.
+
+    A document sent as ``FRONT_SIDE`` needs its ``BACK_SIDE`` too (Sumsub's "Get started with API");
+    a questionnaire step is complete when the action carries its answers."""
+    images = [img for i in subject.get("_images", []) if (img := ctx.get(c.KIND_IMAGE, i)) is not None]
+    sides: dict[str, set[str]] = {}
+    for image in images:
+        sides.setdefault(image["idDocType"], set()).add(image.get("idDocSubType") or "")
+    one_sided = {t for t, seen in sides.items() if "FRONT_SIDE" in seen and "BACK_SIDE" not in seen}
+    one_sided.discard("PASSPORT")  # a single page: a FRONT_SIDE passport is complete
+    missing = []
+    for doc_set in subject["requiredIdDocs"]["docSets"]:
+        step = doc_set["idDocSetType"]
+        if step == "QUESTIONNAIRE":
+            done = bool(subject.get("questionnaires") or subject.get("cryptoSourceOfFunds"))
+        else:
+            done = any(DOC_SET_OF.get(t, t) == step and t not in one_sided for t in sides)
+        if not done:
+            missing.append(step)
+    return missing
+
+
+def check_can_request(ctx: Ctx, subject: Mapping[str, Any]) -> None:
+    """Raise Sumsub's refusal of a request check (409), or return when the check may go ahead.
+
+    The docs: not while pending, queued or prechecked (onHold is refused too: kycsim's review is still
+    under way there), a FINAL rejection stays final, and every required step needs its documents."""
+    review = subject["review"]
+    status = review["reviewStatus"]
+    result = review.get("reviewResult") or {}
+    if status in c.IN_REVIEW or status == c.ON_HOLD:
+        raise SumsubError(
+            409,
+            f"The review status is '{status}': a check cannot be requested while the review is pending, queued,"
+            " prechecked or on hold",
+        )
+    if status == c.COMPLETED and result.get("reviewRejectType") == c.FINAL:
+        raise SumsubError(409, "The review ended with a FINAL rejection: a check cannot be requested again")
+    missing = missing_steps(ctx, subject) if status == c.INIT or retry_requested(subject) else []
+    if missing:
+        raise SumsubError(
+            409,
+            "Not all required documents or data are submitted. Make sure to complete"
+            f" [{', '.join(missing)}] verification steps beforehand.",
+        )
+
+
 def _follow_up(ctx: Ctx, subject: dict[str, Any], product: str, scenario: Scenario | None) -> None:
     """The scenario that decides the new attempt: the one a person picked, else the default (GREEN).
 
@@ -175,7 +239,8 @@ def applicant_submits(
     scenario: Scenario | None = None,
 ) -> bool:
     """A submission from outside the run (API request check, hosted page, ``/_sim``): change state,
-    then let a run that waits for it (interactive mode) move on.
+    then move the run past its ``submit`` step (waiting for a person, or armed for the simulated one),
+    so one submission is one attempt and the scenario's later steps play from now.
 
     After a RETRY rejection whose scenario has ended, the submission is a new attempt and a new
     scenario (``scenario``, else the product's default) plays its review; a scenario that scripts the
@@ -187,9 +252,8 @@ def applicant_submits(
     if changed and follow_up:
         _follow_up(ctx, subject, c.APPLICANT_ACTION if action is not None else c.APPLICANT, scenario)
         save(ctx, applicant, action)
-    run_id = subject.get("_run")
-    if run_id:
-        ctx.sim.runner.signal(ctx.tenant, c.PROVIDER, run_id, SUBMIT)
+    if changed and subject.get("_run"):
+        ctx.sim.runner.performed(ctx.tenant, c.PROVIDER, subject["_run"], SUBMIT)
     return changed
 
 

@@ -1,5 +1,9 @@
 """``kycsim trigger``: the calls a Sumsub client makes to start a scenario, signed like Sumsub's
-published examples (with real time: the simulator checks signatures against wall time)."""
+published examples (with real time: the simulator checks signatures against wall time).
+
+The client creates the applicant (and the action) with the scenario header, then hands the flow to
+the person with an access token, as an app launching the WebSDK does: in ``auto`` mode the scenario
+then plays the person from the first submission to the last step."""
 
 from __future__ import annotations
 
@@ -45,8 +49,9 @@ def trigger(http: Any, scenario: Scenario, record: Any, settings: Any, wall: Cal
         None if is_action else scenario.name,
     )
     ids: dict[str, Any] = {"applicantId": applicant["id"], "appToken": token, "tenant": token}
+    user = applicant["externalUserId"]
     if not is_action:
-        call("POST", f"/resources/applicants/{applicant['id']}/status/pending")
+        call("POST", "/resources/accessTokens/sdk", {"userId": user, "levelName": c.DEFAULT_LEVEL})
         return ids
     checks = {str(e.get("type")) for s in scenario.steps for e in s.args.get("checks", []) if isinstance(e, dict)}
     if checks & {c.CHECK_FACE_LIVELINESS, c.CHECK_FACE_MATCH}:
@@ -72,6 +77,7 @@ def trigger(http: Any, scenario: Scenario, record: Any, settings: Any, wall: Cal
     action = call(
         "POST", f"/resources/applicantActions/-/forApplicant/{applicant['id']}?levelName={level}", body, scenario.name
     )
-    call("POST", f"/resources/applicantActions/{action['id']}/review/status/pending")
+    grant = {"userId": user, "levelName": level, "externalActionId": action["externalActionId"]}
+    call("POST", "/resources/accessTokens/sdk", grant)
     ids["actionId"] = action["id"]
     return ids

@@ -25,9 +25,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import Scenario
 from simulator.engine.store import iter_all
-from simulator.providers.sumsub import applicant_actions, applicants, lifecycle
+from simulator.providers.sumsub import applicant_actions, applicants, handoff, lifecycle
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.api import find_by_external_user_id, sim_of
+from simulator.providers.sumsub.api import find_action_by_external_id, find_by_external_user_id, sim_of
 from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.models import Ctx
 
@@ -52,30 +52,30 @@ def _expired(ctx: Ctx, grant: dict[str, Any]) -> bool:
 
 
 def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The applicant (and action) this link or token is for, created on first visit."""
+    """The applicant (and action) this link or token is for, created on first visit; the person on
+    the page has its flow (an action link hands over the action only, not the applicant's own KYC)."""
     if not grant.get("userId"):
         grant["userId"] = f"websdk-{ctx.uuid()}"  # a link for no user in particular: the first visit makes one
         ctx.put(grant["_kind"], grant)
     identifiers = grant.get("applicantIdentifiers") or {}
+    contact = {k: v for k, v in identifiers.items() if k in ("email", "phone")}
     applicant = find_by_external_user_id(ctx, grant["userId"])
     action_id = grant.get("externalActionId")
     if applicant is None:
         level = c.DEFAULT_LEVEL if action_id else grant["levelName"]
-        body = {"externalUserId": grant["userId"], **{k: v for k, v in identifiers.items() if k in ("email", "phone")}}
-        applicant = applicants.create(ctx, body, level, None, platform="Web")
+        body = {"externalUserId": grant["userId"], **contact}
+        # Made for an action, the applicant has nobody doing its own KYC here: only the action is handed over.
+        applicant = applicants.create(ctx, body, level, None, platform="Web", on_page=not action_id)
+    elif not action_id:
+        handoff.hand_off(ctx, applicant)
     if not action_id:
         return applicant, None
-    action = next(
-        (
-            a
-            for a in ctx.list(c.KIND_ACTION)
-            if a["applicantId"] == applicant["id"] and a["externalActionId"] == action_id
-        ),
-        None,
-    )
+    action = find_action_by_external_id(ctx, applicant["id"], action_id)
     if action is None:
-        body = {"externalActionId": action_id, **{k: v for k, v in identifiers.items() if k in ("email", "phone")}}
-        action = applicant_actions.create(ctx, applicant, body, grant["levelName"], None)
+        body = {"externalActionId": action_id, **contact}
+        action = applicant_actions.create(ctx, applicant, body, grant["levelName"], None, on_page=True)
+    else:
+        handoff.hand_off(ctx, action)
     return applicant, action
 
 

@@ -51,6 +51,61 @@ def test_interactive_mode_waits_for_the_applicant(demo_client, demo_app):
     assert not sim.runner.signal("k1", "demo", widget["id"], "open")  # not waiting for that any more
 
 
+def _second_run(demo_client, sim, *, handed_off):
+    """A widget whose own run is done, and a ``widget-opened`` run on it started by the test."""
+    widget = demo_client.post("/demo/widgets", json={}, headers={"Authorization": "k1"}).json()
+    advance(demo_client, 60, "k1")
+    scenario = sim.catalogue.get("widget-opened")
+    sim.runner.start("k1", scenario, {"widget_id": widget["id"]}, run_id="r2", handed_off=handed_off)
+    return lambda: sim.store.get("k1", "demo", "widgets", widget["id"])
+
+
+def test_applicant_steps_wait_until_the_flow_is_handed_off_then_play_after_their_delay(demo_client, demo_app):
+    sim = demo_app.state.sim
+    widget = _second_run(demo_client, sim, handed_off=False)
+    jobs = len(sim.scheduler.pending("k1"))
+    advance(demo_client, 3600, "k1")
+    assert "opened" not in widget() and sim.runner.waiting_for("k1", "demo", "r2") == "open"
+    assert len(sim.scheduler.pending("k1")) == jobs  # nothing armed while nobody has the flow
+    assert sim.runner.hand_off("k1", "demo", "r2")
+    assert not sim.runner.hand_off("k1", "demo", "r2")  # once
+    advance(demo_client, 0.5, "k1")
+    assert "opened" not in widget()
+    advance(demo_client, 0.5, "k1")  # the step's 1 s, counted from the hand-off
+    assert widget()["opened"] is True and sim.runner.waiting_for("k1", "demo", "r2") == "poke"
+
+
+def test_a_hand_off_in_interactive_mode_still_waits_for_the_person(demo_client, demo_app):
+    sim = demo_app.state.sim
+    sim.runner.applicant_mode = "interactive"
+    widget = _second_run(demo_client, sim, handed_off=False)
+    assert sim.runner.hand_off("k1", "demo", "r2")
+    advance(demo_client, 3600, "k1")
+    assert "opened" not in widget() and sim.runner.waiting_for("k1", "demo", "r2") == "open"
+
+
+def test_a_step_performed_outside_the_run_moves_past_it_and_voids_its_timer(demo_client, demo_app):
+    sim = demo_app.state.sim
+    widget = _second_run(demo_client, sim, handed_off=True)  # "open" is armed for 1 s from now
+    assert not sim.runner.performed("k1", "demo", "r2", "poke")  # not the step the run is at
+    assert sim.runner.performed("k1", "demo", "r2", "open")
+    assert sim.runner.waiting_for("k1", "demo", "r2") == "poke"
+    advance(demo_client, 60, "k1")
+    assert "opened" not in widget()  # the armed step found it done and did nothing
+    run = sim.runner.get("k1", "demo", "r2")
+    assert [h["step"] for h in run["history"]] == ["open"] and run["cursor"] == 1
+
+
+def test_a_step_performed_before_any_hand_off_plays_the_rest_from_now(demo_client, demo_app):
+    sim = demo_app.state.sim
+    _second_run(demo_client, sim, handed_off=False)
+    advance(demo_client, 600, "k1")
+    assert sim.runner.performed("k1", "demo", "r2", "open")
+    assert sim.runner.signal("k1", "demo", "r2", "poke")
+    advance(demo_client, 60, "k1")
+    assert sim.runner.get("k1", "demo", "r2")["status"] == "finished"
+
+
 def test_same_seed_and_calls_give_identical_bodies(demo_app):
     from starlette.testclient import TestClient
 

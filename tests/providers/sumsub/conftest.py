@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
+from simulator.providers.sumsub.media import png
 from simulator.settings import Settings
 from tests.providers.sumsub.support import SumsubAuth
 
@@ -93,6 +96,51 @@ class Flow:
         )
         assert response.status_code == 200, response.text
         return response.json()
+
+    def hand_off(self, applicant: dict, action: dict | None = None) -> str:
+        """Issue an access token for the applicant's user (and the action): the person has the flow, and
+        in ``auto`` mode the scenario plays them."""
+        body = {"userId": applicant["externalUserId"], "levelName": applicant["review"]["levelName"]}
+        if action is not None:
+            body.update(externalActionId=action["externalActionId"], levelName=action["review"]["levelName"])
+        response = self.client.post("/resources/accessTokens/sdk", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()["token"]
+
+    def played_applicant(self, scenario: str | None = None, **body) -> dict:
+        """An applicant made by API and handed to the simulated person at once."""
+        applicant = self.applicant(scenario, **body)
+        self.hand_off(applicant)
+        return applicant
+
+    def played_action(self, applicant: dict, scenario: str | None = None, **body) -> dict:
+        action = self.action(applicant["id"], scenario, **body)
+        self.hand_off(applicant, action)
+        return action
+
+    def upload(
+        self, subject_id: str, id_doc_type: str, *, action: bool = False, file_name: str = "doc.png", **metadata
+    ):
+        """Upload a small real PNG (``metadata`` adds ``idDocSubType``, ``country``...); returns the response."""
+        self.count += 1
+        meta = json.dumps({"idDocType": id_doc_type, "country": "GBR", **metadata})
+        files = {"metadata": (None, meta), "content": (file_name, png(self.count), "image/png")}
+        url = (
+            f"/resources/applicantActions/{subject_id}/images"
+            if action
+            else f"/resources/applicants/{subject_id}/info/idDoc"
+        )
+        return self.client.post(url, files=files)
+
+    def documents(self, applicant_id: str, passport: str = "passport.png", selfie: str = "selfie.png") -> None:
+        """What an API-only integration uploads before its request check: a passport and a selfie."""
+        for id_doc_type, name in (("PASSPORT", passport), ("SELFIE", selfie)):
+            response = self.upload(applicant_id, id_doc_type, file_name=name)
+            assert response.status_code == 200, response.text
+
+    def request_check(self, applicant_id: str) -> None:
+        response = self.client.post(f"/resources/applicants/{applicant_id}/status/pending")
+        assert response.status_code == 200 and response.json() == {"ok": 1}, response.text
 
     def advance(self, seconds: float) -> dict:
         response = self.client.client.post("/_sim/clock/advance", json={"seconds": seconds})

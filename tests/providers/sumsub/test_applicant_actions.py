@@ -71,6 +71,7 @@ def test_a_payment_method_action_reproduces_the_seed_response_field_for_field(ap
         externalActionId=SEED_EXAMPLE["externalActionId"],
         paymentMethod=SEED_EXAMPLE["paymentMethod"],
     )
+    assert flow.upload(action["id"], "PAYMENT_METHOD", action=True, file_name="card.png").status_code == 200
     assert api.post(f"/resources/applicantActions/{action['id']}/review/status/pending").status_code == 200
     flow.advance(60)
     body = api.get(f"/resources/applicantActions/{action['id']}/one").json()
@@ -140,6 +141,7 @@ def test_payment_source_action_with_the_documented_trailing_slash(api, flow):
     )
     assert response.status_code == 200, response.text
     action = response.json()
+    flow.hand_off(applicant, action)
     assert action["requiredIdDocs"]["docSets"] == [{"idDocSetType": "PAYMENT_METHODS", "types": ["PAYMENT_SOURCE"]}]
     assert re.fullmatch(r"[0-9a-f-]{36}", action["paymentSource"]["id"])
     flow.advance(30)
@@ -169,6 +171,7 @@ def test_list_filters_by_applicant_with_limit_offset_and_both_envelopes(api, flo
 def test_request_check_returns_the_pending_action_and_sends_the_webhook(api, flow, sim):
     applicant = flow.applicant()
     action = flow.action(applicant["id"])
+    flow.upload(action["id"], "PAYMENT_METHOD", action=True)
     response = api.post(f"/resources/applicantActions/{action['id']}/review/status/pending")
     body = response.json()
     assert_valid("action", body)
@@ -189,7 +192,7 @@ def test_request_check_returns_the_pending_action_and_sends_the_webhook(api, flo
 )
 def test_scenarios_produce_their_checks(api, flow, sim, scenario, checks, answer):
     applicant = flow.applicant()
-    action = flow.action(applicant["id"], scenario, level="selfie-level", email="a@example.com")
+    action = flow.played_action(applicant, scenario, level="selfie-level", email="a@example.com")
     flow.advance(3 * 3600)
     body = api.get(f"/resources/applicantActions/{action['id']}/one").json()
     assert_valid("action", body)
@@ -204,7 +207,7 @@ def test_scenarios_produce_their_checks(api, flow, sim, scenario, checks, answer
 
 def test_a_selfie_level_action_defaults_to_face_checks(api, flow):
     applicant = flow.applicant()
-    action = flow.action(applicant["id"], level="selfie-level", email="a@example.com")
+    action = flow.played_action(applicant, level="selfie-level", email="a@example.com")
     assert action["type"] == "selfieAuth"
     flow.advance(60)
     body = api.get(f"/resources/applicantActions/{action['id']}/one").json()
@@ -213,18 +216,22 @@ def test_a_selfie_level_action_defaults_to_face_checks(api, flow):
 
 def test_on_hold_and_level_change_webhooks(flow, sim, api):
     applicant = flow.applicant()
-    held = flow.action(applicant["id"], "action-on-hold")
-    moved = flow.action(applicant["id"], "action-level-changed")
+    held = flow.played_action(applicant, "action-on-hold")
+    moved = flow.played_action(applicant, "action-level-changed")
     flow.advance(20)
     assert "applicantActionOnHold" in flow.events(sim, held["id"])
-    assert flow.events(sim, moved["id"])[0] == "applicantActionLevelChanged"
+    assert flow.events(sim, moved["id"]) == [
+        "applicantActionPending",
+        "applicantActionLevelChanged",
+        "applicantActionReviewed",
+    ]
     body = api.get(f"/resources/applicantActions/{moved['id']}/one").json()
     assert body["review"]["levelName"] == "payment-method-level-2"
 
 
 def test_retry_then_approved_action_counts_attempts(api, flow):
     applicant = flow.applicant()
-    action = flow.action(applicant["id"], "action-retry-then-approved")
+    action = flow.played_action(applicant, "action-retry-then-approved")
     flow.advance(20)
     first = api.get(f"/resources/applicantActions/{action['id']}/one").json()
     assert first["reviewResult"]["reviewRejectType"] == "RETRY"

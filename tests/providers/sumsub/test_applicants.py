@@ -71,7 +71,7 @@ def test_an_unknown_route_gets_the_sumsub_envelope(api):
 
 
 def test_the_default_scenario_walks_every_status_and_sends_its_webhooks(api, flow, sim):
-    applicant = flow.applicant()
+    applicant = flow.played_applicant()
     status_url = f"/resources/applicants/{applicant['id']}/status"
     seen = []
     for seconds in (10, 5, 5, 30):
@@ -95,7 +95,7 @@ def test_the_default_scenario_walks_every_status_and_sends_its_webhooks(api, flo
 
 
 def test_a_red_final_family_member_rejects_with_its_label(api, flow):
-    applicant = flow.applicant("red-final-forgery")
+    applicant = flow.played_applicant("red-final-forgery")
     flow.advance(60)
     result = api.get(f"/resources/applicants/{applicant['id']}/status").json()["reviewResult"]
     assert result["reviewAnswer"] == "RED" and result["reviewRejectType"] == "FINAL"
@@ -104,7 +104,7 @@ def test_a_red_final_family_member_rejects_with_its_label(api, flow):
 
 
 def test_retry_then_approved_makes_a_second_attempt(api, flow):
-    applicant = flow.applicant("applicant-retry-then-approved")
+    applicant = flow.played_applicant("applicant-retry-then-approved")
     flow.advance(45)
     first = api.get(f"/resources/applicants/{applicant['id']}/status").json()
     assert first["reviewResult"]["reviewRejectType"] == "RETRY"
@@ -117,7 +117,7 @@ def test_retry_then_approved_makes_a_second_attempt(api, flow):
 
 
 def test_a_request_check_after_a_finished_retry_is_a_new_attempt_reviewed_by_the_default(api, flow, sim):
-    applicant = flow.applicant("red-retry-bad_selfie")
+    applicant = flow.played_applicant("red-retry-bad_selfie")
     flow.advance(3600)
     assert api.post(f"/resources/applicants/{applicant['id']}/status/pending").json() == {"ok": 1}
     flow.advance(3600)
@@ -135,19 +135,21 @@ def test_an_unknown_scenario_header_is_a_400(api):
 
 
 def test_an_email_tag_selects_a_scenario(api, flow):
-    applicant = flow.applicant(email="someone+red-retry-screenshots@example.com")
+    applicant = flow.played_applicant(email="someone+red-retry-screenshots@example.com")
     flow.advance(60)
     result = api.get(f"/resources/applicants/{applicant['id']}/status").json()["reviewResult"]
     assert result["rejectLabels"] == ["SCREENSHOTS"]
 
 
 def test_request_check_moves_to_pending_at_once(api, flow, sim):
-    applicant = flow.applicant("applicant-pending")
-    response = api.post(f"/resources/applicants/{applicant['id']}/status/pending")
+    applicant = flow.played_applicant("applicant-pending")  # the simulated person would submit at 10 s
+    flow.documents(applicant["id"])
+    response = api.post(f"/resources/applicants/{applicant['id']}/status/pending?reason=docs")
     assert response.json() == {"ok": 1}
     assert api.get(f"/resources/applicants/{applicant['id']}/status").json()["reviewStatus"] == "pending"
-    flow.advance(30)  # the scenario's own submit step finds nothing left to do
+    flow.advance(30)  # the client's check was the submission: the person's submit step is done
     assert flow.events(sim, applicant["id"]).count("applicantPending") == 1
+    assert api.get(f"/resources/applicants/{applicant['id']}/status").json()["attemptCnt"] == 1
 
 
 def test_required_id_docs_status_lists_uploaded_steps(api, flow):
@@ -158,6 +160,7 @@ def test_required_id_docs_status_lists_uploaded_steps(api, flow):
 
     files = {"metadata": (None, '{"idDocType":"PASSPORT","country":"GBR"}'), "content": ("p.png", png(1), "image/png")}
     image_id = api.post(f"/resources/applicants/{applicant['id']}/info/idDoc", files=files).headers["X-Image-Id"]
+    flow.hand_off(applicant)
     flow.advance(60)
     steps = api.get(f"/resources/applicants/{applicant['id']}/requiredIdDocsStatus").json()
     assert_valid("required_id_docs_status", steps)
@@ -166,7 +169,7 @@ def test_required_id_docs_status_lists_uploaded_steps(api, flow):
 
 
 def test_reset_is_refused_in_review_and_starts_over_otherwise(api, flow, sim):
-    applicant = flow.applicant()
+    applicant = flow.played_applicant()
     flow.advance(10)
     assert_error(api.post(f"/resources/applicants/{applicant['id']}/reset"), 400)
     flow.advance(40)
@@ -227,7 +230,7 @@ def test_a_binding_on_external_action_id_picks_the_action_scenario(api, raw, flo
     bound = raw.post("/_sim/bindings", json={"scenario": "action-error", "match": {"externalActionId": "bound-1"}})
     assert bound.status_code == 201
     applicant = flow.applicant()
-    action = flow.action(applicant["id"], externalActionId="bound-1")
+    action = flow.played_action(applicant, externalActionId="bound-1")
     flow.advance(30)
     body = api.get(f"/resources/applicantActions/{action['id']}/one").json()
     assert body["reviewResult"] == {"reviewAnswer": "ERROR"}
@@ -243,8 +246,9 @@ def test_advancing_one_tenants_clock_moves_only_its_applicants(api, raw, flow):
     other_token, other_secret = "sbx:OtherTenant01.OtherPrivate01", "other"
     raw.post("/_sim/sumsub/app-tokens", json={"appToken": other_token, "secretKey": other_secret})
     other = SumsubAuth(other_token, other_secret)
-    mine = flow.applicant()
+    mine = flow.played_applicant()
     theirs = raw.post("/resources/applicants?levelName=l", json={"externalUserId": "t"}, auth=other).json()
+    raw.post("/resources/accessTokens/sdk", json={"userId": "t", "levelName": "l"}, auth=other)
     raw.post("/_sim/clock/advance", json={"seconds": 60, "tenant": TOKEN})
     assert api.get(f"/resources/applicants/{mine['id']}/status").json()["reviewStatus"] == "completed"
     status = raw.get(f"/resources/applicants/{theirs['id']}/status", auth=other).json()

@@ -36,11 +36,12 @@ def test_produces_follows_the_liveness_rule(sim):
 
 
 def _played(api, flow, sim, scenario):
-    applicant = flow.applicant(None if scenario.product == "applicant_action" else scenario.name)
-    subject_id = applicant["id"]
+    """Chosen by header, made by API, then handed to the simulated person with an access token."""
     if scenario.product == "applicant_action":
-        action = flow.action(applicant["id"], scenario.name, email="a@example.com")
-        subject_id = action["id"]
+        applicant = flow.applicant()
+        subject_id = flow.played_action(applicant, scenario.name, email="a@example.com")["id"]
+    else:
+        subject_id = flow.played_applicant(scenario.name)["id"]
     flow.advance(2 * 86400)
     if scenario.product == "applicant_action":
         body = api.get(f"/resources/applicantActions/{subject_id}/one").json()

@@ -25,7 +25,7 @@ WEBHOOKS = FACTS["webhook_types"]
 
 
 def _submit_if_still_init(flow: Flow, path: str, pending_path: str) -> None:
-    """Sumsub starts a review when the client (or the WebSDK) asks; kycsim scenarios may do it themselves."""
+    """Sumsub starts a review when the client (or the WebSDK) asks; the handed-off person has done it."""
     body = flow.client.get(path).json()
     if body.get("review", {}).get("reviewStatus") == c.INIT:
         response = flow.client.post(pending_path)
@@ -43,9 +43,10 @@ def observed() -> dict[str, set]:
             if scenario.provider != "sumsub":
                 continue
             action = scenario.product == c.APPLICANT_ACTION
-            applicant = flow.applicant(None if action else scenario.name)
+            # Made by API, then handed to the simulated person (an access token), who plays the scenario.
+            applicant = flow.applicant(None) if action else flow.played_applicant(scenario.name)
             if action:
-                subject = flow.action(applicant["id"], scenario.name, email="a@example.com")
+                subject = flow.played_action(applicant, scenario.name, email="a@example.com")
                 path = f"/resources/applicantActions/{subject['id']}/one"
                 pending = f"/resources/applicantActions/{subject['id']}/review/status/pending"
             else:

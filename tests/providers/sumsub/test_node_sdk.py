@@ -26,10 +26,12 @@ def sdk_modules() -> Path:
     return node_modules("sumsub-node-sdk", ["sumsub-node-sdk@2", "axios@1"])
 
 
-def test_sumsub_node_sdk_against_a_running_simulator(sdk_modules):
+def test_sumsub_node_sdk_drives_the_api_only_flow_against_a_running_simulator(sdk_modules):
     with ThreadedServer(sumsub_settings(speed="manual")) as server:
         results = run_node(DRIVER, server.url, TOKEN, SECRET, node_modules=sdk_modules)
+        events = [e.type for e in server.sim.dispatcher.events]
     assert results["getStatus"] == {"status": 200, "data": {"ok": 1}}
+    assert results["bind"]["status"] == 201
     created = results["createApplicant"]
     assert created["status"] == 201, created
     assert_valid("applicant", created["data"])
@@ -38,14 +40,29 @@ def test_sumsub_node_sdk_against_a_running_simulator(sdk_modules):
     assert results["getApplicant"]["data"] == created["data"]
     assert results["getApplicantByExternalUserId"]["data"]["id"] == created["data"]["id"]
     assert results["resetApplicant"]["data"] == {"ok": 1}
+    refused = results["requestCheckWithoutDocuments"]
+    assert refused["status"] == 409 and refused["data"]["description"].startswith("Not all required documents")
+    assert results["statusAfterAnIdleHour"]["data"]["reviewStatus"] == "init"  # nobody had the flow: nothing moved
     upload = results["addIdDocument"]
     assert upload["status"] == 200, upload  # the SDK signs the multipart buffer: accepted
     assert upload["data"]["data"] == {"idDocType": "PASSPORT", "country": "USA"} and upload["data"]["imageId"]
+    assert results["addSelfie"]["status"] == 200, results["addSelfie"]
     assert results["getDocumentImage"] == {"status": 200, "data": {"length": 69}}
     steps = results["getRequiredIdDocsStatus"]["data"]
     assert steps["IDENTITY"]["imageIds"] == [int(upload["data"]["imageId"])]
     assert results["requestApplicantCheck"]["data"] == {"ok": 1}
     assert results["getReviewStatus"]["data"]["reviewStatus"] == "pending"
+    assert results["requestCheckAgain"]["status"] == 409  # one submission, one attempt
+    reviewed = results["reviewed"]["data"]
+    assert reviewed["reviewStatus"] == "completed" and reviewed["attemptCnt"] == 1
+    assert reviewed["reviewResult"]["rejectLabels"] == ["BAD_SELFIE"]  # the bound scenario
+    assert events == [
+        "applicantCreated",
+        "applicantReset",
+        "applicantPending",
+        "applicantPrechecked",
+        "applicantReviewed",
+    ]
     token = results["generateAccessToken"]
     assert token["status"] == 200 and token["data"]["token"].startswith("_act-sbx-")
     assert results["generateWebSDKLink"]["data"]["url"].startswith(server.url + "/websdk/p/sbx_")

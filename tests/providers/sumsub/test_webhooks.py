@@ -70,7 +70,7 @@ def test_each_algorithm_signs_the_raw_body_with_the_webhook_secret(raw, api, flo
         "/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "whsec-1", "alg": alg, "allTenants": True}
     )
     assert added.status_code == 201
-    applicant = flow.applicant()
+    applicant = flow.played_applicant()
     flow.advance(60)
     # Sumsub does not guarantee delivery order; createdAtMs tells the story.
     bodies = sorted(receiver.bodies(), key=lambda b: b["createdAtMs"])
@@ -100,7 +100,7 @@ def test_action_webhooks_carry_the_action_ids(raw, flow, receiver):
         json={"url": receiver.url, "secret": "s", "events": list(c.ACTION_WEBHOOKS), "allTenants": True},
     )
     applicant = flow.applicant()
-    action = flow.action(applicant["id"], "action-liveness-failed", externalActionId="ext-act")
+    action = flow.played_action(applicant, "action-liveness-failed", externalActionId="ext-act")
     flow.advance(60)
     bodies = sorted(receiver.bodies(), key=lambda b: b["createdAtMs"])
     assert [b["type"] for b in bodies] == ["applicantActionPending", "applicantActionReviewed"]
@@ -139,8 +139,8 @@ def test_the_endpoint_from_settings_and_the_retry_schedule(receiver):
 
 def test_every_notice_webhook_of_the_event_scenarios(raw, flow, receiver, sim):
     raw.post("/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "s", "allTenants": True})
-    flow.applicant("applicant-profile-events")
-    flow.applicant("applicant-deactivated")
+    flow.played_applicant("applicant-profile-events")
+    flow.played_applicant("applicant-deactivated")
     flow.advance(3 * 3600)
     types = {b["type"] for b in receiver.bodies()}
     assert set(c.NOTICE_WEBHOOKS) <= types

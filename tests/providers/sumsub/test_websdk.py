@@ -230,9 +230,10 @@ def test_a_scenario_fixed_beforehand_resubmits_to_the_default(interactive):
 
 
 def test_a_scripted_resubmission_still_plays_in_auto_mode(raw, api, flow, sim):
-    applicant = flow.applicant("applicant-retry-then-approved")
+    applicant = flow.played_applicant("applicant-retry-then-approved")
     flow.advance(45)
-    api.post(f"/resources/applicants/{applicant['id']}/status/pending")  # the client asks early: no new run
+    # The client resubmits before the simulated person would: that is the scripted resubmission, no new run.
+    assert api.post(f"/resources/applicants/{applicant['id']}/status/pending").status_code == 200
     flow.advance(3600)
     review = api.get(f"/resources/applicants/{applicant['id']}/status").json()
     assert review["attemptCnt"] == 2 and review["reviewResult"] == {"reviewAnswer": "GREEN"}
