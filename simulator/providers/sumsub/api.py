@@ -24,6 +24,7 @@ from simulator.web import JSONResponse
 
 Handler = Callable[[Request, Ctx], Awaitable[Response | dict | list]]
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9.!#$&^_-]+\+)?json$")  # application/json, application/x+json
 
 
 def sim_of(request: Request):
@@ -57,8 +58,18 @@ def endpoint(fn: Handler, *, signed: bool = True) -> Callable[[Request], Awaitab
     return wrapper
 
 
+def require_json_media_type(request: Request) -> None:
+    """A JSON endpoint's body sent as another media type is Sumsub's 415 (its own wording). A body sent
+    with no ``Content-Type`` at all is read as JSON: clients that leave the header out still get on."""
+    content_type = request.headers.get("content-type")
+    if content_type is not None and not JSON_MEDIA_TYPE.match(content_type.split(";", 1)[0].strip().lower()):
+        raise SumsubError(415, "HTTP 415 Unsupported Media Type")
+
+
 async def json_body(request: Request, schema: str | None = None, *, required: bool = True) -> dict[str, Any]:
     raw = await request.body()
+    if raw.strip():
+        require_json_media_type(request)
     if not raw.strip():
         if required:
             raise bad_request("Request body is empty: a JSON object is expected")
