@@ -86,9 +86,9 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
     if catalogue.errors:
         raise ScenarioLoadError(catalogue.errors)
     clock = Clock(speed=settings.speed, **({"start": settings.start_datetime()} if settings.start_time else {}))
-    scheduler = Scheduler(clock)
-    ids = Ids(settings.seed)
     store = open_store(settings.store)
+    scheduler = Scheduler(clock, after_job=store.commit)  # a job's changes land together
+    ids = Ids(settings.seed, store.epoch)
     dispatcher = Dispatcher(
         clock=clock,
         scheduler=scheduler,

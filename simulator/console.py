@@ -1,7 +1,8 @@
 """The console: one readable line per request and per webhook attempt, or JSON lines for CI.
 
-Also records every provider request in the journal. Pure ASGI middleware: it wraps
-``receive`` and ``send`` and never buffers a response it does not need to.
+Also records every provider request in the journal, and commits the request's writes to the
+store just before the response starts. Pure ASGI middleware: it wraps ``receive`` and ``send``
+and never buffers a response it does not need to.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ class RequestLogMiddleware:
         response_chunks: list[bytes] = []
         request_size = response_size = 0
         status = 500
+        store = self.sim.store
+        committed = False
 
         async def receive_logged():
             nonlocal request_size
@@ -115,7 +118,7 @@ class RequestLogMiddleware:
             return message
 
         async def send_logged(message) -> None:
-            nonlocal status, response_size
+            nonlocal status, response_size, committed
             kind = message["type"]
             if kind == "http.response.body":
                 if response_size < limit:
@@ -124,6 +127,9 @@ class RequestLogMiddleware:
                     response_size += len(chunk)
             elif kind == "http.response.start":
                 status = message["status"]
+                if not committed:  # the request's writes are durable before the client hears of them
+                    committed = True
+                    store.commit()
             await send(message)
 
         serving = REQUEST_STATE.set(state)  # what handlers put on request.state (tenant, scenario)
@@ -131,6 +137,8 @@ class RequestLogMiddleware:
             await self.app(scope, receive_logged, send_logged)
         finally:
             REQUEST_STATE.reset(serving)
+            if not committed:  # no response went out (the client left, or an error escaped)
+                store.commit()
             self._record(scope, state, status, started, request_chunks, response_chunks)
 
     def _record(self, scope, state, status, started, request_chunks, response_chunks) -> None:

@@ -52,6 +52,7 @@ def banner(settings, port: int, sim) -> str:
 def serve(args: argparse.Namespace) -> int:
     from simulator.console import configure_logging
     from simulator.engine.scenarios.loader import ScenarioLoadError
+    from simulator.engine.store import StoreError
     from simulator.settings import SettingsError, load_settings
 
     flags = {
@@ -82,6 +83,9 @@ def serve(args: argparse.Namespace) -> int:
         app = create_app(settings)
     except ScenarioLoadError as exc:
         print(f"kycsim: scenario files have errors, nothing was started:\n{exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"kycsim: {exc}", file=sys.stderr)
         return 2
     try:
         sock = bind_socket(settings.host, settings.port)

@@ -4,6 +4,10 @@ Each tenant draws from its own random stream, derived from the seed and the tena
 tenant's ids depend only on the seed and on that tenant's own calls, not on what parallel
 tenants do. The formats are generic; providers compose them into their own (``aplt_`` +
 26 base-32 characters, 24 hex characters, ...).
+
+The store's epoch (how many times its file was opened before) is mixed into every stream after
+the first opening: a restart on the same SQLite file draws fresh streams, so it never hands out
+an id again (whatever the seed), while the same seed on a fresh store still gives the same ids.
 """
 
 from __future__ import annotations
@@ -19,16 +23,18 @@ _UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 class Ids:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, epoch: int = 0) -> None:
         self.seed = seed
+        self.epoch = epoch
         self._streams: dict[str, random.Random] = {}
+        self._prefix = f"{seed}:" if epoch == 0 else f"{seed}:{epoch}:"
 
     def rng(self, tenant: str | None = None) -> random.Random:
         """The random stream of ``tenant`` (``None``: the simulator's own)."""
         key = tenant or ""
         stream = self._streams.get(key)
         if stream is None:
-            digest = hashlib.sha256(f"{self.seed}:{key}".encode()).digest()
+            digest = hashlib.sha256(f"{self._prefix}{key}".encode()).digest()
             stream = self._streams[key] = random.Random(int.from_bytes(digest[:8], "big"))
         return stream
 

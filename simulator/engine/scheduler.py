@@ -34,8 +34,9 @@ class Job:
 
 
 class Scheduler:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, after_job: Callable[[], None] | None = None) -> None:
         self.clock = clock
+        self.after_job = after_job  # the store's commit: a job's changes are written together, after it
         self._jobs: list[Job] = []
         self._seq = itertools.count()
         self._wake = asyncio.Event()
@@ -132,6 +133,11 @@ class Scheduler:
             await job.fn()
         except Exception:  # a broken job must not stop the clock for everybody else
             log.exception("scheduled job %s failed", job.label or job.fn)
+        if self.after_job is not None:
+            try:
+                self.after_job()
+            except Exception:
+                log.exception("saving the changes of job %s failed", job.label or job.fn)
         return 1
 
     def _sleep_for(self) -> float | None:

@@ -4,32 +4,53 @@ Providers keep their resources as plain JSON-compatible dicts; the store never i
 them. Two backends share the interface: :class:`MemoryStore` (the default; a GET hands back
 the stored dict itself, no copies) and :class:`SqliteStore` (``sqlite:///path.db``: state
 survives restarts). Callers must :meth:`Store.put` a document after changing it, which is a
-no-op cost in memory and the write in SQLite.
+no-op cost in memory and marks it for the next write transaction in SQLite.
+
+Writes are grouped: :meth:`Store.commit` makes everything put or deleted since the last commit
+durable in one transaction. The app commits once per request, before the response is sent (so
+an acknowledged write is on disk), and once after each scheduled job (so a scenario step's
+effects, the webhooks it queued and its "done" mark land together, or not at all).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
+
+log = logging.getLogger("kycsim.store")
 
 Doc = dict[str, Any]
+Ident = tuple[str, str, str, str]  # tenant, provider, kind, key
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened; the message says why and what to do."""
 
 
 class Store(Protocol):
+    # How many times this store was opened before: 0 for a fresh one. Ids mix it into their
+    # streams, so a restart on the same file never hands out an id it handed out before.
+    epoch: int
+
     def get(self, tenant: str, provider: str, kind: str, key: str) -> Doc | None: ...
     def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None: ...
     def delete(self, tenant: str, provider: str, kind: str, key: str) -> None: ...
     def list(self, tenant: str, provider: str, kind: str) -> list[Doc]: ...
     def tenants(self) -> list[str]: ...
     def reset(self, tenant: str | None = None) -> None: ...
+    def commit(self) -> None: ...
     def close(self) -> None: ...
 
 
 class MemoryStore:
+    epoch = 0
+
     def __init__(self) -> None:
         # tenant -> (provider, kind) -> key -> doc; dicts keep insertion order, so lists are oldest first.
         self._data: dict[str, dict[tuple[str, str], dict[str, Doc]]] = {}
@@ -58,81 +79,173 @@ class MemoryStore:
         else:
             self._data.pop(tenant, None)
 
+    def commit(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
 
-class SqliteStore:
-    """One table of JSON documents; a read cache keeps GETs off the disk."""
+class SqliteStore(MemoryStore):
+    """The memory store, plus a SQLite file that holds a durable copy of it.
+
+    Reads never touch the disk: the file is loaded at open and every change is kept in memory
+    too. Puts and deletes only mark a document; :meth:`commit` writes the marked ones in one
+    transaction (WAL, ``synchronous=NORMAL``: a killed process loses nothing committed; a power
+    cut may lose the last transactions, never corrupt the file). One process per file: a
+    second one is refused at open, since each would serve its own copy of the state.
+    """
 
     def __init__(self, path: str | Path) -> None:
+        super().__init__()
         self.path = str(path)
+        self._lock = threading.Lock()
+        self._dirty: dict[Ident, None] = {}  # changed since the last commit, in first-change order
+        self._deleted: set[Ident] = set()  # deleted since the last commit (a re-put gets a new position)
+        self._resets: list[str | None] = []
+        self._owner: IO[str] | None = None
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT,"
-            " seq INTEGER, body TEXT, PRIMARY KEY (tenant, provider, kind, key))"
-        )
-        self._cache: dict[tuple[str, str, str, str], Doc] = {}
-
-    def get(self, tenant: str, provider: str, kind: str, key: str) -> Doc | None:
-        ident = (tenant, provider, kind, key)
-        doc = self._cache.get(ident)
-        if doc is None:
-            with self._lock:
-                row = self._db.execute(
-                    "SELECT body FROM documents WHERE tenant=? AND provider=? AND kind=? AND key=?", ident
-                ).fetchone()
-            if row is None:
-                return None
-            doc = self._cache[ident] = json.loads(row[0])
-        return doc
+            self._owner = _claim(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(
+                "CREATE TABLE IF NOT EXISTS documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT,"
+                " seq INTEGER, body TEXT, PRIMARY KEY (tenant, provider, kind, key));"
+                "CREATE INDEX IF NOT EXISTS documents_seq ON documents (seq);"
+                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER);"
+            )
+            self.epoch = self._next_epoch()
+            self._seq = self._load()
+        except sqlite3.DatabaseError as exc:
+            self._release()
+            raise StoreError(f"cannot open {self.path} as a kycsim SQLite store: {exc}") from None
 
     def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None:
-        body = json.dumps(doc, separators=(",", ":"))
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM documents), ?)"
-                " ON CONFLICT (tenant, provider, kind, key) DO UPDATE SET body = excluded.body",
-                (tenant, provider, kind, key, body),
-            )
-        self._cache[(tenant, provider, kind, key)] = doc
+        super().put(tenant, provider, kind, key, doc)
+        self._dirty[(tenant, provider, kind, key)] = None
 
     def delete(self, tenant: str, provider: str, kind: str, key: str) -> None:
-        with self._lock:
-            self._db.execute(
-                "DELETE FROM documents WHERE tenant=? AND provider=? AND kind=? AND key=?",
-                (tenant, provider, kind, key),
-            )
-        self._cache.pop((tenant, provider, kind, key), None)
-
-    def list(self, tenant: str, provider: str, kind: str) -> list[Doc]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT key, body FROM documents WHERE tenant=? AND provider=? AND kind=? ORDER BY seq",
-                (tenant, provider, kind),
-            ).fetchall()
-        return [self._cache.setdefault((tenant, provider, kind, key), json.loads(body)) for key, body in rows]
-
-    def tenants(self) -> list[str]:
-        with self._lock:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT tenant FROM documents ORDER BY tenant")]
+        super().delete(tenant, provider, kind, key)
+        ident = (tenant, provider, kind, key)
+        self._dirty[ident] = None
+        self._deleted.add(ident)
 
     def reset(self, tenant: str | None = None) -> None:
+        super().reset(tenant)
+        self._resets.append(tenant)
+
+    def commit(self) -> None:
+        """Write every change since the last commit in one transaction."""
+        if not (self._dirty or self._resets):
+            return
         with self._lock:
-            if tenant is None:
-                self._db.execute("DELETE FROM documents")
-                self._cache.clear()
-            else:
-                self._db.execute("DELETE FROM documents WHERE tenant=?", (tenant,))
-                self._cache = {k: v for k, v in self._cache.items() if k[0] != tenant}
+            gone, rows = [], []
+            for ident in self._dirty:
+                doc = self.get(*ident)
+                if doc is None or ident in self._deleted:
+                    gone.append(ident)
+                if doc is not None:
+                    try:
+                        body = json.dumps(doc, separators=(",", ":"))
+                    except (TypeError, ValueError):  # a provider bug; it must not hold up everybody's writes
+                        log.exception("document %s cannot be stored as JSON; kept in memory only", ident)
+                        continue
+                    self._seq += 1
+                    rows.append((*ident, self._seq, body))
+            db = self._db
+            db.execute("BEGIN")
+            try:
+                for tenant in self._resets:
+                    if tenant is None:
+                        db.execute("DELETE FROM documents")
+                    else:
+                        db.execute("DELETE FROM documents WHERE tenant=?", (tenant,))
+                db.executemany("DELETE FROM documents WHERE tenant=? AND provider=? AND kind=? AND key=?", gone)
+                # A new key takes the next position; an existing one keeps its place in lists.
+                db.executemany(
+                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (tenant, provider, kind, key) DO UPDATE SET body = excluded.body",
+                    rows,
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")  # nothing was written: the changes stay marked for the next commit
+                raise
+            self._dirty, self._deleted, self._resets = {}, set(), []
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        try:
+            self.commit()
+        finally:
+            with self._lock:
+                self._db.close()
+            self._release()
+
+    # Private functions
+
+    def _next_epoch(self) -> int:
+        """How many times the file was opened before (a file from before this counter counts as opened once)."""
+        row = self._db.execute("SELECT value FROM meta WHERE name='opens'").fetchone()
+        if row is not None:
+            epoch = int(row[0])
+        else:
+            epoch = 1 if self._db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() else 0
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('opens', ?)", (epoch + 1,))
+        return epoch
+
+    def _load(self) -> int:
+        seq = 0
+        for tenant, provider, kind, key, position, body in self._db.execute(
+            "SELECT tenant, provider, kind, key, seq, body FROM documents ORDER BY seq"
+        ):
+            MemoryStore.put(self, tenant, provider, kind, key, json.loads(body))
+            seq = max(seq, position or 0)
+        return seq
+
+    def _release(self) -> None:
+        if self._owner is not None:
+            self._owner.close()  # closing the file drops the lock
+            self._owner = None
+
+
+def _claim(path: str) -> IO[str]:
+    """Hold an exclusive lock on ``<path>.lock`` while the store is open; refuse if another process holds it.
+
+    The operating system drops the lock when the process ends, however it ends (``kill -9``
+    included), so a restart after a crash is never refused.
+    """
+    owner = open(f"{path}.lock", "a+")  # noqa: SIM115 - held open for the store's lifetime
+    try:
+        _lock_exclusive(owner)
+    except OSError:
+        owner.seek(0)
+        pid = owner.read().strip()
+        owner.close()
+        by = f"kycsim process {pid}" if pid and pid != str(os.getpid()) else "another kycsim"
+        raise StoreError(
+            f"{path} is in use by {by}: one kycsim process per SQLite file (each would serve its own copy"
+            " of the state). Stop the other process, or give this one another --store file."
+        ) from None
+    owner.seek(0)
+    owner.truncate()
+    owner.write(str(os.getpid()))
+    owner.flush()
+    return owner
+
+
+def _lock_exclusive(file: IO[str]) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        file.seek(0)
+        msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def open_store(url: str) -> Store:

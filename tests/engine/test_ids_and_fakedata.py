@@ -48,3 +48,9 @@ def test_passport_mrz_has_valid_check_digits():
     assert line2[13:19] == "900517" and line2[19] == mrz_check_digit("900517")
     # ICAO 9303 worked example
     assert mrz_check_digit("L898902C3") == "6"
+
+
+def test_an_epoch_gives_fresh_streams_and_epoch_zero_the_seeds_own():
+    assert Ids(7, epoch=0).prefixed("aplt", "t1") == Ids(7).prefixed("aplt", "t1")
+    firsts = {Ids(7, epoch=e).prefixed("aplt", "t1") for e in range(5)}
+    assert len(firsts) == 5

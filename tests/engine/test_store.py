@@ -61,3 +61,103 @@ def test_sqlite_state_survives_a_restart(tmp_path):
 def test_unknown_store_url_is_refused():
     with pytest.raises(ValueError, match="unknown store"):
         open_store("redis://localhost")
+
+
+def rows_on_disk(path) -> dict[str, str]:
+    """What another reader of the file sees (WAL lets it read while the store is open)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return dict(db.execute("SELECT key, body FROM documents").fetchall())
+
+
+def test_sqlite_writes_reach_the_file_together_at_commit(tmp_path):
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    store.put("t", "p", "k", "a", {"v": 1})
+    store.put("t", "p", "k", "b", {"v": 1})
+    doc = store.get("t", "p", "k", "a")
+    doc["v"] = 2  # changed again before the commit: written once, as it is at commit time
+    store.put("t", "p", "k", "a", doc)
+    assert rows_on_disk(path) == {}, "nothing is written before the commit"
+    store.commit()
+    assert rows_on_disk(path) == {"a": '{"v":2}', "b": '{"v":1}'}
+    store.delete("t", "p", "k", "a")
+    store.reset("other")
+    assert set(rows_on_disk(path)) == {"a", "b"}
+    store.commit()
+    assert set(rows_on_disk(path)) == {"b"}
+    store.close()
+
+
+def test_sqlite_uncommitted_changes_are_lost_on_a_crash_and_the_rest_is_intact(tmp_path):
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    store.put("t", "p", "k", "kept", {"v": 1})
+    store.commit()
+    store.put("t", "p", "k", "lost", {"v": 1})
+    store._db.close()  # as if killed: no commit, the lock goes with the process
+    store._release()
+    again = SqliteStore(path)
+    assert again.get("t", "p", "k", "kept") == {"v": 1} and again.get("t", "p", "k", "lost") is None
+    again.close()
+
+
+def test_sqlite_recreated_documents_keep_list_order_across_a_restart(tmp_path):
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    for key in ("a", "b", "c"):
+        store.put("t", "p", "k", key, {"id": key})
+    store.commit()
+    store.delete("t", "p", "k", "a")
+    store.put("t", "p", "k", "a", {"id": "a"})  # deleted and made again: now the newest
+    store.put("t", "p", "k", "b", {"id": "b", "v": 2})  # updated: keeps its place
+    store.close()
+    again = SqliteStore(path)
+    assert [d["id"] for d in again.list("t", "p", "k")] == ["b", "c", "a"]
+    again.close()
+
+
+def test_sqlite_epoch_counts_the_openings_of_a_file(tmp_path):
+    path = tmp_path / "state.db"
+    epochs = []
+    for _ in range(3):
+        store = SqliteStore(path)
+        epochs.append(store.epoch)
+        store.close()
+    assert epochs == [0, 1, 2]
+    assert MemoryStore().epoch == 0
+
+
+def test_a_file_from_before_the_epoch_counter_counts_as_opened(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT, seq INTEGER, body TEXT,"
+                   " PRIMARY KEY (tenant, provider, kind, key))")  # fmt: skip
+        db.execute("INSERT INTO documents VALUES ('t', 'p', 'k', 'a', 1, '{}')")
+    store = SqliteStore(path)
+    assert store.epoch == 1 and store.get("t", "p", "k", "a") == {}
+    store.close()
+
+
+def test_a_second_store_on_the_same_file_is_refused_until_the_first_closes(tmp_path):
+    from simulator.engine.store import StoreError
+
+    path = tmp_path / "state.db"
+    first = SqliteStore(path)
+    with pytest.raises(StoreError, match="one kycsim process per SQLite file"):
+        SqliteStore(path)
+    first.close()
+    SqliteStore(path).close()
+
+
+def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
+    from simulator.engine.store import StoreError
+
+    path = tmp_path / "notes.db"
+    path.write_text("not a database, just notes " * 100)
+    for _ in range(2):  # the failed open left no lock behind: the same message again
+        with pytest.raises(StoreError, match="cannot open .* as a kycsim SQLite store"):
+            SqliteStore(path)

@@ -226,19 +226,29 @@ class Runner:
         if scenario is None:
             return
         verb = self.verbs[provider][step.do]
-        run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": step.do})
-        run["cursor"] += 1
-        self._save(tenant, run)
+        at = isoformat(self.clock.now(tenant))
+        # The step is marked done after its effects, in the same write transaction (the scheduler
+        # commits once the job returns): a crash before that commit replays the step, never skips it.
         playing = CURRENT_SCENARIO.set(scenario)  # webhooks published by the step apply its chaos
         try:
             await verb.handler(StepContext(tenant=tenant, run=run, step=step, scenario=scenario))
         except Exception:
             log.exception("step %s of scenario %s failed", step.do, scenario.name)
+            run["history"].append({"at": at, "step": step.do, "failed": True})
             run["status"] = "failed"
             self._save(tenant, run)
             return
         finally:
             CURRENT_SCENARIO.reset(playing)
         run = self.get(tenant, provider, run_id)
-        if run is not None and run["status"] == "running" and run.get("generation", 0) == generation:
+        if run is None:
+            return  # the step reset its tenant
+        run["history"].append({"at": at, "step": step.do})
+        if run.get("generation", 0) != generation:  # the step replaced or stopped its own run
+            self._save(tenant, run)
+            return
+        run["cursor"] += 1
+        if run["status"] == "running":
             self._schedule_next(tenant, run)
+        else:
+            self._save(tenant, run)

@@ -496,6 +496,8 @@ class Dispatcher:
         elif self.deliveries.get(d.id) is d and d.state != "cancelled":  # not reset or deleted meanwhile
             self._after(d, attempt, started_at, profile)
         self._persist(d)
+        if self.outbox is not None:
+            self.outbox.store.commit()  # the outcome is durable at once: a restart does not send it again
         for listener in self.on_attempt:
             listener(attempt)
         self._stream_attempt(attempt)

@@ -1,5 +1,7 @@
 """The runner through the demo provider's HTTP API, on the manual clock."""
 
+import json
+
 
 def advance(client, seconds, tenant=None):
     body = {"seconds": seconds, **({"tenant": tenant} if tenant else {})}
@@ -152,3 +154,44 @@ def test_runs_resume_after_a_restart_with_the_sqlite_store(tmp_path):
         assert second.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()["status"] == "started"
         second.post("/_sim/clock/advance", json={"seconds": 30})
         assert second.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()["status"] == "done"
+
+
+def test_a_step_commits_with_its_done_mark_and_a_crash_before_the_commit_replays_it(tmp_path):
+    """The step's effects and the run's cursor reach the file together, or neither does."""
+    import sqlite3
+
+    from starlette.testclient import TestClient
+
+    from simulator.app import create_app
+    from tests.conftest import demo_settings
+    from tests.support.demo_provider import DemoProvider
+
+    path = tmp_path / "state.db"
+
+    def on_disk(kind: str, key: str) -> dict:
+        with sqlite3.connect(path) as db:
+            row = db.execute("SELECT body FROM documents WHERE kind=? AND key=?", (kind, key)).fetchone()
+        return json.loads(row[0])
+
+    settings = dict(store=f"sqlite:///{path}")
+    app = create_app(demo_settings(**settings), providers={"demo": DemoProvider()})
+    first = TestClient(app)  # no lifespan: nothing runs at the end, as when the process is killed
+    widget = first.post("/demo/widgets", json={}, headers={"Authorization": "k"}).json()
+    advance(first, 10)
+    assert on_disk("widgets", widget["id"])["status"] == "started"
+    assert on_disk("_runs", widget["id"])["cursor"] == 1
+    sim = app.state.sim
+    sim.scheduler.after_job = sim.store.commit = lambda: None  # the process dies before the next commit ...
+    advance(first, 20)
+    assert first.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()["status"] == "done"
+    assert (on_disk("widgets", widget["id"])["status"], on_disk("_runs", widget["id"])["cursor"]) == ("started", 1)
+    sim.store._db.close()  # ... so nothing more reaches the file
+    sim.store._release()
+
+    with TestClient(create_app(demo_settings(**settings), providers={"demo": DemoProvider()})) as second:
+        get = lambda: second.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()  # noqa: E731
+        assert get()["status"] == "started"
+        advance(second, 30)  # the lost step plays again, once
+        assert get()["status"] == "done"
+        runs = second.get("/_sim/runs").json()["data"]
+        assert [h["step"] for h in runs[0]["history"]] == ["set_status", "set_status"]

@@ -194,6 +194,7 @@ def test_state_survives_a_restart_with_the_sqlite_store(make_api, tmp_path):
     api.advance(200)
     before = api.get_idv(idv["id"])
     assert before["status"] == "approved"
+    api.client.__exit__(None, None, None)  # one process per file: the first one stops
     again = make_api(store=store)
     assert again.get_idv(idv["id"]) == before
     assert again.get_attempt(idv["id"], attempt["id"])["status"] == "completed"
