@@ -73,3 +73,52 @@ def test_parse_speed_accepts_modes_and_factors():
     assert parse_speed("Manual") == "manual"
     assert parse_speed("instant") == "instant"
     assert parse_speed("0.5") == 0.5
+
+
+# No value can break the clock: every move is checked before anything changes.
+
+BAD_MOVES = [float("nan"), float("inf"), -float("inf"), -1, 1e12, 1e300, 10**30, True, "15", None, [1]]
+
+
+@pytest.mark.parametrize("move", BAD_MOVES, ids=repr)
+@pytest.mark.parametrize("tenant", [None, "sk_sbox_a"])
+def test_no_value_breaks_the_clock(move, tenant):
+    from simulator.engine.clock import ClockError
+
+    clock = Clock(speed="manual", start=START)
+    clock.advance(60, "sk_sbox_b")
+    with pytest.raises(ClockError):
+        clock.advance(move, tenant)
+    # Still a valid date for everybody, and still movable.
+    assert isoformat(clock.now("sk_sbox_a")) == "2025-01-01T00:00:00Z"
+    assert isoformat(clock.now("sk_sbox_b")) == "2025-01-01T00:01:00Z"
+    clock.advance(30, tenant)
+    assert clock.seconds(tenant) == 30 + (60 if tenant == "sk_sbox_b" else 0)
+
+
+def test_the_clock_stops_at_the_end_of_its_range_and_says_so():
+    from simulator.engine.clock import MAX_ELAPSED, ClockError
+
+    clock = Clock(speed="manual", start=START)
+    clock.advance(MAX_ELAPSED - 10, "sk_sbox_a")
+    with pytest.raises(ClockError, match="10 s are left"):
+        clock.advance(11, "sk_sbox_a")
+    with pytest.raises(ClockError):  # the shared base would carry that tenant past the end too
+        clock.advance(11)
+    clock.jump_to(MAX_ELAPSED * 5, "sk_sbox_a")  # instant mode clamps instead of failing
+    assert clock.seconds("sk_sbox_a") == MAX_ELAPSED
+    assert clock.now("sk_sbox_a").year == 2124
+
+
+@pytest.mark.parametrize("start", [datetime(9999, 12, 31, tzinfo=UTC), datetime(1, 1, 1, tzinfo=UTC)])
+def test_a_start_out_of_range_is_refused(start):
+    from simulator.engine.clock import ClockError
+
+    with pytest.raises(ClockError):
+        Clock(speed="manual", start=start)
+
+
+@pytest.mark.parametrize("speed", ["0", "-1", "nan", "inf", "1e-300", "1e300"])
+def test_speed_factors_are_bounded(speed):
+    with pytest.raises(ValueError):
+        parse_speed(speed)

@@ -99,6 +99,13 @@ class SumsubProvider(Provider):
     - Reset keeps ``attemptCnt`` and ``reviewId``, clears the result and uploaded images, and
       plays the applicant's scenario again from its start.
     - The ``/resources/status/api`` health check needs no signature and answers ``{"ok": 1}``.
+    - Limits: a JSON body over ``max_body_bytes`` (1 MB by default) gets 413 ``HTTP 413 Request Entity
+      Too Large`` in the error envelope (the gateway's own answer is not documented); an upload over
+      ``max_upload_bytes`` (65 MB, Sumsub's 64 MB file limit plus the envelope) gets 1002 file-too-big.
+      Bodies nested deeper than 32 levels, with ``NaN``/``Infinity``, integers beyond 64 bits or lone
+      surrogates are 400 "Request body is not valid JSON". ``ttlInSecs`` is at most a year (not
+      documented). Changing the secret key of an app token already registered through
+      ``/_sim/sumsub/app-tokens`` needs its current one (``currentSecretKey``).
     - Resubmission after RED/RETRY (hosted page, request check or ``/_sim/sumsub/submit``) is a new
       attempt: new ``attemptId``, ``attemptCnt`` + 1, same ``reviewId``, ``applicantPending`` /
       ``applicantActionPending`` again. When the scenario does not script the resubmission itself, the
