@@ -49,7 +49,13 @@ class SumsubProvider(Provider):
       JWT-like form is not produced. Links point at the simulator: ``/websdk/p/<id>`` (current)
       and ``/idensic/l/#/<id>`` (legacy); access tokens open at ``/websdk/t/<token>``.
     - ``testCompleted`` is the sandbox mechanism (``sbx:`` tokens only; ``prd:`` gets the
-      documented 400): it stops the applicant's scenario and completes the review at once.
+      documented 400): it stops the applicant's scenario and completes the review at once. The docs
+      mark ``rejectLabels`` required (``[]`` for GREEN); public integrations send
+      ``{"reviewAnswer": "GREEN"}`` alone, so kycsim requires the labels only with RED.
+    - JSON endpoints answer ``415 {"description": "HTTP 415 Unsupported Media Type", "code": 415,
+      "correlationId"}`` when the body comes with another ``Content-Type`` (``application/json`` and
+      ``application/*+json`` are JSON); a body sent with no ``Content-Type`` at all is read as JSON
+      (assumed: lenient for clients that leave the header out). Multipart endpoints take multipart.
     - Actions have no sandbox API (as on Sumsub): their outcome comes from the scenario, chosen by
       the ``X-KycSim-Scenario`` header, a binding, an email tag or the hosted page.
     - Image ``answer`` appears once the action is reviewed; ``X-Return-Doc-Warnings`` is ignored.
