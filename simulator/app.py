@@ -55,6 +55,7 @@ class Simulator:
     dispatcher: Dispatcher
     journal: Journal
     providers: dict[str, Provider]
+    control_token: str | None = None  # needed for /_sim/* when set (always, on a non-loopback bind)
     version: str = __version__
     extras: dict = field(default_factory=dict)  # per-feature state that is not worth a field (e.g. event streams)
 
@@ -73,6 +74,17 @@ class Simulator:
         self.dispatcher.reset(tenant)
         for provider in self.providers.values():
             provider.reset(tenant)
+
+
+def control_token(settings: Settings) -> str | None:
+    """The token ``/_sim/*`` needs: the configured one, or a fresh one when the bind is not loopback."""
+    if settings.control_token:
+        return settings.control_token
+    if settings.loopback:
+        return None
+    import secrets
+
+    return secrets.token_urlsafe(24)
 
 
 def build_simulator(settings: Settings, providers: dict[str, Provider] | None = None) -> Simulator:
@@ -119,6 +131,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         dispatcher=dispatcher,
         journal=Journal(),
         providers=providers,
+        control_token=control_token(settings),
     )
     for provider in providers.values():
         provider.bind(sim)

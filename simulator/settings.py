@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from simulator.engine.clock import parse_speed
+from simulator.engine.clock import EARLIEST_START, LATEST_START, parse_speed
 
 BUNDLED_SCENARIOS_ENV = "KYCSIM_BUNDLED_SCENARIOS"
 
@@ -22,6 +22,12 @@ BUNDLED_SCENARIOS_ENV = "KYCSIM_BUNDLED_SCENARIOS"
 # them works against kycsim unchanged.
 DEFAULT_SUMSUB_APP_TOKEN = "sbx:uY0CgwELmgUAEyl4hNWxLngb.0WSeQeiYny4WEqmAALEAiK2qTC96fBad"
 DEFAULT_SUMSUB_SECRET_KEY = "Hej2ch71kG2kTd1iIUDZFNsO5C1lh5Gq"
+
+# Body caps (simulator/bodies.py enforces them). JSON and forms are small; uploads must fit
+# Sumsub's 64 MB file limit (error 1002) plus the multipart envelope, and Checkout.com's 10 MB
+# per document, base64-encoded in JSON by the SDKs.
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = 65 * 1024 * 1024
 
 
 class SettingsError(ValueError):
@@ -64,6 +70,9 @@ class Settings:
     sumsub_webhook_secret: str | None = None
     sumsub_webhook_alg: str = "HMAC_SHA256_HEX"
     webhooks: dict[str, Any] = field(default_factory=dict)  # {"endpoints": [...]}: see docs/webhooks.md
+    control_token: str | None = None  # KYCSIM_CONTROL_TOKEN: needed for /_sim/* (generated on a non-loopback bind)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # JSON and form bodies; larger ones get the provider's 413
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # document and image uploads
     seed_was_random: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -81,6 +90,9 @@ class Settings:
             raise SettingsError(f"--applicant must be 'auto' or 'interactive', not {self.applicant!r}")
         if not 0 <= int(self.port) <= 65535:
             raise SettingsError(f"--port must be between 0 and 65535, not {self.port!r}")
+        for name in ("max_body_bytes", "max_upload_bytes"):
+            if not 1024 <= getattr(self, name) <= 2**31:
+                raise SettingsError(f"{name} must be between 1024 and 2147483648 bytes, not {getattr(self, name)!r}")
         if self.log_format not in ("text", "json"):
             raise SettingsError(f"--log-format must be 'text' or 'json', not {self.log_format!r}")
         if not (self.store in ("memory", "memory://") or self.store.startswith("sqlite:///")):
@@ -102,7 +114,25 @@ class Settings:
             moment = datetime.fromisoformat(self.start_time.replace("Z", "+00:00"))
         except ValueError:
             raise SettingsError(f"--start-time must be an ISO 8601 date-time, not {self.start_time!r}") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if not EARLIEST_START <= moment < LATEST_START:
+            raise SettingsError(
+                f"--start-time must be between {EARLIEST_START.year} and {LATEST_START.year}, not {self.start_time!r}"
+            )
+        return moment
+
+    @property
+    def loopback(self) -> bool:
+        """Whether the bind address is reachable from this machine only (the control plane stays open there)."""
+        import ipaddress
+
+        host = self.host.strip("[]").lower()
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False  # a host name other than localhost may resolve to anything
 
     @property
     def scenario_dirs(self) -> list[Path]:
@@ -123,6 +153,11 @@ def _coerce(name: str, value: Any) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise SettingsError(f"port must be a whole number, not {value!r}") from None
+    if name in ("max_body_bytes", "max_upload_bytes"):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{name} must be a whole number of bytes, not {value!r}") from None
     if name == "seed":
         try:
             return int(value)

@@ -8,6 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from simulator.bodies import BodyError, body_limit, read_json
+
 
 class ControlError(Exception):
     def __init__(self, status: int, type_: str, message: str) -> None:
@@ -27,24 +29,38 @@ def not_found(message: str) -> ControlError:
 
 
 async def json_body(request: Request, *, required: bool = False) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
+    try:
+        data = await read_json(request, body_limit(request))
+    except BodyError as exc:
+        raise ControlError(exc.status, "invalid_request", exc.message) from None
+    if data is None:
         if required:
             raise bad_request("a JSON object body is required")
         return {}
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise bad_request(f"the body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise bad_request("the body must be a JSON object")
     return data
 
 
-def number(data: dict[str, Any], key: str, *, minimum: float = 0) -> float:
+def optional_str(data: dict[str, Any], key: str, *, max_length: int = 1024) -> str | None:
+    """``data[key]`` when it is a string (or absent/null); a 400 for any other type or an overlong one."""
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise bad_request(f"'{key}' must be a number, not {json.dumps(value)}")
-    if value < minimum:
-        raise bad_request(f"'{key}' must be at least {minimum}")
-    return float(value)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise bad_request(f"'{key}' must be a string, not {json.dumps(value)}")
+    if len(value) > max_length:
+        raise bad_request(f"'{key}' must be at most {max_length} characters")
+    return value
+
+
+def query_int(
+    request: Request, name: str, default: int | None, *, minimum: int = 0, maximum: int = 100_000
+) -> int | None:
+    """A whole-number query parameter within ``minimum..maximum``; a 400 otherwise."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not minimum <= int(raw) <= maximum:
+        raise bad_request(f"'{name}' must be a whole number from {minimum} to {maximum}, not {raw!r}")
+    return int(raw)

@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulator.control.errors import ControlError, bad_request, json_body, not_found, number
+from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str, query_int
+from simulator.engine.clock import ClockError
 from simulator.engine.durations import parse_duration
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -79,12 +80,14 @@ async def create_binding(request: Request) -> Response:
     if not isinstance(name, str) or sim.catalogue.get(name) is None:
         raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}")
     match = data.get("match")
-    if not isinstance(match, dict) or not match:
-        raise bad_request('\'match\' must be a non-empty object, e.g. {"external_applicant_id": "ext_123"}')
+    if not isinstance(match, dict) or not match or len(match) > 20:
+        raise bad_request('\'match\' must be a non-empty object (up to 20 facts), e.g. {"external_applicant_id": "x"}')
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in match.values()):
+        raise bad_request("each value of 'match' must be a string or a number")
     times = data.get("times")
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
-        raise bad_request("'times' must be a positive whole number when given")
-    binding = sim.bindings.add(sim.catalogue.get(name).name, match, data.get("tenant"), times)
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or not 1 <= times <= 1_000_000):
+        raise bad_request("'times' must be a whole number from 1 to 1000000 when given")
+    binding = sim.bindings.add(sim.catalogue.get(name).name, match, optional_str(data, "tenant"), times)
     return JSONResponse(binding.as_json(), status_code=201)
 
 
@@ -104,9 +107,7 @@ async def delete_binding(request: Request) -> Response:
 @handles_errors
 async def reset(request: Request) -> Response:
     data = await json_body(request)
-    tenant = data.get("tenant")
-    if tenant is not None and not isinstance(tenant, str):
-        raise bad_request("'tenant' must be a string")
+    tenant = optional_str(data, "tenant")
     await _sim(request).reset(tenant)
     return JSONResponse({"reset": tenant or "all"})
 
@@ -119,14 +120,22 @@ async def get_clock(request: Request) -> Response:
 async def advance_clock(request: Request) -> Response:
     sim = _sim(request)
     data = await json_body(request, required=True)
+    tenant = optional_str(data, "tenant")
     if "seconds" not in data and "duration" in data:
         try:
-            seconds = parse_duration(data["duration"])
+            seconds = parse_duration(data["duration"]) if isinstance(data["duration"], str | int | float) else None
         except ValueError as exc:
-            raise bad_request(str(exc)) from None
+            raise bad_request(f"'duration': {exc}") from None
     else:
-        seconds = number(data, "seconds")
-    tenant = data.get("tenant")
+        seconds = data.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise bad_request(f"'seconds' must be a number, not {seconds!r}")
+    if seconds < 0:
+        raise bad_request("'seconds' must be at least 0: the clock cannot go backwards")
+    try:
+        seconds = sim.clock.check_move(seconds, tenant)
+    except ClockError as exc:
+        raise bad_request(str(exc)) from None
     fired = await sim.scheduler.advance(seconds, tenant)
     await sim.dispatcher.drain()
     return JSONResponse({**sim.clock.describe(tenant), "fired": fired})
@@ -135,10 +144,7 @@ async def advance_clock(request: Request) -> Response:
 @handles_errors
 async def list_requests(request: Request) -> Response:
     q = request.query_params
-    try:
-        limit = int(q.get("limit", 100))
-    except ValueError:
-        raise bad_request("'limit' must be a whole number") from None
+    limit = query_int(request, "limit", 100)
     items = _sim(request).journal.query(
         method=q.get("method"), path=q.get("path"), tenant=q.get("tenant"), provider=q.get("provider"), limit=limit
     )

@@ -13,13 +13,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from simulator.control.errors import bad_request, json_body, not_found
+from simulator.bodies import BodyError, parse_json
+from simulator.control.errors import bad_request, json_body, not_found, query_int
 from simulator.control.routes import handles_errors
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 from simulator.engine.webhooks.stream import Subscription, frame
@@ -44,12 +44,7 @@ def _flag(request: Request, name: str) -> bool | None:
 
 
 def _limit(request: Request) -> int | None:
-    raw = request.query_params.get("limit")
-    if raw is None:
-        return None
-    if not raw.isdigit():
-        raise bad_request("'limit' must be a whole number")
-    return int(raw)
+    return query_int(request, "limit", None, maximum=1_000_000)
 
 
 def _listing(items: list[dict], limit: int | None) -> JSONResponse:
@@ -224,11 +219,13 @@ async def event_stream(request: Request) -> Response:
         raise bad_request(f"unknown provider(s) {', '.join(unknown)}; loaded: {', '.join(sorted(sim.providers))}")
     raw_options = request.headers.get("x-kycsim-listen-options") or q.get("options")
     try:
-        options = json.loads(raw_options) if raw_options else {}
-    except ValueError:
+        options = parse_json(raw_options) if raw_options else {}
+    except BodyError:
         raise bad_request('listen options must be a JSON object, e.g. {"alg": "HMAC_SHA512_HEX"}') from None
-    if not isinstance(options, dict):
-        raise bad_request("listen options must be a JSON object")
+    try:
+        options = endpoint_fields({"options": options}, partial=True)["options"]
+    except EndpointError as exc:
+        raise bad_request(f"listen options: {exc}") from None
     subscription = Subscription(
         providers=providers,
         tenant=q.get("tenant") or None,

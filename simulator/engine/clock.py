@@ -14,6 +14,7 @@ Modes (``--speed``):
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,16 @@ from datetime import UTC, datetime, timedelta
 
 MANUAL = "manual"
 INSTANT = "instant"
+# Virtual time stays within a century of the start: every timestamp it makes (plus any TTL or
+# retry delay on top) stays a valid date, whatever a client asks for. Speed factors are bounded
+# so that a clock running by itself takes months to get anywhere near that.
+MAX_ELAPSED = 100 * 365 * 86400
+MIN_SPEED, MAX_SPEED = 0.0001, 1_000_000.0
+EARLIEST_START, LATEST_START = datetime(1900, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+
+
+class ClockError(ValueError):
+    """A clock move that would break time for everybody (not finite, backwards, past the range)."""
 
 
 def parse_speed(value: str | float | int) -> str | float:
@@ -32,8 +43,10 @@ def parse_speed(value: str | float | int) -> str | float:
         factor = float(text)
     except ValueError:
         raise ValueError(f"speed must be 'instant', 'manual' or a positive number, not {value!r}") from None
-    if factor <= 0:
+    if not math.isfinite(factor) or factor <= 0:
         raise ValueError(f"speed factor must be positive, not {value!r}")
+    if not MIN_SPEED <= factor <= MAX_SPEED:
+        raise ValueError(f"speed factor must be between {MIN_SPEED:g} and {MAX_SPEED:g}, not {value!r}")
     return factor
 
 
@@ -52,6 +65,9 @@ class Clock:
         self.speed = parse_speed(self.speed)
         if self.start.tzinfo is None:
             self.start = self.start.replace(tzinfo=UTC)
+        if not EARLIEST_START <= self.start < LATEST_START:
+            years = f"{EARLIEST_START.year} and {LATEST_START.year}"
+            raise ClockError(f"the clock must start between {years}, not {self.start.isoformat()}")
         self._origin = self.monotonic()
 
     @property
@@ -69,18 +85,42 @@ class Clock:
         return self.start + timedelta(seconds=self.seconds(tenant))
 
     def advance(self, seconds: float, tenant: str | None = None) -> None:
-        if seconds < 0:
-            raise ValueError("the clock cannot go backwards")
+        """Move ``tenant``'s clock (or the shared base) forward; raises :class:`ClockError` for a move
+        that is not a finite, non-negative number or that would pass :data:`MAX_ELAPSED`."""
+        self._move(self.check_move(seconds, tenant), tenant)
+
+    def _move(self, seconds: float, tenant: str | None) -> None:
         if tenant is None:
             self._global_offset += seconds
         else:
             self._offsets[tenant] = self._offsets.get(tenant, 0.0) + seconds
 
+    def room(self, tenant: str | None = None) -> float:
+        """How far ``tenant``'s clock (or the shared base, which moves every tenant) may still move."""
+        furthest = self.seconds(tenant)
+        if tenant is None and self._offsets:
+            furthest = max(furthest, *(self.seconds(t) for t in self._offsets))
+        return max(MAX_ELAPSED - furthest, 0.0)
+
+    def check_move(self, seconds: object, tenant: str | None = None) -> float:
+        """``seconds`` as a float if :meth:`advance` would take it; raises :class:`ClockError` otherwise."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
+            raise ClockError(f"a clock move must be a finite number of seconds, not {seconds!r}")
+        if seconds < 0:
+            raise ClockError("the clock cannot go backwards")
+        room = self.room(tenant)
+        if seconds > room:
+            raise ClockError(
+                f"the clock cannot move {seconds:g} s: virtual time stays within {MAX_ELAPSED} s (100 years) of its"
+                f" start, and {room:g} s are left"
+            )
+        return float(seconds)
+
     def jump_to(self, seconds: float, tenant: str | None) -> None:
-        """Move ``tenant``'s clock forward to ``seconds`` (never back); used by instant mode."""
-        gap = seconds - self.seconds(tenant)
+        """Move ``tenant``'s clock forward to ``seconds`` (never back, never past the range); used by instant mode."""
+        gap = min(seconds - self.seconds(tenant), self.room(tenant))
         if gap > 0:
-            self.advance(gap, tenant)
+            self._move(gap, tenant)
 
     def wall_seconds_until(self, seconds: float, tenant: str | None) -> float | None:
         """How long to sleep in wall time until ``tenant`` reaches ``seconds``; None if never by itself."""

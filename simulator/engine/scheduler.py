@@ -13,11 +13,12 @@ import contextlib
 import heapq
 import itertools
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from simulator.engine.clock import INSTANT, Clock
+from simulator.engine.clock import INSTANT, MAX_ELAPSED, Clock
 
 log = logging.getLogger("kycsim.scheduler")
 TURN_SECONDS = 0.002  # the background loop fires due jobs for this long, then lets requests in
@@ -56,8 +57,12 @@ class Scheduler:
     # Public API
 
     def schedule(self, delay: float, fn: JobFn, *, tenant: str | None, label: str = "") -> Job:
-        """Run ``fn`` once ``tenant``'s clock has moved ``delay`` virtual seconds from now."""
-        job = Job(self.clock.seconds(tenant) + max(delay, 0.0), next(self._seq), tenant, fn, label)
+        """Run ``fn`` once ``tenant``'s clock has moved ``delay`` virtual seconds from now.
+
+        A delay past the clock's range (or not finite) is due at the end of the range: the clock never gets there.
+        """
+        delay = min(max(delay, 0.0), MAX_ELAPSED) if math.isfinite(delay) else MAX_ELAPSED
+        job = Job(self.clock.seconds(tenant) + delay, next(self._seq), tenant, fn, label)
         heapq.heappush(self._heaps.setdefault(tenant, []), job)
         self._wake.set()
         return job

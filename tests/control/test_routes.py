@@ -1,5 +1,7 @@
 """The control API through the demo provider."""
 
+import pytest
+
 
 def test_health(demo_client):
     body = demo_client.get("/_sim/health").json()
@@ -114,3 +116,34 @@ def test_unmatched_paths_get_the_envelope_of_the_provider_that_owns_the_prefix()
         checkout = client.get("/no-such-resource", headers={"Authorization": "Bearer sk_sbox_x"})
         assert checkout.status_code == 404 and "correlationId" not in checkout.text
         assert client.get("/_sim/nothing").json()["error"]["type"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"seconds": NaN}', b'{"seconds": Infinity}', b'{"seconds": -Infinity}', b'{"seconds": 1e12}',
+     b'{"seconds": 1e308}', b'{"seconds": 99999999999999999999}', b'{"seconds": -1}', b'{"seconds": "1"}',
+     b'{"seconds": true}', b'{"seconds": [60]}', b'{"duration": "99999999999d"}', b'{"duration": "1e400"}',
+     b'{"duration": {"s": 1}}', b'{"seconds": 60, "tenant": ["a"]}', b'{"seconds": 60, "tenant": {"a": 1}}',
+     b'{"seconds": 1e12, "tenant": "k"}'],
+)  # fmt: skip
+def test_no_clock_move_breaks_the_clock(demo_client, body):
+    before = demo_client.get("/_sim/clock").json()
+    response = demo_client.post("/_sim/clock/advance", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["type"] == "invalid_request"
+    assert demo_client.get("/_sim/clock").json() == before
+    widget = demo_client.post("/demo/widgets", json={"external_id": "w"}, headers={"Authorization": "k"})
+    assert widget.status_code == 201  # every tenant still gets answers
+    assert demo_client.post("/_sim/clock/advance", json={"seconds": 60}).status_code == 200
+
+
+def test_a_refused_binding_leaves_the_list_readable(demo_client):
+    for body in (b'{"scenario": "widget-failed", "match": {"external_id": NaN}}',
+                 b'{"scenario": "widget-failed", "match": {"external_id": "\\ud800"}}',
+                 b'{"scenario": "widget-failed", "match": {"external_id": {"a": [1]}}}',
+                 b'{"scenario": "widget-failed", "match": {"external_id": "e"}, "times": 1e300}',
+                 b'{"scenario": "widget-failed", "match": {"external_id": "e"}, "tenant": 5}'):  # fmt: skip
+        response = demo_client.post("/_sim/bindings", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 400, (body, response.text)
+    listed = demo_client.get("/_sim/bindings")
+    assert listed.status_code == 200 and listed.json()["count"] == 0

@@ -111,3 +111,25 @@ def test_cancelled_tenant_jobs_never_fire():
         assert seen == []
 
     run(scenario())
+
+
+def test_a_delay_past_the_clocks_range_never_breaks_it():
+    import math
+
+    from simulator.engine.clock import MAX_ELAPSED
+
+    async def scenario():
+        clock = Clock(speed="manual", start=START)
+        scheduler = Scheduler(clock)
+        fired = []
+
+        async def job() -> None:
+            fired.append(clock.seconds("t"))
+
+        for delay in (math.inf, math.nan, 1e300):
+            scheduler.schedule(delay, job, tenant="t")
+        await scheduler.advance(MAX_ELAPSED, "t")
+        assert fired == [MAX_ELAPSED] * 3
+        assert clock.now("t").year == 2124
+
+    run(scenario())

@@ -8,9 +8,11 @@ config file, and the control API (``POST /_sim/webhooks/endpoints``).
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from simulator.engine.webhooks.chaos import ChaosError, normalize
 
@@ -75,15 +77,51 @@ class Endpoint:
 
 
 def _url(value: Any) -> str:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")) or len(value) < 10:
-        raise EndpointError(f"'url' must be an http(s) URL, not {value!r}")
+    problem = f"'url' must be an http(s) URL with a host, not {value!r}"
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")) or not 10 <= len(value) <= 2048:
+        raise EndpointError(problem)
+    if not value.isprintable() or " " in value:
+        raise EndpointError(problem)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise EndpointError(problem) from None
+    if not parts.hostname:
+        raise EndpointError(problem)
     return value
 
 
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
+
+
+def _options(value: Any) -> dict[str, Any]:
+    """Signing options: ``alg`` and ``authorization`` strings, ``headers`` an object of header values."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise EndpointError(f'\'options\' must be an object, e.g. {{"alg": "HMAC_SHA512_HEX"}}, not {value!r}')
+    for name in ("alg", "authorization"):
+        if value.get(name) is not None and not _header_value(value[name]):
+            raise EndpointError(f"'options.{name}' must be a string of printable characters, not {value[name]!r}")
+    headers = value.get("headers")
+    if headers is not None and (
+        not isinstance(headers, Mapping)
+        or len(headers) > 20
+        or not all(isinstance(k, str) and _HEADER_NAME.match(k) and _header_value(v) for k, v in headers.items())
+    ):
+        raise EndpointError("'options.headers' must be an object of up to 20 header names and string values")
+    return dict(value)
+
+
+def _header_value(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= 4096 and value.isascii() and value.isprintable()
+
+
 def _optional_str(name: str, value: Any) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None or (isinstance(value, str) and len(value) <= 1024):
         return value
-    raise EndpointError(f"'{name}' must be a string, not {value!r}")
+    raise EndpointError(f"'{name}' must be a string of at most 1024 characters, not {value!r}")
 
 
 def endpoint_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -109,9 +147,7 @@ def endpoint_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[s
                 raise EndpointError(f"'events' must be a list of event types, not {value!r}")
             clean[name] = value or None
         elif name == "options":
-            if value is not None and not isinstance(value, Mapping):
-                raise EndpointError(f'\'options\' must be an object, e.g. {{"alg": "HMAC_SHA512_HEX"}}, not {value!r}')
-            clean[name] = dict(value or {})
+            clean[name] = _options(value)
         elif name == "chaos":
             try:
                 clean[name] = normalize(value)

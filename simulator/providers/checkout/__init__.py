@@ -14,7 +14,14 @@ from simulator.engine.scenarios.model import Scenario, Verb
 from simulator.engine.scenarios.selection import SelectionError, select
 from simulator.providers.base import Provider
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import document_checks, documents, face_authentications, product_verbs, sandbox
+from simulator.providers.checkout import (
+    document_checks,
+    documents,
+    face_authentications,
+    oauth,
+    product_verbs,
+    sandbox,
+)
 from simulator.providers.checkout.api import new_request_id
 from simulator.providers.checkout.errors import ValidationFailed, error_response, for_status
 from simulator.providers.checkout.lifecycle import Lifecycle
@@ -37,9 +44,16 @@ class CheckoutProvider(Provider):
 
     - Auth: any ``Bearer sk_...``/``sk_sbox_...`` key is accepted and is its own tenant; keys are not
       checked against an account. ``pk_`` keys and other schemes get a bodiless 401. OAuth: ``POST
-      /connect/token`` issues client-credentials tokens (point the SDK's authorization URI at it); any
-      JWT-shaped token is accepted without checking its signature, its tenant is ``oauth:<client_id>``,
-      and a token whose ``scope`` lacks ``identity-verification`` gets 401 (Checkout.com may answer 403).
+      /connect/token`` issues client-credentials tokens (point the SDK's authorization URI at it), signed
+      by kycsim; only those are accepted (a forged or foreign token gets the bodiless 401). A token's tenant
+      is ``oauth:<client_id>``; its ``exp`` is not enforced (the virtual clock may run far ahead of the
+      hour a token is issued for), and a token whose ``scope`` lacks ``identity-verification`` gets 401
+      (Checkout.com may answer 403).
+    - Limits: a JSON body over ``max_body_bytes`` (1 MB by default; uploads: ``max_upload_bytes``) gets
+      413 ``request_entity_too_large`` / ``request_body__too_large`` in the API's envelope (the gateway's
+      own 413 body is not documented). Bodies nested deeper than 32 levels, with ``NaN``/``Infinity``,
+      integers beyond 64 bits or lone surrogates answer 400 ``invalid_request`` /
+      ``request_body__invalid_json``.
     - Errors: schema violations answer 422 ``request_invalid`` (400 ``invalid_request`` on the applicant
       endpoints, which document only 400); malformed JSON and non-JSON content types answer 400
       ``invalid_request``. Codes follow ``{object}__{attribute}__{error}`` with ``required``,
@@ -130,6 +144,7 @@ class CheckoutProvider(Provider):
     def bind(self, sim: Simulator) -> None:
         super().bind(sim)
         self.lifecycle = Lifecycle(sim, self.scenario_for)
+        self.oauth_key = oauth.signing_key(sim.settings.seed, sim.control_token)
         self.lifecycle.results_builders[c.IDV] = documents.identity_results
         self.lifecycle.anonymizers[c.IDV] = documents.anonymize_identity
         self.lifecycle.results_builders[c.FA] = face_authentications.face_results

@@ -153,8 +153,8 @@ async def raise_monitoring_alert(request: Request) -> Response:
 
     def act(doc: dict[str, Any], body: dict[str, Any]) -> aml.Transition:
         alerts = body.get("alerts", 1)
-        if not isinstance(alerts, int) or isinstance(alerts, bool):
-            raise ValueError("'alerts' must be an integer")
+        if not isinstance(alerts, int) or isinstance(alerts, bool) or not 1 <= alerts <= 1000:
+            raise ValueError("'alerts' must be a whole number from 1 to 1000")
         return aml.monitoring_alert(doc, alerts)
 
     return await _control(request, act)

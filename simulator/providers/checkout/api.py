@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from simulator.bodies import BodyError, body_limit, parse_json, read_body
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import schemas
 from simulator.providers.checkout.auth import authenticate
-from simulator.providers.checkout.errors import CheckoutError, InvalidRequest, error_response, not_found
+from simulator.providers.checkout.errors import CheckoutError, InvalidRequest, body_error, error_response, not_found
 from simulator.web import JSONResponse, base_url
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def operation(name: str, *, schema: str | None = None, invalid: type[CheckoutErr
             state["operation"] = operation_name
             tenant = request_id = None
             try:
-                tenant = authenticate(request)
+                tenant = authenticate(request, provider.oauth_key)
                 state["tenant"] = tenant
                 request_id = new_request_id(sim, tenant)
                 call = Call(request, sim, provider, tenant, request_id)
@@ -136,16 +136,16 @@ def operation(name: str, *, schema: str | None = None, invalid: type[CheckoutErr
 
 async def read_json(request: Request) -> dict[str, Any]:
     """The JSON object in the body; an empty body counts as ``{}`` (the SDKs send none on anonymize)."""
-    raw = await request.body()
-    if not raw.strip():
-        return {}
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if content_type not in ("application/json", "text/json") and not content_type.endswith("+json"):
-        raise InvalidRequest("content_type__invalid", message=f"expected application/json, got {content_type!r}")
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("request_body__invalid_json", message="the body is not valid JSON") from None
+        raw = await read_body(request, body_limit(request))
+        if not raw.strip():
+            return {}
+        if content_type not in ("application/json", "text/json") and not content_type.endswith("+json"):
+            raise InvalidRequest("content_type__invalid", message=f"expected application/json, got {content_type!r}")
+        body = parse_json(raw)
+    except BodyError as exc:
+        raise body_error(exc) from None
     if not isinstance(body, dict):
         raise InvalidRequest("request_body__invalid", message="the body must be a JSON object")
     return body

@@ -478,4 +478,5 @@ ERROR_CONFLICT = "operation_not_allowed"
 ERROR_UNAUTHORIZED = "unauthorized"
 ERROR_METHOD = "method_not_allowed"
 ERROR_SERVER = "internal_server_error"
+ERROR_TOO_LARGE = "request_entity_too_large"  # 413: body over the cap
 ERROR_UNAVAILABLE = "report_not_available"

@@ -12,12 +12,13 @@ from typing import Any
 
 from starlette.responses import Response
 
+from simulator.bodies import BodyError
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import document_checks, schemas
 from simulator.providers.checkout.api import Call, operation, page
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.attempts import find_attempt, find_check, media_url
-from simulator.providers.checkout.errors import InvalidRequest, NotFound, ValidationFailed
+from simulator.providers.checkout.errors import InvalidRequest, NotFound, ValidationFailed, body_error
 from simulator.providers.checkout.identity_verifications import _clean
 from simulator.providers.checkout.products import Product
 from simulator.providers.checkout.state import State
@@ -74,6 +75,8 @@ def handlers(product: Product) -> dict[str, Callable]:
         except UploadError as exc:
             body_level = [code for code in exc.error_codes if code.startswith(BODY_ERRORS)]
             raise (InvalidRequest if body_level else ValidationFailed)(*exc.error_codes) from None
+        except BodyError as exc:
+            raise body_error(exc) from None
         # Everything but the files (file parts arrive as (bytes, filename) pairs).
         plain = {k: v for k, v in fields.items() if k not in (*required, *optional) and not isinstance(v, tuple)}
         schemas.validate_request(f"{product.name}.attempt.create.request", plain)

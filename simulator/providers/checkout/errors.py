@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse, Response
 
+from simulator.bodies import BodyError, BodyTooLarge
 from simulator.providers.checkout import constants as c
 
 
@@ -65,9 +66,23 @@ class MethodNotAllowed(CheckoutError):
     error_type = c.ERROR_METHOD
 
 
+class PayloadTooLarge(CheckoutError):
+    """413: the body is over the route's cap (the gateway's answer is undocumented; this is the API's envelope)."""
+
+    status = 413
+    error_type = c.ERROR_TOO_LARGE
+
+
 def not_found(resource: str) -> NotFound:
     """``applicant_not_found``-style error for an unknown id or another tenant's id."""
     return NotFound(f"{resource}_not_found")
+
+
+def body_error(error: BodyError) -> CheckoutError:
+    """The envelope for a body the shared reader refused: 413 when too large, else a 400."""
+    if isinstance(error, BodyTooLarge):
+        return PayloadTooLarge("request_body__too_large", message=error.message)
+    return InvalidRequest("request_body__invalid_json", message=error.message)
 
 
 def error_response(error: CheckoutError, request_id: str) -> Response:
@@ -84,4 +99,8 @@ def for_status(status: int, message: str = "") -> CheckoutError:
         return NotFound("resource_not_found", message=message)
     if status == 405:
         return MethodNotAllowed("method_not_allowed", message=message)
+    if status == 413:
+        return PayloadTooLarge("request_body__too_large", message=message)
+    if 400 <= status < 500:
+        return InvalidRequest("request_body__invalid", message=message)
     return CheckoutError("internal_server_error", message=message)

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import APPLICANT, StepContext
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.products import PRODUCTS, Product
@@ -134,7 +135,10 @@ async def act(request: Request) -> Response:
         return HTMLResponse(_layout("Link not found", "<p>This verification link does not exist.</p>"), 404)
     sim, tenant, product, check, attempt = loaded
     provider = sim.providers["checkout"]
-    form = await request.form()
+    try:
+        form = await read_form(request, body_limit(request))
+    except BodyError as exc:
+        return HTMLResponse(_layout("Form not readable", f"<p>{html.escape(exc.message)}</p>"), exc.status)
     action = str(form.get("action", ""))
     here = RedirectResponse(request.url.path, status_code=303)
     if attempt["status"] not in c.OPEN_ATTEMPT_STATUSES or attempt["id"] != check["_attempt_ids"][-1]:
@@ -166,7 +170,8 @@ async def act(request: Request) -> Response:
         if action == "refuse":
             provider.lifecycle.refuse_capture(tenant, product, check, attempt)
         else:
-            code = int(form.get("code") or 61111)
+            raw_code = str(form.get("code") or "")
+            code = int(raw_code) if raw_code.isdigit() and len(raw_code) <= 6 else 61111
             if code not in abort_codes(product):
                 code = 61111
             provider.lifecycle.abort_capture(tenant, product, check, attempt, code)

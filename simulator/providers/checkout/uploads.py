@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,14 +21,11 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
+from simulator.bodies import BodyError, BodyTooLarge, body_limit, parse_json, read_body, read_form
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# A 10 MB file is about 13.4 MB once base64-encoded; a larger text part is still read so that
-# the client is told ``__too_large`` rather than a generic multipart failure.
-MAX_TEXT_PART_BYTES = 4 * MAX_UPLOAD_BYTES
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -162,10 +158,11 @@ async def read_fields(request: Request) -> dict[str, Any]:
     if cached is not None:
         return cached
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    limit = body_limit(request, upload=True)
     if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        fields = await _form_fields(request)
+        fields = await _form_fields(request, limit)
     else:
-        fields = _json_fields(await request.body())
+        fields = _json_fields(await read_body(request, limit))
     request.state.upload_fields = fields
     return fields
 
@@ -212,11 +209,12 @@ def _b64decode(payload: str) -> bytes:
         raise ValueError("not base64") from exc
 
 
-async def _form_fields(request: Request) -> dict[str, Any]:
+async def _form_fields(request: Request, limit: int) -> dict[str, Any]:
     try:
-        form = await request.form(max_part_size=MAX_TEXT_PART_BYTES)
-    except (HTTPException, MultiPartException):
-        # Starlette turns a malformed body into a 400 HTTPException when run inside an app.
+        form = await read_form(request, limit)
+    except BodyTooLarge:
+        raise
+    except BodyError:
         raise UploadError(["request_body__invalid_format"]) from None
     fields: dict[str, Any] = {}
     try:
@@ -234,8 +232,8 @@ def _json_fields(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        parsed = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        parsed = parse_json(body)
+    except BodyError:
         raise UploadError(["request_body__invalid_json"]) from None
     if not isinstance(parsed, dict):
         raise UploadError(["request_body__invalid_json"])

@@ -61,7 +61,12 @@ async def create_legacy_token(request: Request, ctx: Ctx) -> dict:
         raise bad_request("Query parameter 'userId' is required")
     level = q.get("levelName") or c.DEFAULT_LEVEL
     return issue_token(
-        ctx, q["userId"], level, query_int(request, "ttlInSecs", c.DEFAULT_TTL), q.get("externalActionId"), None
+        ctx,
+        q["userId"],
+        level,
+        query_int(request, "ttlInSecs", c.DEFAULT_TTL, maximum=c.MAX_TTL),
+        q.get("externalActionId"),
+        None,
     )
 
 
@@ -102,7 +107,7 @@ async def create_legacy_websdk_link(request: Request, ctx: Ctx) -> dict:
             "levelName": request.path_params["level_name"],
             "externalActionId": q.get("externalActionId"),
             "applicantIdentifiers": {k: body[k] for k in ("email", "phone") if body.get(k)},
-            "ttlInSecs": query_int(request, "ttlInSecs", 1800),
+            "ttlInSecs": query_int(request, "ttlInSecs", 1800, maximum=c.MAX_TTL),
             "lang": q.get("lang"),
         },
     )

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,15 +14,17 @@ from urllib.parse import unquote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from simulator.bodies import BodyError, body_limit, read_body, read_json
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.auth import authenticate
-from simulator.providers.sumsub.errors import SumsubError, bad_request, invalid_id, not_found, render
+from simulator.providers.sumsub.errors import SumsubError, bad_request, body_error, invalid_id, not_found, render
 from simulator.providers.sumsub.models import Ctx
 from simulator.providers.sumsub.schemas import first_error
 from simulator.web import JSONResponse
 
 Handler = Callable[[Request, Ctx], Awaitable[Response | dict | list]]
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9.!#$&^_-]+\+)?json$")  # application/json, application/x+json
 
 
 def sim_of(request: Request):
@@ -38,18 +39,23 @@ def error_response(request: Request, error: SumsubError) -> Response:
     return render(error, sim_of(request).ids.hex(32, None))
 
 
-def endpoint(fn: Handler, *, signed: bool = True) -> Callable[[Request], Awaitable[Response]]:
+def endpoint(fn: Handler, *, signed: bool = True, upload: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """``upload``: the route takes a file, so its body may be as large as ``max_upload_bytes``."""
+
     async def wrapper(request: Request) -> Response:
         sim = sim_of(request)
         request.state.provider = c.PROVIDER
         try:
             tenant = c.PROVIDER + ":anonymous"
             if signed:
-                tenant = await authenticate(request, provider_of(request).credentials, sim.clock.wall)
+                limit = body_limit(request, upload=upload)
+                tenant = await authenticate(request, provider_of(request).credentials, sim.clock.wall, limit)
             request.state.tenant = tenant
             result = await fn(request, Ctx(sim, tenant))
         except SumsubError as exc:
             return error_response(request, exc)
+        except BodyError as exc:  # read for the signature check, or by the handler
+            return error_response(request, body_error(exc, upload=upload))
         return result if isinstance(result, Response) else JSONResponse(result)
 
     wrapper.__name__ = fn.__name__
@@ -57,16 +63,25 @@ def endpoint(fn: Handler, *, signed: bool = True) -> Callable[[Request], Awaitab
     return wrapper
 
 
+def is_json_media_type(request: Request) -> bool:
+    """``application/json`` (or ``application/*+json``), or no ``Content-Type`` at all: a client that
+    leaves the header out still gets on."""
+    content_type = request.headers.get("content-type")
+    return content_type is None or bool(JSON_MEDIA_TYPE.match(content_type.split(";", 1)[0].strip().lower()))
+
+
 async def json_body(request: Request, schema: str | None = None, *, required: bool = True) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
+    limit = body_limit(request)
+    try:
+        if not is_json_media_type(request) and (await read_body(request, limit)).strip():
+            raise SumsubError(415, "HTTP 415 Unsupported Media Type")  # a JSON endpoint sent something else
+        data = await read_json(request, limit)
+    except BodyError as exc:
+        raise body_error(exc) from None
+    if data is None:
         if required:
             raise bad_request("Request body is empty: a JSON object is expected")
         return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise bad_request("Request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise bad_request("Request body must be a JSON object")
     if schema:
@@ -132,16 +147,17 @@ def matrix(request: Request) -> dict[str, str] | None:
     return params
 
 
-def query_int(request: Request, name: str, default: int) -> int:
+def query_int(request: Request, name: str, default: int, *, maximum: int = 2**31 - 1) -> int:
     value = request.query_params.get(name)
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise bad_request(f"Query parameter '{name}' must be a whole number, not {value!r}") from None
+    if not (value.isascii() and value.lstrip("-").isdigit()) or len(value) > 12:
+        raise bad_request(f"Query parameter '{name}' must be a whole number, not {value!r}")
+    number = int(value)
     if number < 0:
         raise bad_request(f"Query parameter '{name}' must not be negative")
+    if number > maximum:
+        raise bad_request(f"Query parameter '{name}' must be at most {maximum}")
     return number
 
 

@@ -4,7 +4,8 @@
 over the bytes as sent: ``scope["raw_path"]`` + ``?`` + ``scope["query_string"]`` and the raw
 body (multipart and GET bodies included), never a re-encoded URL or parsed JSON. The timestamp
 is compared with *wall* time: clients sign with real time even after the virtual clock moved.
-Each app token is its own tenant.
+Each app token is its own tenant. Header values arrive as latin-1 text, so any byte may appear:
+the checks compare bytes and never fail on odd input.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
+from simulator.bodies import read_body
 from simulator.providers.sumsub.constants import (
     HEADER_ACCESS_SIG,
     HEADER_ACCESS_TS,
@@ -59,7 +61,7 @@ def path_and_query(request: Request) -> bytes:
     return raw + (b"?" + query if query else b"")
 
 
-async def authenticate(request: Request, credentials: Credentials, wall: Callable[[], float]) -> str:
+async def authenticate(request: Request, credentials: Credentials, wall: Callable[[], float], body_limit: int) -> str:
     """The app token of a correctly signed request; raises the 4000-4007 errors otherwise."""
     token = request.headers.get(HEADER_APP_TOKEN)
     ts = request.headers.get(HEADER_ACCESS_TS)
@@ -74,12 +76,13 @@ async def authenticate(request: Request, credentials: Credentials, wall: Callabl
         if credentials.public_part_known(token):
             raise SumsubError.coded(4002)
         raise SumsubError.coded(4001)
-    if not re.fullmatch(r"\d{1,12}", ts):
+    if not re.fullmatch(r"[0-9]{1,12}", ts):
         raise SumsubError.coded(4005, f"Invalid {HEADER_ACCESS_TS} value: it must be Unix time in seconds")
     if abs(wall() - int(ts)) > SIGNATURE_WINDOW_SECONDS:
         raise SumsubError.coded(4004)
-    body = await request.body()
+    body = await read_body(request, body_limit)  # a BodyError goes to the caller, which knows the route
     expected = signature(secret, ts, request.method, path_and_query(request), body)
-    if not hmac.compare_digest(expected, sig.strip().lower()):
+    # Bytes on both sides: a header may hold any latin-1 character, and compare_digest refuses non-ASCII str.
+    if not hmac.compare_digest(expected.encode(), sig.strip().lower().encode("latin-1")):
         raise SumsubError.coded(4003)
     return token

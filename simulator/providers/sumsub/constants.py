@@ -270,5 +270,6 @@ CLIENT_ID = "kycsim"
 DEFAULT_LEVEL = "basic-kyc-level"
 DEFAULT_ACTION_LEVEL = "action-level-name"
 DEFAULT_TTL = 600
+MAX_TTL = 365 * 86400  # not documented; a year keeps every expiry a valid date on the virtual clock
 ACCESS_TOKEN_PREFIX = "_act-"
 LIST_DEFAULT_LIMIT = 1000

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
@@ -14,7 +13,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from simulator.bodies import BodyError, body_limit, parse_json, read_body
 from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub import sandbox
 from simulator.providers.sumsub.api import endpoint, find_action, find_applicant
 from simulator.providers.sumsub.errors import SumsubError, bad_request, not_found
 from simulator.providers.sumsub.media import dimensions, sniff
@@ -34,8 +35,19 @@ def _multipart(content_type: str, body: bytes) -> dict[str, tuple[bytes, str | N
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name:
-            parts[str(name)] = (part.get_payload(decode=True) or b"", part.get_filename())
+            parts[str(name)] = (part.get_payload(decode=True) or b"", _filename(part.get_filename()))
     return parts
+
+
+def _filename(name: str | None) -> str | None:
+    """The email parser keeps undecodable header bytes as lone surrogates; stored, they could never be
+    written out again, so they become U+FFFD here."""
+    if name is None or name.isascii():
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")[:255]
+    except UnicodeEncodeError:  # a surrogate that was not an escaped byte
+        return name.encode("utf-8", "replace").decode("utf-8")[:255]
 
 
 async def _parts(request: Request) -> tuple[dict[str, Any], bytes | None, str | None]:
@@ -43,14 +55,15 @@ async def _parts(request: Request) -> tuple[dict[str, Any], bytes | None, str | 
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         raise bad_request("Expected a multipart/form-data body with 'metadata' and 'content' parts")
+    body = await read_body(request, body_limit(request, upload=True))  # BodyTooLarge: 1002, by the endpoint
     try:
-        parts = _multipart(content_type, await request.body())
+        parts = _multipart(content_type, body)
     except Exception:
         raise bad_request("The multipart body could not be parsed") from None
     raw, _ = parts.get("metadata", (b"", None))
     try:
-        metadata = json.loads(raw.decode("utf-8") or "null")
-    except ValueError:
+        metadata = parse_json(raw) if raw.strip() else None
+    except BodyError:
         example = '{"idDocType":"PASSPORT","country":"GBR"}'
         raise bad_request(f"Part 'metadata' must be a JSON object such as {example}") from None
     problem = first_error("id_doc.metadata", metadata)
@@ -127,6 +140,7 @@ async def add_id_doc(request: Request, ctx: Ctx) -> JSONResponse:
     if data is not None:
         mime = _check_file(ctx, applicant, data, metadata["idDocType"])
         image = store_image(ctx, applicant, data, mime, metadata, filename)
+        sandbox.apply(ctx, applicant)  # a verification document template picks the outcome (rule 3)
         ctx.put(c.KIND_APPLICANT, applicant)
         headers[c.HEADER_IMAGE_ID] = image["id"]
     body = {k: v for k, v in metadata.items() if v is not None}
@@ -180,7 +194,7 @@ async def get_inspection_image(request: Request, ctx: Ctx) -> Response:
     return _image_bytes(ctx, applicant["id"], request.path_params["image_id"])
 
 
-add_id_doc = endpoint(add_id_doc)
-add_action_image = endpoint(add_action_image)
+add_id_doc = endpoint(add_id_doc, upload=True)
+add_action_image = endpoint(add_action_image, upload=True)
 get_action_image = endpoint(get_action_image)
 get_inspection_image = endpoint(get_inspection_image)

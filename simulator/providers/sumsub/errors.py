@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
+from simulator.bodies import BodyError, BodyTooLarge
 from simulator.providers.sumsub.constants import ERROR_CODES
 
 
@@ -47,6 +48,13 @@ def conflict(description: str) -> SumsubError:
 def invalid_id(value: str) -> SumsubError:
     # The documented wording for an id that is not a 24-hex object id.
     return SumsubError(400, f"Invalid id '{value}'")
+
+
+def body_error(error: BodyError, *, upload: bool = False) -> SumsubError:
+    """A body the shared reader refused: too large (1002 on uploads, else the gateway's 413), or unreadable."""
+    if isinstance(error, BodyTooLarge):
+        return SumsubError.coded(1002) if upload else SumsubError(413, "HTTP 413 Request Entity Too Large")
+    return bad_request(f"Request body is not valid JSON: {error.message}")
 
 
 def render(error: SumsubError, correlation_id: str) -> JSONResponse:

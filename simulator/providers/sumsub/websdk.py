@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import Scenario
 from simulator.engine.store import iter_all
 from simulator.providers.sumsub import applicant_actions, applicants, handoff, lifecycle
@@ -245,7 +246,9 @@ async def submit(request: Request) -> Response:
         return flow
     ctx, applicant, action = flow
     subject = action or applicant
-    chosen = (await request.form()).get("scenario")
+    chosen = await _scenario_field(request)
+    if isinstance(chosen, Response):
+        return chosen
     picked = None
     if chosen and lifecycle.awaiting_resubmission(ctx, subject):  # the outcome of the new attempt
         picked = _scenario_for(ctx, action, str(chosen))
@@ -259,6 +262,16 @@ async def submit(request: Request) -> Response:
             return problem
     lifecycle.applicant_submits(ctx, applicant, action, captures=True, scenario=picked)
     return RedirectResponse(str(request.url.path).removesuffix("/submit"), status_code=303)
+
+
+async def _scenario_field(request: Request) -> str | Response:
+    """The page form's ``scenario`` field ("" when absent), or a page saying the form was unreadable."""
+    try:
+        form = await read_form(request, body_limit(request))
+    except BodyError as exc:
+        return _problem(f"The form could not be read: {exc.message}", exc.status)
+    value = form.get("scenario")
+    return value if isinstance(value, str) else ""
 
 
 def _scenario_for(ctx: Ctx, action: dict[str, Any] | None, name: str) -> Scenario | Response:
@@ -288,8 +301,10 @@ async def choose(request: Request) -> Response:
     if isinstance(flow, Response):
         return flow
     ctx, applicant, action = flow
-    form = await request.form()
-    problem = _choose(ctx, action or applicant, action, str(form.get("scenario", "")))
+    chosen = await _scenario_field(request)
+    if isinstance(chosen, Response):
+        return chosen
+    problem = _choose(ctx, action or applicant, action, chosen)
     if problem is not None:
         return problem
     return RedirectResponse(str(request.url.path).removesuffix("/scenario"), status_code=303)

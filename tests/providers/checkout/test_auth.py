@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from simulator.providers.checkout.auth import credential_of
 from simulator.providers.checkout.errors import Unauthorized
+from simulator.providers.checkout.oauth import issue, signing_key
+
+KEY = signing_key(42, None)
+MINE = issue("me", [], 1, KEY)
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
 @pytest.mark.parametrize(
@@ -12,21 +23,54 @@ from simulator.providers.checkout.errors import Unauthorized
         "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
         "Bearer sk_m73dzbpy7cf3gfd46xr4yj5xo4e",
         "bearer sk_sbox_test",
-        "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6ImlkZW50aXR5LXZlcmlmaWNhdGlvbiJ9.c2lnbmF0dXJl",
     ],
 )
 def test_accepted_credentials(header):
-    assert credential_of(header) == header.split(" ", 1)[1]
+    assert credential_of(header, KEY) == header.split(" ", 1)[1]
+
+
+def test_a_token_kycsim_issued_is_its_clients_tenant():
+    token = issue("ack_client", ["identity-verification"], 1_700_000_000, KEY)
+    assert credential_of(f"Bearer {token}", KEY) == "oauth:ack_client"
 
 
 @pytest.mark.parametrize(
     "header",
     [None, "", "Bearer", "Bearer   ", "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "Basic dXNlcjpwYXNz",
-     "Bearer pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "Bearer not a key"],
+     "Bearer pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "Bearer not a key", "Bearer sk_sbox_" + "a" * 300,
+     "Bearer sk_sbox_\xe9\xff", "Bearer \x00\x01"],
 )  # fmt: skip
 def test_rejected_credentials(header):
     with pytest.raises(Unauthorized):
-        credential_of(header)
+        credential_of(header, KEY)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        # unsigned, as anyone could write one for another client id
+        f"{_b64({'alg': 'none'})}.{_b64({'client_id': 'victim', 'scope': 'identity-verification'})}.",
+        # signed, but not by kycsim
+        "eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6ImlkZW50aXR5LXZlcmlmaWNhdGlvbiJ9.c2lnbmF0dXJl",
+        # kycsim's token with the payload swapped for another client's
+        ".".join(part if i != 1 else _b64({"client_id": "victim"}) for i, part in enumerate(MINE.split("."))),
+        # issued under another key (another seed or control token)
+        issue("ack_client", ["identity-verification"], 1, signing_key(43, None)),
+        # a deeply nested payload: refused without parsing it
+        f"{_b64({'alg': 'HS256'})}.{base64.urlsafe_b64encode(b'[' * 5000 + b']' * 5000).decode().rstrip('=')}.c2ln",
+    ],
+)  # fmt: skip
+def test_forged_oauth_tokens_are_refused(token):
+    with pytest.raises(Unauthorized):
+        credential_of(f"Bearer {token}", KEY)
+
+
+def test_a_forged_token_gets_the_bodiless_401_over_http(client):
+    forged = f"{_b64({'alg': 'none'})}.{_b64({'client_id': 'victim', 'scope': 'identity-verification'})}.x"
+    response = client.get("/applicants/aplt_tkoi5db4hryu5cei5vwoabr7we", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+    assert response.content == b""
+    assert response.headers["cko-request-id"]
 
 
 @pytest.mark.parametrize(

@@ -45,3 +45,44 @@ def test_odd_ids_are_404(api):
     for odd in ("idv_", "%00", "idv_" + "a" * 500, "..%2f..%2fetc"):
         assert api.client.get(f"/identity-verifications/{odd}", headers={
             "Authorization": f"Bearer {api.key}"}).status_code == 404  # fmt: skip
+
+
+# Poison: a value that could be stored but never written back out is refused before anything is stored.
+
+UNSTORABLE = [
+    b'{"email": "\\ud800@example.com"}',
+    b'{"external_applicant_name": "Hannah \\udfff"}',
+    b'{"email": "a@example.com", "external_applicant_name": NaN}',
+    b'{"external_applicant_name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+]
+
+
+@pytest.mark.parametrize("body", UNSTORABLE)
+def test_a_refused_patch_leaves_the_applicant_readable(api, body):
+    applicant = api.applicant(email="hannah@example.com")
+    response = api.client.patch(f"/applicants/{applicant['id']}", content=body, headers={
+        "Authorization": f"Bearer {api.key}", "Content-Type": "application/json"})  # fmt: skip
+    assert response.status_code == 400, response.text
+    assert response.json()["error_codes"] == ["request_body__invalid_json"]
+    again = api.call("GET", f"/applicants/{applicant['id']}")
+    assert again["email"] == "hannah@example.com"
+
+
+@pytest.mark.parametrize("body", UNSTORABLE)
+def test_a_refused_create_stores_nothing(api, body):
+    response = api.client.post("/applicants", content=body, headers={
+        "Authorization": f"Bearer {api.key}", "Content-Type": "application/json"})  # fmt: skip
+    assert response.status_code == 400
+    assert api.sim.store.list(api.key, "checkout", "applicants") == []
+
+
+def test_a_body_over_the_cap_gets_the_413_envelope(make_api):
+    api = make_api(max_body_bytes=4096)
+    response = api.client.post("/applicants", content=b'{"email": "' + b"x" * 5000 + b'"}', headers={
+        "Authorization": f"Bearer {api.key}", "Content-Type": "application/json"})  # fmt: skip
+    assert response.status_code == 413
+    body = response.json()
+    assert body["error_type"] == "request_entity_too_large"
+    assert body["error_codes"] == ["request_body__too_large"]
+    assert body["request_id"] == response.headers["cko-request-id"]
+    assert not response_errors("error.response", body)

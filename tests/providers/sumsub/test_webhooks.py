@@ -66,7 +66,9 @@ def receiver():
 
 @pytest.mark.parametrize("alg", list(HASHES))
 def test_each_algorithm_signs_the_raw_body_with_the_webhook_secret(raw, api, flow, receiver, alg):
-    added = raw.post("/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "whsec-1", "alg": alg})
+    added = raw.post(
+        "/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "whsec-1", "alg": alg, "allTenants": True}
+    )
     assert added.status_code == 201
     applicant = flow.played_applicant()
     flow.advance(60)
@@ -93,7 +95,10 @@ def test_each_algorithm_signs_the_raw_body_with_the_webhook_secret(raw, api, flo
 
 
 def test_action_webhooks_carry_the_action_ids(raw, flow, receiver):
-    raw.post("/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "s", "events": list(c.ACTION_WEBHOOKS)})
+    raw.post(
+        "/_sim/sumsub/webhooks",
+        json={"url": receiver.url, "secret": "s", "events": list(c.ACTION_WEBHOOKS), "allTenants": True},
+    )
     applicant = flow.applicant()
     action = flow.played_action(applicant, "action-liveness-failed", externalActionId="ext-act")
     flow.advance(60)
@@ -133,7 +138,7 @@ def test_the_endpoint_from_settings_and_the_retry_schedule(receiver):
 
 
 def test_every_notice_webhook_of_the_event_scenarios(raw, flow, receiver, sim):
-    raw.post("/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "s"})
+    raw.post("/_sim/sumsub/webhooks", json={"url": receiver.url, "secret": "s", "allTenants": True})
     flow.played_applicant("applicant-profile-events")
     flow.played_applicant("applicant-deactivated")
     flow.advance(3 * 3600)
