@@ -9,6 +9,9 @@ from simulator.app import create_app
 from simulator.settings import Settings
 from tests.support.demo_provider import DEMO_SCENARIOS, DemoProvider
 
+# pytester drives pytest itself (tests/test_skip_policy.py); skip_policy fails CI runs that skip.
+pytest_plugins = ["pytester", "tests.support.skip_policy"]
+
 
 def demo_settings(**overrides) -> Settings:
     values = {

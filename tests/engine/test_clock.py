@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from simulator.engine.clock import Clock, isoformat, parse_speed
+from simulator.engine.clock import MAX_ELAPSED, Clock, ClockError, isoformat, parse_speed
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -122,3 +122,119 @@ def test_a_start_out_of_range_is_refused(start):
 def test_speed_factors_are_bounded(speed):
     with pytest.raises(ValueError):
         parse_speed(speed)
+
+
+# Mutation testing (benchmarks/mutation.py) found these behaviours unpinned.
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("fast", "speed must be 'instant', 'manual' or a positive number, not 'fast'"),
+        ("0", "speed factor must be positive, not '0'"),
+        ("-2", "speed factor must be positive, not '-2'"),
+    ],
+)
+def test_parse_speed_says_what_is_wrong(bad, message):
+    with pytest.raises(ValueError) as refused:
+        parse_speed(bad)
+    assert str(refused.value) == message
+
+
+def test_parse_speed_reads_numbers_and_padded_text():
+    assert parse_speed(" INSTANT ") == "instant"
+    assert parse_speed(2) == 2.0 and isinstance(parse_speed(2), float)
+    assert parse_speed("0.0001") == 0.0001 and parse_speed("1e6") == 1_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("0.00009", "speed factor must be between 0.0001 and 1e+06, not '0.00009'"),
+        ("1000001", "speed factor must be between 0.0001 and 1e+06, not '1000001'"),
+        ("inf", "speed factor must be positive, not 'inf'"),
+        ("nan", "speed factor must be positive, not 'nan'"),
+    ],
+)
+def test_parse_speed_bounds(bad, message):
+    with pytest.raises(ValueError) as refused:
+        parse_speed(bad)
+    assert str(refused.value) == message
+
+
+def test_moves_stay_finite_forward_and_within_a_century():
+    clock = Clock(speed="manual", start=START)
+    for bad in (True, "1", float("nan"), float("inf")):
+        with pytest.raises(ClockError, match="finite number of seconds"):
+            clock.advance(bad)
+    century = MAX_ELAPSED
+    clock.advance(100, "t")
+    assert clock.room("t") == century - 100 and clock.room() == century - 100  # the base moves "t" too
+    assert clock.room("u") == century
+    with pytest.raises(ClockError, match="cannot move"):
+        clock.advance(century - 99, "t")
+    clock.jump_to(century * 2, "u")  # instant mode stops at the edge
+    assert clock.seconds("u") == century and clock.room("u") == 0.0
+    assert clock.check_move(5, "t") == 5.0 and isinstance(clock.check_move(5, "t"), float)
+    with pytest.raises(ClockError, match="must start between 1900 and 9000"):
+        Clock(speed="manual", start=datetime(1899, 12, 31, tzinfo=UTC))
+
+
+def test_a_naive_start_is_utc_and_the_default_start_is_now_to_the_second():
+    assert Clock(speed="manual", start=datetime(2025, 1, 1)).now() == START
+    before = datetime.now(UTC).replace(microsecond=0)
+    clock = Clock(speed="manual")
+    assert clock.start.tzinfo is UTC and clock.start.microsecond == 0
+    assert before <= clock.start <= datetime.now(UTC)
+
+
+def test_only_a_factor_runs_by_itself():
+    assert Clock(speed=0.5).runs_by_itself and Clock(speed="1").runs_by_itself
+    assert not Clock(speed="manual").runs_by_itself and not Clock(speed="instant").runs_by_itself
+
+
+def test_advances_add_up_for_the_base_and_for_each_tenant():
+    clock = Clock(speed="manual", start=START)
+    clock.advance(0)  # allowed, changes nothing
+    clock.advance(10)
+    clock.advance(5)
+    clock.advance(60, "a")
+    clock.advance(30, "a")
+    assert (clock.seconds(), clock.seconds("a"), clock.seconds("b")) == (15, 105, 15)
+    assert clock.now("a") == datetime(2025, 1, 1, 0, 1, 45, tzinfo=UTC)
+    clock.reset()  # every tenant's offset goes; the shared base stays
+    assert (clock.seconds(), clock.seconds("a")) == (15, 15)
+
+
+def test_the_factor_counts_from_when_the_clock_was_made():
+    wall = FakeMonotonic()
+    wall.now = 1000.0
+    clock = Clock(speed=2.0, start=START, monotonic=wall)
+    assert clock.seconds() == 0
+    wall.now += 10
+    clock.advance(7, "t")
+    assert clock.seconds("t") == pytest.approx(12) and clock.seconds() == pytest.approx(5)
+
+
+def test_wall_seconds_until_a_moment_per_mode():
+    wall = FakeMonotonic()
+    factor = Clock(speed=0.5, start=START, monotonic=wall)
+    assert factor.wall_seconds_until(100, "t") == pytest.approx(50)
+    wall.now += 60  # 120 virtual seconds later: already past
+    assert factor.wall_seconds_until(100, "t") == 0.0
+    manual = Clock(speed="manual", start=START)
+    assert manual.wall_seconds_until(10, "t") is None
+    assert manual.wall_seconds_until(0, "t") == 0.0
+    manual.jump_to(10, "t")
+    assert manual.seconds("t") == 10 and manual.seconds("u") == 0
+
+
+def test_describe_and_isoformat():
+    clock = Clock(speed="manual", start=START)
+    clock.advance(1.2345678, "t")
+    assert clock.describe("t") == {"now": "2025-01-01T00:00:01.234568Z", "speed": "manual",
+                                   "elapsed_seconds": 1.234568, "tenant": "t"}  # fmt: skip
+    assert clock.describe() == {"now": "2025-01-01T00:00:00Z", "speed": "manual", "elapsed_seconds": 0.0,
+                                "tenant": None}  # fmt: skip
+    paris = datetime.fromisoformat("2025-01-01T01:00:00+01:00")
+    assert isoformat(paris) == "2025-01-01T00:00:00Z"

@@ -2,8 +2,10 @@
 
 ``node_modules(cache, packages)`` returns a ``node_modules`` folder holding the packages
 (``npm install --no-audit --no-fund`` on first use) and skips the test, with the reason, when
-Node.js/npm is missing or the registry cannot be reached. ``run_node(script, *args, node_modules=...)``
-runs a driver script with that folder on ``NODE_PATH`` and returns what it printed, as JSON.
+Node.js/npm is missing or the registry cannot be reached. In CI (``KYCSIM_NO_SKIPS=1``, see
+``skip_policy.py``) such a skip fails the run: ``.ci/run`` installs Node.js where it is missing.
+``run_node(script, *args, node_modules=...)`` runs a driver script with that folder on
+``NODE_PATH`` and returns what it printed, as JSON.
 """
 
 from __future__ import annotations

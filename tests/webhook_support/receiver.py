@@ -1,6 +1,6 @@
 """A real HTTP receiver on 127.0.0.1 for webhook tests: records requests, answers as told.
 
-It can answer with chosen status codes, hang until released, go down (port closed) and come
+It can answer with chosen status codes, slowly, hang until released, go down (port closed) and come
 back on the same port. Tests wait on its condition variable for requests to arrive; they never
 sleep to pass.
 """
@@ -27,6 +27,7 @@ class Receiver:
         self.requests: list[Received] = []
         self.statuses: deque[int] = deque()  # answers to give, in order; 200 once empty
         self.default_status = 200
+        self.delays: deque[float] = deque()  # real seconds to wait before each answer, in order (a slow receiver)
         self.hang = threading.Event()  # set: the handler waits for release before answering
         self._release = threading.Event()
         self._cond = threading.Condition()
@@ -62,6 +63,9 @@ class Receiver:
                     return
                 if receiver.hang.is_set():
                     receiver._release.wait(30)
+                delay = receiver._next_delay()
+                if delay:
+                    receiver._release.wait(delay)  # answers late (released early only by stop())
                 status = receiver._next_status()
                 payload = b'{"received": true}' if status < 300 else b'{"error": "receiver says no"}'
                 try:
@@ -120,6 +124,10 @@ class Receiver:
         with self._cond:
             self.requests.append(received)
             self._cond.notify_all()
+
+    def _next_delay(self) -> float:
+        with self._cond:
+            return self.delays.popleft() if self.delays else 0.0
 
     def _next_status(self) -> int:
         with self._cond:

@@ -49,7 +49,20 @@ class SumsubProvider(Provider):
       JWT-like form is not produced. Links point at the simulator: ``/websdk/p/<id>`` (current)
       and ``/idensic/l/#/<id>`` (legacy); access tokens open at ``/websdk/t/<token>``.
     - ``testCompleted`` is the sandbox mechanism (``sbx:`` tokens only; ``prd:`` gets the
-      documented 400): it stops the applicant's scenario and completes the review at once.
+      documented 400): it stops the applicant's scenario and completes the review at once. The docs
+      mark ``rejectLabels`` required (``[]`` for GREEN); public integrations send
+      ``{"reviewAnswer": "GREEN"}`` alone, so kycsim requires the labels only with RED.
+    - JSON endpoints answer ``415 {"description": "HTTP 415 Unsupported Media Type", "code": 415,
+      "correlationId"}`` when the body comes with another ``Content-Type`` (``application/json`` and
+      ``application/*+json`` are JSON); a body sent with no ``Content-Type`` at all is read as JSON
+      (assumed: lenient for clients that leave the header out). Multipart endpoints take multipart.
+    - Sandbox convention (selection rule 3): the verification document templates, recognised by the
+      original file name of an applicant document upload, extension ignored (``*_Approved`` GREEN,
+      ``*_Rejected`` RED RETRY with the label of the rejected step), see :mod:`sandbox`. Sumsub also
+      matches a template by its file contents; kycsim has not the files, so only names count. The docs
+      mention templates that end in a final rejection but the pages we could read do not name them:
+      none is recognised. Which labels a rejected template brings is not documented: kycsim uses the
+      step's ``BAD_PROOF_OF_*`` / ``BAD_SELFIE`` RETRY label. Templates apply to applicants only.
     - Actions have no sandbox API (as on Sumsub): their outcome comes from the scenario, chosen by
       the ``X-KycSim-Scenario`` header, a binding, an email tag or the hosted page.
     - Image ``answer`` appears once the action is reviewed; ``X-Return-Doc-Warnings`` is ignored.
@@ -147,6 +160,14 @@ class SumsubProvider(Provider):
         from simulator.providers.sumsub.lifecycle import sim_getter, verbs
 
         return verbs(sim_getter(self))
+
+    def sandbox_convention(self, product: str, facts: Mapping[str, Any]) -> Scenario | str | None:
+        """Rule 3: the verification document templates, by the uploaded files' names (``facts["images"]``:
+        the applicant's images, oldest first). Applied on upload (:func:`sandbox.apply`), since the
+        files arrive after the applicant is created."""
+        from simulator.providers.sumsub.sandbox import scenario_name
+
+        return scenario_name(facts.get("images") or []) if product == c.APPLICANT else None
 
     def webhook_profile(self):
         from simulator.providers.sumsub.webhooks import SumsubWebhookProfile

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simulator.bodies import BodyError, body_limit, read_json
+from simulator.bodies import BodyError, body_limit, read_body, read_json
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.auth import authenticate
 from simulator.providers.sumsub.errors import SumsubError, bad_request, body_error, invalid_id, not_found, render
@@ -24,6 +24,7 @@ from simulator.web import JSONResponse
 
 Handler = Callable[[Request, Ctx], Awaitable[Response | dict | list]]
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9.!#$&^_-]+\+)?json$")  # application/json, application/x+json
 
 
 def sim_of(request: Request):
@@ -62,9 +63,19 @@ def endpoint(fn: Handler, *, signed: bool = True, upload: bool = False) -> Calla
     return wrapper
 
 
+def is_json_media_type(request: Request) -> bool:
+    """``application/json`` (or ``application/*+json``), or no ``Content-Type`` at all: a client that
+    leaves the header out still gets on."""
+    content_type = request.headers.get("content-type")
+    return content_type is None or bool(JSON_MEDIA_TYPE.match(content_type.split(";", 1)[0].strip().lower()))
+
+
 async def json_body(request: Request, schema: str | None = None, *, required: bool = True) -> dict[str, Any]:
+    limit = body_limit(request)
     try:
-        data = await read_json(request, body_limit(request))
+        if not is_json_media_type(request) and (await read_body(request, limit)).strip():
+            raise SumsubError(415, "HTTP 415 Unsupported Media Type")  # a JSON endpoint sent something else
+        data = await read_json(request, limit)
     except BodyError as exc:
         raise body_error(exc) from None
     if data is None:

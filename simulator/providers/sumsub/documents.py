@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from simulator.bodies import BodyError, body_limit, parse_json, read_body
 from simulator.providers.sumsub import constants as c
+from simulator.providers.sumsub import sandbox
 from simulator.providers.sumsub.api import endpoint, find_action, find_applicant
 from simulator.providers.sumsub.errors import SumsubError, bad_request, not_found
 from simulator.providers.sumsub.media import dimensions, sniff
@@ -139,6 +140,7 @@ async def add_id_doc(request: Request, ctx: Ctx) -> JSONResponse:
     if data is not None:
         mime = _check_file(ctx, applicant, data, metadata["idDocType"])
         image = store_image(ctx, applicant, data, mime, metadata, filename)
+        sandbox.apply(ctx, applicant)  # a verification document template picks the outcome (rule 3)
         ctx.put(c.KIND_APPLICANT, applicant)
         headers[c.HEADER_IMAGE_ID] = image["id"]
     body = {k: v for k, v in metadata.items() if v is not None}

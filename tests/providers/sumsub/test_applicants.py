@@ -209,8 +209,20 @@ def test_test_completed_finishes_the_review_and_stops_the_scenario(api, flow, si
 def test_test_completed_validates_its_body(api, flow):
     applicant = flow.applicant()
     url = f"/resources/applicants/{applicant['id']}/status/testCompleted"
-    assert_error(api.post(url, json={"reviewAnswer": "GREEN"}), 400)
+    red = assert_error(api.post(url, json={"reviewAnswer": "RED", "reviewRejectType": "FINAL"}), 400)
+    assert "'rejectLabels' is a required property" in red["description"]
     assert_error(api.post(url, json={"reviewAnswer": "BLUE", "rejectLabels": []}), 400)
+    assert_error(api.post(url, json={"rejectLabels": []}), 400)
+    assert api.get(f"/resources/applicants/{applicant['id']}/status").json()["reviewStatus"] == "init"
+
+
+def test_test_completed_green_needs_no_reject_labels(api, flow, sim):
+    applicant = flow.applicant()
+    url = f"/resources/applicants/{applicant['id']}/status/testCompleted"
+    assert api.post(url, json={"reviewAnswer": "GREEN"}).json() == {"ok": 1}
+    review = api.get(f"/resources/applicants/{applicant['id']}/status").json()
+    assert review["reviewResult"] == {"reviewAnswer": "GREEN"} and review["reviewStatus"] == "completed"
+    assert flow.events(sim, applicant["id"]) == ["applicantCreated", "applicantReviewed"]
 
 
 def test_test_completed_is_sandbox_only(raw, api):

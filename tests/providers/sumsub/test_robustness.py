@@ -55,6 +55,59 @@ def test_multipart_garbage(api, flow):
         assert broken.status_code == 400
 
 
+JSON_ENDPOINTS = [
+    ("/resources/applicants?levelName=basic-kyc-level", {"externalUserId": "u-415"}),
+    ("/resources/accessTokens/sdk", {"userId": "u", "levelName": "l"}),
+    ("/resources/sdkIntegrations/levels/-/websdkLink", {"levelName": "l", "userId": "u"}),
+    ("/resources/sdkIntegrations/levels/l/websdkLink?externalUserId=u", {"email": "a@example.com"}),
+]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_json_endpoint_sent_another_media_type_answers_415_in_sumsubs_envelope(api, flow, content_type):
+    import json
+
+    applicant = flow.applicant()
+    action = flow.action(applicant["id"])
+    endpoints = [
+        *JSON_ENDPOINTS,
+        (f"/resources/applicants/{applicant['id']}/status/testCompleted", {"reviewAnswer": "GREEN"}),
+        (
+            f"/resources/applicantActions/-/forApplicant/{applicant['id']}?levelName=l",
+            {"externalActionId": "a", "email": "e@x.io"},
+        ),
+        (f"/resources/applicantActions/{action['id']}/paymentMethod", {"type": "bankCard"}),
+    ]
+    for path, body in endpoints:
+        response = api.post(path, content=json.dumps(body).encode(), headers={"Content-Type": content_type})
+        assert response.status_code == 415, (path, response.text)
+        error = response.json()
+        assert_valid("error", error)
+        assert error["description"] == "HTTP 415 Unsupported Media Type" and error["code"] == 415
+        assert set(error) == {"description", "code", "correlationId"}
+    assert api.get(f"/resources/applicants/{applicant['id']}/one").json()["review"]["reviewStatus"] == "init"
+
+
+def test_json_media_types_and_a_missing_header_are_read_as_json(api):
+    for n, headers in enumerate(
+        [{"Content-Type": "application/json; charset=utf-8"}, {"Content-Type": "Application/JSON"}, {}]
+    ):
+        body = f'{{"externalUserId": "media-{n}"}}'.encode()
+        response = api.post("/resources/applicants?levelName=l", content=body, headers=headers)
+        assert response.status_code == 201, (headers, response.text)
+
+
+def test_multipart_endpoints_keep_taking_multipart(api, flow):
+    applicant = flow.applicant()
+    assert flow.upload(applicant["id"], "PASSPORT").status_code == 200
+    response = api.post(
+        f"/resources/applicants/{applicant['id']}/info/idDoc",
+        content=b'{"idDocType": "PASSPORT"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and "multipart" in response.json()["description"]
+
+
 # Poison: a value that could be stored but never written back out is refused before anything is stored.
 
 
