@@ -37,6 +37,7 @@ class Store(Protocol):
     # How many times this store was opened before: 0 for a fresh one. Ids mix it into their
     # streams, so a restart on the same file never hands out an id it handed out before.
     epoch: int
+    durable: bool  # outlives the process (what only matters after a restart is kept only then)
 
     def get(self, tenant: str, provider: str, kind: str, key: str) -> Doc | None: ...
     def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None: ...
@@ -50,6 +51,7 @@ class Store(Protocol):
 
 class MemoryStore:
     epoch = 0
+    durable = False
 
     def __init__(self) -> None:
         # tenant -> (provider, kind) -> key -> doc; dicts keep insertion order, so lists are oldest first.
@@ -95,6 +97,8 @@ class SqliteStore(MemoryStore):
     cut may lose the last transactions, never corrupt the file). One process per file: a
     second one is refused at open, since each would serve its own copy of the state.
     """
+
+    durable = True
 
     def __init__(self, path: str | Path) -> None:
         super().__init__()

@@ -20,6 +20,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     complete: bool  # False when the sender cut the connection before the whole body came
+    peer: tuple[str, int] = ("", 0)  # the sender's address: one per connection it opened
 
 
 class Receiver:
@@ -57,7 +58,10 @@ class Receiver:
                         body += chunk
                 except OSError:
                     pass
-                receiver._record(Received(self.path, dict(self.headers.items()), body, len(body) == length))
+                received = Received(
+                    self.path, dict(self.headers.items()), body, len(body) == length, self.client_address
+                )
+                receiver._record(received)
                 if len(body) < length:
                     self.close_connection = True
                     return

@@ -12,7 +12,11 @@ Guarantees, by default:
   earlier one is delivered or given up;
 - on the virtual clock: retry times are counted from the moment an attempt started, and at a
   ``manual`` clock the scheduler waits for each attempt's outcome before moving on, so one
-  ``/_sim/clock/advance`` shows each retry exactly when it is due.
+  ``/_sim/clock/advance`` shows each retry exactly when it is due;
+- bounded: at most ``endpoint.concurrency`` attempts are in flight to one endpoint, each on a
+  keep-alive connection of the endpoint's own (``delivery.Sender``); the others wait for a free
+  one, and an attempt starts only when it has it, so a burst of events queues instead of
+  failing, and the API keeps answering while thousands of deliveries wait.
 
 Chaos switches (``chaos.py``) break these on purpose; each attempt says which ones it carried.
 """
@@ -34,7 +38,8 @@ from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store
 from simulator.engine.webhooks import delivery as http
 from simulator.engine.webhooks.chaos import NONE, Chaos, combine, normalize
-from simulator.engine.webhooks.endpoints import Endpoint
+from simulator.engine.webhooks.delivery import Sender
+from simulator.engine.webhooks.endpoints import CONCURRENCY, Endpoint
 from simulator.engine.webhooks.models import Attempt, Delivery, Event, WebhookProfile
 from simulator.engine.webhooks.outbox import Outbox, moment
 from simulator.engine.webhooks.stream import EventStream, Subscription, frame
@@ -66,7 +71,9 @@ class Dispatcher:
         self.new_id = new_id
         self.user_agent = user_agent
         self.scenario_lookup = scenario_lookup
-        self.outbox = Outbox(store) if store is not None else None
+        # Kept in the store only where it outlives the process: in memory, the dispatcher's own
+        # lists are the delivery log, and a copy would only double what each delivery costs.
+        self.outbox = Outbox(store) if store is not None and store.durable else None
         self.max_events = MAX_EVENTS
         self.endpoints: dict[str, Endpoint] = {}
         self.events: list[Event] = []
@@ -77,7 +84,7 @@ class Dispatcher:
         self._held: dict[tuple[str, str, str], list[Delivery]] = {}
         self._log: list[Attempt] = []
         self._tasks: set[asyncio.Task] = set()
-        self._client = None
+        self._senders: dict[str, Sender] = {}  # endpoint id -> its bounded set of connections
         self._endpoint_ids = itertools.count(1)
 
     # Endpoints
@@ -94,6 +101,7 @@ class Dispatcher:
         source: str = "api",
         chaos: Mapping[str, Any] | None = None,
         ordered: bool = True,
+        concurrency: int = CONCURRENCY,
     ) -> Endpoint:
         endpoint = Endpoint(
             f"we_{next(self._endpoint_ids)}",
@@ -106,6 +114,7 @@ class Dispatcher:
             source,
             normalize(chaos),
             ordered,
+            concurrency,
         )
         self.endpoints[endpoint.id] = endpoint
         return endpoint
@@ -118,6 +127,8 @@ class Dispatcher:
             changes["chaos"] = normalize(changes["chaos"])
         for name, value in changes.items():
             setattr(endpoint, name, value)
+        if "concurrency" in changes:  # attempts from now on use a sender of the new size
+            self._close_sender(endpoint_id)
         if "url" in changes:  # deliveries still to come follow the endpoint (a fixed typo, a new tunnel)
             for d in self.deliveries.values():
                 if d.endpoint is endpoint and not d.replay and d.state in ("held", "queued", "pending"):
@@ -135,6 +146,7 @@ class Dispatcher:
                     self._persist(d)
             self._lanes = {k: v for k, v in self._lanes.items() if k[0] != endpoint_id}
             self._held = {k: v for k, v in self._held.items() if k[0] != endpoint_id}
+            self._close_sender(endpoint_id)
         return endpoint
 
     # Publishing
@@ -234,9 +246,8 @@ class Dispatcher:
     async def close(self) -> None:
         self.stream.close()
         await self.drain(5)
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        for endpoint_id in list(self._senders):
+            self._close_sender(endpoint_id)
 
     def resume(self, providers: list[str]) -> int:
         """Reload the outbox a previous process left in the store; returns how many deliveries carry on."""
@@ -397,12 +408,16 @@ class Dispatcher:
         d.due_at = isoformat(self.clock.now(d.event.tenant) + timedelta(seconds=max(delay, 0.0)))
         self.scheduler.schedule(delay, job, tenant=d.event.tenant, label=f"webhook {d.id} attempt {number}")
 
-    def _http(self):
-        if self._client is None:
-            import httpx
+    def _sender(self, endpoint: Endpoint) -> Sender:
+        sender = self._senders.get(endpoint.id)
+        if sender is None:
+            sender = self._senders[endpoint.id] = Sender(endpoint.concurrency)
+        return sender
 
-            self._client = httpx.AsyncClient(follow_redirects=False)
-        return self._client
+    def _close_sender(self, endpoint_id: str) -> None:
+        sender = self._senders.pop(endpoint_id, None)
+        if sender is not None:
+            sender.close()
 
     def _headers(self, event: Event, endpoint: Endpoint) -> dict[str, str]:
         profile = self.profiles.get(event.provider)
@@ -441,27 +456,31 @@ class Dispatcher:
     async def _attempt(self, d: Delivery, *, replay: bool = False) -> Attempt:
         event, endpoint = d.event, d.endpoint
         profile = self.profiles.get(event.provider)
-        number = len(d.attempts) + 1
-        started_at = self.clock.seconds(event.tenant)
-        at = isoformat(self.clock.now(event.tenant))
-        chaos = NONE if replay else d.chaos
-        notes = list(d.notes)
-        signer = endpoint
-        if number <= chaos.wrong_signature:
-            signer = replace(endpoint, secret=(endpoint.secret or "") + WRONG_SECRET_SUFFIX)
-            notes.append(f"wrong_signature {number}/{chaos.wrong_signature}: signed with a wrong secret")
-        try:
-            headers = self._headers(event, signer)
-        except Exception as exc:  # a provider signer that cannot sign is a failed attempt, not a crash
-            log.exception("signing %s for %s failed", event.id, endpoint.id)
-            headers, outcome = {}, http.Outcome(None, f"signing failed: {exc}", "", 0.0)
-        else:
-            timeout = profile.timeout if profile is not None else 10.0
-            if number <= chaos.drop_connection:
-                notes.append(f"drop_connection {number}/{chaos.drop_connection}")
-                outcome = await http.post_and_drop(d.url, event.body, headers, timeout)
+        sender = self._sender(endpoint)
+        # Waiting for one of the endpoint's connections is not part of the attempt: it starts (its
+        # time, its timeout, the retry schedule counted from it) once it has one.
+        async with sender.slot:
+            number = len(d.attempts) + 1
+            started_at = self.clock.seconds(event.tenant)
+            at = isoformat(self.clock.now(event.tenant))
+            chaos = NONE if replay else d.chaos
+            notes = list(d.notes)
+            signer = endpoint
+            if number <= chaos.wrong_signature:
+                signer = replace(endpoint, secret=(endpoint.secret or "") + WRONG_SECRET_SUFFIX)
+                notes.append(f"wrong_signature {number}/{chaos.wrong_signature}: signed with a wrong secret")
+            try:
+                headers = self._headers(event, signer)
+            except Exception as exc:  # a provider signer that cannot sign is a failed attempt, not a crash
+                log.exception("signing %s for %s failed", event.id, endpoint.id)
+                headers, outcome = {}, http.Outcome(None, f"signing failed: {exc}", "", 0.0)
             else:
-                outcome = await http.post(self._http(), d.url, event.body, headers, timeout)
+                timeout = profile.timeout if profile is not None else 10.0
+                if number <= chaos.drop_connection:
+                    notes.append(f"drop_connection {number}/{chaos.drop_connection}")
+                    outcome = await http.post_and_drop(d.url, event.body, headers, timeout)
+                else:
+                    outcome = await sender.post(d.url, event.body, headers, timeout)
         ok = outcome.ok
         error = outcome.error
         if number <= chaos.fail_first:

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 from simulator.engine.webhooks.chaos import ChaosError, normalize
 
-FIELDS = ("provider", "url", "secret", "tenant", "events", "options", "chaos", "ordered")
+FIELDS = ("provider", "url", "secret", "tenant", "events", "options", "chaos", "ordered", "concurrency")
+CONCURRENCY = 16  # attempts in flight to one endpoint (and connections kept to it), by default
+MAX_CONCURRENCY = 256
 
 
 class EndpointError(ValueError):
@@ -35,11 +37,28 @@ class Endpoint:
     source: str = "api"  # settings | config | api
     chaos: dict[str, Any] = field(default_factory=dict)  # normalized chaos switches (see chaos.py)
     ordered: bool = True  # deliver events of one resource one after another
+    concurrency: int = CONCURRENCY  # attempts in flight at once, each on a connection of its own
 
     def wants(self, tenant: str, event_type: str) -> bool:
         if self.tenant is not None and self.tenant != tenant:
             return False
         return not self.events or any(fnmatch.fnmatchcase(event_type, pattern) for pattern in self.events)
+
+    def as_record(self) -> dict[str, Any]:
+        """Every field, secret included: what the outbox keeps with each delivery (``Endpoint(**record)``)."""
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "url": self.url,
+            "secret": self.secret,
+            "tenant": self.tenant,
+            "events": list(self.events) if self.events is not None else None,
+            "options": dict(self.options),
+            "source": self.source,
+            "chaos": dict(self.chaos),
+            "ordered": self.ordered,
+            "concurrency": self.concurrency,
+        }
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -53,6 +72,7 @@ class Endpoint:
             "source": self.source,
             "chaos": self.chaos,
             "ordered": self.ordered,
+            "concurrency": self.concurrency,
         }
 
 
@@ -136,6 +156,10 @@ def endpoint_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[s
         elif name == "ordered":
             if not isinstance(value, bool):
                 raise EndpointError(f"'ordered' must be true or false, not {value!r}")
+            clean[name] = value
+        elif name == "concurrency":
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CONCURRENCY:
+                raise EndpointError(f"'concurrency' must be a whole number from 1 to {MAX_CONCURRENCY}, not {value!r}")
             clean[name] = value
     return clean
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from simulator.engine.webhooks.chaos import NONE, Chaos
@@ -66,7 +66,28 @@ class Attempt:
     resource: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies field by field, and this runs for every attempt.
+        return {
+            "delivery_id": self.delivery_id,
+            "number": self.number,
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "provider": self.provider,
+            "tenant": self.tenant,
+            "endpoint_id": self.endpoint_id,
+            "url": self.url,
+            "at": self.at,
+            "status_code": self.status_code,
+            "error": self.error,
+            "latency_ms": self.latency_ms,
+            "request_headers": dict(self.request_headers),
+            "response_excerpt": self.response_excerpt,
+            "next_retry_at": self.next_retry_at,
+            "replay": self.replay,
+            "ok": self.ok,
+            "chaos": list(self.chaos),
+            "resource": self.resource,
+        }
 
 
 @dataclass

@@ -40,3 +40,16 @@ def test_pending_deliveries_carry_on_after_a_restart_in_order(tmp_path):
         assert client.post("/_sim/reset", json={}).status_code == 200
     with TestClient(hook_app(**settings)) as client:
         assert Sim(client).attempts() == [] and client.get("/_sim/webhooks/events").json()["count"] == 0
+
+
+def test_the_hand_written_records_carry_every_field():
+    """Attempt.as_json and Endpoint.as_record are written out by hand for speed: none may miss a field."""
+    from dataclasses import asdict
+
+    from simulator.engine.webhooks.endpoints import Endpoint
+    from simulator.engine.webhooks.models import Attempt
+
+    attempt = Attempt("dlv_1", 1, "evt_1", "t", "p", "k", "we_1", "http://x/", "at", 200, None, 1.5, {"H": "v"}, "ok")
+    endpoint = Endpoint("we_1", "p", "http://x/", "s", "k", ["a*"], {"alg": "x"}, chaos={"duplicate": 1})
+    assert attempt.as_json() == asdict(attempt)
+    assert endpoint.as_record() == asdict(endpoint) and Endpoint(**endpoint.as_record()) == endpoint
