@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -234,10 +235,18 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         detail = exc.detail if isinstance(exc, HTTPException) else "internal error"
-        if status == 500:
-            log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         path = request.url.path
         provider = None if path.startswith("/_sim") else sim.provider_for_path(path)
+        if status == 500:
+            response = _internal_error(request, provider, sim)
+            log.error(
+                "unhandled error on %s %s (request id %s); answered 500",
+                request.method,
+                path,
+                _request_id(response),
+                exc_info=exc,
+            )
+            return response
         if provider is not None:
             return provider.error_response(request, status, str(detail))
         return JSONResponse(
@@ -245,7 +254,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
             status_code=status,
         )
 
-    app = Starlette(
+    app = _App(
         routes=routes,
         middleware=[Middleware(RequestLogMiddleware, sim=sim)],
         exception_handlers={HTTPException: http_error, Exception: http_error},
@@ -254,6 +263,55 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
     app.router = SegmentRouter(app.router)  # type: ignore[assignment]
     app.state.sim = sim
     return app
+
+
+class _App(Starlette):
+    """Starlette, where an unexpected exception ends with the complete 500 its handler sent.
+
+    Starlette's ``ServerErrorMiddleware`` sends the handler's response and then raises the
+    exception again so that the server can log it; uvicorn then logs a second traceback and
+    closes the connection, and a keep-alive client's next pooled request fails. ``http_error``
+    has logged it (with the request id the 500 carries), so the exception stops here and the
+    connection stays usable. (A response that had already started cannot be completed: uvicorn
+    closes that connection, as it must.)
+    """
+
+    def build_middleware_stack(self):  # type: ignore[no-untyped-def]
+        stack = super().build_middleware_stack()
+
+        async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+            try:
+                await stack(scope, receive, send)
+            except Exception:
+                if scope["type"] != "http":
+                    raise  # lifespan failures must reach the server
+
+        return app
+
+
+def _internal_error(request: Request, provider: Provider | None, sim: Simulator) -> Response:
+    """The 500 in the provider's envelope (with its request id), or the control API's own."""
+    if provider is not None:
+        try:
+            return provider.error_response(request, 500, "internal error")
+        except Exception:  # the envelope itself failed: the control API's answer still goes out
+            log.exception("the %s error envelope failed", provider.name)
+    request_id = sim.ids.uuid("#errors")
+    body = {"error": {"type": "internal_error", "message": "internal error", "request_id": request_id}}
+    return JSONResponse(body, status_code=500, headers={"X-Request-Id": request_id})
+
+
+def _request_id(response: Response) -> str | None:
+    """The id a 500 carries, for the log line: a request-id header, or the envelope's id field."""
+    for name in ("cko-request-id", "x-request-id"):
+        if name in response.headers:
+            return response.headers[name]
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return None
+    found = body.get("request_id") or body.get("correlationId") if isinstance(body, dict) else None
+    return found if isinstance(found, str) else None
 
 
 _ERROR_TYPES = {404: "not_found", 405: "method_not_allowed", 500: "internal_error"}

@@ -1,7 +1,7 @@
 import re
 from datetime import date
 
-from simulator.engine.fakedata import FakeData, mrz_check_digit, passport_mrz
+from simulator.engine.fakedata import FakeData, alpha2, alpha3, mrz_check_digit, passport_mrz
 from simulator.engine.ids import Ids
 
 
@@ -54,3 +54,35 @@ def test_an_epoch_gives_fresh_streams_and_epoch_zero_the_seeds_own():
     assert Ids(7, epoch=0).prefixed("aplt", "t1") == Ids(7).prefixed("aplt", "t1")
     firsts = {Ids(7, epoch=e).prefixed("aplt", "t1") for e in range(5)}
     assert len(firsts) == 5
+
+
+# Found unpinned by mutation testing (benchmarks/mutation.py).
+
+
+def test_country_codes_convert_both_ways_with_a_british_fallback():
+    assert (alpha3("gb"), alpha3("FR"), alpha3("usa"), alpha3("XX")) == ("GBR", "FRA", "USA", "GBR")
+    assert (alpha2("deu"), alpha2("fr"), alpha2("XYZ")) == ("DE", "FR", "GB")
+
+
+def test_a_person_from_declared_data_and_the_defaults():
+    fake = FakeData(Ids(5))
+    person = fake.person("FRA", "t", name="Anna Maria Smith")
+    assert (person.first_names, person.last_name, person.country) == ("Anna Maria", "Smith", "FR")
+    assert person.full_name == "Anna Maria Smith" and person.email == "anna.smith@example.com"
+    assert fake.person("GB", "t", name="Cher").first_names == "Cher"
+    for seed in range(20):
+        someone = FakeData(Ids(seed)).person("GB", "t")
+        age_days = (date(2025, 1, 1) - someone.birth_date).days  # the default "today"
+        assert 18 * 366 <= age_days <= 80 * 365 and someone.gender in ("M", "F")
+        assert len(someone.phone) <= 12 and someone.email.endswith("@example.com") and " " not in someone.email
+    later = fake.person("GB", "t", today=date(2030, 6, 1))
+    assert 18 * 366 <= (date(2030, 6, 1) - later.birth_date).days <= 80 * 365
+
+
+def test_document_numbers_and_faker_instances():
+    fake = FakeData(Ids(9))
+    numbers = {fake.document_number("t") for _ in range(50)}
+    assert all(re.fullmatch(r"[A-HJ-NPR-Z0-9]{9}", n) for n in numbers) and len(numbers) == 50
+    assert len(fake.document_number("t", length=12)) == 12
+    assert fake.faker("GB", "t") is fake.faker("GBR", "u")  # one Faker per locale, reseeded per call
+    assert fake.faker("ZZ", "t") is fake.faker("US", "t")  # unknown countries get en_US names

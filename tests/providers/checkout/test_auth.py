@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -110,3 +112,49 @@ def test_tenants_do_not_see_each_other(api, other):
     other.call("POST", "/identity-verifications", status=404,
                json={"applicant_id": applicant["id"], "declared_data": {"name": "Eve Other"}})  # fmt: skip
     assert api.get_idv(idv["id"])["status"] == "approved"
+
+
+# Found unpinned by mutation testing (benchmarks/mutation.py).
+
+
+def signed(claims: dict) -> str:
+    """An HS256 JWS (RFC 7515) over ``claims`` with the server's key, built here rather than by oauth.issue."""
+    header, payload = _b64({"alg": "HS256", "typ": "at+jwt"}), _b64(claims)
+    digest = hmac.new(KEY, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()}"
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        (None, "authorization_required"),
+        ("", "authorization_required"),
+        ("Basic dXNlcjpwYXNz", "authorization_invalid"),
+        ("Basic sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "authorization_invalid"),  # a key, but not as Bearer
+        ("Bearer sk_sbox_" + "a" * 249, "authorization_invalid"),  # 257 characters
+        ("Bearer pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "authorization_invalid"),
+        ("Bearer a.b.c", "token_invalid"),
+        (f"Bearer {signed({'client_id': 'me', 'scope': 'vault'})}", "scope_invalid"),
+        (f"Bearer {signed({'client_id': 'me', 'scope': ''})}", "scope_invalid"),
+        (f"Bearer {signed({'scope': 'identity-verification'})}", "token_invalid"),
+        (f"Bearer {signed({'client_id': '', 'scope': 'identity-verification'})}", "token_invalid"),
+        (f"Bearer {signed({'client_id': 7, 'scope': 'identity-verification'})}", "token_invalid"),
+    ],
+    ids=["none", "empty", "basic", "basic-key", "key-too-long", "public-key", "forged", "other-scope",
+         "no-scopes", "no-client", "blank-client", "number-client"],
+)  # fmt: skip
+def test_each_refusal_says_why(header, reason):
+    with pytest.raises(Unauthorized) as refused:
+        credential_of(header, KEY)
+    assert refused.value.error_codes == [reason]
+
+
+def test_credentials_at_the_length_limits_and_a_token_without_scopes():
+    longest_key = "sk_sbox_" + "a" * 248
+    assert len(longest_key) == 256 and credential_of(f"Bearer {longest_key}", KEY) == longest_key
+    assert credential_of(f"Bearer {signed({'client_id': 'me'})}", KEY) == "oauth:me"  # scopes not stated
+    token = next(t for n in range(2500, 3200) if len(t := signed({"client_id": "me", "pad": "x" * n})) == 4096)
+    assert credential_of(f"Bearer {token}", KEY) == "oauth:me"
+    longer = next(t for n in range(2500, 3200) if len(t := signed({"client_id": "me", "pad": "x" * n})) == 4097)
+    with pytest.raises(Unauthorized):
+        credential_of(f"Bearer {longer}", KEY)
