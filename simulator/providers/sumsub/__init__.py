@@ -116,7 +116,8 @@ class SumsubProvider(Provider):
     - Resubmission after RED/RETRY (hosted page, request check or ``/_sim/sumsub/submit``) is a new
       attempt: new ``attemptId``, ``attemptCnt`` + 1, same ``reviewId``, ``applicantPending`` /
       ``applicantActionPending`` again. When the scenario does not script the resubmission itself, the
-      new attempt follows the scenario the person picks on the page or else the product's default
+      new attempt follows a verification document template uploaded since (rule 3), else the scenario
+      the person picks on the page, else the product's default
       (``applicant-approved`` / ``action-approved``, GREEN): the subject's run is replaced. The pictures
       taken for the first attempt are kept. FINAL rejections refuse resubmission.
     - Link ``redirect``: the docs give the fields and say the applicant goes to ``successUrl`` after a
