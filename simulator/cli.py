@@ -71,10 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("action", choices=["list", "add", "delete"])
     b.add_argument("args", nargs="*", help="add: SCENARIO KEY=VALUE...; delete: BINDING_ID")
     remote("health", "is a running simulator ready?")
-    aml = remote("aml", "Checkout.com AML Screening: resolve a case, or raise a monitoring alert")
-    aml.add_argument("action", choices=["resolve", "monitoring-alert"])
+    aml = remote("aml", "Checkout.com AML Screening: resolve a case, raise a monitoring alert, change a decision")
+    aml.add_argument("action", choices=["resolve", "monitoring-alert", "update-status"])
     aml.add_argument("screening_id", metavar="AMLV_ID")
-    aml.add_argument("decision", nargs="?", choices=["approved", "declined"], help="with resolve")
+    aml.add_argument(
+        "decision",
+        nargs="?",
+        choices=["approved", "declined", "review_required"],
+        help="with resolve (approved|declined) or update-status (review_required re-opens the review)",
+    )
     aml.add_argument("--alerts", type=int, default=1, help="with monitoring-alert (default 1)")
     return parser
 
@@ -240,7 +245,11 @@ def _call(client: Any, args: argparse.Namespace) -> Any:
     if args.command == "aml":
         if args.action == "monitoring-alert":
             return client.aml_monitoring_alert(args.screening_id, args.alerts)
-        if args.decision is None:
+        if args.action == "update-status":
+            if args.decision is None:
+                raise SystemExit("kycsim aml update-status AMLV_ID approved|declined|review_required")
+            return client.aml_update_status(args.screening_id, args.decision)
+        if args.decision not in ("approved", "declined"):
             raise SystemExit("kycsim aml resolve AMLV_ID approved|declined")
         return client.aml_resolve(args.screening_id, args.decision)
     raise SystemExit(f"unknown command {args.command}")

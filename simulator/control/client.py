@@ -139,6 +139,11 @@ class ControlClient:
         """Close an AML screening's open case as ``approved`` or ``declined``."""
         return self._call("POST", f"/checkout/aml-verifications/{screening_id}/resolve", json={"decision": decision})
 
+    def aml_update_status(self, screening_id: str, status: str) -> dict:
+        """Change a decided AML screening afterwards: ``review_required`` re-opens its review, ``approved`` /
+        ``declined`` updates its decision."""
+        return self._call("POST", f"/checkout/aml-verifications/{screening_id}/status", json={"status": status})
+
     def aml_monitoring_alert(self, screening_id: str, alerts: int = 1) -> dict:
         """Make ongoing monitoring of a monitored, approved screening raise ``alerts`` new alerts now."""
         return self._call(

@@ -64,8 +64,12 @@ class CheckoutProvider(Provider):
       code for a length or enum violation is not documented. 404 ``resource_not_found``-style bodies
       use ``<resource>_not_found`` codes; 409 uses ``<product>_status_invalid``. Unknown fields are ignored.
     - ``external_applicant_id`` is not held to the API reference's ``^ext_\\w+$``: the sandbox's own magic
-      values are ``eaplt_...``. ``user_journey_id`` accepts ``^usj_\\w+$`` (ubble form) as well as
-      Checkout's ``^usj_[a-z2-7]{26}$``; when omitted, a per-tenant default configuration id is used.
+      values are ``eaplt_...``. ``user_journey_id`` must match the spec's ``^usj_[a-z2-7]{26}$`` wherever it
+      is given (else 422 ``user_journey_id__invalid``, the documented code, though a pattern decides it);
+      it is required on Face Authentication, ID and Address Document Verification (422
+      ``user_journey_id__required``; the newest Python SDK marks it optional, the API reference required)
+      and optional on IDV, where a per-tenant default configuration id is used. One published webhook
+      example carries ``usj_01heqt35...`` (a ULID-like id the pattern refuses): kycsim follows the spec.
     - IDV create answers ``status: created`` (the ``_created`` webhook carries ``created``; one API
       reference sample shows ``pending``). ``/create-and-open-idv`` answers ``pending`` with
       ``redirect_url`` and ``_links.verification_url``. Older clients' ``redirect_url`` on
@@ -90,6 +94,12 @@ class CheckoutProvider(Provider):
       (``applicant_never_started``); 61121 (``applicant_drop``) is available to scenarios. Under
       ``--speed instant`` the rule is off (every timed job fires at once there); scenarios expire links
       with the ``expire_link`` verb.
+    - Webhook ``created_on`` always has six fractional digits (``2025-01-01T00:00:10.000000Z``), as every
+      published example has, even on a whole virtual second; resource dates keep Go's form (fraction
+      dropped when zero).
+    - A PATCH of an anonymized applicant is refused with 400 ``invalid_request`` /
+      ``applicant_anonymized`` (not documented; the endpoint documents 400): it would write personal data
+      back. Reads keep working.
     - Webhooks use the Workflows 1.2.0 envelope only (not the legacy base64 ``event_data`` one, nor ubble's
       ECDSA-signed CloudEvents); ``_links.self`` points at ``/workflows/events/{id}`` on the simulator,
       which serves the event. Custom headers can be added per endpoint (``options.headers``).
@@ -111,23 +121,29 @@ class CheckoutProvider(Provider):
 
     - The FA prerequisite (an approved IDV or FA of the applicant whose face was not anonymized) and
       the AML one (an approved IDV) answer 422 ``applicant_id__not_verified``: the real error for a
-      missing reference face is not documented. ``user_journey_id`` is optional on FA and IDDV create
-      (the Python SDK marks it so; the API reference requires it) and required on ADV.
+      missing reference face is not documented. ``user_journey_id`` is required on FA, IDDV and ADV create.
     - FA ``client_information`` has no document fields (``FavClientInformation``): sending them is a 422;
       FA attempts' ``applicant_session_information`` has no ``selected_documents``.
     - Document uploads are accepted as ``multipart/form-data`` (binary or text parts) and as JSON strings
       (data URLs or bare base64), whatever the SDKs and the spec disagree on. JPEG/PNG/PDF are told by
       their first bytes; more than 10 MB is ``<field>__too_large``; no malware scan. The 2025 spec's
       ``document_type``/``document_issuing_country`` are optional and shape the document read.
-    - IDDV/ADV: ``started`` (Checkout.com's name) and ``checks_in_progress`` (ubble's) are both sent when
-      quality checks pass; the first upload sends ``quality_checks_in_progress``, a retry
-      ``retry_requested``. ``reset`` is a scenario step (the running attempt ends with 64001, the check is
-      ``retry_required``); ``closed`` ends it ``inconclusive`` or ``retry_required``. ADV has no code
+    - IDDV/ADV send exactly the event types Checkout.com lists for ID Document Verification, one per
+      transition: an upload sends none, passing quality checks ``started``, failing them
+      ``checks_inconclusive`` (``retry_required`` with the 61xxx code, the attempt ``quality_checks_aborted``),
+      and Checkout.com ending the running attempt (the ``reset_attempt`` step, 64001, ``retry_required``)
+      ``closed``, as does a forced close (``inconclusive`` or ``retry_required``). ubble's own names
+      (``quality_checks_in_progress``, ``checks_in_progress``, ``quality_checks_aborted``, ``reset``,
+      ``retry_requested``) are not Checkout.com events and are not sent. ADV uses the same names. ADV has no code
       column in the code table: it uses the IDDV codes that fit an address document.
     - IDDV assets and ``front/back_image_signed_url`` serve the uploaded files as uploaded; the document
       fields are Faker data consistent with the declared name and birth date. ADV ``_links`` has only
       ``self`` (as its spec); ``address_document.document_type`` is free text (no enum is documented).
-    - AML: every status change also sends ``aml_verification_status_changed``; webhook data has no
+    - AML: each transition sends its own event; ``aml_verification_status_changed`` only when a decided
+      screening is changed afterwards: its review re-opened (``review_required``) or its decision updated
+      (``approved`` <-> ``declined``), by the ``update_status`` step or
+      ``POST /_sim/checkout/aml-verifications/{id}/status``. The event page says only "when the screening
+      status changes"; sending it next to every change doubled each transition. Webhook data has no
       ``response_codes``/``user_journey_id``; the risk level is kept private (only legacy payloads carried
       it). Cases are resolved by a scenario step or ``POST /_sim/checkout/aml-verifications/{id}/resolve``;
       monitoring alerts come from scenario steps or ``.../monitoring-alert`` and need ``monitored: true``.
@@ -301,6 +317,11 @@ class CheckoutProvider(Provider):
             if product.has_risk_labels:
                 out[f"{name}.risk_label"] |= found["risk_label"]
         return out
+
+    def forget(self, tenant: str, run: dict[str, Any]) -> None:
+        from simulator.providers.checkout import retention
+
+        retention.forget(self.sim, tenant, run)
 
     def reset(self, tenant: str | None) -> None:
         """Forget the tenant's hosted-page and media tokens (the store forgets the rest)."""

@@ -7,6 +7,10 @@ alerts open a case and the status becomes ``review_required`` until someone revi
 (approved or declined). A monitored applicant is screened again as time passes; a new alert
 re-opens a case (``review_required`` again) from ``approved``.
 
+Each transition sends its own event. ``aml_verification_status_changed`` is not sent next to each
+of them: it is the event of a decision changed afterwards, when a decided screening's review is
+re-opened (``review_required`` again) or its status is updated (``approved`` <-> ``declined``).
+
 Every function here takes the current document and returns a :class:`Transition` (the new
 status, the webhook event types to send, the case and risk level to remember); nothing is
 mutated or stored. :func:`apply` writes a transition onto a document for the caller to store.
@@ -94,9 +98,7 @@ def created() -> Transition:
 def start_screening(doc: Mapping[str, Any]) -> Transition:
     """``created`` → ``screening_in_progress``: the risk model and list screening run."""
     _require(doc, (CREATED,), "screening can only start on a created verification")
-    return Transition(
-        status=SCREENING_IN_PROGRESS, events=_with_change(doc, EVENT_ONBOARDING_STARTED, SCREENING_IN_PROGRESS)
-    )
+    return Transition(status=SCREENING_IN_PROGRESS, events=(EVENT_ONBOARDING_STARTED,))
 
 
 def complete_screening(doc: Mapping[str, Any], risk_level: str, alerts: int = 0) -> Transition:
@@ -114,7 +116,7 @@ def complete_screening(doc: Mapping[str, Any], risk_level: str, alerts: int = 0)
         status, case, screened = APPROVED, None, True
     return Transition(
         status=status,
-        events=_with_change(doc, EVENT_ONBOARDING_COMPLETED, status),
+        events=(EVENT_ONBOARDING_COMPLETED,),
         risk_level=risk_level,
         case=case,
         screened=screened,
@@ -130,7 +132,7 @@ def resolve_case(doc: Mapping[str, Any], decision: str) -> Transition:
     event = EVENT_MONITORING_REVIEWED if case.get("origin") == MONITORING else EVENT_ONBOARDING_REVIEWED
     return Transition(
         status=decision,
-        events=_with_change(doc, event, decision),
+        events=(event,),
         risk_level=sim_state(doc).get("risk_level"),
         case=None,
         screened=True,
@@ -146,7 +148,7 @@ def monitoring_alert(doc: Mapping[str, Any], alerts: int = 1) -> Transition:
     _require(doc, (APPROVED,), "monitoring alerts apply to approved, monitored verifications")
     return Transition(
         status=REVIEW_REQUIRED,
-        events=_with_change(doc, EVENT_MONITORING_ALERT, REVIEW_REQUIRED),
+        events=(EVENT_MONITORING_ALERT,),
         risk_level=sim_state(doc).get("risk_level"),
         case={"origin": MONITORING, "alerts": alerts},
         screened=True,
@@ -169,6 +171,25 @@ def apply(doc: dict[str, Any], transition: Transition, now: str) -> dict[str, An
     return doc
 
 
+def update_status(doc: Mapping[str, Any], status: str) -> Transition:
+    """A decision changed afterwards (``aml_verification_status_changed``): a decided screening's review is
+    re-opened (``review_required``, a case opens where the last one came from) or its status is updated
+    to the other decision."""
+    if status not in (*DECISIONS, REVIEW_REQUIRED):
+        raise ValueError(f"unknown status {status!r}: one of {', '.join((*DECISIONS, REVIEW_REQUIRED))}")
+    _require(doc, DECISIONS, "only a decided (approved or declined) screening can be re-opened or updated")
+    if doc.get("status") == status:
+        raise AmlTransitionError(f"the screening is {status} already", status=status)
+    case = {"origin": _last_case_origin(doc), "alerts": 0} if status == REVIEW_REQUIRED else None
+    return Transition(
+        status=status,
+        events=(EVENT_STATUS_CHANGED,),
+        risk_level=sim_state(doc).get("risk_level"),
+        case=case,
+        screened=sim_state(doc).get("screened"),
+    )
+
+
 # Private functions
 
 
@@ -178,8 +199,11 @@ def _require(doc: Mapping[str, Any], allowed: tuple[str, ...], message: str) -> 
         raise AmlTransitionError(f"{message} (status is {status})", status=status)
 
 
-def _with_change(doc: Mapping[str, Any], event: str, new_status: str | None = None) -> tuple[str, ...]:
-    """The specific event, then ``aml_verification_status_changed`` when the status moves."""
-    if new_status is None or doc.get("status") != new_status:
-        return (event, EVENT_STATUS_CHANGED)
-    return (event,)
+def _last_case_origin(doc: Mapping[str, Any]) -> str:
+    """Where the screening's last case came from (onboarding unless monitoring raised it)."""
+    for entry in reversed(sim_state(doc).get("history", [])):
+        if entry.get("event") in (EVENT_MONITORING_ALERT, EVENT_MONITORING_REVIEWED):
+            return MONITORING
+        if entry.get("event") in (EVENT_ONBOARDING_COMPLETED, EVENT_ONBOARDING_REVIEWED):
+            return ONBOARDING
+    return ONBOARDING

@@ -6,7 +6,9 @@ webhooks and offers the scenario verbs and the control calls that drive them:
 - ``POST /_sim/checkout/aml-verifications/{id}/resolve {"decision": "approved"|"declined"}`` closes
   an open case (``review_required``) as a ComplyAdvantage reviewer would;
 - ``POST /_sim/checkout/aml-verifications/{id}/monitoring-alert {"alerts": 1}`` makes ongoing
-  monitoring of a monitored, approved applicant raise new alerts now.
+  monitoring of a monitored, approved applicant raise new alerts now;
+- ``POST /_sim/checkout/aml-verifications/{id}/status {"status": "declined"|"approved"|"review_required"}``
+  changes a decided screening afterwards (re-opens its review, or updates its decision).
 
 Creating a screening needs an applicant approved by an identity verification (as the real
 service requires); otherwise 422 ``applicant_id__not_verified``.
@@ -23,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from simulator.control.errors import ControlError, bad_request, json_body, not_found
 from simulator.engine.scenarios.model import PROVIDER as BY_PROVIDER
 from simulator.engine.scenarios.model import StepContext, Verb
-from simulator.providers.checkout import aml, webhooks
+from simulator.providers.checkout import aml, retention, webhooks
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.api import Call, operation, require, timestamp
 from simulator.providers.checkout.applicants import find as find_applicant
@@ -97,6 +99,7 @@ async def create_aml_screening(call: Call) -> Response:
         aml.SIM_KEY: aml.new_state(),
     }
     transition(call.sim, call.tenant, doc, aml.created())
+    retention.remember_check(State(call.sim, call.tenant), applicant, doc)
     run_id = f"run_{doc['id']}"
     found = call.sim.catalogue.get(scenario["name"])
     if found is not None:
@@ -160,6 +163,12 @@ async def raise_monitoring_alert(request: Request) -> Response:
     return await _control(request, act)
 
 
+async def update_status(request: Request) -> Response:
+    """Change a decided screening afterwards: ``{"status": "review_required"}`` re-opens its review,
+    ``{"status": "declined"}`` / ``"approved"`` updates its decision (``aml_verification_status_changed``)."""
+    return await _control(request, lambda doc, body: aml.update_status(doc, str(body.get("status", ""))))
+
+
 # Scenario verbs
 
 _RISK = {"enum": list(aml.RISK_LEVELS)}
@@ -202,5 +211,10 @@ def build_verbs(provider: CheckoutProvider) -> dict[str, Verb]:
              BY_PROVIDER,
              {"type": "object", "additionalProperties": False,
               "properties": {"alerts": {"type": "integer", "minimum": 1}}}),
+        Verb("update_status", step("update_status", lambda doc, args: aml.update_status(doc, args["status"])),
+             "AML: a decided screening is changed afterwards: its review re-opened (review_required) or its "
+             "decision updated (aml_verification_status_changed).", BY_PROVIDER,
+             {"type": "object", "additionalProperties": False, "required": ["status"],
+              "properties": {"status": {"enum": [*aml.DECISIONS, aml.REVIEW_REQUIRED]}}}),
     ]  # fmt: skip
     return {verb.name: verb for verb in verbs}

@@ -1,7 +1,8 @@
 """Applicants: ``/applicants`` create, get, update (PATCH) and anonymize.
 
 Optional attributes that are unset are left out of the body, as the API does. Validation
-errors are 400s here: the applicant endpoints document 400, not 422.
+errors are 400s here: the applicant endpoints document 400, not 422. An anonymized applicant
+cannot be updated (400 ``applicant_anonymized``): a PATCH would write personal data back.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ async def get_applicant(call: Call) -> Response:
 @operation("update_applicant", schema="applicant.update.request", invalid=InvalidRequest)
 async def update_applicant(call: Call) -> Response:
     applicant = find(call, call.params["applicant_id"])
+    if applicant.get("_anonymized"):
+        # Its personal data is gone for good: writing some back would undo the anonymization.
+        raise InvalidRequest("applicant_anonymized", message="an anonymized applicant cannot be updated")
     for key in PERSONAL_FIELDS:
         if key in call.body:
             applicant[key] = call.body[key]

@@ -431,6 +431,9 @@ FA_EVENTS = tuple(
         "anonymized",
     )
 )
+# Exactly the types Checkout.com lists for ID Document Verification (group page, Sep 2025); ubble's
+# own names (quality_checks_in_progress, checks_in_progress, quality_checks_aborted, reset,
+# retry_requested) are not Checkout.com events, so one transition is one event.
 IDDV_EVENTS = tuple(
     f"id_document_verification_{suffix}"
     for suffix in (
@@ -442,12 +445,6 @@ IDDV_EVENTS = tuple(
         "checks_inconclusive",
         "anonymized",
         "audit_completed",
-        # ubble-native names, kept because a receiver may subscribe to them
-        "quality_checks_in_progress",
-        "checks_in_progress",
-        "quality_checks_aborted",
-        "reset",
-        "retry_requested",
     )
 )
 ADV_EVENTS = tuple(s.replace("id_document_verification_", "address_document_verification_") for s in IDDV_EVENTS)

@@ -3,22 +3,23 @@
 No hosted flow: the client uploads the images with the attempt. The transitions, on top of the
 shared :class:`~simulator.providers.checkout.lifecycle.Lifecycle`:
 
-| trigger                        | attempt ->                 | check ->                   | events                 |
-|--------------------------------|----------------------------|----------------------------|------------------------|
-| create check                   | -                          | created                    | created                |
-| attempt uploaded (first)       | quality_checks_in_progress | quality_checks_in_progress | quality_checks_in_pro. |
-| attempt uploaded after a retry | quality_checks_in_progress | quality_checks_in_progress | retry_requested        |
-| image quality good             | checks_in_progress         | checks_in_progress         | started, checks_in_pr. |
-| image quality insufficient     | quality_checks_aborted     | retry_required (61xxx)     | quality_checks_aborted |
-| checks done                    | completed                  | approved / declined        | checks_completed       |
-| report ready                   | -                          | unchanged                  | report_created         |
-| images unusable for checks     | checks_inconclusive        | retry_required (61xxx)     | checks_inconclusive    |
-| reset by Checkout.com          | terminated                 | retry_required (64001)     | reset                  |
-| forcibly closed                | terminated                 | retry_required/inconclusive| closed                 |
-| audit / anonymize              | -                          | as the shared lifecycle    | audit_completed / ...  |
+| trigger                        | attempt ->                 | check ->                   | event               |
+|--------------------------------|----------------------------|----------------------------|---------------------|
+| create check                   | -                          | created                    | created             |
+| attempt uploaded               | quality_checks_in_progress | quality_checks_in_progress | -                   |
+| image quality good             | checks_in_progress         | checks_in_progress         | started             |
+| image quality insufficient     | quality_checks_aborted     | retry_required (61xxx)     | checks_inconclusive |
+| checks done                    | completed                  | approved / declined        | checks_completed    |
+| report ready                   | -                          | unchanged                  | report_created      |
+| images unusable for checks     | checks_inconclusive        | retry_required (61xxx)     | checks_inconclusive |
+| reset by Checkout.com          | terminated                 | retry_required (64001)     | closed              |
+| forcibly closed                | terminated                 | retry_required/inconclusive| closed              |
+| audit / anonymize              | -                          | as the shared lifecycle    | audit_completed / ...|
 
-``started`` is Checkout.com's name for "quality OK, checks running"; ubble's documentation
-names the same moment ``checks_in_progress``, so both are sent (a receiver subscribes to one).
+The events are exactly the ones Checkout.com lists for ID Document Verification (``started`` is its
+name for "quality OK, checks running"): an upload has none, a quality failure is a
+``checks_inconclusive`` (``retry_required``, as Checkout.com describes that event) and Checkout.com
+ending the attempt is a ``closed``. ubble's own names for these moments are not sent.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import documents, webhooks
+from simulator.providers.checkout import documents
 from simulator.providers.checkout.api import timestamp
 from simulator.providers.checkout.errors import Conflict
 from simulator.providers.checkout.products import ADDRESS_DOCUMENT_VERIFICATION, ID_DOCUMENT_VERIFICATION, Product
@@ -78,7 +79,6 @@ def create_attempt(
     sim = lifecycle.sim
     state = State(sim, tenant)
     now = timestamp(sim, tenant)
-    was_retry = check["status"] == c.RETRY_REQUIRED
     attempt: dict[str, Any] = {
         "id": sim.ids.prefixed(product.attempt_prefix or "atp", tenant),
         "created_on": now,
@@ -100,11 +100,9 @@ def create_attempt(
         attempt["_assets"][asset] = upload.extension
     check["_attempt_ids"].append(attempt["id"])
     check.update(status=c.QUALITY_CHECKS_IN_PROGRESS, response_codes=[], modified_on=now)
-    event = product.event("retry_requested" if was_retry else "quality_checks_in_progress")
-    lifecycle.record_history(check, attempt, event, now)
+    lifecycle.record_history(check, attempt, None, now)  # Checkout.com sends no event for an upload
     state.save_attempt(product, attempt)
     state.save_check(product, check)
-    webhooks.publish(sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
     lifecycle.drive_run(tenant, product, check)
     return attempt
 
@@ -112,8 +110,8 @@ def create_attempt(
 def pass_quality_checks(lifecycle: Lifecycle, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
     if attempt["status"] != c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS:
         return lifecycle.skip("pass_quality_checks", attempt)
-    lifecycle.move(tenant, product, check, attempt, c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS, "started")
-    return lifecycle.move(tenant, product, check, None, None, None, "checks_in_progress")
+    return lifecycle.move(tenant, product, check, attempt, c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS,
+                          "started")  # fmt: skip
 
 
 def abort_quality_checks(
@@ -122,7 +120,7 @@ def abort_quality_checks(
     if attempt["status"] != c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS:
         return lifecycle.skip("abort_quality_checks", attempt)
     return lifecycle.move(tenant, product, check, attempt, c.QUALITY_CHECKS_ABORTED, c.RETRY_REQUIRED,
-                           "quality_checks_aborted", codes=[code], attempt_codes=[code])  # fmt: skip
+                           "checks_inconclusive", codes=[code], attempt_codes=[code])  # fmt: skip
 
 
 def reset(lifecycle: Lifecycle, tenant: str, product: Product, check: dict, attempt: dict | None) -> bool:
@@ -130,7 +128,7 @@ def reset(lifecycle: Lifecycle, tenant: str, product: Product, check: dict, atte
     if attempt is None or attempt["status"] not in c.OPEN_UPLOAD_ATTEMPT_STATUSES:
         return lifecycle.skip("reset", attempt or check)
     code = c.FORCIBLY_CLOSED_CODE
-    return lifecycle.move(tenant, product, check, attempt, c.TERMINATED, c.RETRY_REQUIRED, "reset", codes=[code],
+    return lifecycle.move(tenant, product, check, attempt, c.TERMINATED, c.RETRY_REQUIRED, "closed", codes=[code],
                            attempt_codes=[code])  # fmt: skip
 
 

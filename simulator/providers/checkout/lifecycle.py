@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.engine.clock import INSTANT
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import webhooks
+from simulator.providers.checkout import retention, webhooks
 from simulator.providers.checkout.api import timestamp
 from simulator.providers.checkout.errors import Conflict
 from simulator.providers.checkout.state import State
@@ -97,6 +97,7 @@ class Lifecycle:
         }
         self.record_history(check, None, product.event("created"), now)
         state.save_check(product, check)
+        retention.remember_check(state, applicant, check)
         webhooks.publish(self.sim, tenant, product, check, product.event("created"), applicant)
         return check
 
@@ -109,13 +110,13 @@ class Lifecycle:
         base_url: str,
         fields: dict[str, Any],
         drive: bool = True,
-        initial: tuple[str, str, str] | None = None,
+        initial: tuple[str, str, str | None] | None = None,
     ) -> dict[str, Any]:
         """A new attempt; ends any open one (``reset``) and starts or resumes the scenario run.
 
         ``drive=False`` when a scenario step itself creates the attempt (its run goes on as scripted).
-        ``initial`` = (attempt status, check status, event suffix) for products without a hosted flow
-        (IDDV/ADV uploads start in ``quality_checks_in_progress``); hosted products start in
+        ``initial`` = (attempt status, check status, event suffix or None) for products without a hosted
+        flow (IDDV/ADV uploads start in ``quality_checks_in_progress``, with no event); hosted products start in
         ``pending_redirection``/``pending`` with ``opened``, ``reset`` or ``retry_requested``.
         """
         if check["status"] not in product.attempt_allowed:
@@ -151,8 +152,9 @@ class Lifecycle:
                                                   attempt_id=attempt["id"])  # fmt: skip
         check["_attempt_ids"].append(attempt["id"])
         check.update(status=initial[1] if initial else c.PENDING, response_codes=[], modified_on=now)
+        event: str | None
         if initial:
-            event = product.event(initial[2])
+            event = product.event(initial[2]) if initial[2] else None
         elif reset:
             event = product.event("reset")
         elif was_retry:
@@ -162,7 +164,8 @@ class Lifecycle:
         self.record_history(check, attempt, event, now)
         state.save_attempt(product, attempt)
         state.save_check(product, check)
-        webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
+        if event is not None:
+            webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
         if product.hosted:
             self._schedule_expiry(tenant, product, check["id"], attempt["id"])
         if drive:
@@ -319,7 +322,7 @@ class Lifecycle:
         return True
 
     @staticmethod
-    def record_history(check: dict, attempt: dict | None, event: str, now: str) -> None:
+    def record_history(check: dict, attempt: dict | None, event: str | None, now: str) -> None:
         check["_history"].append(
             {
                 "at": now,

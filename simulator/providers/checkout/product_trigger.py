@@ -16,7 +16,7 @@ from simulator.providers.checkout.uploads import Upload
 
 DECLARED = {"name": "Hannah Bret", "birth_date": "1994-10-15"}
 REDIRECT = "https://example.com/done"
-USER_JOURNEY = "usj_kycsimtriggerkycsimtrigger"  # ADV requires a configuration id
+USER_JOURNEY = "usj_kycsimtriggerkycsimtrigger"  # FA, IDDV and ADV require a configuration id
 PATHS = {c.IDDV: "/id-document-verifications", c.ADV: "/address-document-verifications"}
 UPLOAD_FIELD = {c.IDDV: "document_front", c.ADV: "document"}
 
@@ -38,7 +38,9 @@ def trigger(http: Any, scenario: Scenario, record: Any, key: str) -> dict[str, A
     if scenario.product in (c.FA, c.AML):
         _approve_identity(http, call, applicant["id"], key, record)
     if scenario.product == c.FA:
-        check = call("POST", "/face-authentications", {"applicant_id": applicant["id"]}, chosen)
+        check = call(
+            "POST", "/face-authentications", {"applicant_id": applicant["id"], "user_journey_id": USER_JOURNEY}, chosen
+        )
         attempt = call("POST", f"/face-authentications/{check['id']}/attempts", {"redirect_url": REDIRECT})
         ids.update(face_authentication_id=check["id"], attempt_id=attempt["id"],
                    verification_url=attempt["_links"]["verification_url"]["href"])  # fmt: skip

@@ -90,7 +90,7 @@ def _document_produces(scenario: Scenario) -> dict[str, set[str]]:
         f"{name}.status": {c.CREATED, c.QUALITY_CHECKS_IN_PROGRESS},
         f"{name}.attempt_status": {c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS},
         f"{name}.response_code": set(),
-        f"{name}.event": {product.event("created"), product.event("quality_checks_in_progress")},
+        f"{name}.event": {product.event("created")},
     }
     if product.has_risk_labels:
         out[f"{name}.risk_label"] = set()
@@ -99,16 +99,15 @@ def _document_produces(scenario: Scenario) -> dict[str, set[str]]:
         found: dict[str, set] = {"status": set(), "attempt_status": set(), "response_code": set(),
                                  "risk_label": set(), "event": set()}  # fmt: skip
         if step.wait == NEW_ATTEMPT:
-            found.update(status={c.QUALITY_CHECKS_IN_PROGRESS}, attempt_status={c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS},
-                         event={"retry_requested"})  # fmt: skip
+            found.update(status={c.QUALITY_CHECKS_IN_PROGRESS}, attempt_status={c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS})
         elif step.do == "pass_quality_checks":
             found.update(status={c.CHECKS_IN_PROGRESS}, attempt_status={c.ATTEMPT_CHECKS_IN_PROGRESS},
-                         event={"started", "checks_in_progress"})  # fmt: skip
+                         event={"started"})  # fmt: skip
         elif step.do == "abort_quality_checks":
             found.update(status={c.RETRY_REQUIRED}, attempt_status={c.QUALITY_CHECKS_ABORTED},
-                         event={"quality_checks_aborted"}, response_code={args.get("code", 61301)})  # fmt: skip
+                         event={"checks_inconclusive"}, response_code={args.get("code", 61301)})  # fmt: skip
         elif step.do == "reset_attempt":
-            found.update(status={c.RETRY_REQUIRED}, attempt_status={c.TERMINATED}, event={"reset"},
+            found.update(status={c.RETRY_REQUIRED}, attempt_status={c.TERMINATED}, event={"closed"},
                          response_code={c.FORCIBLY_CLOSED_CODE})  # fmt: skip
         else:
             found = effects(step)
@@ -136,6 +135,8 @@ def _aml_produces(scenario: Scenario) -> dict[str, set[str]]:
                 change = aml.resolve_case(doc, args["decision"])
             elif step.do == "monitoring_alert":
                 change = aml.monitoring_alert(doc, args.get("alerts", 1))
+            elif step.do == "update_status":
+                change = aml.update_status(doc, args["status"])
             else:
                 continue
         except aml.AmlTransitionError:

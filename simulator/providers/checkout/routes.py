@@ -52,6 +52,7 @@ def routes() -> list[BaseRoute]:
         ("GET", AML, aml_api.get_aml_screening),
         ("POST", f"/_sim/checkout{AML}/resolve", aml_api.resolve_case),
         ("POST", f"/_sim/checkout{AML}/monitoring-alert", aml_api.raise_monitoring_alert),
+        ("POST", f"/_sim/checkout{AML}/status", aml_api.update_status),
         # Webhook events as the envelope's _links.self points at them
         ("GET", "/workflows/events/{event_id}", events.get_event),
         # OAuth client credentials (access.checkout.com's role) for the SDKs' OAuth mode

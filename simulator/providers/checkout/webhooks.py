@@ -19,10 +19,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout.api import rfc3339
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -73,6 +73,13 @@ def event_data(product: Product, check: dict[str, Any], applicant: dict[str, Any
     return data
 
 
+def event_time(moment: datetime) -> str:
+    """``created_on`` of an event: always six fractional digits, as every published example has them
+    (``2024-12-05T17:57:00.588067Z``), even when the virtual clock is on a whole second (unlike the API's
+    resource dates, whose fraction is dropped when zero)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def envelope(event_id: str, event_type: str, created_on: str, data: dict[str, Any], base_url: str) -> dict[str, Any]:
     return {
         "id": event_id,
@@ -94,9 +101,10 @@ def publish(
 ) -> dict[str, Any]:
     """Build, keep (for ``GET /workflows/events/{id}``) and hand the event to the dispatcher."""
     event_id = sim.ids.prefixed(c.PREFIX_EVENT, tenant)
-    created_on = rfc3339(sim.clock.now(tenant))
+    created_on = event_time(sim.clock.now(tenant))
     body = envelope(event_id, event_type, created_on, event_data(product, check, applicant), check["_base_url"])
     sim.store.put(tenant, "checkout", EVENTS_KIND, event_id, body)
+    check.setdefault("_event_ids", []).append(event_id)  # forgotten with the check (retention.py)
     raw = json.dumps(body, separators=(",", ":")).encode()
     chosen = check.get("_scenario") or {}
     scenario = chosen.get("playing") or chosen.get("name")  # its file may declare webhooks.chaos

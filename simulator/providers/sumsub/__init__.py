@@ -116,7 +116,8 @@ class SumsubProvider(Provider):
     - Resubmission after RED/RETRY (hosted page, request check or ``/_sim/sumsub/submit``) is a new
       attempt: new ``attemptId``, ``attemptCnt`` + 1, same ``reviewId``, ``applicantPending`` /
       ``applicantActionPending`` again. When the scenario does not script the resubmission itself, the
-      new attempt follows the scenario the person picks on the page or else the product's default
+      new attempt follows a verification document template uploaded since (rule 3), else the scenario
+      the person picks on the page, else the product's default
       (``applicant-approved`` / ``action-approved``, GREEN): the subject's run is replaced. The pictures
       taken for the first attempt are kept. FINAL rejections refuse resubmission.
     - Link ``redirect``: the docs give the fields and say the applicant goes to ``successUrl`` after a
@@ -201,6 +202,21 @@ class SumsubProvider(Provider):
 
         assert self.sim is not None
         return trigger(http, scenario, record, self.sim.settings, self.sim.clock.wall)
+
+    def forget(self, tenant: str, run: dict[str, Any]) -> None:
+        """Retention: the finished run's action (or applicant, once none of its actions is kept), with its images."""
+        subject, store = run.get("subject") or {}, self.sim.store
+        kind = c.KIND_ACTION if subject.get("kind") == "action" else c.KIND_APPLICANT
+        doc = store.get(tenant, c.PROVIDER, kind, str(subject.get("id")))
+        if doc is None or doc.get("_run") != run["id"]:
+            return  # gone already, or playing another run
+        if kind == c.KIND_APPLICANT and any(
+            a.get("applicantId") == doc["id"] for a in store.list(tenant, c.PROVIDER, c.KIND_ACTION)
+        ):
+            return  # its actions still need it
+        for image_id in doc.get("_images", []):
+            store.delete(tenant, c.PROVIDER, c.KIND_IMAGE, str(image_id))
+        store.delete(tenant, c.PROVIDER, kind, doc["id"])
 
     def reset(self, tenant: str | None) -> None:
         """Credentials added at run time stay: they are configuration, not state."""

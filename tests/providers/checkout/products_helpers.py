@@ -36,7 +36,7 @@ def scenario_header(scenario: str | None) -> dict[str, str] | None:
 
 
 def create_fa(api: Any, applicant_id: str, scenario: str | None = None, status: int = 201, **fields: Any) -> dict:
-    body = {"applicant_id": applicant_id, **fields}
+    body = {"applicant_id": applicant_id, "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we", **fields}
     schema = "face_authentication.response" if status == 201 else None
     return api.call("POST", "/face-authentications", json=body, status=status, schema=schema,
                     headers=scenario_header(scenario))  # fmt: skip

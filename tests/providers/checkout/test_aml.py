@@ -15,7 +15,7 @@ def doc(status: str = aml.CREATED, monitored: bool = False, **state) -> dict:
 def test_screening_starts_from_created_only():
     t = aml.start_screening(doc())
     assert t.status == aml.SCREENING_IN_PROGRESS
-    assert t.events == (aml.EVENT_ONBOARDING_STARTED, aml.EVENT_STATUS_CHANGED)
+    assert t.events == (aml.EVENT_ONBOARDING_STARTED,)  # one transition, one event
     with pytest.raises(aml.AmlTransitionError):
         aml.start_screening(doc(aml.APPROVED))
 
@@ -36,7 +36,7 @@ def test_alerts_open_an_onboarding_case():
     t = aml.complete_screening(doc(aml.SCREENING_IN_PROGRESS), "HIGH", alerts=2)
     assert t.status == aml.REVIEW_REQUIRED
     assert t.case == {"origin": aml.ONBOARDING, "alerts": 2}
-    assert t.events == (aml.EVENT_ONBOARDING_COMPLETED, aml.EVENT_STATUS_CHANGED)
+    assert t.events == (aml.EVENT_ONBOARDING_COMPLETED,)
 
 
 def test_bad_inputs_are_value_errors():
@@ -61,7 +61,7 @@ def test_resolving_an_onboarding_case(decision):
     d = doc(aml.REVIEW_REQUIRED, case={"origin": aml.ONBOARDING, "alerts": 1}, risk_level="HIGH")
     t = aml.resolve_case(d, decision)
     assert (t.status, t.case, t.risk_level) == (decision, None, "HIGH")
-    assert t.events == (aml.EVENT_ONBOARDING_REVIEWED, aml.EVENT_STATUS_CHANGED)
+    assert t.events == (aml.EVENT_ONBOARDING_REVIEWED,)  # the first decision: no status_changed
 
 
 def test_only_an_open_case_can_be_resolved():
@@ -115,8 +115,35 @@ def test_every_event_type_is_reachable():
         lambda: aml.resolve_case(d, aml.APPROVED),
         lambda: aml.monitoring_alert(d),
         lambda: aml.resolve_case(d, aml.APPROVED),
+        lambda: aml.update_status(d, aml.DECLINED),
     ):
         t = t_fn()
         seen.update(t.events)
         aml.apply(d, t, "t")
     assert seen == set(aml.EVENT_TYPES)
+
+
+def test_status_changed_is_a_decided_screening_changed_afterwards():
+    d = doc(aml.APPROVED, risk_level="LOW")
+    updated = aml.update_status(d, aml.DECLINED)
+    assert (updated.status, updated.events, updated.case) == (aml.DECLINED, (aml.EVENT_STATUS_CHANGED,), None)
+    reopened = aml.update_status(d, aml.REVIEW_REQUIRED)
+    assert reopened.status == aml.REVIEW_REQUIRED and reopened.events == (aml.EVENT_STATUS_CHANGED,)
+    assert reopened.case == {"origin": aml.ONBOARDING, "alerts": 0} and reopened.risk_level == "LOW"
+    for status in (aml.CREATED, aml.SCREENING_IN_PROGRESS, aml.REVIEW_REQUIRED):
+        with pytest.raises(aml.AmlTransitionError):
+            aml.update_status(doc(status), aml.DECLINED)  # nothing decided yet
+    with pytest.raises(aml.AmlTransitionError, match="already"):
+        aml.update_status(d, aml.APPROVED)
+    with pytest.raises(ValueError):
+        aml.update_status(d, aml.CREATED)
+
+
+def test_a_reopened_review_is_resolved_where_its_last_case_came_from():
+    d = doc(monitored=True)
+    for change in (lambda: aml.created(), lambda: aml.start_screening(d), lambda: aml.complete_screening(d, "LOW")):
+        aml.apply(d, change(), "t")
+    aml.apply(d, aml.monitoring_alert(d), "t")
+    aml.apply(d, aml.resolve_case(d, aml.APPROVED), "t")
+    aml.apply(d, aml.update_status(d, aml.REVIEW_REQUIRED), "t")
+    assert aml.resolve_case(d, aml.DECLINED).events == (aml.EVENT_MONITORING_REVIEWED,)

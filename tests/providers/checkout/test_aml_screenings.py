@@ -43,7 +43,7 @@ def test_low_risk_without_alerts_is_approved_step_by_step(api):
     done = get_aml(api, screening["id"])
     assert done["status"] == "approved" and done["modified_on"] > screening["modified_on"]
     assert events(api, screening["id"]) == [
-        "created", "onboarding_started", "status_changed", "onboarding_completed", "status_changed",
+        "created", "onboarding_started", "onboarding_completed",
     ]  # fmt: skip
 
 
@@ -66,7 +66,7 @@ def test_alerts_open_a_case_that_the_control_api_resolves(api):
     body = resolve(api, screening["id"], "approved")
     assert body["status"] == "approved" and body["id"] == screening["id"]
     assert get_aml(api, screening["id"])["status"] == "approved"
-    assert events(api, screening["id"])[-2:] == ["onboarding_reviewed", "status_changed"]
+    assert events(api, screening["id"])[-2:] == ["onboarding_completed", "onboarding_reviewed"]
     conflict = resolve(api, screening["id"], "declined", status=409)
     assert conflict["error"]["type"] == "conflict"
     run = api.sim.runner.get(api.key, "checkout", f"run_{screening['id']}")
@@ -93,9 +93,7 @@ def test_monitored_applicants_get_a_later_alert_as_the_clock_moves(api):
     assert get_aml(api, unmonitored["id"])["status"] == "approved"  # not monitored: no alert
     api.advance(2 * 86400)
     assert get_aml(api, monitored["id"])["status"] == "declined"
-    assert events(api, monitored["id"])[-4:] == [
-        "monitoring_alert", "status_changed", "monitoring_reviewed", "status_changed",
-    ]  # fmt: skip
+    assert events(api, monitored["id"])[-2:] == ["monitoring_alert", "monitoring_reviewed"]
 
 
 def test_control_api_monitoring_alert_then_resolution(api):
@@ -104,9 +102,7 @@ def test_control_api_monitoring_alert_then_resolution(api):
     response = api.client.post(f"/_sim/checkout/aml-verifications/{screening['id']}/monitoring-alert", json={})
     assert response.status_code == 200 and response.json()["status"] == "review_required"
     resolve(api, screening["id"], "approved")
-    assert events(api, screening["id"])[-4:] == [
-        "monitoring_alert", "status_changed", "monitoring_reviewed", "status_changed",
-    ]  # fmt: skip
+    assert events(api, screening["id"])[-2:] == ["monitoring_alert", "monitoring_reviewed"]
     not_monitored = create_aml(api, verified_applicant(api))
     api.advance(120)
     refused = api.client.post(f"/_sim/checkout/aml-verifications/{not_monitored['id']}/monitoring-alert", json={})
@@ -148,4 +144,36 @@ def test_the_cli_and_python_client_drive_the_control_calls(capsys):
         with pytest.raises(ControlClientError, match="409"):
             client.aml_resolve(approved.json()["id"], "approved")
         assert main(["aml", "resolve", "amlv_nope", "approved", "--url", server.url]) == 1
+        assert main(["aml", "update-status", review.json()["id"], "review_required", "--url", server.url]) == 0
+        assert json.loads(capsys.readouterr().out)["status"] == "review_required"
+        assert client.aml_update_status(approved.json()["id"], "declined")["status"] == "declined"
         http.close()
+
+
+def test_a_decided_screening_changed_afterwards_sends_status_changed(api):
+    screening = create_aml(api, verified_applicant(api), scenario="aml-review-reopened")
+    api.advance(2 * 3600)
+    assert get_aml(api, screening["id"])["status"] == "approved"
+    assert "status_changed" not in events(api, screening["id"])  # the first decision is no change
+    api.advance(86400)
+    assert get_aml(api, screening["id"])["status"] == "review_required"
+    api.advance(3600)
+    assert get_aml(api, screening["id"])["status"] == "declined"
+    assert events(api, screening["id"]) == [
+        "created", "onboarding_started", "onboarding_completed", "onboarding_reviewed", "status_changed",
+        "onboarding_reviewed",
+    ]  # fmt: skip
+
+
+def test_the_control_api_updates_a_decision(api):
+    screening = create_aml(api, verified_applicant(api))
+    api.advance(120)
+    url = f"/_sim/checkout/aml-verifications/{screening['id']}/status"
+    assert api.client.post(url, json={"status": "approved"}).status_code == 409  # approved already
+    assert api.client.post(url, json={"status": "maybe"}).status_code == 400
+    updated = api.client.post(url, json={"status": "declined"})
+    assert updated.status_code == 200 and updated.json()["status"] == "declined"
+    assert events(api, screening["id"])[-1] == "status_changed"
+    pending = create_aml(api, verified_applicant(api))
+    assert api.client.post(f"/_sim/checkout/aml-verifications/{pending['id']}/status",
+                           json={"status": "declined"}).status_code == 409  # fmt: skip

@@ -23,6 +23,15 @@ def test_create_get_update_anonymize(api):
     assert anonymized["external_applicant_id"] == "ext_osdfdfdb4hryu5cei5vwoabrk5k"
 
 
+def test_an_anonymized_applicant_cannot_get_personal_data_back(api):
+    created = api.applicant(email="hannah.bret@example.com", external_applicant_name="Hannah Bret")
+    anonymized = api.call("POST", f"/applicants/{created['id']}/anonymize")
+    for body in ({"email": "again@example.com"}, {"external_applicant_name": "Hannah Bret"}, {}):
+        refused = api.call("PATCH", f"/applicants/{created['id']}", json=body, status=400)
+        assert refused["error_type"] == "invalid_request" and refused["error_codes"] == ["applicant_anonymized"]
+    assert api.call("GET", f"/applicants/{created['id']}") == anonymized  # nothing written back
+
+
 def test_unset_optional_fields_are_left_out(api):
     created = api.applicant()
     assert set(created) == {"id", "created_on", "modified_on", "_links"}

@@ -22,7 +22,15 @@ IDDV, ADV = "id_document_verification", "address_document_verification"
 
 def history(api, product: str, check_id: str) -> list[tuple]:
     check = api.sim.store.get(api.key, "checkout", PATHS[product].strip("/").replace("-", "_"), check_id)
-    return [(h["event"].removeprefix(f"{product}_"), h["status"], h["attempt_status"]) for h in check["_history"]]
+    return [
+        (h["event"] and h["event"].removeprefix(f"{product}_"), h["status"], h["attempt_status"])
+        for h in check["_history"]
+    ]
+
+
+def sent(api, check_id: str) -> list[str]:
+    """The webhook types published for the check, in order."""
+    return [e.type for e in api.sim.dispatcher.events if e.resource == check_id]
 
 
 def test_iddv_quality_checks_then_checks_step_by_step(api):
@@ -53,11 +61,17 @@ def test_iddv_quality_checks_then_checks_step_by_step(api):
     assert api.client.get(pdf["pdf_report"]).content.startswith(b"%PDF-")
     assert history(api, IDDV, check["id"]) == [
         ("created", "created", None),
-        ("quality_checks_in_progress", "quality_checks_in_progress", "quality_checks_in_progress"),
+        (None, "quality_checks_in_progress", "quality_checks_in_progress"),  # the upload: no event
         ("started", "checks_in_progress", "checks_in_progress"),
-        ("checks_in_progress", "checks_in_progress", None),
         ("checks_completed", "approved", "completed"),
         ("report_created", "approved", None),
+    ]
+    # One transition, one event, and only the types Checkout.com lists for ID Document Verification.
+    assert sent(api, check["id"]) == [
+        "id_document_verification_created",
+        "id_document_verification_started",
+        "id_document_verification_checks_completed",
+        "id_document_verification_report_created",
     ]
 
 
@@ -146,8 +160,7 @@ def test_quality_aborted_then_a_new_upload_is_approved(api):
     assert listed["total_count"] == 2 and [a["id"] for a in listed["data"]] == [second["id"]]
     assert "next" in listed["_links"]
     events = [h[0] for h in history(api, IDDV, check["id"])]
-    assert events[:5] == ["created", "quality_checks_in_progress", "quality_checks_aborted", "retry_requested",
-                          "started"]  # fmt: skip
+    assert events[:5] == ["created", None, "checks_inconclusive", None, "started"]  # None: an upload
 
 
 def test_checks_inconclusive_and_reset_need_a_new_upload(api):
@@ -225,15 +238,19 @@ def test_adv_upload_errors_name_the_document_field(api):
     assert bad["error_codes"] == ["document__invalid_format"]
 
 
-def test_adv_requires_user_journey_id_iddv_does_not(api):
+@pytest.mark.parametrize("path", ["/id-document-verifications", "/address-document-verifications"])
+def test_document_verifications_require_a_well_formed_user_journey_id(api, path):
     applicant_id = api.applicant()["id"]
     body = {"applicant_id": applicant_id, "declared_data": {"name": "Hannah Bret"}}
-    missing = api.call("POST", "/address-document-verifications", json=body, status=422)
-    assert missing["error_codes"] == ["user_journey_id__required"]
-    created = api.call("POST", "/id-document-verifications", json=body, status=201)
-    assert created["user_journey_id"].startswith("usj_")  # the tenant's default configuration
-    short = api.call("POST", "/id-document-verifications", status=422,
-                     json={"applicant_id": applicant_id, "declared_data": {"name": "H"}})  # fmt: skip
+    missing = api.call("POST", path, json=body, status=422)
+    assert missing["error_type"] == "request_invalid" and missing["error_codes"] == ["user_journey_id__required"]
+    for bad in ("usj_01heqt35wmjrf3wjd7w1wz33p2", "usj_short", "USJ_TKOI5DB4HRYU5CEI5VWOABR7WE", "cnf_x", 7):
+        wrong = api.call("POST", path, json={**body, "user_journey_id": bad}, status=422)
+        assert wrong["error_codes"] == ["user_journey_id__invalid"], bad
+    created = api.call("POST", path, json={**body, "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we"}, status=201)
+    assert created["user_journey_id"] == "usj_tkoi5db4hryu5cei5vwoabr7we"
+    short = api.call("POST", path, status=422, json={"applicant_id": applicant_id, "declared_data": {"name": "H"},
+                                                     "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we"})  # fmt: skip
     assert short["error_codes"] == ["declared_data__name__invalid"]
 
 

@@ -147,6 +147,12 @@ def test_errors_reach_the_sdk_as_its_error_classes(results):
         assert (error["name"], error["http_code"]) == ("ValidationError", 422), product
         assert error["body"]["error_codes"] == ["applicant_id__not_verified"], product
     for name, code in (
+        ("faceWithoutJourney", "user_journey_id__required"),
+        ("faceBadJourney", "user_journey_id__invalid"),
+    ):
+        error = failed(results, name)
+        assert (error["name"], error["http_code"], error["body"]["error_codes"]) == ("ValidationError", 422, [code])
+    for name, code in (
         ("faceNotFound", "face_authentication_not_found"),
         ("amlNotFound", "aml_verification_not_found"),
     ):

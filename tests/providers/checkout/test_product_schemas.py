@@ -41,11 +41,13 @@ def test_each_product_has_its_schemas():
 
 
 def test_face_authentication_requests():
+    journey = "usj_tkoi5db4hryu5cei5vwoabr7we"
     assert (
-        errors("face_authentication.create.request.json", {"applicant_id": "aplt_x", "user_journey_id": "usj_y"}) == []
+        errors("face_authentication.create.request.json", {"applicant_id": "aplt_x", "user_journey_id": journey}) == []
     )
-    assert errors("face_authentication.create.request.json", {"applicant_id": "aplt_x"}) == []  # Python SDK form
-    assert errors("face_authentication.create.request.json", {"user_journey_id": "usj_y"})
+    assert errors("face_authentication.create.request.json", {"applicant_id": "aplt_x"})  # required by the spec
+    assert errors("face_authentication.create.request.json", {"applicant_id": "aplt_x", "user_journey_id": "usj_y"})
+    assert errors("face_authentication.create.request.json", {"user_journey_id": journey})
     ok = {
         "redirect_url": "https://myweb.site?query-param=hello",
         "phone_number": {"country_code": "+1", "number": "2068133616"},
@@ -151,10 +153,10 @@ def test_document_verification_shapes():
     assert errors("id_document_verification.pdf_report.response.json", {"pdf_report": f"{BASE}/r.pdf"}) == []
     assert errors("id_document_verification.attempt.create.request.json", {"document_type": "Card"})
     assert errors("address_document_verification.create.request.json", {"applicant_id": "aplt_x"})  # usj required
-    assert errors("id_document_verification.create.request.json", {"applicant_id": "aplt_x"}) == []
-    assert errors(
-        "id_document_verification.create.request.json", {"applicant_id": "aplt_x", "declared_data": {"name": "D"}}
-    )
+    assert errors("id_document_verification.create.request.json", {"applicant_id": "aplt_x"})  # usj required
+    journey = {"applicant_id": "aplt_x", "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we"}
+    assert errors("id_document_verification.create.request.json", journey) == []
+    assert errors("id_document_verification.create.request.json", {**journey, "declared_data": {"name": "D"}})
 
 
 def test_aml_shapes():

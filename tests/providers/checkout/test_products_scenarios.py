@@ -112,7 +112,7 @@ def test_every_product_scenario_was_played(api, played):
         assert set(names(api, product)) <= set(played)
     assert len(played) > 80
     assert played["fa-declined-62321"]["response_code"] == {"62321"}
-    assert "address_document_verification_reset" in played["adv-reset"]["event"]
+    assert "address_document_verification_closed" in played["adv-reset"]["event"]
     assert played["aml-declined-prohibited"]["status"] == {"created", "screening_in_progress", "declined"}
 
 

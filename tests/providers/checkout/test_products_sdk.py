@@ -142,6 +142,15 @@ def test_face_authentication_errors_reach_the_sdk(sdk):
     applicant = sdk.applicants.create_applicant(CreateApplicantRequest()).id
     request = FaceAuthenticationRequest()
     request.applicant_id = applicant
+    with pytest.raises(CheckoutApiException) as no_journey:
+        sdk.face_authentication.create_face_authentication(request)
+    assert no_journey.value.http_metadata.status_code == 422
+    assert no_journey.value.error_details == ["user_journey_id__required"]
+    request.user_journey_id = "usj_01heqt35wmjrf3wjd7w1wz33p2"  # not the spec's ^usj_[a-z2-7]{26}$
+    with pytest.raises(CheckoutApiException) as bad_journey:
+        sdk.face_authentication.create_face_authentication(request)
+    assert bad_journey.value.error_details == ["user_journey_id__invalid"]
+    request.user_journey_id = USJ
     with pytest.raises(CheckoutApiException) as unverified:
         sdk.face_authentication.create_face_authentication(request)
     assert unverified.value.http_metadata.status_code == 422
@@ -202,6 +211,10 @@ def test_id_document_upload_errors_reach_the_sdk(sdk):
     applicant_id = sdk.applicants.create_applicant(CreateApplicantRequest()).id
     request = IdDocumentVerificationRequest()
     request.applicant_id = applicant_id
+    with pytest.raises(CheckoutApiException) as no_journey:
+        sdk.id_document_verification.create_id_document_verification(request)
+    assert no_journey.value.error_details == ["user_journey_id__required"]
+    request.user_journey_id = USJ
     iddv = sdk.id_document_verification.create_id_document_verification(request)
     upload = IdDocumentVerificationAttemptRequest()
     upload.document_front = data_url(b"GIF89a....", "image/gif")

@@ -77,6 +77,11 @@ def test_applicant_methods(sdk):
     anonymized = sdk.applicants.anonymize_applicant(created.id)
     assert anonymized.http_metadata.status_code == 200
     assert not hasattr(anonymized, "email")
+    with pytest.raises(CheckoutApiException) as refused:  # no personal data written back after anonymize
+        sdk.applicants.update_applicant(created.id, update)
+    assert refused.value.http_metadata.status_code == 400
+    assert refused.value.error_type == "invalid_request" and refused.value.error_details == ["applicant_anonymized"]
+    assert not hasattr(sdk.applicants.get_applicant(created.id), "email")
 
 
 def test_identity_verification_methods(sdk, server):

@@ -101,7 +101,14 @@ def test_every_event_is_signed_and_in_the_1_2_0_envelope(hooked, receiver):
     assert list(completed["data"]) == ["applicant_id", "external_applicant_id", "status", "identity_verification_id",
                                        "response_codes", "user_journey_id"]  # fmt: skip
     assert completed["_links"]["self"]["href"] == f"http://testserver/workflows/events/{completed['id']}"
-    assert completed["created_on"] == "2025-01-01T00:01:40Z"
+    assert completed["created_on"] == "2025-01-01T00:01:40.000000Z"  # fractional seconds, as published
+
+
+def test_event_times_have_fractional_seconds_like_the_published_examples(hooked, receiver):
+    hooked.advance(0.588067)  # the clock off a whole second, as a real one is
+    hooked.idv()
+    hooked.advance(0)
+    assert receiver.received[0]["body"]["created_on"] == "2025-01-01T00:00:00.588067Z"
 
 
 def test_event_link_serves_the_event(hooked, receiver):

@@ -127,3 +127,26 @@ def test_exactly_sixty_seconds_old_is_still_fresh(app, raw):
     sim.clock.wall = lambda: frozen  # the server's view of real time, pinned for the test
     assert raw.post(PATH, content=BODY, headers=headers(ts=str(int(frozen) - 60))).status_code == 201
     assert_error(raw.post(PATH, content=BODY, headers=headers(ts=str(int(frozen) - 61))), 401, 4004)
+
+
+# Found unpinned by mutation testing (benchmarks/mutation.py).
+
+
+def test_missing_headers_are_all_named_in_order(raw):
+    body = assert_error(raw.get("/resources/applicants/0123456789abcdef01234567/one"), 401, 4006)
+    assert body["description"] == (
+        "Not all required authorization headers were provided: X-App-Token, X-App-Access-Ts, X-App-Access-Sig"
+    )
+
+
+def test_the_signature_covers_the_path_as_sent_percent_encoding_included(raw):
+    path = "/resources/applicants/-;externalUserId=user%20one/one"
+    ts = str(int(time.time()))
+    sent = {
+        "X-App-Token": TOKEN,
+        "X-App-Access-Ts": ts,
+        "X-App-Access-Sig": sign(SECRET, ts, "GET", path.encode(), b""),
+    }
+    assert raw.get(path, headers=sent).status_code == 404  # signed right; no such applicant
+    decoded = sign(SECRET, ts, "GET", path.replace("%20", " ").encode(), b"")
+    assert_error(raw.get(path, headers={**sent, "X-App-Access-Sig": decoded}), 401, 4003)

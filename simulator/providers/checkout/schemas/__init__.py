@@ -96,6 +96,10 @@ def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationErro
     return [error]
 
 
+# Attributes whose documented code for a bad value is ``__invalid`` even when a pattern decides it.
+INVALID_NOT_FORMAT = frozenset({"user_journey_id"})
+
+
 def error_code(error: jsonschema.ValidationError) -> list[str]:
     """``declared_data__name__required``-style codes for one schema violation."""
     path = [str(p) for p in error.absolute_path]
@@ -104,8 +108,8 @@ def error_code(error: jsonschema.ValidationError) -> list[str]:
         return ["__".join([*path, name, "required"]) for name in error.validator_value if name not in instance]
     if not path:
         return ["request_body__invalid"]
-    suffix = "invalid_format" if error.validator in ("pattern", "format") else "invalid"
-    return ["__".join([*path, suffix])]
+    by_format = error.validator in ("pattern", "format") and path[-1] not in INVALID_NOT_FORMAT
+    return ["__".join([*path, "invalid_format" if by_format else "invalid"])]
 
 
 def request_error_codes(name: str, body: Any) -> list[str]:

@@ -94,7 +94,11 @@ await step("getAMLReview", () => api.getAMLScreening(review.id));
 
 // Errors: no approved identity behind the applicant; unknown ids; a bad upload.
 const newcomer = await api.createApplicant({ email: "newcomer@example.com" });
-await step("faceNotVerified", () => api.createFaceAuthentication({ applicant_id: newcomer.id }));
+await step("faceNotVerified", () => api.createFaceAuthentication({ ...journey, applicant_id: newcomer.id }));
+await step("faceWithoutJourney", () => api.createFaceAuthentication({ applicant_id: applicant.id }));
+await step("faceBadJourney", () =>
+  api.createFaceAuthentication({ applicant_id: applicant.id, user_journey_id: "usj_01heqt35wmjrf3wjd7w1wz33p2" }),
+);
 await step("amlNotVerified", () => api.createAMLVerification({ ...screening, applicant_id: newcomer.id }));
 await step("faceNotFound", () => api.getFaceAuthentication("fav_tkoi5db4hryu5cei5vwoabr7we"));
 await step("amlNotFound", () => api.getAMLScreening("amlv_tkoi5db4hryu5cei5vwoabr7we"));
