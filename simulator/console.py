@@ -145,6 +145,8 @@ class RequestLogMiddleware:
         path = scope["path"]
         elapsed = perf_counter() - started
         tenant, provider, scenario = state.get("tenant"), state.get("provider"), state.get("scenario")
+        if tenant:
+            self.sim.retention.seen(tenant)  # an idle tenant is forgotten after a while
         if not path.startswith("/_sim") and state.get("journal", True):
             clock = self.sim.clock
             self.sim.journal.record(

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from simulator.engine.clock import EARLIEST_START, LATEST_START, parse_speed
+from simulator.engine.durations import parse_duration
+from simulator.engine.retention import JOURNAL_SIZE, KEEP_FINISHED, TENANT_IDLE, WEBHOOK_LOG_SIZE
 
 BUNDLED_SCENARIOS_ENV = "KYCSIM_BUNDLED_SCENARIOS"
+RETENTION_MAX = 10_000_000
 
 # Sumsub's own published signing examples use this sandbox-style pair; a client copied from
 # them works against kycsim unchanged.
@@ -73,6 +76,11 @@ class Settings:
     control_token: str | None = None  # KYCSIM_CONTROL_TOKEN: needed for /_sim/* (generated on a non-loopback bind)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # JSON and form bodies; larger ones get the provider's 413
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # document and image uploads
+    # Retention (engine/retention.py): what a long-running instance keeps.
+    keep_finished: int = KEEP_FINISHED  # finished scenario runs (and their checks) per tenant; 0: all
+    tenant_idle: float = TENANT_IDLE  # seconds without a request before a tenant is forgotten; 0: never
+    journal_size: int = JOURNAL_SIZE  # requests in the journal
+    webhook_log_size: int = WEBHOOK_LOG_SIZE  # events in the delivery log
     seed_was_random: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +98,14 @@ class Settings:
             raise SettingsError(f"--applicant must be 'auto' or 'interactive', not {self.applicant!r}")
         if not 0 <= int(self.port) <= 65535:
             raise SettingsError(f"--port must be between 0 and 65535, not {self.port!r}")
+        for name, low in (("keep_finished", 0), ("journal_size", 1), ("webhook_log_size", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= RETENTION_MAX:
+                raise SettingsError(f"{name} must be a whole number from {low} to {RETENTION_MAX}, not {value!r}")
+        try:
+            self.tenant_idle = parse_duration(self.tenant_idle)
+        except ValueError as exc:
+            raise SettingsError(f"tenant_idle: {exc}") from None
         for name in ("max_body_bytes", "max_upload_bytes"):
             if not 1024 <= getattr(self, name) <= 2**31:
                 raise SettingsError(f"{name} must be between 1024 and 2147483648 bytes, not {getattr(self, name)!r}")
@@ -158,6 +174,11 @@ def _coerce(name: str, value: Any) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise SettingsError(f"{name} must be a whole number of bytes, not {value!r}") from None
+    if name in ("keep_finished", "journal_size", "webhook_log_size") and isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
     if name == "seed":
         try:
             return int(value)

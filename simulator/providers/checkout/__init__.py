@@ -315,6 +315,11 @@ class CheckoutProvider(Provider):
                 out[f"{name}.risk_label"] |= found["risk_label"]
         return out
 
+    def forget(self, tenant: str, run: dict[str, Any]) -> None:
+        from simulator.providers.checkout import retention
+
+        retention.forget(self.sim, tenant, run)
+
     def reset(self, tenant: str | None) -> None:
         """Forget the tenant's hosted-page and media tokens (the store forgets the rest)."""
         if tenant is None or self.sim is None:
