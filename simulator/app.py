@@ -7,6 +7,7 @@ globals, so several simulators can run side by side in one process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -18,13 +19,14 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount, Route
 
 from simulator import __version__
 from simulator.engine.clock import Clock
 from simulator.engine.fakedata import FakeData
 from simulator.engine.ids import Ids
 from simulator.engine.journal import Journal
+from simulator.engine.retention import Limits, Retention
 from simulator.engine.scenarios.loader import Catalogue, ProviderCatalogue, ScenarioLoadError, default_cache_dir
 from simulator.engine.scenarios.runner import Runner
 from simulator.engine.scenarios.selection import Bindings
@@ -57,6 +59,7 @@ class Simulator:
     journal: Journal
     providers: dict[str, Provider]
     control_token: str | None = None  # needed for /_sim/* when set (always, on a non-loopback bind)
+    retention: Retention = field(default=None)  # type: ignore[assignment]  # set by build_simulator
     version: str = __version__
     extras: dict = field(default_factory=dict)  # per-feature state that is not worth a field (e.g. event streams)
 
@@ -73,8 +76,45 @@ class Simulator:
         self.bindings.reset(tenant)
         self.journal.reset(tenant)
         self.dispatcher.reset(tenant)
+        self.runner.reset(tenant)
+        self.retention.reset(tenant)
         for provider in self.providers.values():
             provider.reset(tenant)
+        if tenant is None:
+            release_memory()
+
+    def forget_run(self, tenant: str, provider: str, run_id: str) -> None:
+        """Retention: drop a finished run and, through its provider, the check it played."""
+        run = self.runner.get(tenant, provider, run_id)
+        if run is None or run["status"] == "running":
+            return  # gone already, or playing again (a new attempt, a person's choice)
+        if provider in self.providers:
+            self.providers[provider].forget(tenant, run)
+        self.runner.forget(tenant, provider, run_id)
+
+    async def drop_idle_tenants(self) -> list[str]:
+        """Retention: forget every tenant that sent no request for ``tenant_idle`` seconds."""
+        from simulator.console import mask
+
+        idle = self.retention.idle()
+        for tenant in idle:
+            log.info("tenant %s idle for %gs: forgotten", mask(tenant), self.retention.limits.tenant_idle)
+            await self.reset(tenant)
+        self.store.commit()
+        return idle
+
+
+def release_memory() -> None:
+    """After a full reset: collect the cycles now and hand freed heap pages back to the system (glibc)."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the memory is reused by the next objects instead
 
 
 def control_token(settings: Settings) -> str | None:
@@ -130,10 +170,14 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
             applicant_mode=settings.applicant,
         ),
         dispatcher=dispatcher,
-        journal=Journal(),
+        journal=Journal(capacity=settings.journal_size),
         providers=providers,
         control_token=control_token(settings),
     )
+    limits = Limits(settings.keep_finished, settings.tenant_idle, settings.journal_size, settings.webhook_log_size)
+    sim.retention = Retention(limits, monotonic=lambda: clock.monotonic(), forget_run=sim.forget_run)
+    sim.runner.on_end = sim.retention.finished
+    dispatcher.max_events = settings.webhook_log_size
     for provider in providers.values():
         provider.bind(sim)
         for endpoint in provider.webhook_endpoints_from_settings():
@@ -144,33 +188,52 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
 
 def create_app(settings: Settings | None = None, *, providers: dict[str, Provider] | None = None) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
+    from simulator.control.guard import ControlGuard
     from simulator.control.routes import control_routes
 
     settings = settings or Settings()
     sim = build_simulator(settings, providers)
     sim.dispatcher.on_attempt.append(log_attempt)  # one console line per webhook attempt
 
+    async def sweep_idle_tenants(every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await sim.drop_idle_tenants()
+            except Exception:  # a failed sweep must not end the sweeping
+                log.exception("dropping idle tenants failed")
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         sim.runner.resume(list(sim.providers))
         sim.dispatcher.resume(list(sim.dispatcher.profiles))
+        for tenant in sim.store.tenants():  # state from the file: idle from now on, not from before
+            sim.retention.seen(tenant)
+        sim.store.commit()
         sim.scheduler.start()
+        every = sim.retention.sweep_interval()
+        sweeper = asyncio.get_running_loop().create_task(sweep_idle_tenants(every)) if every else None
         for provider in sim.providers.values():
             await provider.startup()
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
             for provider in sim.providers.values():
                 await provider.shutdown()
             await sim.scheduler.stop()
             await sim.dispatcher.close()
             sim.store.close()
 
-    # A provider may add its own control endpoints under /_sim/<provider>/...; they go before the
-    # /_sim mount, which would otherwise answer 404 for every path below it.
+    # A provider may add its own control endpoints under /_sim/<provider>/...: they join the /_sim
+    # mount, behind the same guard (control token, JSON writes, no cross-site Origin) as the rest.
     provider_routes = [route for provider in sim.providers.values() for route in provider.routes()]
     controls = [r for r in provider_routes if getattr(r, "path", "").startswith("/_sim/")]
-    routes = [*controls, Mount("/_sim", routes=control_routes())]
+    mounted = [Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
+               for r in controls]  # fmt: skip
+    guard = [Middleware(ControlGuard, sim=sim)]
+    routes: list[BaseRoute] = [Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard)]
     routes.extend(r for r in provider_routes if r not in controls)
 
     async def http_error(request: Request, exc: Exception) -> Response:

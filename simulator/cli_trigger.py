@@ -83,11 +83,9 @@ def trigger(
     out = out or (lambda text: print(text, flush=True))
     progress = progress or (lambda text: print(text, file=sys.stderr, flush=True))
     transport = _transport()
-    client = ControlClient(sim_url, transport=transport, **({"token": token} if token else {}))
+    client = ControlClient(sim_url, transport=transport, token=token)
     try:
-        with httpx.Client(
-            base_url=sim_url, timeout=30.0, transport=transport, headers=getattr(client, "control_headers", None)
-        ) as http:
+        with httpx.Client(base_url=sim_url, timeout=30.0, transport=transport, headers=client.control_headers) as http:
             # The provider's calls carry their own credentials; the control token is for its /_sim calls.
             report = _Trigger(client, http, sim_url, providers, tenant, timeout, max_time, progress).play(name)
     except (ControlClientError, TriggerError) as exc:

@@ -150,5 +150,11 @@ def _run_trigger(args: argparse.Namespace) -> int:
     if args.timeout is not None and not args.timeout > 0:
         raise SystemExit("kycsim trigger --timeout: a number of seconds above 0")
     return trigger(
-        args.url, args.scenario, tenant=args.tenant, timeout=args.timeout, max_time=max_time, as_json=args.json
+        args.url,
+        args.scenario,
+        tenant=args.tenant,
+        timeout=args.timeout,
+        max_time=max_time,
+        as_json=args.json,
+        token=args.token,
     )

@@ -90,6 +90,13 @@ class Provider:
     def reset(self, tenant: str | None) -> None:
         """Forget provider-held state beyond the store (caches, tokens)."""
 
+    def forget(self, tenant: str, run: dict[str, Any]) -> None:
+        """Retention: delete what the check a finished ``run`` played is made of (``engine/retention.py``).
+
+        Called once the tenant has more finished runs than it keeps. A check that a later run plays
+        again stays. The default keeps everything (only the run document goes).
+        """
+
     async def startup(self) -> None:
         pass
 

@@ -15,7 +15,7 @@ API call) with :meth:`Runner.performed`, and the run plays on from there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,7 +50,10 @@ class Runner:
         self.catalogue = catalogue
         self.verbs = verbs
         self.applicant_mode = applicant_mode
-        self._overrides: dict[str, Scenario] = {}  # scenarios built on the fly (sandbox conventions)
+        # Scenarios built on the fly (sandbox conventions), by run id, with the run's tenant.
+        self._overrides: dict[str, tuple[str, Scenario]] = {}
+        # Told (tenant, provider, run id) when a run ends: retention counts finished runs.
+        self.on_end: Callable[[str, str, str], None] | None = None
 
     # Public API
 
@@ -80,7 +83,7 @@ class Runner:
         if not handed_off:
             run["handed_off"] = False
         if self.catalogue.get(scenario.name) is not scenario:
-            self._overrides[run["id"]] = scenario
+            self._overrides[run["id"]] = (tenant, scenario)
             run["scenario_inline"] = True
         self._save(tenant, run)
         self._schedule_next(tenant, run)
@@ -90,7 +93,8 @@ class Runner:
         return self.store.get(tenant, provider, RUNS, run_id)
 
     def scenario_of(self, run: dict) -> Scenario | None:
-        return self._overrides.get(run["id"]) or self.catalogue.get(run["scenario"])
+        override = self._overrides.get(run["id"])
+        return override[1] if override is not None else self.catalogue.get(run["scenario"])
 
     def signal(self, tenant: str, provider: str, run_id: str, name: str) -> bool:
         """Resume a run waiting for ``name``; False if it was not waiting for that."""
@@ -149,6 +153,10 @@ class Runner:
         if run is None:
             return None
         run.update(scenario=scenario.name, cursor=0, waiting_for=None, status="running")
+        if self.catalogue.get(scenario.name) is scenario:
+            self._overrides.pop(run_id, None)
+        else:
+            self._overrides[run_id] = (tenant, scenario)
         run["generation"] = run.get("generation", 0) + 1
         self._save(tenant, run)
         self._schedule_next(tenant, run)
@@ -159,15 +167,33 @@ class Runner:
         if run is not None and run["status"] == "running":
             run["status"] = reason
             run["generation"] = run.get("generation", 0) + 1
-            self._save(tenant, run)
+            self._end(tenant, run)
+
+    def forget(self, tenant: str, provider: str, run_id: str) -> None:
+        """Drop a run that ended (retention); a running one stays."""
+        run = self.get(tenant, provider, run_id)
+        if run is not None and run["status"] != "running":
+            self.store.delete(tenant, provider, RUNS, run_id)
+            self._overrides.pop(run_id, None)
+
+    def reset(self, tenant: str | None = None) -> None:
+        """The tenant's runs are gone from the store: so are the scenarios built for them."""
+        if tenant is None:
+            self._overrides.clear()
+        else:
+            self._overrides = {k: v for k, v in self._overrides.items() if v[0] != tenant}
 
     def resume(self, providers: list[str]) -> int:
         """Re-arm the timers of runs persisted by a previous process (SQLite store); returns how many."""
         resumed = 0
         for provider in providers:
-            for tenant, run in iter_all(self.store, provider, RUNS):
+            for tenant, run in list(iter_all(self.store, provider, RUNS)):
                 scenario = self.scenario_of(run)
-                if run["status"] != "running" or run["waiting_for"] or scenario is None:
+                if run["status"] != "running":
+                    if self.on_end is not None:  # retention counts it again (and may forget it now)
+                        self.on_end(tenant, provider, run["id"])
+                    continue
+                if run["waiting_for"] or scenario is None:
                     continue
                 if run["cursor"] >= len(scenario.steps) or not run.get("next_step_at"):
                     continue
@@ -186,11 +212,16 @@ class Runner:
     def _save(self, tenant: str, run: dict) -> None:
         self.store.put(tenant, run["provider"], RUNS, run["id"], run)
 
+    def _end(self, tenant: str, run: dict) -> None:
+        self._save(tenant, run)
+        if self.on_end is not None:
+            self.on_end(tenant, run["provider"], run["id"])
+
     def _schedule_next(self, tenant: str, run: dict) -> None:
         scenario = self.scenario_of(run)
         if scenario is None or run["cursor"] >= len(scenario.steps):
             run["status"] = "finished" if scenario else "missing_scenario"
-            self._save(tenant, run)
+            self._end(tenant, run)
             return
         step = scenario.steps[run["cursor"]]
         if step.wait:
@@ -236,7 +267,7 @@ class Runner:
             log.exception("step %s of scenario %s failed", step.do, scenario.name)
             run["history"].append({"at": at, "step": step.do, "failed": True})
             run["status"] = "failed"
-            self._save(tenant, run)
+            self._end(tenant, run)
             return
         finally:
             CURRENT_SCENARIO.reset(playing)

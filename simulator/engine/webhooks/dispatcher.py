@@ -33,6 +33,7 @@ from datetime import timedelta
 from typing import Any
 
 from simulator.engine.clock import MANUAL, Clock, isoformat
+from simulator.engine.retention import WEBHOOK_LOG_SIZE
 from simulator.engine.scenarios.model import CURRENT_SCENARIO, REQUEST_STATE
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store
@@ -49,7 +50,6 @@ __all__ = ["Attempt", "Delivery", "Dispatcher", "Endpoint", "Event", "WebhookPro
 
 log = logging.getLogger("kycsim.webhooks")
 
-MAX_EVENTS = 10_000  # kept in memory, like the journal; the oldest settled ones go first
 WRONG_SECRET_SUFFIX = "-kycsim-wrong-signature"  # chaos wrong_signature signs with secret + this
 
 
@@ -74,7 +74,8 @@ class Dispatcher:
         # Kept in the store only where it outlives the process: in memory, the dispatcher's own
         # lists are the delivery log, and a copy would only double what each delivery costs.
         self.outbox = Outbox(store) if store is not None and store.durable else None
-        self.max_events = MAX_EVENTS
+        self.max_events = WEBHOOK_LOG_SIZE  # the delivery log's size; the oldest settled events go first
+        self._trim_credit = 0
         self.endpoints: dict[str, Endpoint] = {}
         self.events: list[Event] = []
         self.deliveries: dict[str, Delivery] = {}
@@ -177,14 +178,13 @@ class Dispatcher:
             event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name
         )
         self.events.append(event)
-        if len(self.events) > self.max_events:
-            self._trim()
         if self.outbox is not None:
             self.outbox.save_event(event)
         self._stream_event(event)
         for endpoint in list(self.endpoints.values()):
             if endpoint.provider == provider and endpoint.wants(tenant, event_type):
                 self._fan_out(event, endpoint, combine(scenario_chaos, normalize(chaos), endpoint.chaos))
+        self._trim_if_full()  # once its deliveries exist: they keep it while under way
         return event
 
     async def replay(self, delivery_id: str, url: str | None = None) -> Attempt | None:
@@ -295,8 +295,16 @@ class Dispatcher:
 
     # Private functions
 
+    def _trim_if_full(self) -> None:
+        # A trim walks the whole log, so it runs at most once per tenth of the log's worth of new events or
+        # settled deliveries, even when nothing can go (a receiver down, everything waiting for retries).
+        self._trim_credit -= 1
+        if len(self.events) > self.max_events and self._trim_credit <= 0:
+            self._trim()
+            self._trim_credit = max(len(self.events) // 10, 1)
+
     def _trim(self) -> None:
-        """Forget the oldest tenth of the events whose deliveries are all settled."""
+        """Forget the oldest tenth of the events whose deliveries are all settled (here and in the outbox)."""
         busy = {id(d.event) for d in self.deliveries.values() if d.state in ("held", "queued", "pending")}
         budget = max(len(self.events) // 10, 1)
         dropped: set[int] = set()
@@ -305,6 +313,9 @@ class Dispatcher:
                 break
             if id(event) not in busy:
                 dropped.add(id(event))
+        if self.outbox is not None:
+            self.outbox.forget([e for e in self.events if id(e) in dropped],
+                               [d for d in self.deliveries.values() if id(d.event) in dropped])  # fmt: skip
         self.events = [e for e in self.events if id(e) not in dropped]
         self.deliveries = {k: d for k, d in self.deliveries.items() if id(d.event) not in dropped}
         live = set(self.deliveries)
@@ -383,6 +394,7 @@ class Dispatcher:
     def _finish(self, d: Delivery, state: str) -> None:
         d.state, d.due_at = state, None
         self._persist(d)
+        self._trim_if_full()  # events kept while under way may go now
         queue = self._lanes.get(d.lane)
         if queue and queue[0] is d:
             queue.popleft()
@@ -451,9 +463,12 @@ class Dispatcher:
     async def _replay_once(self, event: Event, endpoint: Endpoint, url: str, replay_of: str | None) -> Attempt:
         d = Delivery(self.new_id("dlv"), event, endpoint, url, replay=True, replay_of=replay_of)
         self.deliveries[d.id] = d
-        return await self._attempt(d, replay=True)
+        # Sent elsewhere than a configured endpoint: report the status only, so that replay never
+        # reads another server's answers back to whoever asked (kycsim must not be a proxy).
+        own_endpoint = endpoint.source != "replay" and url == endpoint.url
+        return await self._attempt(d, replay=True, echo=own_endpoint)
 
-    async def _attempt(self, d: Delivery, *, replay: bool = False) -> Attempt:
+    async def _attempt(self, d: Delivery, *, replay: bool = False, echo: bool = True) -> Attempt:
         event, endpoint = d.event, d.endpoint
         profile = self.profiles.get(event.provider)
         sender = self._sender(endpoint)
@@ -501,7 +516,7 @@ class Dispatcher:
             error=error,
             latency_ms=outcome.latency_ms,
             request_headers=headers,
-            response_excerpt=outcome.excerpt,
+            response_excerpt=outcome.excerpt if echo else "",
             replay=replay,
             ok=ok,
             chaos=notes,

@@ -51,6 +51,13 @@ class Outbox:
         }
         self.store.put(d.event.tenant, d.event.provider, DELIVERIES, d.id, doc)
 
+    def forget(self, events: Iterable[Event], deliveries: Iterable[Delivery]) -> None:
+        """Events and deliveries the delivery log let go of (retention)."""
+        for event in events:
+            self.store.delete(event.tenant, event.provider, EVENTS, event.id)
+        for d in deliveries:
+            self.store.delete(d.event.tenant, d.event.provider, DELIVERIES, d.id)
+
     def load(self, providers: Iterable[str], endpoints: dict[str, Endpoint]) -> tuple[list[Event], list[Delivery]]:
         """Events oldest first, and deliveries in the order they were created."""
         events: dict[tuple[str, str], Event] = {}

@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from simulator.control.errors import ControlError, bad_request, json_body, not_found
 from simulator.engine.scenarios.model import PROVIDER as BY_PROVIDER
 from simulator.engine.scenarios.model import StepContext, Verb
-from simulator.providers.checkout import aml, webhooks
+from simulator.providers.checkout import aml, retention, webhooks
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.api import Call, operation, require, timestamp
 from simulator.providers.checkout.applicants import find as find_applicant
@@ -99,6 +99,7 @@ async def create_aml_screening(call: Call) -> Response:
         aml.SIM_KEY: aml.new_state(),
     }
     transition(call.sim, call.tenant, doc, aml.created())
+    retention.remember_check(State(call.sim, call.tenant), applicant, doc)
     run_id = f"run_{doc['id']}"
     found = call.sim.catalogue.get(scenario["name"])
     if found is not None:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.engine.clock import INSTANT
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import webhooks
+from simulator.providers.checkout import retention, webhooks
 from simulator.providers.checkout.api import timestamp
 from simulator.providers.checkout.errors import Conflict
 from simulator.providers.checkout.state import State
@@ -97,6 +97,7 @@ class Lifecycle:
         }
         self.record_history(check, None, product.event("created"), now)
         state.save_check(product, check)
+        retention.remember_check(state, applicant, check)
         webhooks.publish(self.sim, tenant, product, check, product.event("created"), applicant)
         return check
 

@@ -104,6 +104,7 @@ def publish(
     created_on = event_time(sim.clock.now(tenant))
     body = envelope(event_id, event_type, created_on, event_data(product, check, applicant), check["_base_url"])
     sim.store.put(tenant, "checkout", EVENTS_KIND, event_id, body)
+    check.setdefault("_event_ids", []).append(event_id)  # forgotten with the check (retention.py)
     raw = json.dumps(body, separators=(",", ":")).encode()
     chosen = check.get("_scenario") or {}
     scenario = chosen.get("playing") or chosen.get("name")  # its file may declare webhooks.chaos

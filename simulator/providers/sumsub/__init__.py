@@ -224,5 +224,20 @@ class SumsubProvider(Provider):
             raise ValueError(f"no secret key is known here for the app token {token!r} (KYCSIM_SUMSUB_SECRET_KEY)")
         return secret
 
+    def forget(self, tenant: str, run: dict[str, Any]) -> None:
+        """Retention: the finished run's action (or applicant, once none of its actions is kept), with its images."""
+        subject, store = run.get("subject") or {}, self.sim.store
+        kind = c.KIND_ACTION if subject.get("kind") == "action" else c.KIND_APPLICANT
+        doc = store.get(tenant, c.PROVIDER, kind, str(subject.get("id")))
+        if doc is None or doc.get("_run") != run["id"]:
+            return  # gone already, or playing another run
+        if kind == c.KIND_APPLICANT and any(
+            a.get("applicantId") == doc["id"] for a in store.list(tenant, c.PROVIDER, c.KIND_ACTION)
+        ):
+            return  # its actions still need it
+        for image_id in doc.get("_images", []):
+            store.delete(tenant, c.PROVIDER, c.KIND_IMAGE, str(image_id))
+        store.delete(tenant, c.PROVIDER, kind, doc["id"])
+
     def reset(self, tenant: str | None) -> None:
         """Credentials added at run time stay: they are configuration, not state."""

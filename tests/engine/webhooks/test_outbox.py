@@ -53,3 +53,18 @@ def test_the_hand_written_records_carry_every_field():
     endpoint = Endpoint("we_1", "p", "http://x/", "s", "k", ["a*"], {"alg": "x"}, chaos={"duplicate": 1})
     assert attempt.as_json() == asdict(attempt)
     assert endpoint.as_record() == asdict(endpoint) and Endpoint(**endpoint.as_record()) == endpoint
+
+
+def test_what_the_delivery_log_lets_go_of_leaves_the_file_too(tmp_path, receiver):
+    settings = {"store": f"sqlite:///{tmp_path / 'kycsim.db'}", "webhook_log_size": 5}
+    with TestClient(hook_app(**settings)) as client:
+        sim = Sim(client)
+        sim.endpoint(receiver.url)
+        for _ in range(20):
+            sim.ping()
+        sim.advance(0)
+        store = client.app.state.sim.store
+        kept = {e.id for e in client.app.state.sim.dispatcher.events}
+        assert len(kept) <= 5 and len(receiver.requests) == 20
+        assert {d["id"] for d in store.list("t1", "hooks", "_webhook_events")} == kept
+        assert {d["event_id"] for d in store.list("t1", "hooks", "_webhook_deliveries")} == kept
