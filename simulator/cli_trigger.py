@@ -61,9 +61,10 @@ def trigger(
     max_time: float = 7 * 86400,
     as_json: bool = False,
     out: Callable[[str], None] | None = None,
+    token: str | None = None,
 ) -> int:
     out = out or (lambda text: print(text, flush=True))
-    client = ControlClient(sim_url)
+    client = ControlClient(sim_url, token=token)
     try:
         report = _run(client, sim_url, name, providers, timeout, max_time)
     except (ControlClientError, TriggerError) as exc:
@@ -104,7 +105,8 @@ def _run(
     def record(kind: str, text: Any) -> None:
         notes.append({"kind": kind, "detail": text})
 
-    with httpx.Client(base_url=sim_url, timeout=30.0) as http:
+    # The provider's calls carry their own credentials; the control token is for its /_sim calls.
+    with httpx.Client(base_url=sim_url, timeout=30.0, headers=client.control_headers) as http:
         try:
             created = provider.trigger(http, scenario, record) or {}
         except NotImplementedError as exc:

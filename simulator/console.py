@@ -14,6 +14,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING
 
 from simulator.engine.journal import latency_ms
+from simulator.engine.masking import mask, mask_url
 from simulator.engine.scenarios.model import REQUEST_STATE
 
 if TYPE_CHECKING:
@@ -22,13 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kycsim.console")
 QUIET_PATHS = ("/_sim/health", "/_sim/events")
-
-
-def mask(tenant: str | None) -> str | None:
-    """Enough of a credential to tell tenants apart, never the whole secret."""
-    if not tenant:
-        return tenant
-    return tenant if len(tenant) <= 12 else f"{tenant[:8]}…{tenant[-4:]}"
 
 
 def configure_logging(fmt: str = "text", level: str = "info") -> None:
@@ -66,7 +60,7 @@ def log_attempt(attempt: Attempt) -> None:
     log.info(
         "webhook %s -> %s %s %.1fms tenant=%s attempt=%d%s",
         attempt.event_type,
-        attempt.url,
+        mask_url(attempt.url),
         outcome,
         attempt.latency_ms,
         mask(attempt.tenant),
@@ -76,7 +70,7 @@ def log_attempt(attempt: Attempt) -> None:
             "fields": {
                 "kind": "webhook",
                 "event_type": attempt.event_type,
-                "url": attempt.url,
+                "url": mask_url(attempt.url),
                 "status": attempt.status_code,
                 "error": attempt.error,
                 "latency_ms": attempt.latency_ms,

@@ -54,6 +54,9 @@ class CheckoutProvider(Provider):
       own 413 body is not documented). Bodies nested deeper than 32 levels, with ``NaN``/``Infinity``,
       integers beyond 64 bits or lone surrogates answer 400 ``invalid_request`` /
       ``request_body__invalid_json``.
+    - ``redirect_url`` must be an absolute ``http``/``https`` URL (422 ``redirect_url__invalid_format``
+      otherwise): the API only says ``uri``, but the hosted page sends the applicant there, and a
+      ``javascript:`` URL would run in the merchant's name. The page never navigates to anything else.
     - Errors: schema violations answer 422 ``request_invalid`` (400 ``invalid_request`` on the applicant
       endpoints, which document only 400); malformed JSON and non-JSON content types answer 400
       ``invalid_request``. Codes follow ``{object}__{attribute}__{error}`` with ``required``,
