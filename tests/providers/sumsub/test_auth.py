@@ -117,6 +117,29 @@ def test_a_token_added_through_the_control_api_is_its_own_tenant(raw, api):
     assert_error(raw.get(f"/resources/applicants/{mine['id']}/one", auth=other), 404)
 
 
+def test_changing_a_registered_tokens_secret_needs_the_current_one(raw, api):
+    from tests.providers.sumsub.support import SECRET, TOKEN
+
+    token = "sbx:TeamA0001Public.TeamA0001Private"
+    assert (
+        raw.post("/_sim/sumsub/app-tokens", json={"appToken": token, "secretKey": "team-a-secret"}).status_code == 201
+    )
+    for taken in (token, TOKEN):  # another tenant's token, or the settings' own
+        hijack = raw.post("/_sim/sumsub/app-tokens", json={"appToken": taken, "secretKey": "attacker"})
+        assert hijack.status_code == 403 and "currentSecretKey" in hijack.json()["error"]["message"]
+        wrong = raw.post("/_sim/sumsub/app-tokens", json={"appToken": taken, "secretKey": "attacker",
+                                                           "currentSecretKey": "guess"})  # fmt: skip
+        assert wrong.status_code == 403
+    assert api.post(PATH, json={"externalUserId": "still-mine"}).status_code == 201  # the default secret still signs
+    same = raw.post("/_sim/sumsub/app-tokens", json={"appToken": TOKEN, "secretKey": SECRET})
+    assert same.status_code == 201  # registering the same pair again is harmless
+    rotated = raw.post("/_sim/sumsub/app-tokens", json={"appToken": token, "secretKey": "team-a-new",
+                                                         "currentSecretKey": "team-a-secret"})  # fmt: skip
+    assert rotated.status_code == 201
+    signed = raw.post(PATH, json={"externalUserId": "rotated"}, auth=SumsubAuth(token, "team-a-new"))
+    assert signed.status_code == 201
+
+
 def test_the_control_api_refuses_a_malformed_token(raw):
     assert raw.post("/_sim/sumsub/app-tokens", json={"appToken": "abc", "secretKey": "x"}).status_code == 400
 
