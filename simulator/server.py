@@ -61,6 +61,11 @@ def banner(settings, port: int, sim) -> str:
     )
 
 
+def _browsable(host: str) -> str:
+    """A wildcard bind address is no address to open in a browser: the local machine is."""
+    return "localhost" if host in ("0.0.0.0", "::", "[::]", "") else host
+
+
 def _token_note(settings, port: int, sim) -> str:
     """Where the control token stands: printed when kycsim made it up, never when it was configured."""
     if sim.control_token is None:
@@ -70,7 +75,7 @@ def _token_note(settings, port: int, sim) -> str:
     return (
         f"\n  control token {sim.control_token} (generated for this non-loopback bind; set KYCSIM_CONTROL_TOKEN to"
         f" choose one)\n  send it as Authorization: Bearer ..., or open the dashboard at"
-        f" http://{settings.host}:{port}/_sim/ui/?token={sim.control_token}"
+        f" http://{_browsable(settings.host)}:{port}/_sim/ui/?token={sim.control_token}"
     )
 
 
