@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount, Route
 
 from simulator import __version__
 from simulator.engine.clock import Clock
@@ -94,7 +94,7 @@ class Simulator:
 
     async def drop_idle_tenants(self) -> list[str]:
         """Retention: forget every tenant that sent no request for ``tenant_idle`` seconds."""
-        from simulator.console import mask
+        from simulator.engine.masking import mask
 
         idle = self.retention.idle()
         for tenant in idle:
@@ -189,6 +189,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
 def create_app(settings: Settings | None = None, *, providers: dict[str, Provider] | None = None) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
     from simulator.console import flush as flush_console
+    from simulator.control.guard import ControlGuard
     from simulator.control.routes import control_routes
 
     settings = settings or Settings()
@@ -227,11 +228,14 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
             await sim.dispatcher.close()
             sim.store.close()
 
-    # A provider may add its own control endpoints under /_sim/<provider>/...; they go before the
-    # /_sim mount, which would otherwise answer 404 for every path below it.
+    # A provider may add its own control endpoints under /_sim/<provider>/...: they join the /_sim
+    # mount, behind the same guard (control token, JSON writes, no cross-site Origin) as the rest.
     provider_routes = [route for provider in sim.providers.values() for route in provider.routes()]
     controls = [r for r in provider_routes if getattr(r, "path", "").startswith("/_sim/")]
-    routes = [*controls, Mount("/_sim", routes=control_routes())]
+    mounted = [Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
+               for r in controls]  # fmt: skip
+    guard = [Middleware(ControlGuard, sim=sim)]
+    routes: list[BaseRoute] = [Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard)]
     routes.extend(r for r in provider_routes if r not in controls)
 
     async def http_error(request: Request, exc: Exception) -> Response:

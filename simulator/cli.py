@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     def remote(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         p.add_argument("--url", default=os.environ.get("KYCSIM_URL", DEFAULT_URL), help="the running simulator")
+        p.add_argument("--token", default=None, help="its control token (default: $KYCSIM_CONTROL_TOKEN)")
         return p
 
     r = remote("reset", "forget all state of a running simulator (or one tenant's)")
@@ -207,7 +208,7 @@ def _coverage(args: argparse.Namespace) -> int:
 def _remote(args: argparse.Namespace) -> int:
     from simulator.control.client import ControlClient, ControlClientError
 
-    client = ControlClient(args.url)
+    client = ControlClient(args.url, token=args.token)
     try:
         result = _call(client, args)
     except ControlClientError as exc:

@@ -65,11 +65,14 @@ def listen(
     options: dict[str, Any] | None = None,
     max_events: int | None = None,
     out: Callable[[str], None] | None = None,
+    token: str | None = None,
 ) -> int:
+    from simulator.control.client import control_headers
+
     out = out or (lambda text: print(text, flush=True))
     sim_url = sim_url.rstrip("/")
     params = {k: v for k, v in (("provider", ",".join(providers or [])), ("events", events), ("tenant", tenant)) if v}
-    headers = {"Accept": "text/event-stream"}
+    headers = {"Accept": "text/event-stream", **control_headers(token)}
     if secret is not None:
         headers["X-KycSim-Listen-Secret"] = secret
     if options:

@@ -36,6 +36,7 @@ def add_webhook_commands(remote: Callable[[str, str], argparse.ArgumentParser]) 
     w.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="endpoints add: signing option")
     w.add_argument("--chaos", action="append", default=[], metavar="SWITCH=VALUE", help="endpoints add: chaos switch")
     w.add_argument("--unordered", action="store_true", help="endpoints add: do not hold events back per resource")
+    w.add_argument("--all-tenants", action="store_true", help="endpoints add: every tenant's events (else --tenant)")
 
     listen = remote("listen", "follow a running simulator's events and forward each one, signed, to a local URL")
     listen.add_argument("--forward-to", dest="forward_to", required=True, metavar="URL", help="where to POST events")
@@ -49,8 +50,16 @@ def add_webhook_commands(remote: Callable[[str, str], argparse.ArgumentParser]) 
 
     trigger = remote("trigger", "run a named scenario end to end on a running simulator and print its timeline")
     trigger.add_argument("scenario", metavar="SCENARIO")
-    trigger.add_argument("--timeout", type=float, default=120.0, help="wall seconds to wait at a running clock")
-    trigger.add_argument("--max-time", dest="max_time", default="7d", help="manual clock: stop after this much")
+    trigger.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="give up after this many wall seconds (default: wait as long as the scenario needs)",
+    )
+    trigger.add_argument(
+        "--max-time", dest="max_time", default="365d", help="manual clock: move it at most this far (default 365d)"
+    )
+    trigger.add_argument("--tenant", help="the credential to play it with (a Checkout.com key, a Sumsub app token)")
     trigger.add_argument("--json", action="store_true", help="print the timeline as JSON")
     trigger.set_defaults(run=_run_trigger)
 
@@ -96,8 +105,11 @@ def _endpoints(client: Any, args: argparse.Namespace, rest: list[str]) -> Any:
     if action == "list":
         return client.webhook_endpoints(provider=args.provider, tenant=args.tenant)
     if action == "add":
-        if len(rest) != 2:
-            raise SystemExit("kycsim webhooks endpoints add PROVIDER URL [--secret S --events T1,T2 --chaos K=V]")
+        if len(rest) != 2 or not (args.tenant or args.all_tenants):
+            raise SystemExit(
+                "kycsim webhooks endpoints add PROVIDER URL (--tenant KEY | --all-tenants) [--secret S --events T1,T2"
+                " --chaos K=V]"
+            )
         return client.add_webhook_endpoint(
             rest[0],
             rest[1],
@@ -107,6 +119,7 @@ def _endpoints(client: Any, args: argparse.Namespace, rest: list[str]) -> Any:
             options=pairs(args.option, "--option") or None,
             chaos=pairs(args.chaos, "--chaos") or None,
             ordered=False if args.unordered else None,
+            all_tenants=True if args.all_tenants and not args.tenant else None,
         )
     if action == "delete" and len(rest) == 1:
         client.delete_webhook_endpoint(rest[0])
@@ -128,6 +141,7 @@ def _run_listen(args: argparse.Namespace) -> int:
         secret=args.secret,
         options=pairs(args.option, "--option"),
         max_events=args.max_events,
+        token=args.token,
     )
 
 
@@ -139,4 +153,14 @@ def _run_trigger(args: argparse.Namespace) -> int:
         max_time = parse_duration(args.max_time)
     except ValueError as exc:
         raise SystemExit(f"kycsim trigger --max-time: {exc}") from None
-    return trigger(args.url, args.scenario, timeout=args.timeout, max_time=max_time, as_json=args.json)
+    if args.timeout is not None and not args.timeout > 0:
+        raise SystemExit("kycsim trigger --timeout: a number of seconds above 0")
+    return trigger(
+        args.url,
+        args.scenario,
+        tenant=args.tenant,
+        timeout=args.timeout,
+        max_time=max_time,
+        as_json=args.json,
+        token=args.token,
+    )

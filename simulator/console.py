@@ -24,6 +24,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any, TextIO
 
 from simulator.engine.journal import latency_ms
+from simulator.engine.masking import mask, mask_url
 from simulator.engine.scenarios.model import REQUEST_STATE
 
 if TYPE_CHECKING:
@@ -34,13 +35,6 @@ log = logging.getLogger("kycsim.console")
 QUIET_PATHS = ("/_sim/health", "/_sim/events")
 FLUSH_SECONDS = 0.05  # how late a console line may reach the stream
 MAX_PENDING = 256  # lines held at most before they are written anyway
-
-
-def mask(tenant: str | None) -> str | None:
-    """Enough of a credential to tell tenants apart, never the whole secret."""
-    if not tenant:
-        return tenant
-    return tenant if len(tenant) <= 12 else f"{tenant[:8]}…{tenant[-4:]}"
 
 
 class Lines:
@@ -154,14 +148,14 @@ def log_attempt(attempt: Attempt) -> None:
         outcome += f" ({attempt.error})"
     retry = f" next retry {attempt.next_retry_at}" if attempt.next_retry_at else ""
     retry += f" chaos: {'; '.join(attempt.chaos)}" if getattr(attempt, "chaos", None) else ""
-    tenant = mask(attempt.tenant)
+    tenant, url = mask(attempt.tenant), mask_url(attempt.url)
     _info(
-        f"webhook {attempt.event_type} -> {attempt.url} {outcome} {attempt.latency_ms:.1f}ms tenant={tenant}"
+        f"webhook {attempt.event_type} -> {url} {outcome} {attempt.latency_ms:.1f}ms tenant={tenant}"
         f" attempt={attempt.number:d}{retry}",
         {
             "kind": "webhook",
             "event_type": attempt.event_type,
-            "url": attempt.url,
+            "url": url,
             "status": attempt.status_code,
             "error": attempt.error,
             "latency_ms": attempt.latency_ms,

@@ -17,12 +17,24 @@ def _server(app: Any) -> Any:
     """
     import uvicorn
 
+    from simulator.limits import Limits, protocol_class
+
     class Server(uvicorn.Server):
         async def shutdown(self, sockets: Any = None) -> None:
             app.state.sim.dispatcher.stream.close()
             await super().shutdown(sockets)
 
-    return Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+    settings = app.state.sim.settings
+    limits = Limits(settings.max_header_bytes, settings.header_timeout, settings.body_timeout)
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        http=protocol_class(limits),
+        h11_max_incomplete_event_size=settings.max_header_bytes,  # the cap, should uvicorn fall back to h11
+    )
+    return Server(config)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -45,7 +57,25 @@ def banner(settings, port: int, sim) -> str:
         f" · store {settings.store}\n"
         f"  scenarios: {len(sim.catalogue.scenarios)} from {folders}\n"
         f"  Checkout.com Identities at /applicants, /identity-verifications, ... · Sumsub at /resources/...\n"
-        f"  control API at /_sim/ · dashboard at /_sim/ui/"
+        f"  control API at /_sim/ · dashboard at /_sim/ui/{_token_note(settings, port, sim)}"
+    )
+
+
+def _browsable(host: str) -> str:
+    """A wildcard bind address is no address to open in a browser: the local machine is."""
+    return "localhost" if host in ("0.0.0.0", "::", "[::]", "") else host
+
+
+def _token_note(settings, port: int, sim) -> str:
+    """Where the control token stands: printed when kycsim made it up, never when it was configured."""
+    if sim.control_token is None:
+        return " (open: loopback bind)"
+    if settings.control_token:
+        return "\n  the control API needs KYCSIM_CONTROL_TOKEN (Authorization: Bearer ...)"
+    return (
+        f"\n  control token {sim.control_token} (generated for this non-loopback bind; set KYCSIM_CONTROL_TOKEN to"
+        f" choose one)\n  send it as Authorization: Bearer ..., or open the dashboard at"
+        f" http://{_browsable(settings.host)}:{port}/_sim/ui/?token={sim.control_token}"
     )
 
 
@@ -94,6 +124,7 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     port = sock.getsockname()[1]
     sim = app.state.sim
+    generated = sim.control_token is not None and not settings.control_token
     if settings.log_format == "json":
         import json
 
@@ -109,6 +140,8 @@ def serve(args: argparse.Namespace) -> int:
                     "store": settings.store,
                     "scenarios": len(sim.catalogue.scenarios),
                     "scenario_folders": sim.catalogue.folders,
+                    "control": "open" if sim.control_token is None else "token",
+                    **({"control_token": sim.control_token} if generated else {}),
                 }
             ),
             flush=True,
@@ -130,9 +163,13 @@ class ThreadedServer:
     """The simulator on a free port in a daemon thread (moto's ``ThreadedMotoServer`` role)."""
 
     def __init__(self, settings: Any = None, host: str = "127.0.0.1", port: int = 0, *, providers: Any = None) -> None:
+        import dataclasses
 
         from simulator.app import create_app
+        from simulator.settings import Settings
 
+        # The bind address decides whether the control API needs a token, so the settings must know it.
+        settings = dataclasses.replace(settings or Settings(), host=host)
         self.app = create_app(settings, providers=providers)
         self.sim = self.app.state.sim
         self._sock = bind_socket(host, port)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -76,6 +77,9 @@ class Settings:
     control_token: str | None = None  # KYCSIM_CONTROL_TOKEN: needed for /_sim/* (generated on a non-loopback bind)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # JSON and form bodies; larger ones get the provider's 413
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # document and image uploads
+    max_header_bytes: int = 32 * 1024  # request line and headers; larger gets 431 (simulator/limits.py)
+    header_timeout: float = 10.0  # seconds a request's head may take to arrive; slower gets 408
+    body_timeout: float = 60.0  # seconds its body may take after the head (a 65 MB upload at 1 MB/s fits)
     # Retention (engine/retention.py): what a long-running instance keeps.
     keep_finished: int = KEEP_FINISHED  # finished scenario runs (and their checks) per tenant; 0: all
     tenant_idle: float = TENANT_IDLE  # seconds without a request before a tenant is forgotten; 0: never
@@ -98,6 +102,11 @@ class Settings:
             raise SettingsError(f"--applicant must be 'auto' or 'interactive', not {self.applicant!r}")
         if not 0 <= int(self.port) <= 65535:
             raise SettingsError(f"--port must be between 0 and 65535, not {self.port!r}")
+        if self.control_token is not None and not re.fullmatch(r"[A-Za-z0-9._~-]{12,256}", self.control_token):
+            raise SettingsError(
+                "KYCSIM_CONTROL_TOKEN must be 12 to 256 characters of A-Z, a-z, 0-9 and . _ ~ - (it goes in a header"
+                " and a cookie)"
+            )
         for name, low in (("keep_finished", 0), ("journal_size", 1), ("webhook_log_size", 1)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= RETENTION_MAX:
@@ -106,9 +115,12 @@ class Settings:
             self.tenant_idle = parse_duration(self.tenant_idle)
         except ValueError as exc:
             raise SettingsError(f"tenant_idle: {exc}") from None
-        for name in ("max_body_bytes", "max_upload_bytes"):
+        for name in ("max_body_bytes", "max_upload_bytes", "max_header_bytes"):
             if not 1024 <= getattr(self, name) <= 2**31:
                 raise SettingsError(f"{name} must be between 1024 and 2147483648 bytes, not {getattr(self, name)!r}")
+        for name in ("header_timeout", "body_timeout"):
+            if not 0.01 <= getattr(self, name) <= 86400:
+                raise SettingsError(f"{name} must be between 0.01 and 86400 seconds, not {getattr(self, name)!r}")
         if self.log_format not in ("text", "json"):
             raise SettingsError(f"--log-format must be 'text' or 'json', not {self.log_format!r}")
         if not (self.store in ("memory", "memory://") or self.store.startswith("sqlite:///")):
@@ -169,11 +181,16 @@ def _coerce(name: str, value: Any) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise SettingsError(f"port must be a whole number, not {value!r}") from None
-    if name in ("max_body_bytes", "max_upload_bytes"):
+    if name in ("max_body_bytes", "max_upload_bytes", "max_header_bytes"):
         try:
             return int(value)
         except (TypeError, ValueError):
             raise SettingsError(f"{name} must be a whole number of bytes, not {value!r}") from None
+    if name in ("header_timeout", "body_timeout"):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{name} must be a number of seconds, not {value!r}") from None
     if name in ("keep_finished", "journal_size", "webhook_log_size") and isinstance(value, str):
         try:
             return int(value)

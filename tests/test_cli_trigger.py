@@ -16,7 +16,10 @@ from tests.webhook_support.server import hook_server
 def test_trigger_moves_a_manual_clock_step_by_step_and_prints_the_timeline():
     lines: list[str] = []
     with hook_server() as server, Receiver() as receiver:
-        httpx.post(f"{server.url}/_sim/webhooks/endpoints", json={"provider": "hooks", "url": receiver.url})
+        httpx.post(
+            f"{server.url}/_sim/webhooks/endpoints",
+            json={"provider": "hooks", "url": receiver.url, "all_tenants": True},
+        )
         assert trigger(server.url, "thing-happy", providers=fake_providers(), out=lines.append) == 0
         assert len(receiver.wait_for(3)) == 3
     header, *timeline, summary = lines
@@ -84,6 +87,7 @@ def test_webhook_commands_print_json(capsys):
                     "s",
                     "--chaos",
                     "duplicate=1",
+                    "--all-tenants",
                     *base,
                 ]
             )
@@ -125,7 +129,10 @@ def test_triggering_twice_follows_the_new_run_each_time():
 def test_trigger_waits_at_a_speed_factor_until_deliveries_settle():
     lines: list[str] = []
     with hook_server(speed="0.001") as server, Receiver() as receiver:  # 30 s of scenario in 30 ms
-        httpx.post(f"{server.url}/_sim/webhooks/endpoints", json={"provider": "hooks", "url": receiver.url})
+        httpx.post(
+            f"{server.url}/_sim/webhooks/endpoints",
+            json={"provider": "hooks", "url": receiver.url, "all_tenants": True},
+        )
         assert trigger(server.url, "thing-happy", providers=fake_providers(), timeout=10, out=lines.append) == 0
     assert lines[-1].endswith("2 step(s), 3 event(s), 3 delivery attempt(s)")
 
@@ -150,4 +157,5 @@ def test_trigger_stops_at_a_step_that_waits_for_someone_and_says_so():
     with hook_server() as server:
         assert trigger(server.url, "thing-waits", providers=fake_providers(), out=lines.append) == 1
     assert "  2025-01-01T00:00:05Z  step     set_status status=processing" in lines
-    assert lines[-1].startswith("run waiting for approval (a person or a signal must do it) after 5s")
+    assert lines[-1].startswith("run waiting for approval after 5s of virtual time")
+    assert lines[-1].endswith("; nothing a client does moves it on: a person or a control call must")

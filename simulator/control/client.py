@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import httpx
+
+TOKEN_ENV = "KYCSIM_CONTROL_TOKEN"
+
+
+def control_headers(token: str | None = None) -> dict[str, str]:
+    """The header a control call needs when kycsim has a control token (``token``, else the environment's)."""
+    token = token or os.environ.get(TOKEN_ENV) or None
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 class ControlClientError(Exception):
@@ -12,9 +21,21 @@ class ControlClientError(Exception):
 
 
 class ControlClient:
-    def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None, timeout: float = 30.0) -> None:
+    """``token``: the control token (default ``KYCSIM_CONTROL_TOKEN``), needed when kycsim has one."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        token: str | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout)
+        self.control_headers = control_headers(token)
+        self._http = httpx.Client(
+            base_url=self.base_url, transport=transport, timeout=timeout, headers=self.control_headers
+        )
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str, query_int
 from simulator.engine.clock import ClockError
 from simulator.engine.durations import parse_duration
+from simulator.engine.masking import mask
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -88,11 +89,16 @@ async def create_binding(request: Request) -> Response:
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or not 1 <= times <= 1_000_000):
         raise bad_request("'times' must be a whole number from 1 to 1000000 when given")
     binding = sim.bindings.add(sim.catalogue.get(name).name, match, optional_str(data, "tenant"), times)
-    return JSONResponse(binding.as_json(), status_code=201)
+    return JSONResponse({**binding.as_json(), "tenant": mask(binding.tenant)}, status_code=201)
 
 
 async def list_bindings(request: Request) -> Response:
-    items = [b.as_json() for b in _sim(request).bindings.items.values()]
+    tenant = request.query_params.get("tenant")
+    items = [
+        {**b.as_json(), "tenant": mask(b.tenant)}
+        for b in _sim(request).bindings.items.values()
+        if not tenant or b.tenant == tenant
+    ]
     return JSONResponse({"count": len(items), "data": items})
 
 
@@ -109,11 +115,12 @@ async def reset(request: Request) -> Response:
     data = await json_body(request)
     tenant = optional_str(data, "tenant")
     await _sim(request).reset(tenant)
-    return JSONResponse({"reset": tenant or "all"})
+    return JSONResponse({"reset": mask(tenant) or "all"})
 
 
 async def get_clock(request: Request) -> Response:
-    return JSONResponse(_sim(request).clock.describe(request.query_params.get("tenant")))
+    tenant = request.query_params.get("tenant")
+    return JSONResponse({**_sim(request).clock.describe(tenant), "tenant": mask(tenant)})
 
 
 @handles_errors
@@ -138,7 +145,7 @@ async def advance_clock(request: Request) -> Response:
         raise bad_request(str(exc)) from None
     fired = await sim.scheduler.advance(seconds, tenant)
     await sim.dispatcher.drain()
-    return JSONResponse({**sim.clock.describe(tenant), "fired": fired})
+    return JSONResponse({**sim.clock.describe(tenant), "tenant": mask(tenant), "fired": fired})
 
 
 @handles_errors

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from simulator.engine.masking import mask
 from simulator.engine.scenarios.runner import RUNS
 
 
@@ -15,7 +16,7 @@ async def list_runs(request: Request) -> Response:
     tenant = q.get("tenant") or None
     tenants = [tenant] if tenant else sim.store.tenants()
     items = [
-        {"tenant": t, **run}
+        {"tenant": mask(t), **run}
         for t in tenants
         for name in sim.providers
         if not q.get("provider") or name == q["provider"]

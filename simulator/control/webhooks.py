@@ -21,6 +21,7 @@ from starlette.routing import Route
 from simulator.bodies import BodyError, parse_json
 from simulator.control.errors import bad_request, json_body, not_found, query_int
 from simulator.control.routes import handles_errors
+from simulator.engine.masking import mask, mask_headers, mask_url
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 from simulator.engine.webhooks.stream import Subscription, frame
 
@@ -47,6 +48,25 @@ def _limit(request: Request) -> int | None:
     return query_int(request, "limit", None, maximum=1_000_000)
 
 
+def shown_attempt(attempt: dict) -> dict:
+    """An attempt as the delivery log shows it: tenant, signature and Authorization headers, URL password masked."""
+    return {
+        **attempt,
+        "tenant": mask(attempt["tenant"]),
+        "url": mask_url(attempt["url"]),
+        "request_headers": mask_headers(attempt["request_headers"]),
+    }
+
+
+def shown_endpoint(endpoint: dict) -> dict:
+    options = dict(endpoint.get("options") or {})
+    if options.get("authorization"):
+        options["authorization"] = mask(str(options["authorization"]))
+    if isinstance(options.get("headers"), dict):
+        options["headers"] = mask_headers(options["headers"])
+    return {**endpoint, "tenant": mask(endpoint["tenant"]), "url": mask_url(endpoint["url"]), "options": options}
+
+
 def _listing(items: list[dict], limit: int | None) -> JSONResponse:
     if limit is not None:
         items = items[-limit:] if limit else []
@@ -62,7 +82,7 @@ async def list_attempts(request: Request) -> Response:
     ok, replay = _flag(request, "ok"), _flag(request, "replay")
     exact = ("provider", "event_type", "event_id", "endpoint_id", "delivery_id", "resource")
     items = [
-        a.as_json()
+        shown_attempt(a.as_json())
         for a in _sim(request).dispatcher.attempts(q.get("tenant"))
         if all(not q.get(k) or getattr(a, k) == q[k] for k in exact)
         and (ok is None or a.ok == ok)
@@ -76,7 +96,12 @@ async def list_attempts(request: Request) -> Response:
 async def list_deliveries(request: Request) -> Response:
     q = request.query_params
     items = [
-        d.as_json()
+        {
+            **d.as_json(),
+            "tenant": mask(d.event.tenant),
+            "url": mask_url(d.url),
+            "attempts": [shown_attempt(a.as_json()) for a in d.attempts],
+        }
         for d in _sim(request).dispatcher.deliveries.values()
         if (not q.get("tenant") or d.event.tenant == q["tenant"])
         and (not q.get("provider") or d.event.provider == q["provider"])
@@ -108,11 +133,12 @@ async def list_events(request: Request) -> Response:
         items.append(
             {
                 **event.as_json(),
+                "tenant": mask(event.tenant),
                 "deliveries": [
                     {
                         "id": d.id,
                         "endpoint_id": d.endpoint.id,
-                        "url": d.url,
+                        "url": mask_url(d.url),
                         "state": d.state,
                         "attempts": len(d.attempts),
                     }
@@ -133,13 +159,13 @@ async def replay(request: Request) -> Response:
     target = request.path_params["delivery_id"]
     if target in dispatcher.deliveries:
         attempt = await dispatcher.replay(target, url)
-        return JSONResponse(attempt.as_json(), status_code=201)
+        return JSONResponse(shown_attempt(attempt.as_json()), status_code=201)
     attempts = await dispatcher.replay_event(target, url)
     if attempts is None:
         raise not_found(f"no webhook delivery or event {target!r}; GET /_sim/webhooks/events lists them")
     if not attempts:
         raise bad_request(f'event {target!r} went to no endpoint; pass {{"url": ...}} to send it somewhere')
-    data_ = [a.as_json() for a in attempts]
+    data_ = [shown_attempt(a.as_json()) for a in attempts]
     return JSONResponse({"count": len(data_), "data": data_}, status_code=201)
 
 
@@ -167,17 +193,33 @@ def _checked(request: Request, data: dict, *, partial: bool) -> dict:
     return fields
 
 
+def _whose(data: dict) -> dict:
+    """``data`` without ``all_tenants``: an endpoint is for one tenant unless it says, explicitly, for all."""
+    data = dict(data)
+    everybody = data.pop("all_tenants", None)
+    if everybody not in (None, True, False):
+        raise bad_request("'all_tenants' must be true or false")
+    if everybody and data.get("tenant") is not None:
+        raise bad_request("give 'tenant' or \"all_tenants\": true, not both")
+    return data | ({"tenant": None} if everybody else {})
+
+
 @handles_errors
 async def create_endpoint(request: Request) -> Response:
-    fields = _checked(request, await json_body(request, required=True), partial=False)
+    data = await json_body(request, required=True)
+    if data.get("tenant") is None and data.get("all_tenants") is not True:
+        raise bad_request(
+            "say whose events go there: 'tenant' (one tenant's) or \"all_tenants\": true (every tenant's)"
+        )
+    fields = _checked(request, _whose(data), partial=False)
     endpoint = _sim(request).dispatcher.add_endpoint(fields.pop("provider"), source="api", **fields)
-    return JSONResponse(endpoint.as_json(), status_code=201)
+    return JSONResponse(shown_endpoint(endpoint.as_json()), status_code=201)
 
 
 async def list_endpoints(request: Request) -> Response:
     q = request.query_params
     items = [
-        e.as_json()
+        shown_endpoint(e.as_json())
         for e in _sim(request).dispatcher.endpoints.values()
         if (not q.get("provider") or e.provider == q["provider"]) and (not q.get("tenant") or e.tenant == q["tenant"])
     ]
@@ -186,17 +228,20 @@ async def list_endpoints(request: Request) -> Response:
 
 @handles_errors
 async def get_endpoint(request: Request) -> Response:
-    return JSONResponse(_endpoint_or_404(request).as_json())
+    return JSONResponse(shown_endpoint(_endpoint_or_404(request).as_json()))
 
 
 @handles_errors
 async def update_endpoint(request: Request) -> Response:
     endpoint = _endpoint_or_404(request)
-    fields = _checked(request, await json_body(request, required=True), partial=True)
+    data = await json_body(request, required=True)
+    if "tenant" in data and data["tenant"] is None and data.get("all_tenants") is not True:
+        raise bad_request('an endpoint for every tenant must say so: "all_tenants": true')
+    fields = _checked(request, _whose(data), partial=True)
     if "provider" in fields and fields["provider"] != endpoint.provider:
         raise bad_request("an endpoint's provider cannot change; delete it and create another")
     fields.pop("provider", None)
-    return JSONResponse(_sim(request).dispatcher.update_endpoint(endpoint.id, **fields).as_json())
+    return JSONResponse(shown_endpoint(_sim(request).dispatcher.update_endpoint(endpoint.id, **fields).as_json()))
 
 
 @handles_errors

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from simulator.engine.clock import isoformat
+from simulator.engine.masking import mask, mask_text
 
 
 @dataclass(slots=True)
@@ -36,14 +37,14 @@ class Entry:
             "at": isoformat(self.start + timedelta(seconds=self.seconds)),
             "method": self.method,
             "path": self.path,
-            "query": self.query.decode("latin-1"),
+            "query": mask_text(self.query.decode("latin-1")),
             "status": self.status,
             "latency_ms": latency_ms(self.elapsed),
-            "tenant": self.tenant,
+            "tenant": mask(self.tenant),  # credentials are masked where they are shown (engine/masking.py)
             "provider": self.provider,
             "scenario": self.scenario,
-            "request_body": _text(self.request_chunks, body_limit),
-            "response_body": _text(self.response_chunks, body_limit),
+            "request_body": mask_text(_text(self.request_chunks, body_limit)),
+            "response_body": mask_text(_text(self.response_chunks, body_limit)),
         }
 
 

@@ -32,7 +32,7 @@ def kycsim_server():
 def kycsim(kycsim_server):
     from simulator.control.client import ControlClient
 
-    client = ControlClient(kycsim_server.url)
+    client = ControlClient(kycsim_server.url, token=kycsim_server.sim.control_token)
     client.url = kycsim_server.url
     client.reset()
     try:

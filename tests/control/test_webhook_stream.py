@@ -29,6 +29,7 @@ def test_without_a_listener_secret_the_matching_endpoint_signs_and_filters_apply
                 "url": "http://127.0.0.1:9/x",
                 "secret": "ep",
                 "options": {"alg": "HMAC_SHA1_HEX"},
+                "all_tenants": True,
             },
         )
         with event_stream(server.url, provider="digest", events="applicant*") as frames:
@@ -58,7 +59,8 @@ def test_attempts_can_be_streamed_too_and_bad_filters_are_refused():
         bad = httpx.get(f"{server.url}/_sim/events", headers={"X-KycSim-Listen-Options": "[1]"})
         assert bad.status_code == 400
         httpx.post(
-            f"{server.url}/_sim/webhooks/endpoints", json={"provider": "hooks", "url": "http://127.0.0.1:9/nothing"}
+            f"{server.url}/_sim/webhooks/endpoints",
+            json={"provider": "hooks", "url": "http://127.0.0.1:9/nothing", "all_tenants": True},
         )
         with event_stream(server.url, attempts="true") as frames:
             next(frames)

@@ -63,9 +63,9 @@ def live() -> Iterator[tuple[str, dict]]:
     """A real server with one Checkout.com verification played to the end and its webhooks sent."""
     settings = Settings(seed=3, speed="manual", start_time="2025-01-01T00:00:00Z")
     with ThreadedServer(settings) as server, Receiver() as receiver, httpx.Client(base_url=server.url) as http:
-        chaos = {"provider": "checkout", "url": receiver.url, "chaos": {"fail_first": 1}}
+        chaos = {"provider": "checkout", "url": receiver.url, "chaos": {"fail_first": 1}, "all_tenants": True}
         assert http.post("/_sim/webhooks/endpoints", json=chaos).status_code == 201
-        failing = {"provider": "checkout", "url": closed_port_url()}
+        failing = {"provider": "checkout", "url": closed_port_url(), "all_tenants": True}
         assert http.post("/_sim/webhooks/endpoints", json=failing).status_code == 201
         binding = {"scenario": "idv-refused", "match": {"email": "bound@example.com"}}
         assert http.post("/_sim/bindings", json=binding).status_code == 201

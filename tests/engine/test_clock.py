@@ -1,3 +1,4 @@
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -238,3 +239,26 @@ def test_describe_and_isoformat():
                                 "tenant": None}  # fmt: skip
     paris = datetime.fromisoformat("2025-01-01T01:00:00+01:00")
     assert isoformat(paris) == "2025-01-01T00:00:00Z"
+
+
+def test_defaults_run_in_real_time_on_the_real_clocks():
+    clock = Clock()
+    assert clock.speed == 1.0 and clock.runs_by_itself
+    assert abs(clock.wall() - time.time()) < 5 and abs(clock.monotonic() - time.monotonic()) < 5
+
+
+def test_the_start_must_fall_in_the_range_edges_included_as_documented():
+    assert Clock(speed="manual", start=datetime(1900, 1, 1, tzinfo=UTC)).now().year == 1900
+    assert Clock(speed="manual", start=datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC)).now().year == 8999
+    for outside in (datetime(1899, 12, 31, 23, 59, 59, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)):
+        with pytest.raises(ClockError) as refused:
+            Clock(speed="manual", start=outside)
+        assert str(refused.value) == f"the clock must start between 1900 and 9000, not {outside.isoformat()}"
+
+
+def test_the_range_is_a_century_of_365_day_years():
+    clock = Clock(speed="manual", start=START)
+    assert clock.room() == 3_153_600_000
+    with pytest.raises(ClockError) as refused:
+        clock.advance(3_153_600_001)
+    assert "within 3153600000 s (100 years) of its start, and 3.1536e+09 s are left" in str(refused.value)

@@ -472,9 +472,12 @@ class Dispatcher:
     async def _replay_once(self, event: Event, endpoint: Endpoint, url: str, replay_of: str | None) -> Attempt:
         d = Delivery(self.new_id("dlv"), event, endpoint, url, replay=True, replay_of=replay_of)
         self.deliveries[d.id] = d
-        return await self._attempt(d, replay=True)
+        # Sent elsewhere than a configured endpoint: report the status only, so that replay never
+        # reads another server's answers back to whoever asked (kycsim must not be a proxy).
+        own_endpoint = endpoint.source != "replay" and url == endpoint.url
+        return await self._attempt(d, replay=True, echo=own_endpoint)
 
-    async def _attempt(self, d: Delivery, *, replay: bool = False) -> Attempt:
+    async def _attempt(self, d: Delivery, *, replay: bool = False, echo: bool = True) -> Attempt:
         event, endpoint = d.event, d.endpoint
         profile = self.profiles.get(event.provider)
         sender = self._sender(endpoint)
@@ -524,7 +527,7 @@ class Dispatcher:
             error=error,
             latency_ms=outcome.latency_ms,
             request_headers=headers,
-            response_excerpt=outcome.excerpt,
+            response_excerpt=outcome.excerpt if echo else "",
             replay=replay,
             ok=ok,
             chaos=notes,

@@ -67,6 +67,7 @@ class Endpoint:
             "url": self.url,
             "secret": "set" if self.secret else None,
             "tenant": self.tenant,
+            "all_tenants": self.tenant is None,
             "events": self.events,
             "options": self.options,
             "source": self.source,

@@ -22,6 +22,7 @@ from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import APPLICANT, StepContext
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.products import PRODUCTS, Product
+from simulator.providers.checkout.schemas import is_http_url
 from simulator.providers.checkout.state import State, resolve_token
 
 INTERACTIVE = "interactive"
@@ -30,8 +31,8 @@ INTERACTIVE = "interactive"
 def redirect_target(check: dict[str, Any], attempt: dict[str, Any]) -> str | None:
     """``redirect_url?id=<check>&event=<event>[&response_code=<code>]`` once the applicant is done."""
     outcome = attempt.get("_outcome")
-    if not outcome or not attempt.get("redirect_url"):
-        return None
+    if not outcome or not attempt.get("redirect_url") or not is_http_url(attempt["redirect_url"]):
+        return None  # only http(s): never a script behind "Return to the merchant" (older records included)
     params = {"id": check["id"], "event": outcome["event"]}
     if outcome.get("code"):
         params["response_code"] = str(outcome["code"])

@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from simulator.bodies import BodyError, body_limit, read_json
+from simulator.control.webhooks import shown_endpoint
+from simulator.engine.masking import mask
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import handoff, lifecycle
@@ -59,8 +61,9 @@ async def add_app_token(request: Request) -> Response:
 
 
 async def list_app_tokens(request: Request) -> Response:
-    tokens = provider_of(request).credentials.tokens()
-    return JSONResponse({"count": len(tokens), "data": [{"appToken": t, "tenant": t} for t in tokens]})
+    wanted = request.query_params.get("tenant") or request.query_params.get("appToken")
+    tokens = [t for t in provider_of(request).credentials.tokens() if not wanted or t == wanted]
+    return JSONResponse({"count": len(tokens), "data": [{"appToken": mask(t), "tenant": mask(t)} for t in tokens]})
 
 
 async def add_webhook(request: Request) -> Response:
@@ -90,11 +93,16 @@ async def add_webhook(request: Request) -> Response:
     except EndpointError as exc:
         return _error(400, str(exc))
     endpoint = sim_of(request).dispatcher.add_endpoint(c.PROVIDER, **fields)
-    return JSONResponse(endpoint.as_json(), status_code=201)
+    return JSONResponse(shown_endpoint(endpoint.as_json()), status_code=201)
 
 
 async def list_webhooks(request: Request) -> Response:
-    items = [e.as_json() for e in sim_of(request).dispatcher.endpoints.values() if e.provider == c.PROVIDER]
+    wanted = request.query_params.get("tenant") or request.query_params.get("appToken")
+    items = [
+        shown_endpoint(e.as_json())
+        for e in sim_of(request).dispatcher.endpoints.values()
+        if e.provider == c.PROVIDER and (not wanted or e.tenant == wanted)
+    ]
     return JSONResponse({"count": len(items), "data": items})
 
 

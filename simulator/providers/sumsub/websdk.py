@@ -150,13 +150,21 @@ def _remember_query(ctx: Ctx, grant: dict[str, Any], request: Request) -> None:
         ctx.put(grant["_kind"], grant)
 
 
+def _http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and url.isprintable()
+
+
 def redirect_target(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]) -> str | None:
     """``successUrl`` after GREEN, ``rejectUrl`` after RED (their own query kept), plus the allowed
     query parameters the link was opened with and, with a ``signKey``, a signed ``jwt``."""
     redirect = grant.get("redirect") or {}
     url = redirect.get("successUrl") if result.get("reviewAnswer") == c.GREEN else redirect.get("rejectUrl")
-    if not url or urlsplit(url).scheme.lower() in ("javascript", "data", "vbscript"):
-        return None  # never a script behind "Return to the merchant"
+    if not isinstance(url, str) or not _http_url(url):
+        return None  # only http(s): never a script behind "Return to the merchant"
     extra = list((grant.get("_forwarded") or {}).items())
     if redirect.get("signKey"):
         extra.append(("jwt", redirect_jwt(redirect["signKey"], applicant["externalUserId"], int(ctx.now.timestamp()))))

@@ -1,3 +1,4 @@
+import json
 import textwrap
 
 import pytest
@@ -165,9 +166,65 @@ def test_a_broken_file_contributes_nothing_and_user_folders_override(tmp_path):
 def test_an_unchanged_catalogue_is_read_back_from_the_cache(tmp_path):
     cache = tmp_path / "cache"
     first = Catalogue.load([DEMO_SCENARIOS], PROVIDERS, cache_dir=cache)
-    assert len(list(cache.glob("catalogue-*.pickle"))) == 1
+    (cached,) = cache.glob("catalogue-*.json")
+    assert json.loads(cached.read_text())["catalogue"]["scenarios"]  # plain data, never code
     second = Catalogue.load([DEMO_SCENARIOS], PROVIDERS, cache_dir=cache)
     assert second.scenarios == first.scenarios and second is not first
+
+
+def _tampered(document: dict) -> None:
+    document["catalogue"]["scenarios"][0]["description"] = "tampered"
+
+
+def _tampered_with_a_fresh_digest(document: dict) -> None:
+    import hashlib
+
+    document["catalogue"]["scenarios"][0]["steps"] = [{"after": "soon", "do": 1, "wait": None, "args": {}, "line": 0}]
+    body = json.dumps(document["catalogue"], sort_keys=True, separators=(",", ":"))
+    document["digest"] = hashlib.sha256(body.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        _tampered,
+        _tampered_with_a_fresh_digest,  # consistent, but not shaped as kycsim writes it
+        lambda document: document.update(fingerprint="0" * 64),
+        lambda document: document.update(format=0),
+        lambda document: document.pop("digest"),
+    ],
+)
+def test_a_tampered_cache_file_is_ignored(tmp_path, tamper):
+    cache = tmp_path / "cache"
+    Catalogue.load([DEMO_SCENARIOS], PROVIDERS, cache_dir=cache)
+    (cached,) = cache.glob("catalogue-*.json")
+    document = json.loads(cached.read_text())
+    tamper(document)
+    cached.write_text(json.dumps(document))
+    again = Catalogue.load([DEMO_SCENARIOS], PROVIDERS, cache_dir=cache)
+    assert again.scenarios == Catalogue.load([DEMO_SCENARIOS], PROVIDERS).scenarios  # read from the files
+    assert "tampered" not in cached.read_text()  # and the cache is written afresh
+
+
+def test_a_pickle_where_the_cache_goes_is_never_loaded(tmp_path):
+    import pickle
+
+    from simulator.engine.scenarios.loader import _fingerprint
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    fingerprint = _fingerprint([DEMO_SCENARIOS], PROVIDERS)
+    marker = tmp_path / "ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (marker.touch, ())
+
+    for name in (f"catalogue-{fingerprint[:32]}.pickle", f"catalogue-{fingerprint[:32]}.json"):
+        (cache / name).write_bytes(pickle.dumps(Exploit()))
+    catalogue = Catalogue.load([DEMO_SCENARIOS], PROVIDERS, cache_dir=cache)
+    assert not marker.exists()
+    assert catalogue.get("widget-default") is not None
 
 
 def test_any_change_to_a_file_misses_the_cache(tmp_path):

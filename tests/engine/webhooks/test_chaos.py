@@ -132,7 +132,8 @@ def test_switches_are_checked_and_the_endpoint_wins_over_the_scenario():
 
 def test_a_bad_switch_on_an_endpoint_is_a_400(sim, receiver):
     response = sim.client.post(
-        "/_sim/webhooks/endpoints", json={"provider": "hooks", "url": receiver.url, "chaos": {"dupe": 1}}
+        "/_sim/webhooks/endpoints",
+        json={"provider": "hooks", "url": receiver.url, "chaos": {"dupe": 1}, "all_tenants": True},
     )
     assert response.status_code == 400 and "unknown chaos switch" in response.json()["error"]["message"]
 

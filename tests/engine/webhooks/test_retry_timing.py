@@ -33,7 +33,10 @@ def test_a_retry_is_due_a_schedule_step_after_the_failed_attempt_started():
     with ThreadedServer(settings) as server, Receiver() as receiver:
         receiver.statuses.extend([500, 500])
         receiver.delays.append(SLOW_ANSWER)
-        added = httpx.post(f"{server.url}/_sim/webhooks/endpoints", json={"provider": "checkout", "url": receiver.url})
+        added = httpx.post(
+            f"{server.url}/_sim/webhooks/endpoints",
+            json={"provider": "checkout", "url": receiver.url, "all_tenants": True},
+        )
         assert added.status_code == 201, added.text
         key = {"Authorization": "Bearer sk_sbox_retrytiming"}
         applicant = httpx.post(f"{server.url}/applicants", json={}, headers=key).json()

@@ -64,11 +64,18 @@ def test_endpoints_control_api(sim, receiver):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"provider": "hooks"}, "needs 'url'"),
-        ({"provider": "hooks", "url": "ftp://x"}, "http(s) URL"),
-        ({"provider": "nobody", "url": "http://127.0.0.1:9/"}, "sends no webhooks here"),
-        ({"provider": "hooks", "url": "http://127.0.0.1:9/", "events": [1]}, "list of event types"),
-        ({"provider": "hooks", "url": "http://127.0.0.1:9/", "colour": "red"}, "unknown endpoint field"),
+        ({"provider": "hooks", "all_tenants": True}, "needs 'url'"),
+        ({"provider": "hooks", "url": "http://127.0.0.1:9/"}, "say whose events"),
+        ({"provider": "hooks", "url": "http://127.0.0.1:9/", "tenant": "t", "all_tenants": True}, "not both"),
+        ({"provider": "hooks", "url": "ftp://x", "tenant": "t"}, "http(s) URL"),
+        ({"provider": "hooks", "url": "http://a:99999/", "tenant": "t"}, "http(s) URL"),
+        ({"provider": "nobody", "url": "http://127.0.0.1:9/", "tenant": "t"}, "sends no webhooks here"),
+        ({"provider": "hooks", "url": "http://127.0.0.1:9/", "events": [1], "tenant": "t"}, "list of event types"),
+        ({"provider": "hooks", "url": "http://127.0.0.1:9/", "colour": "red", "tenant": "t"}, "unknown endpoint field"),
+        (
+            {"provider": "hooks", "url": "http://127.0.0.1:9/", "tenant": "t", "options": {"headers": {"A": 1}}},
+            "options.headers",
+        ),
     ],
 )
 def test_bad_endpoints_get_a_clear_400(sim, body, message):

@@ -105,7 +105,7 @@ def test_control_api_monitoring_alert_then_resolution(api):
     assert events(api, screening["id"])[-2:] == ["monitoring_alert", "monitoring_reviewed"]
     not_monitored = create_aml(api, verified_applicant(api))
     api.advance(120)
-    refused = api.client.post(f"/_sim/checkout/aml-verifications/{not_monitored['id']}/monitoring-alert")
+    refused = api.client.post(f"/_sim/checkout/aml-verifications/{not_monitored['id']}/monitoring-alert", json={})
     assert refused.status_code == 409 and "not monitored" in refused.json()["error"]["message"]
 
 

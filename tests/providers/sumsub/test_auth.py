@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from simulator.engine.masking import mask
 from tests.providers.sumsub.support import SECRET, TOKEN, SumsubAuth, assert_error, sign
 
 BODY = json.dumps({"externalUserId": "auth-user"}).encode()
@@ -26,7 +27,7 @@ def headers(ts: str | None = None, token: str = TOKEN, secret: str = SECRET, pat
 def test_a_request_signed_like_the_python_example_is_accepted(raw):
     response = raw.post(PATH, content=BODY, headers=headers())
     assert response.status_code == 201, response.text
-    assert raw.app.state.sim.journal.query(path="/resources/applicants")[0]["tenant"] == TOKEN
+    assert raw.app.state.sim.journal.query(path="/resources/applicants")[0]["tenant"] == mask(TOKEN)
 
 
 def test_the_signature_covers_the_query_exactly_as_sent_even_with_a_repeated_parameter(raw):
@@ -108,12 +109,35 @@ def test_a_token_added_through_the_control_api_is_its_own_tenant(raw, api):
     token, secret = "sbx:SecondTenant01.PrivatePart01", "another-secret"
     added = raw.post("/_sim/sumsub/app-tokens", json={"appToken": token, "secretKey": secret})
     assert added.status_code == 201
-    assert token in [t["appToken"] for t in raw.get("/_sim/sumsub/app-tokens").json()["data"]]
+    assert mask(token) in [t["appToken"] for t in raw.get("/_sim/sumsub/app-tokens").json()["data"]]
     mine = api.post(PATH, json={"externalUserId": "shared-name"}).json()
     other = SumsubAuth(token, secret)
     theirs = raw.post(PATH, json={"externalUserId": "shared-name"}, auth=other)
     assert theirs.status_code == 201  # no duplicate across tenants
     assert_error(raw.get(f"/resources/applicants/{mine['id']}/one", auth=other), 404)
+
+
+def test_changing_a_registered_tokens_secret_needs_the_current_one(raw, api):
+    from tests.providers.sumsub.support import SECRET, TOKEN
+
+    token = "sbx:TeamA0001Public.TeamA0001Private"
+    assert (
+        raw.post("/_sim/sumsub/app-tokens", json={"appToken": token, "secretKey": "team-a-secret"}).status_code == 201
+    )
+    for taken in (token, TOKEN):  # another tenant's token, or the settings' own
+        hijack = raw.post("/_sim/sumsub/app-tokens", json={"appToken": taken, "secretKey": "attacker"})
+        assert hijack.status_code == 403 and "currentSecretKey" in hijack.json()["error"]["message"]
+        wrong = raw.post("/_sim/sumsub/app-tokens", json={"appToken": taken, "secretKey": "attacker",
+                                                           "currentSecretKey": "guess"})  # fmt: skip
+        assert wrong.status_code == 403
+    assert api.post(PATH, json={"externalUserId": "still-mine"}).status_code == 201  # the default secret still signs
+    same = raw.post("/_sim/sumsub/app-tokens", json={"appToken": TOKEN, "secretKey": SECRET})
+    assert same.status_code == 201  # registering the same pair again is harmless
+    rotated = raw.post("/_sim/sumsub/app-tokens", json={"appToken": token, "secretKey": "team-a-new",
+                                                         "currentSecretKey": "team-a-secret"})  # fmt: skip
+    assert rotated.status_code == 201
+    signed = raw.post(PATH, json={"externalUserId": "rotated"}, auth=SumsubAuth(token, "team-a-new"))
+    assert signed.status_code == 201
 
 
 def test_the_control_api_refuses_a_malformed_token(raw):
@@ -149,3 +173,8 @@ def test_the_signature_covers_the_path_as_sent_percent_encoding_included(raw):
     assert raw.get(path, headers=sent).status_code == 404  # signed right; no such applicant
     decoded = sign(SECRET, ts, "GET", path.replace("%20", " ").encode(), b"")
     assert_error(raw.get(path, headers={**sent, "X-App-Access-Sig": decoded}), 401, 4003)
+
+
+def test_a_timestamp_that_is_not_unix_seconds_says_so(raw):
+    body = assert_error(raw.post(PATH, content=BODY, headers=headers(ts="2024-07-09")), 401, 4005)
+    assert body["description"] == "Invalid X-App-Access-Ts value: it must be Unix time in seconds"

@@ -38,10 +38,19 @@ def _is_date(value: object) -> bool:
 
 
 def _is_uri(value: object) -> bool:
+    """An absolute http(s) URL. The only request fields with ``format: uri`` are ``redirect_url``s, where the
+    hosted page sends the applicant: a ``javascript:`` or ``data:`` URL there would run in the merchant's name."""
     if not isinstance(value, str):
         return True
-    parts = urlparse(value)
-    return bool(parts.scheme and (parts.netloc or parts.scheme not in ("http", "https"))) and " " not in value
+    return is_http_url(value)
+
+
+def is_http_url(value: str) -> bool:
+    try:
+        parts = urlparse(value)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and value.isprintable() and " " not in value
 
 
 @cache

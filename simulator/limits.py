@@ -1,0 +1,118 @@
+"""Connection limits uvicorn does not enforce: header size, and how long a slow sender may take.
+
+uvicorn's httptools protocol accepts request headers of any size and waits for a request's head
+and body as long as the client likes. kycsim serves CI jobs that share one instance, so:
+
+- the request line and headers together may be at most ``max_header_bytes``; past that the
+  connection gets ``431 Request Header Fields Too Large`` and is closed;
+- a request's head must arrive within ``header_timeout`` seconds of its first byte (and a new
+  connection must start one within that time), and its body within ``body_timeout`` seconds of
+  its head; past that the connection gets ``408 Request Timeout`` (when nothing was answered yet)
+  and is closed.
+
+Body size is the body reader's business (``simulator/bodies.py``): it knows each route's cap and
+answers in the provider's envelope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_header_bytes: int
+    header_timeout: float
+    body_timeout: float
+
+
+def protocol_class(limits: Limits) -> Any:
+    """uvicorn's httptools protocol with ``limits``; its h11 protocol with the header cap if httptools is missing."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
+        return "h11"
+
+    class LimitedHttpToolsProtocol(HttpToolsProtocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._head_bytes = 0
+            self._refusal: tuple[int, bytes] | None = None
+            self._timer: asyncio.TimerHandle | None = None
+            self._arm(limits.header_timeout, head=True)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._head_bytes = 0
+            self._arm(limits.header_timeout, head=True)
+
+        def on_url(self, url: bytes) -> None:
+            self._count(len(url))
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._count(len(name) + len(value) + 4)
+            super().on_header(name, value)
+
+        def on_headers_complete(self) -> None:
+            self._arm(limits.body_timeout, head=False)
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            self._disarm()
+            super().on_message_complete()
+
+        def send_400_response(self, msg: str) -> None:
+            """uvicorn answers every parser failure with 400; a header cap we raised gets its own status."""
+            if self._refusal is None:
+                super().send_400_response(msg)
+                return
+            status, text = self._refusal
+            self._close_with(status, text)
+
+        # Private functions
+
+        def _count(self, size: int) -> None:
+            self._head_bytes += size
+            if self._head_bytes > limits.max_header_bytes:
+                self._refusal = (431, f"request headers larger than {limits.max_header_bytes} bytes".encode())
+                raise ValueError("request headers too large")  # stops the parser; see send_400_response
+
+        def _arm(self, seconds: float, *, head: bool) -> None:
+            self._disarm()
+            self._timer = self.loop.call_later(seconds, self._expired, head)
+
+        def _disarm(self) -> None:
+            if getattr(self, "_timer", None) is not None:
+                self._timer.cancel()
+                self._timer = None
+
+        def _expired(self, head: bool) -> None:
+            self._timer = None
+            if self.transport.is_closing():
+                return
+            cycle = None if head else self.cycle
+            if cycle is not None and not cycle.response_complete:
+                cycle.disconnected = True  # an app waiting for the rest of the body hears that the client left
+                cycle.message_event.set()
+            if cycle is not None and cycle.response_started:
+                self.transport.close()  # answered already (say, a 413 without reading): nothing more to say
+            else:
+                what = b"head" if head else b"body"
+                self._close_with(408, b"the request %s did not arrive in time" % what)
+
+        def _close_with(self, status: int, text: bytes) -> None:
+            phrase = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}[status]
+            self.transport.write(
+                b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n"
+                b"connection: close\r\n\r\n%s" % (status, phrase, len(text), text)
+            )
+            self.transport.close()
+
+    return LimitedHttpToolsProtocol
