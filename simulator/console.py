@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from simulator.engine.webhooks.dispatcher import Attempt
 
 log = logging.getLogger("kycsim.console")
-QUIET_PATHS = ("/_sim/health", "/_sim/events")
+QUIET_PATHS = ("/_sim/health", "/_sim/events")  # never on the console
+READS = ("GET", "HEAD")
 FLUSH_SECONDS = 0.05  # how late a console line may reach the stream
 MAX_PENDING = 256  # lines held at most before they are written anyway
 
@@ -49,12 +50,13 @@ class Lines:
         self._pending: list[str] = []
         self._lock = threading.Lock()
 
-    def write(self, message: str, fields: dict[str, Any]) -> None:
+    def write(self, level: int, message: str, fields: dict[str, Any]) -> None:
         now = int(time.time())
         if now != self._second:  # the timestamp changes once a second: format it once a second
             self._second, self._stamp = now, time.strftime(self._datefmt, time.localtime(now))
         if self.json_lines:
-            data = {"time": self._stamp, "level": "info", "logger": log.name, "message": message, **fields}
+            name = logging.getLevelName(level).lower()
+            data = {"time": self._stamp, "level": name, "logger": log.name, "message": message, **fields}
             line = json.dumps(data) + "\n"
         else:
             line = f"{self._stamp} {message}\n"
@@ -118,12 +120,12 @@ def flush() -> None:
         _lines.flush()
 
 
-def _info(message: str, fields: dict[str, Any]) -> None:
+def _line(level: int, message: str, fields: dict[str, Any]) -> None:
     """One console line: straight to the stream once configured, else through logging (an embedding app's)."""
     if _lines is not None:
-        _lines.write(message, fields)
+        _lines.write(level, message, fields)
     else:
-        log.info(message, extra={"fields": fields})
+        log.log(level, message, extra={"fields": fields})
 
 
 class _JsonFormatter(logging.Formatter):
@@ -149,7 +151,8 @@ def log_attempt(attempt: Attempt) -> None:
     retry = f" next retry {attempt.next_retry_at}" if attempt.next_retry_at else ""
     retry += f" chaos: {'; '.join(attempt.chaos)}" if getattr(attempt, "chaos", None) else ""
     tenant, url = mask(attempt.tenant), mask_url(attempt.url)
-    _info(
+    _line(
+        logging.INFO,
         f"webhook {attempt.event_type} -> {url} {outcome} {attempt.latency_ms:.1f}ms tenant={tenant}"
         f" attempt={attempt.number:d}{retry}",
         {
@@ -243,13 +246,18 @@ class RequestLogMiddleware:
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
             )
-        if path.startswith(QUIET_PATHS) or not log.isEnabledFor(logging.INFO):
+        # Polls (a hosted page following its flow) and reads of the control API (the dashboard, `kycsim
+        # trigger`) are most of the traffic: at info they would hide the real requests.
+        method = scope["method"]
+        quiet = state.get("poll") or (path.startswith("/_sim") and method in READS)
+        level = logging.DEBUG if quiet else logging.INFO
+        if path.startswith(QUIET_PATHS) or not log.isEnabledFor(level):
             return
         latency = latency_ms(elapsed)
         shown = mask(tenant)
         extras = (f" tenant={shown}" if shown else "") + (f" scenario={scenario}" if scenario else "")
-        method = scope["method"]
-        _info(
+        _line(
+            level,
             f"{method} {path} {status:d} {latency:.1f}ms{extras}",
             {
                 "kind": "request",
