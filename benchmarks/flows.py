@@ -33,6 +33,7 @@ from common import (  # noqa: E402
     Receiver,
     Tally,
     cpu_seconds,
+    exit_on_sigterm,
     load_conditions,
     rss_mb,
     start_kycsim,
@@ -147,6 +148,7 @@ def main() -> int:
     parser.add_argument("--stores", default="memory,sqlite")
     parser.add_argument("--log-level", default="info", help="kycsim's console level (its console goes to a file)")
     args = parser.parse_args()
+    exit_on_sigterm()
     print(f"machine: {load_conditions()}")
     print(f"load: {args.users} users, {args.seconds:.0f}s per run, flows of 3 creates + {POLLS} polls, --speed instant")
     results = [run_mix("memory, no endpoint (baseline)", [], args.seconds, args.users, False, args.log_level)]
