@@ -163,6 +163,25 @@ def script_version(steps: list[dict[str, Any]]) -> int:
     return sum(1 for step in steps if step["state"] == "done")
 
 
+# Following the flow
+
+POLL_PARAM = "kycsim_poll"  # on the URL of a page's own reload, so that it reads as a poll, not a visit
+
+
+def note_poll(request: Request) -> None:
+    """A state endpoint: out of the request journal (a poll a second would push real API calls out of it
+    within the hour) and on the console at ``debug`` only."""
+    request.state.journal = False
+    request.state.poll = True
+
+
+def note_own_reload(request: Request) -> None:
+    """A page the page's script reloaded because the flow moved: on the console at ``debug`` only (it stays
+    in the journal: it is what the person saw)."""
+    if POLL_PARAM in request.query_params:
+        request.state.poll = True
+
+
 # Rendering
 
 

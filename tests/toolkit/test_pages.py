@@ -144,4 +144,5 @@ def test_a_followed_page_names_its_state_endpoint_and_version(tmp_path):
     (tmp_path / "sample.html").write_text('{% extends "kycsim/page.html" %}')
     page = _render({"title": "t", "flow": "f", "follow": pages.Follow("/verify/x/state", 'a"b')}, tmp_path)
     assert '<main data-poll="/verify/x/state" data-version="a&#34;b">' in page and "fetch(url" in page
+    assert f'searchParams.set("{pages.POLL_PARAM}", "1")' in page  # its reloads read as polls on the console
     assert "data-poll" not in _render({"title": "t", "flow": "f"}, tmp_path)

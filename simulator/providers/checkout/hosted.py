@@ -101,9 +101,7 @@ def _snapshot(sim: Any, tenant: str, product: Product, check: dict, attempt: dic
 
 
 async def state(request: Request) -> Response:
-    # An open page polls this every second; journalling each poll would push real API calls
-    # out of the bounded journal within the hour.
-    request.state.journal = False
+    pages.note_poll(request)  # an open page polls this every second
     loaded = _load(request)
     if loaded is None:
         return JSONResponse({"error": "unknown or expired verification link"}, status_code=404)
@@ -116,6 +114,7 @@ def _not_found(request: Request) -> Response:
 
 
 async def page(request: Request) -> Response:
+    pages.note_own_reload(request)
     loaded = _load(request)
     if loaded is None:
         return _not_found(request)

@@ -196,8 +196,8 @@ def _snapshot(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], action
 
 async def state(request: Request) -> Response:
     """What an open page polls to follow the review: read-only (opening the page is the hand-off, not
-    polling it), and kept out of the journal, where a poll a second would push out real API calls."""
-    request.state.journal = False
+    polling it), kept out of the journal and off the console at ``info``."""
+    pages.note_poll(request)
     found = _resolve(request, request.path_params["kind"], request.path_params["key"])
     if found is None:
         return JSONResponse({"error": "unknown verification link or access token"}, status_code=404)
@@ -212,6 +212,7 @@ async def state(request: Request) -> Response:
 
 
 async def show(request: Request) -> Response:
+    pages.note_own_reload(request)
     flow = _flow(request)
     if isinstance(flow, Response):
         return flow

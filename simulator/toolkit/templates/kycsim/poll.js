@@ -16,7 +16,12 @@
       .then(function (state) {
         if (state === null) { return; }
         if (httpUrl(state.leave)) { window.location.assign(state.leave); return; }
-        if (state.version !== shown) { window.location.reload(); return; }
+        if (state.version !== shown) {  // the flow moved: show it (marked as the page's own reload)
+          var again = new URL(window.location.href);
+          again.searchParams.set("kycsim_poll", "1");
+          window.location.replace(again.href);
+          return;
+        }
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 2000); });
