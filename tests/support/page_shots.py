@@ -110,8 +110,10 @@ def interactive(shots: Shots) -> None:
         http.post(page, data={"action": "complete", "scenario": "idv-declined-62304"}).status_code  # noqa: B018
         advance(http, 60)
         shots.take("checkout-interactive-6-done", page)
+        idv_id, left = checkout_attempt(http, None, redirect_url=MERCHANT)
+        http.post(left, data={"action": "abort", "code": "61113"})  # retry_required: a new attempt may follow
         http.post(f"/identity-verifications/{idv_id}/attempts", headers=KEY, json={"redirect_url": MERCHANT})
-        shots.take("checkout-interactive-7-replaced", page)
+        shots.take("checkout-interactive-7-replaced", left)
 
         url = sumsub_link(http, "person", redirect={"successUrl": MERCHANT, "rejectUrl": MERCHANT})
         shots.take("sumsub-interactive-1-picker", url)

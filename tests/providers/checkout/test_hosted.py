@@ -208,6 +208,14 @@ def test_the_picker_groups_the_products_scenarios_by_outcome_with_each_codes_mea
     assert details["idv-declined-62304"]["group"] == "declined"
 
 
+def test_the_control_api_lists_each_scenarios_outcome_for_other_pickers(api):
+    listed = api.client.get("/_sim/scenarios", params={"provider": "checkout"}).json()["data"]
+    (declined,) = [s for s in listed if s["name"] == "idv-declined-62304"]
+    meaning = "The face does not match the document portrait."
+    code = {"code": "62304", "summary": "face_mismatch", "meaning": meaning, "text": f"62304 face_mismatch — {meaning}"}
+    assert declined["outcome"] == {"group": "declined", "codes": [code]}
+
+
 def test_every_hosted_scenario_has_an_outcome_group_the_pickers_know(api):
     provider = api.sim.providers["checkout"]
     for scenario in api.sim.catalogue.scenarios.values():

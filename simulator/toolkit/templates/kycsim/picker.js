@@ -47,6 +47,7 @@
         group.label = group.getAttribute("data-group") + " (" + (matching === total ? total : matching + " of " + total) + ")";
       });
       count.textContent = shown + " of " + options.length;
+      describe();
     }
     function describe() {
       var name = select.value;
@@ -62,6 +63,9 @@
         var list = el("ul");
         d.codes.forEach(function (code) { list.appendChild(el("li", "", code)); });
         panel.appendChild(list);
+      }
+      if (select.selectedOptions.length && select.selectedOptions[0].hidden) {
+        panel.appendChild(el("p", "muted", "Still chosen, though the filter hides it."));
       }
     }
     search.addEventListener("input", filter);
