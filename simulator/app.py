@@ -191,6 +191,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
     from simulator.console import flush as flush_console
     from simulator.control.guard import ControlGuard
     from simulator.control.routes import control_routes
+    from simulator.control.scenario_header import ScenarioHeaderCheck
 
     settings = settings or Settings()
     sim = build_simulator(settings, providers)
@@ -262,7 +263,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
 
     app = _App(
         routes=routes,
-        middleware=[Middleware(RequestLogMiddleware, sim=sim)],
+        middleware=[Middleware(RequestLogMiddleware, sim=sim), Middleware(ScenarioHeaderCheck, sim=sim)],
         exception_handlers={HTTPException: http_error, Exception: http_error},
         lifespan=lifespan,
     )

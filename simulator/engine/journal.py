@@ -30,6 +30,7 @@ class Entry:
     scenario: str | None
     request_chunks: list[bytes]
     response_chunks: list[bytes]
+    warnings: list[str] | None = None  # what did not go as asked (an email tag naming no scenario, ...)
 
     def as_json(self, body_limit: int) -> dict:
         return {
@@ -45,6 +46,7 @@ class Entry:
             "scenario": self.scenario,
             "request_body": mask_text(_text(self.request_chunks, body_limit)),
             "response_body": mask_text(_text(self.response_chunks, body_limit)),
+            "warnings": list(self.warnings or ()),
         }
 
 
@@ -69,6 +71,7 @@ class Journal:
         scenario: str | None = None,
         request_chunks: list[bytes] | None = None,
         response_chunks: list[bytes] | None = None,
+        warnings: list[str] | None = None,
     ) -> Entry:
         entry = Entry(
             next(self._ids),
@@ -84,6 +87,7 @@ class Journal:
             scenario,
             request_chunks or [],
             response_chunks or [],
+            warnings,
         )
         self._entries.append(entry)
         return entry

@@ -303,6 +303,25 @@ class Catalogue:
             self._aliases = {alias: s for s in self.scenarios.values() for alias in s.aliases}
         return self._aliases
 
+    def close_names(self, name: str, provider: str | None = None, product: str | None = None, n: int = 3) -> list[str]:
+        """Up to ``n`` scenario names (or aliases) that look like ``name``, those of ``provider``/``product``
+        first: what a "did you mean" offers for a typo."""
+        everything = {**{s.name: s for s in self.scenarios.values()}, **self.by_alias()}
+        fitting = [k for k, s in everything.items() if provider in (None, s.provider) and product in (None, s.product)]
+        found = _closest(name, fitting, n)
+        others = _closest(name, [k for k in everything if k not in fitting], n)
+        return (found + [k for k in others if k not in found])[:n]
+
+    def did_you_mean(self, name: str, provider: str | None = None, product: str | None = None) -> str:
+        """``did you mean 'y' or 'z'?`` for a name the catalogue lacks, or ``""`` when nothing looks close."""
+        close = self.close_names(name, provider, product)
+        return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+    def unknown_name(self, name: str, provider: str | None = None, product: str | None = None) -> str:
+        """``no scenario named 'x'; did you mean 'y'?``: the message for a name the catalogue lacks."""
+        hint = self.did_you_mean(name, provider, product)
+        return f"no scenario named {name!r}" + (f"; {hint}" if hint else "")
+
     def for_product(self, provider: str, product: str) -> list[Scenario]:
         return [s for s in self.scenarios.values() if s.provider == provider and s.product == product]
 
@@ -439,3 +458,32 @@ def default_cache_dir() -> Path | None:
         return Path(configured) if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "kycsim"
+
+
+def _closest(name: str, candidates: Iterable[str], n: int, cutoff: float = 0.8) -> list[str]:
+    """The ``n`` candidates most like ``name``: alike enough by ``difflib``'s ratio, then fewest edits first
+    (a swap of two neighbours counts as one, the usual typo: ``62340`` is closest to ``62304``)."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(b=name)
+    scored = []
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+            scored.append((_edits(candidate, name), -matcher.ratio(), candidate))
+    return [candidate for *_, candidate in sorted(scored)[:n]]
+
+
+def _edits(a: str, b: str) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours that turn ``a`` into ``b``."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[len(b)]
