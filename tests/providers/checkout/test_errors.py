@@ -110,10 +110,11 @@ def test_a_scenario_header_for_another_product_is_422(api):
 
 def test_an_unknown_scenario_header_is_refused_by_kycsim_with_close_names(api):
     applicant = api.applicant()
-    response = api.client.post("/identity-verifications", headers={"X-KycSim-Scenario": "idv-aproved",
-                               "Authorization": f"Bearer {api.key}"}, json={"applicant_id": applicant["id"]})  # fmt: skip
+    headers = {"X-KycSim-Scenario": "idv-aproved", "Authorization": f"Bearer {api.key}"}
+    response = api.client.post("/identity-verifications", headers=headers, json={"applicant_id": applicant["id"]})
     body = response.json()
-    assert response.status_code == 400 and body["error"]["type"] == "unknown_scenario" and body["error"]["close_names"][0] == "idv-approved"
+    assert response.status_code == 400 and body["error"]["type"] == "unknown_scenario"
+    assert body["error"]["close_names"][0] == "idv-approved"
     assert "did you mean 'idv-approved'" in body["error"]["message"]
     journal = api.client.get("/_sim/requests", params={"path": "/identity-verifications"}).json()["data"]
     assert journal[0]["status"] == 400 and "did you mean 'idv-approved'" in journal[0]["warnings"][0]

@@ -135,9 +135,8 @@ def test_a_scenario_header_for_another_product_is_a_400(api):
 
 
 def test_an_unknown_scenario_header_is_refused_by_kycsim_with_close_names(api):
-    response = api.post(
-        "/resources/applicants?levelName=l", json={"externalUserId": "x"}, headers={"X-KycSim-Scenario": "red-retry-ok_"}
-    )
+    headers = {"X-KycSim-Scenario": "red-retry-ok_"}
+    response = api.post("/resources/applicants?levelName=l", json={"externalUserId": "x"}, headers=headers)
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["type"] == "unknown_scenario" and error["close_names"][0] == "red-retry-ok"
