@@ -123,8 +123,12 @@ class Settings:
                 raise SettingsError(f"{name} must be between 0.01 and 86400 seconds, not {getattr(self, name)!r}")
         if self.log_format not in ("text", "json"):
             raise SettingsError(f"--log-format must be 'text' or 'json', not {self.log_format!r}")
-        if not (self.store in ("memory", "memory://") or self.store.startswith("sqlite:///")):
-            raise SettingsError(f"--store must be 'memory' or 'sqlite:///path.db', not {self.store!r}")
+        from simulator.engine.store import StoreUrlError, store_path
+
+        try:
+            store_path(self.store)
+        except StoreUrlError as exc:
+            raise SettingsError(f"--store: {exc}") from None
         if self.sumsub_webhook_alg not in ("HMAC_SHA1_HEX", "HMAC_SHA256_HEX", "HMAC_SHA512_HEX"):
             raise SettingsError("KYCSIM_SUMSUB_WEBHOOK_ALG must be HMAC_SHA1_HEX, HMAC_SHA256_HEX or HMAC_SHA512_HEX")
         self.start_datetime()

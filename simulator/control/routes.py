@@ -61,7 +61,7 @@ async def get_scenario(request: Request) -> Response:
     name = request.path_params["name"]
     scenario = sim.catalogue.get(name)
     if scenario is None:
-        raise not_found(f"no scenario named {name!r}; GET /_sim/scenarios lists them")
+        raise not_found(f"no scenario named {name!r}{sim.catalogue.did_you_mean(name)}; GET /_sim/scenarios lists them")
     detail = scenario.detail()
     detail["produces"] = {k: sorted(v) for k, v in sim.providers[scenario.provider].produces(scenario).items()}
     return JSONResponse(detail)
@@ -79,7 +79,8 @@ async def create_binding(request: Request) -> Response:
     data = await json_body(request, required=True)
     name = data.get("scenario")
     if not isinstance(name, str) or sim.catalogue.get(name) is None:
-        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}")
+        hint = sim.catalogue.did_you_mean(name) if isinstance(name, str) else ""
+        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}{hint}")
     match = data.get("match")
     if not isinstance(match, dict) or not match or len(match) > 20:
         raise bad_request('\'match\' must be a non-empty object (up to 20 facts), e.g. {"external_applicant_id": "x"}')
