@@ -197,6 +197,7 @@ def create_app(
 ) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
     from simulator.control.guard import ControlGuard
+    from simulator.control.home import home
     from simulator.control.routes import control_routes
 
     settings = settings or Settings()
@@ -241,7 +242,10 @@ def create_app(
     mounted = [Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
                for r in controls]  # fmt: skip
     guard = [Middleware(ControlGuard, sim=sim)]
-    routes: list[BaseRoute] = [Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard)]
+    routes: list[BaseRoute] = [
+        Route("/", home, methods=["GET"], name="home"),  # where everything is; the /_sim one is guarded
+        Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard),
+    ]
     routes.extend(r for r in provider_routes if r not in controls)
 
     async def http_error(request: Request, exc: Exception) -> Response:

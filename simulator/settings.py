@@ -51,6 +51,17 @@ def bundled_scenarios_dir() -> Path:
     return Path(sys.prefix) / "share" / "kycsim" / "scenarios"
 
 
+def docs_dir() -> Path | None:
+    """kycsim's guides (``README.md`` and ``docs/``): the repository's, or the installed copy; None without."""
+    in_tree = Path(__file__).resolve().parent.parent
+    if (in_tree / "docs").is_dir() and (in_tree / "README.md").is_file():
+        return in_tree
+    import sys
+
+    installed = Path(sys.prefix) / "share" / "kycsim"
+    return installed if (installed / "README.md").is_file() else None
+
+
 @dataclass
 class Settings:
     host: str = "127.0.0.1"

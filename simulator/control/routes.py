@@ -160,11 +160,13 @@ async def list_requests(request: Request) -> Response:
 
 
 def control_routes() -> list[Route]:
+    from simulator.control.home import home_routes
     from simulator.control.runs import run_routes
     from simulator.control.webhooks import webhook_routes
     from simulator.dashboard.routes import dashboard_routes
 
     return [
+        *home_routes(),
         *dashboard_routes(),
         Route("/health", health, methods=["GET"], name="sim:health"),
         Route("/scenarios", list_scenarios, methods=["GET"], name="sim:list_scenarios"),
