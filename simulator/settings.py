@@ -248,7 +248,10 @@ def read_config_file(path: str) -> dict[str, Any]:
 
             data = yaml.safe_load(text) or {}
     except Exception as exc:
-        raise SettingsError(f"config file {path} is not valid: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)  # YAML says where, over several lines: keep it to one
+        where = f"{path}:{mark.line + 1}" if mark is not None else path
+        why = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise SettingsError(f"config file {where} is not valid: {why}") from None
     if not isinstance(data, dict):
         raise SettingsError(f"config file {path} must hold a mapping of settings")
     data = data.get("kycsim", data)  # allow a [kycsim] table
