@@ -165,6 +165,12 @@ def serve(args: argparse.Namespace) -> int:
     for error in sim.catalogue.errors:  # after the start-up line, which scripts wait for
         logging.getLogger("kycsim").warning("scenario file skipped: %s", error)
 
+    # What start-up built lives as long as the process: keep it out of every later garbage collection,
+    # whose pauses would otherwise grow with the scenario catalogue, the schemas and Faker.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     _server(app).run(sockets=[sock])
     return 0
 
