@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute
 
 from simulator.engine.scenarios.model import Scenario, Verb
 from simulator.engine.webhooks.dispatcher import WebhookProfile
+from simulator.toolkit.pages import Outcome
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -74,6 +75,14 @@ class Provider:
     def produces(self, scenario: Scenario) -> dict[str, set[str]]:
         """What ``scenario`` produces, in the categories of :meth:`coverage_targets`."""
         return {}
+
+    # The order in which scenario pickers (hosted pages, dashboard) show the groups of :meth:`outcome`.
+    outcome_groups: tuple[str, ...] = ()
+
+    def outcome(self, scenario: Scenario) -> Outcome:
+        """How ``scenario`` ends, for scenario pickers: its group (a final status or answer) and the codes
+        or labels it produces, each with its meaning from the provider's table."""
+        return Outcome("other")
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """``kycsim trigger``: make the API calls a client would to start ``scenario``.

@@ -18,6 +18,7 @@ from simulator.providers.checkout import (
     document_checks,
     documents,
     face_authentications,
+    hosted,
     oauth,
     product_verbs,
     sandbox,
@@ -29,6 +30,7 @@ from simulator.providers.checkout.products import PRODUCTS, Product
 from simulator.providers.checkout.state import LINKS, LINKS_TENANT
 from simulator.providers.checkout.verbs import build_verbs, effects
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
+from simulator.toolkit.pages import Outcome
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -296,6 +298,11 @@ class CheckoutProvider(Provider):
             targets[f"{name}.event"] = set(c.EVENTS_BY_PRODUCT[name])
         targets.update(product_verbs.coverage_targets())
         return targets
+
+    outcome_groups = hosted.OUTCOME_GROUPS
+
+    def outcome(self, scenario: Scenario) -> Outcome:
+        return hosted.outcome(self.produces(scenario), scenario.product)
 
     def produces(self, scenario: Scenario) -> dict[str, set[str]]:
         product = PRODUCTS.get(scenario.product)

@@ -14,6 +14,7 @@ from simulator.providers.base import Provider
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.auth import Credentials
 from simulator.providers.sumsub.errors import SumsubError, render
+from simulator.toolkit.pages import Outcome
 
 
 class SumsubProvider(Provider):
@@ -200,6 +201,13 @@ class SumsubProvider(Provider):
         from simulator.providers.sumsub.coverage import produces
 
         return produces(scenario)
+
+    outcome_groups = c.OUTCOME_GROUPS
+
+    def outcome(self, scenario: Scenario) -> Outcome:
+        from simulator.providers.sumsub.coverage import outcome
+
+        return outcome(scenario)
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """Create the applicant (and action) with the scenario header and hand the flow to the person with an

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from simulator.engine.scenarios.model import Scenario
 from simulator.providers.sumsub import constants as c
+from simulator.toolkit.pages import Code, Outcome
 
 STEP_STATUS = {
     "submit": c.PENDING,
@@ -82,3 +83,21 @@ def produces(scenario: Scenario) -> dict[str, set[str]]:
                 out["checkType"].add(check_type)
                 out["checkAnswer"].add(check_answer)
     return {k: v for k, v in out.items() if v}
+
+
+def outcome(scenario: Scenario) -> Outcome:
+    """The worst review answer a scenario reaches (RED with its reject type; one of ``c.OUTCOME_GROUPS``) and
+    its reject labels with their meaning."""
+    produced = produces(scenario)
+    answers = produced.get(
+        f"{'applicantAction' if scenario.product == c.APPLICANT_ACTION else 'applicant'}.reviewAnswer"
+    )
+    answers = answers or set()
+    if c.RED in answers:
+        group = f"{c.RED} · {c.FINAL if c.FINAL in produced.get('reviewRejectType', ()) else c.RETRY}"
+    elif c.ERROR in answers or c.GREEN in answers:
+        group = c.ERROR if c.ERROR in answers else c.GREEN
+    else:
+        group = c.NO_ANSWER
+    labels = sorted(produced.get("rejectLabel", ()))
+    return Outcome(group, tuple(Code(label, meaning=c.LABEL_MEANINGS.get(label, "")) for label in labels))

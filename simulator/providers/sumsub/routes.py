@@ -70,6 +70,7 @@ def api_routes() -> list[Route]:
 def page_routes() -> list[Route]:
     return [
         _r("/websdk/{kind:str}/{key}", websdk.show, "GET", "websdk_page"),
+        _r("/websdk/{kind:str}/{key}/state", websdk.state, "GET", "websdk_state"),
         _r("/websdk/{kind:str}/{key}/submit", websdk.submit, "POST", "websdk_submit"),
         _r("/websdk/{kind:str}/{key}/scenario", websdk.choose, "POST", "websdk_choose_scenario"),
         _r("/idensic/l/", websdk.legacy_forward, "GET", "websdk_legacy_link"),

@@ -13,9 +13,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from simulator.providers.checkout.errors import CheckoutError, ValidationFailed
+from simulator.toolkit.pages import is_http_url
 
 if TYPE_CHECKING:  # jsonschema is imported on first use: start-up does not need it
     import jsonschema
@@ -43,14 +43,6 @@ def _is_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
     return is_http_url(value)
-
-
-def is_http_url(value: str) -> bool:
-    try:
-        parts = urlparse(value)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and value.isprintable() and " " not in value
 
 
 @cache
