@@ -31,7 +31,7 @@ def test_an_email_tag_naming_no_scenario_warns_on_the_console_and_in_the_journal
     entry = client.get("/_sim/requests", params={"path": "/identity-verifications"}).json()["data"][0]
     assert entry["scenario"] == "idv-approved"
     assert entry["warnings"] == [
-        "the email tag +idv-aproved names no scenario (did you mean 'idv-approved' or 'iddv-approved' or"
+        "the email tag +idv-aproved names no scenario (did you mean 'idv-approved', 'iddv-approved' or"
         " 'adv-approved'?); this check follows the default, 'idv-approved'"
     ]
     assert any(r.levelname == "WARNING" and "+idv-aproved" in r.getMessage() for r in caplog.records)

@@ -31,6 +31,9 @@ SCHEMA_PATH = Path(__file__).with_name("schema.json")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+FOLDER_MISSING = "scenario folder does not exist"
+
+
 @dataclass(frozen=True)
 class ScenarioError:
     path: str
@@ -38,7 +41,12 @@ class ScenarioError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+    @property
+    def folder_missing(self) -> bool:
+        """A whole folder is missing (a setting is wrong), not one file broken."""
+        return self.line == 0 and self.message == FOLDER_MISSING
 
 
 class ScenarioLoadError(Exception):
@@ -277,7 +285,7 @@ class Catalogue:
         for folder in folders:
             catalogue.folders.append(str(folder))
             if not folder.is_dir():
-                catalogue.errors.append(ScenarioError(str(folder), 0, "scenario folder does not exist"))
+                catalogue.errors.append(ScenarioError(str(folder), 0, FOLDER_MISSING))
                 continue
             seen_here: dict[str, str] = {}
             for path in scenario_files(folder):
@@ -306,21 +314,23 @@ class Catalogue:
     def close_names(self, name: str, provider: str | None = None, product: str | None = None, n: int = 3) -> list[str]:
         """Up to ``n`` scenario names (or aliases) that look like ``name``, those of ``provider``/``product``
         first: what a "did you mean" offers for a typo."""
+        from simulator.engine.names import closest
+
         everything = {**{s.name: s for s in self.scenarios.values()}, **self.by_alias()}
         fitting = [k for k, s in everything.items() if provider in (None, s.provider) and product in (None, s.product)]
-        found = _closest(name, fitting, n)
-        others = _closest(name, [k for k in everything if k not in fitting], n)
+        found = closest(name, fitting, limit=n, cutoff=0.8)
+        others = closest(name, [k for k in everything if k not in fitting], limit=n, cutoff=0.8)
         return (found + [k for k in others if k not in found])[:n]
 
     def did_you_mean(self, name: str, provider: str | None = None, product: str | None = None) -> str:
-        """``did you mean 'y' or 'z'?`` for a name the catalogue lacks, or ``""`` when nothing looks close."""
-        close = self.close_names(name, provider, product)
-        return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        """`` (did you mean 'y' or 'z'?)`` for a name the catalogue lacks, or ``""`` when nothing looks close."""
+        from simulator.engine.names import suggestion
+
+        return suggestion(self.close_names(name, provider, product))
 
     def unknown_name(self, name: str, provider: str | None = None, product: str | None = None) -> str:
-        """``no scenario named 'x'; did you mean 'y'?``: the message for a name the catalogue lacks."""
-        hint = self.did_you_mean(name, provider, product)
-        return f"no scenario named {name!r}" + (f"; {hint}" if hint else "")
+        """``no scenario named 'x' (did you mean 'y'?)``: the message for a name the catalogue lacks."""
+        return f"no scenario named {name!r}{self.did_you_mean(name, provider, product)}"
 
     def for_product(self, provider: str, product: str) -> list[Scenario]:
         return [s for s in self.scenarios.values() if s.provider == provider and s.product == product]
@@ -458,32 +468,3 @@ def default_cache_dir() -> Path | None:
         return Path(configured) if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "kycsim"
-
-
-def _closest(name: str, candidates: Iterable[str], n: int, cutoff: float = 0.8) -> list[str]:
-    """The ``n`` candidates most like ``name``: alike enough by ``difflib``'s ratio, then fewest edits first
-    (a swap of two neighbours counts as one, the usual typo: ``62340`` is closest to ``62304``)."""
-    import difflib
-
-    matcher = difflib.SequenceMatcher(b=name)
-    scored = []
-    for candidate in candidates:
-        matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
-            scored.append((_edits(candidate, name), -matcher.ratio(), candidate))
-    return [candidate for *_, candidate in sorted(scored)[:n]]
-
-
-def _edits(a: str, b: str) -> int:
-    """Insertions, deletions, substitutions and swaps of neighbours that turn ``a`` into ``b``."""
-    before: list[int] = []
-    row = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], before[j - 2] + 1)
-        before, row = row, current
-    return row[len(b)]

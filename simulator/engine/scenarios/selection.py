@@ -178,8 +178,7 @@ def select(
             if tagged is not None:
                 problems.append(f"+{tag} names a {tagged.provider}/{tagged.product} scenario, not {provider}/{product}")
             else:
-                hint = catalogue.did_you_mean(tag, provider, product)
-                problems.append(f"+{tag} names no scenario" + (f" ({hint})" if hint else ""))
+                problems.append(f"+{tag} names no scenario{catalogue.did_you_mean(tag, provider, product)}")
     chosen = _fit(catalogue, default, provider, product, "the default")
     for problem in dict.fromkeys(problems):  # the same email twice: one warning
         warn(f"the email tag {problem}; this check follows the default, {chosen.name!r}")

@@ -110,14 +110,15 @@ def test_a_binding_for_another_product_is_skipped_with_a_warning_and_an_older_fi
 def test_close_names_prefer_the_product_and_say_nothing_for_far_off_names():
     assert CATALOGUE.close_names("widget-faild") == ["widget-failed"]
     assert CATALOGUE.unknown_name("zzz") == "no scenario named 'zzz'"
-    assert CATALOGUE.did_you_mean("widget-defualt", "demo", "widget") == "did you mean 'widget-default'?"
+    assert CATALOGUE.did_you_mean("widget-defualt", "demo", "widget") == " (did you mean 'widget-default'?)"
 
 
 def test_a_swap_of_neighbours_is_the_closest_typo():
-    from simulator.engine.scenarios.loader import _closest, _edits
+    from simulator.engine.names import closest, edits
 
-    assert (_edits("ab", "ba"), _edits("kitten", "sitting"), _edits("", "abc")) == (1, 3, 3)
-    assert _closest("idv-declined-62340", ["idv-declined-62405", "idv-declined-62304", "idv-declined-62403"], 2) == [
+    assert (edits("ab", "ba"), edits("kitten", "sitting"), edits("", "abc")) == (1, 3, 3)
+    choices = ["idv-declined-62405", "idv-declined-62304", "idv-declined-62403"]
+    assert closest("idv-declined-62340", choices, limit=2) == [
         "idv-declined-62304",
         "idv-declined-62403",
     ]
