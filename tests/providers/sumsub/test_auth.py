@@ -173,3 +173,8 @@ def test_the_signature_covers_the_path_as_sent_percent_encoding_included(raw):
     assert raw.get(path, headers=sent).status_code == 404  # signed right; no such applicant
     decoded = sign(SECRET, ts, "GET", path.replace("%20", " ").encode(), b"")
     assert_error(raw.get(path, headers={**sent, "X-App-Access-Sig": decoded}), 401, 4003)
+
+
+def test_a_timestamp_that_is_not_unix_seconds_says_so(raw):
+    body = assert_error(raw.post(PATH, content=BODY, headers=headers(ts="2024-07-09")), 401, 4005)
+    assert body["description"] == "Invalid X-App-Access-Ts value: it must be Unix time in seconds"
