@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from simulator.engine.webhooks.dispatcher import Attempt
 
 log = logging.getLogger("kycsim.console")
-QUIET_PATHS = ("/_sim/health", "/_sim/events")
+QUIET_PATHS = ("/_sim/health", "/_sim/events")  # never on the console
+READS = ("GET", "HEAD")
 
 
 def configure_logging(fmt: str = "text", level: str = "info") -> None:
@@ -157,11 +158,16 @@ class RequestLogMiddleware:
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
             )
-        if path.startswith(QUIET_PATHS) or not log.isEnabledFor(logging.INFO):
+        # Polls (a hosted page following its flow) and reads of the control API (the dashboard, `kycsim
+        # trigger`) are most of the traffic: at info they would hide the real requests.
+        quiet = state.get("poll") or (path.startswith("/_sim") and scope["method"] in READS)
+        level = logging.DEBUG if quiet else logging.INFO
+        if path.startswith(QUIET_PATHS) or not log.isEnabledFor(level):
             return
         latency = latency_ms(elapsed)
         extras = "".join(f" {k}={v}" for k, v in (("tenant", mask(tenant)), ("scenario", scenario)) if v)
-        log.info(
+        log.log(
+            level,
             "%s %s %d %.1fms%s",
             scope["method"],
             path,
