@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
 
 from simulator.engine.scenarios.model import Scenario, Verb
 from simulator.engine.scenarios.selection import SelectionError, select
@@ -22,19 +21,21 @@ from simulator.providers.checkout import (
     product_verbs,
     sandbox,
 )
-from simulator.providers.checkout.api import new_request_id
-from simulator.providers.checkout.errors import ValidationFailed, error_response, for_status
+from simulator.providers.checkout.auth import credential_of
+from simulator.providers.checkout.errors import CheckoutError, ValidationFailed, new_request_id
 from simulator.providers.checkout.lifecycle import Lifecycle
 from simulator.providers.checkout.products import PRODUCTS, Product
-from simulator.providers.checkout.state import LINKS, LINKS_TENANT
+from simulator.providers.checkout.schemas import REGISTRY
+from simulator.providers.checkout.state import LINKS, LINKS_TENANT, State
 from simulator.providers.checkout.verbs import build_verbs, effects
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
-    from simulator.providers.checkout.api import Call
+    from simulator.toolkit.routes import Call, Operation
 
 TRIGGER_KEY = "sk_sbox_kycsimtriggerkycsimtriggerkycs"
+_REQUEST_ID_KEY = c.REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
 class CheckoutProvider(Provider):
@@ -172,22 +173,46 @@ class CheckoutProvider(Provider):
         self.lifecycle.results_builders[c.ADV] = document_checks.address_document_results
         self.lifecycle.anonymizers[c.IDDV] = self.lifecycle.anonymizers[c.ADV] = document_checks.anonymize_document
 
-    # Routing and errors
+    # Routing, the request pipeline's hooks and errors
 
-    def routes(self) -> list[BaseRoute]:
-        from simulator.providers.checkout.routes import routes
+    error = CheckoutError
+    state_class = State
+    schemas = REGISTRY
 
-        return routes()
+    def operations(self) -> list[Operation]:
+        from simulator.providers.checkout.routes import operations
+
+        return operations()
+
+    async def authenticate(self, request: Request, op: Operation) -> str:
+        """The tenant: ``Authorization: Bearer <credential>`` (``auth.py``).
+
+        Reads the first ``authorization`` header from the ASGI scope as ``request.headers.get``
+        would (same value, latin-1), without building a Headers object on every call.
+        """
+        header = next((value for key, value in request.scope["headers"] if key == b"authorization"), None)
+        return credential_of(None if header is None else header.decode("latin-1"), self.oauth_key)
+
+    def accepts_json(self, media_type: str | None) -> bool:
+        """``application/json``, ``text/json``, any ``+json``; no ``Content-Type`` is read as JSON."""
+        return media_type is None or media_type in ("application/json", "text/json") or media_type.endswith("+json")
+
+    def on_request(self, call: Call) -> None:
+        """One request id per call, drawn once the tenant is known: the body's ``request_id`` and the header."""
+        call.request.scope["state"]["request_id"] = new_request_id(call.sim, call.tenant)
+
+    def on_response(self, call: Call, response: Response) -> None:
+        # Read from raw_headers, not ``response.headers``, which builds a MutableHeaders on every
+        # access; the pair appended is what it would add.
+        raw_headers = response.raw_headers
+        if not any(key == _REQUEST_ID_KEY for key, _ in raw_headers):
+            request_id = call.request.scope["state"]["request_id"]
+            raw_headers.append((_REQUEST_ID_KEY, request_id.encode("latin-1")))
 
     owns_unclaimed_paths = True  # its paths sit at the root: /applicants, /identity-verifications, ...
 
     def owns_path(self, path: str) -> bool:
         return not path.startswith("/_sim")
-
-    def error_response(self, request: Request, status: int, message: str) -> Response:
-        tenant = getattr(request.state, "tenant", None)
-        request.state.provider = self.name
-        return error_response(for_status(status, message), new_request_id(self.sim, tenant))
 
     # Scenarios
 

@@ -27,11 +27,12 @@ from simulator.engine.scenarios.model import PROVIDER as BY_PROVIDER
 from simulator.engine.scenarios.model import StepContext, Verb
 from simulator.providers.checkout import aml, retention, webhooks
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout.api import Call, operation, require, timestamp
+from simulator.providers.checkout.api import require, timestamp
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.errors import ValidationFailed
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION, _descriptor
 from simulator.providers.checkout.state import PROVIDER, State
+from simulator.toolkit.routes import Call
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -75,18 +76,17 @@ def _approved_by_idv(state: State, applicant_id: str) -> bool:
 # API
 
 
-@operation("create_aml_screening", schema="aml_screening.create.request")
-async def create_aml_screening(call: Call) -> Response:
+async def create_aml_screening(call: Call) -> dict[str, Any]:
     applicant = find_applicant(call, call.body["applicant_id"])
-    if not _approved_by_idv(State(call.sim, call.tenant), applicant["id"]):
+    if not _approved_by_idv(call.state, applicant["id"]):
         raise ValidationFailed(
             "applicant_id__not_verified",
             message="AML screening needs an applicant approved by an identity verification",
         )
     scenario = call.provider.choose_scenario(call, AML_SCREENING, applicant, None)
-    now = call.now()
+    now = call.state.timestamp()
     doc: dict[str, Any] = {
-        "id": call.sim.ids.prefixed(AML_SCREENING.id_prefix, call.tenant),
+        "id": call.state.prefixed(AML_SCREENING.id_prefix),
         "created_on": now,
         "modified_on": now,
         "status": aml.CREATED,
@@ -99,21 +99,20 @@ async def create_aml_screening(call: Call) -> Response:
         aml.SIM_KEY: aml.new_state(),
     }
     transition(call.sim, call.tenant, doc, aml.created())
-    retention.remember_check(State(call.sim, call.tenant), applicant, doc)
+    retention.remember_check(call.state, applicant, doc)
     run_id = f"run_{doc['id']}"
     found = call.sim.catalogue.get(scenario["name"])
     if found is not None:
         call.sim.runner.start(call.tenant, found, {"product": c.AML, "check_id": doc["id"]}, run_id=run_id)
         doc["_run_id"] = run_id
-        State(call.sim, call.tenant).put(KIND, doc)
-    call.request.state.scenario = scenario["name"]
-    return call.json(render(doc, call.base_url), 201)
+        call.state.put(KIND, doc)
+    call.mark_scenario(scenario["name"])
+    return render(doc, call.base_url)
 
 
-@operation("get_aml_screening")
-async def get_aml_screening(call: Call) -> Response:
-    doc = require(State(call.sim, call.tenant).get(KIND, call.params["aml_verification_id"]), "aml_verification")
-    return call.json(render(doc, call.base_url))
+async def get_aml_screening(call: Call) -> dict[str, Any]:
+    doc = require(call.state.get(KIND, call.params["aml_verification_id"]), "aml_verification")
+    return render(doc, call.base_url)
 
 
 # Control API (/_sim/checkout/...)

@@ -10,32 +10,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.responses import Response
-
-from simulator.bodies import BodyError
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import document_checks, schemas
-from simulator.providers.checkout.api import Call, operation, page
+from simulator.providers.checkout import document_checks
+from simulator.providers.checkout.api import page
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.attempts import find_attempt, find_check, media_url
-from simulator.providers.checkout.errors import InvalidRequest, NotFound, ValidationFailed, body_error
+from simulator.providers.checkout.errors import InvalidRequest, NotFound, ValidationFailed
 from simulator.providers.checkout.identity_verifications import _clean
 from simulator.providers.checkout.products import Product
-from simulator.providers.checkout.state import State
 from simulator.providers.checkout.uploads import UploadError, collect_uploads, read_fields
+from simulator.toolkit.routes import Call
 
 BODY_ERRORS = ("request_body__", "content_type__")  # the whole body is unusable: 400, not 422
 
 
 def handlers(product: Product) -> dict[str, Callable]:
-    prefix = product.event_prefix
     required, optional = document_checks.UPLOAD_FIELDS[product.name]
 
     def render(call: Call, check: dict[str, Any]) -> dict[str, Any]:
-        return document_checks.render(product, check, call.base_url, State(call.sim, call.tenant))
+        return document_checks.render(product, check, call.base_url, call.state)
 
-    @operation(f"create_{prefix}", schema=f"{product.name}.create.request")
-    async def create(call: Call) -> Response:
+    async def create(call: Call) -> dict[str, Any]:
         applicant = find_applicant(call, call.body["applicant_id"])
         scenario = call.provider.choose_scenario(call, product, applicant, None)
         fields: dict[str, Any] = {}
@@ -46,63 +41,54 @@ def handlers(product: Product) -> dict[str, Callable]:
         check = call.provider.lifecycle.create_check(
             call.tenant, product, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
         )
-        call.request.state.scenario = scenario["name"]
-        return call.json(render(call, check), 201)
+        call.mark_scenario(scenario["name"])
+        return render(call, check)
 
-    @operation(f"get_{prefix}")
-    async def get(call: Call) -> Response:
-        return call.json(render(call, find_check(call, product)))
+    async def get(call: Call) -> dict[str, Any]:
+        return render(call, find_check(call, product))
 
-    @operation(f"anonymize_{prefix}")
-    async def anonymize(call: Call) -> Response:
+    async def anonymize(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         check = document_checks.anonymize(call.provider.lifecycle, call.tenant, product, check)
-        return call.json(render(call, check))
+        return render(call, check)
 
-    @operation(f"get_{prefix}_pdf_report")
-    async def pdf_report(call: Call) -> Response:
+    async def pdf_report(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         token = check.get("_report_token")
         if not token or check.get("_anonymized") or check["status"] not in (c.APPROVED, c.DECLINED):
             raise NotFound("pdf_report_not_found", message="the report exists once the checks are completed")
-        return call.json({"pdf_report": media_url(call.base_url, token, "report.pdf")})
+        return {"pdf_report": media_url(call.base_url, token, "report.pdf")}
 
-    @operation(f"create_{prefix}_attempt")
-    async def create_attempt(call: Call) -> Response:
+    async def create_attempt(call: Call) -> dict[str, Any]:
         try:
             fields = await read_fields(call.request)
             uploads = collect_uploads(fields, required, optional)
         except UploadError as exc:
             body_level = [code for code in exc.error_codes if code.startswith(BODY_ERRORS)]
             raise (InvalidRequest if body_level else ValidationFailed)(*exc.error_codes) from None
-        except BodyError as exc:
-            raise body_error(exc) from None
         # Everything but the files (file parts arrive as (bytes, filename) pairs).
         plain = {k: v for k, v in fields.items() if k not in (*required, *optional) and not isinstance(v, tuple)}
-        schemas.validate_request(f"{product.name}.attempt.create.request", plain)
+        call.validate(f"{product.name}.attempt.create.request", plain)
         check = find_check(call, product)
         attempt = document_checks.create_attempt(call.provider.lifecycle, call.tenant, product, check, uploads, plain)
-        return call.json(document_checks.render_attempt(product, check, attempt, call.base_url), 201)
+        return document_checks.render_attempt(product, check, attempt, call.base_url)
 
-    @operation(f"list_{prefix}_attempts")
-    async def list_attempts(call: Call) -> Response:
+    async def list_attempts(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
-        attempts = State(call.sim, call.tenant).attempts(product, check)[::-1]  # newest first
+        attempts = call.state.attempts(product, check)[::-1]  # newest first
         items = [document_checks.render_attempt(product, check, a, call.base_url) for a in attempts]
-        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts"))
+        return page(call, items, f"/{product.path}/{check['id']}/attempts")
 
-    @operation(f"get_{prefix}_attempt")
-    async def get_attempt(call: Call) -> Response:
+    async def get_attempt(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         attempt = find_attempt(call, product, check)
-        return call.json(document_checks.render_attempt(product, check, attempt, call.base_url))
+        return document_checks.render_attempt(product, check, attempt, call.base_url)
 
-    @operation(f"list_{prefix}_attempt_assets")
-    async def list_assets(call: Call) -> Response:
+    async def list_assets(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         attempt = find_attempt(call, product, check)
         items = document_checks.render_assets(product, check, attempt, call.base_url)
-        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets"))
+        return page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets")
 
     return {
         "create": create,

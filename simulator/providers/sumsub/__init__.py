@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
 
+from simulator.bodies import body_limit
 from simulator.engine.scenarios.model import Scenario, Verb
 from simulator.providers.base import Provider
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.auth import Credentials
-from simulator.providers.sumsub.errors import SumsubError, render
+from simulator.providers.sumsub.auth import Credentials, authenticate
+from simulator.providers.sumsub.errors import SumsubError
+from simulator.providers.sumsub.schemas import REGISTRY
+from simulator.providers.sumsub.state import SumsubState
+
+if TYPE_CHECKING:
+    from simulator.toolkit.routes import Operation
+
+JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9.!#$&^_-]+\+)?json$")  # application/json, application/x+json
 
 
 class SumsubProvider(Provider):
@@ -144,18 +151,30 @@ class SumsubProvider(Provider):
         super().bind(sim)
         self.credentials.add(sim.settings.sumsub_app_token, sim.settings.sumsub_secret_key)
 
-    def routes(self) -> list[BaseRoute]:
-        from simulator.providers.sumsub.routes import routes
+    # Routing, the request pipeline's hooks and errors
 
-        return routes()
+    error = SumsubError
+    state_class = SumsubState
+    schemas = REGISTRY
+    json_required = True  # an empty body where a JSON object is expected is a 400
+
+    def operations(self) -> list[Operation]:
+        from simulator.providers.sumsub.routes import operations
+
+        return operations()
+
+    async def authenticate(self, request: Request, op: Operation) -> str:
+        """The app token of a correctly signed request (``auth.py``), checked over the body as sent."""
+        assert self.sim is not None
+        return await authenticate(request, self.credentials, self.sim.clock.wall, body_limit(request, upload=op.upload))
+
+    def accepts_json(self, media_type: str | None) -> bool:
+        """``application/json`` or ``application/*+json``, or no ``Content-Type`` at all: a client that
+        leaves the header out still gets on."""
+        return media_type is None or bool(JSON_MEDIA_TYPE.match(media_type))
 
     def owns_path(self, path: str) -> bool:
         return path.startswith(("/resources", "/websdk", "/idensic"))
-
-    def error_response(self, request: Request, status: int, message: str) -> Response:
-        description = {404: "Not found", 405: "Method not allowed"}.get(status, message if status < 500 else "Error")
-        correlation = self.sim.ids.hex(32, None) if self.sim else "0" * 32
-        return render(SumsubError(status, description), correlation)
 
     def verbs(self) -> Mapping[str, Verb]:
         from simulator.providers.sumsub.lifecycle import sim_getter, verbs

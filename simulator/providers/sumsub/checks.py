@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.models import Ctx, default_check_types, fmt_created
+from simulator.providers.sumsub.models import default_check_types, fmt_created
+from simulator.providers.sumsub.state import SumsubState
 
 BRANDS = ("VISA", "MASTERCARD", "AMEX", "MAESTRO")
 
@@ -29,7 +30,7 @@ def planned_checks(action: dict[str, Any], answer: str, explicit: list[dict[str,
     return pairs
 
 
-def bin_info(ctx: Ctx, country: str, brand: str | None = None) -> dict[str, Any]:
+def bin_info(ctx: SumsubState, country: str, brand: str | None = None) -> dict[str, Any]:
     fake = ctx.sim.fake.faker("GB", ctx.tenant)
     return {
         "brand": brand or fake.random_element(BRANDS),
@@ -41,13 +42,15 @@ def bin_info(ctx: Ctx, country: str, brand: str | None = None) -> dict[str, Any]
     }
 
 
-def risk_info(ctx: Ctx, answer: str, country: str, brand: str | None = None) -> dict[str, Any]:
+def risk_info(ctx: SumsubState, answer: str, country: str, brand: str | None = None) -> dict[str, Any]:
     rng = ctx.sim.ids.rng(ctx.tenant)
     score = rng.uniform(0.01, 0.3) if answer == c.GREEN else rng.uniform(0.6, 0.99)
     return {"riskScore": round(score, 2), "binInfo": bin_info(ctx, country, brand)}
 
 
-def build_checks(ctx: Ctx, action: dict[str, Any], applicant: dict[str, Any], pairs: list[tuple[str, str]]) -> None:
+def build_checks(
+    ctx: SumsubState, action: dict[str, Any], applicant: dict[str, Any], pairs: list[tuple[str, str]]
+) -> None:
     """Write ``checks`` (and the per-source details) onto ``action``."""
     now = fmt_created(ctx.now)
     attempt = action["review"]["attemptId"]

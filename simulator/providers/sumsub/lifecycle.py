@@ -18,7 +18,6 @@ from simulator.providers.sumsub.checks import build_checks, planned_checks
 from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.models import (
     DOC_SET_OF,
-    Ctx,
     begin_attempt,
     complete,
     fill_recognised_info,
@@ -27,6 +26,7 @@ from simulator.providers.sumsub.models import (
     review_result,
     set_status,
 )
+from simulator.providers.sumsub.state import SumsubState
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -47,7 +47,7 @@ NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)
 
 
 def start_run(
-    ctx: Ctx,
+    ctx: SumsubState,
     product: str,
     doc: dict[str, Any],
     subject: dict[str, Any],
@@ -78,7 +78,7 @@ def start_run(
     doc["_personMayChoose"] = selection.person_may_choose
 
 
-def load(ctx: Ctx, subject: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def load(ctx: SumsubState, subject: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     if subject.get("kind") == "action":
         action = ctx.get(c.KIND_ACTION, subject["id"])
         applicant = ctx.get(c.KIND_APPLICANT, action["applicantId"]) if action else None
@@ -86,7 +86,7 @@ def load(ctx: Ctx, subject: Mapping[str, Any]) -> tuple[dict[str, Any] | None, d
     return ctx.get(c.KIND_APPLICANT, subject["id"]), None
 
 
-def save(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
+def save(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
     ctx.put(c.KIND_APPLICANT, applicant)
     if action is not None:
         ctx.put(c.KIND_ACTION, action)
@@ -98,7 +98,7 @@ def save(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> 
 CAPTURED = {"PAYMENT_METHOD": "PAYMENT_METHOD", "PAYMENT_SOURCE": "PAYMENT_SOURCE", "SELFIE": "SELFIE"}
 
 
-def capture(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
+def capture(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
     """The pictures the applicant takes in the WebSDK (real PNGs), unless the client uploaded some."""
     subject = action or applicant
     if subject.get("_images"):
@@ -121,7 +121,9 @@ def capture(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) 
                 action["paymentMethod"].setdefault("imageIds", []).append(image["id"])
 
 
-def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *, captures: bool = False) -> bool:
+def submit(
+    ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, *, captures: bool = False
+) -> bool:
     """The applicant finished the flow (``captures``: on the WebSDK, taking pictures) or the client
     requested the check: status pending."""
     subject = action or applicant
@@ -149,20 +151,20 @@ def retry_requested(subject: Mapping[str, Any]) -> bool:
     )
 
 
-def run_is_live(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+def run_is_live(ctx: SumsubState, subject: Mapping[str, Any]) -> bool:
     """The subject's scenario still has steps to play (or waits for one)."""
     run = ctx.sim.runner.get(ctx.tenant, c.PROVIDER, subject["_run"]) if subject.get("_run") else None
     return run is not None and run["status"] == "running"
 
 
-def review_final(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+def review_final(ctx: SumsubState, subject: Mapping[str, Any]) -> bool:
     """The review has its answer for now: completed, unless a RETRY the scenario still answers with a
     scripted resubmission (``applicant-retry-then-approved``). Later profile events do not count."""
     completed = subject["review"]["reviewStatus"] == c.COMPLETED
     return completed and not (retry_requested(subject) and run_is_live(ctx, subject))
 
 
-def awaiting_resubmission(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+def awaiting_resubmission(ctx: SumsubState, subject: Mapping[str, Any]) -> bool:
     """RETRY asked for new documents and no scenario scripts them: only the applicant can go on."""
     return retry_requested(subject) and not run_is_live(ctx, subject)
 
@@ -170,7 +172,7 @@ def awaiting_resubmission(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
 # The client's request check
 
 
-def missing_steps(ctx: Ctx, subject: Mapping[str, Any]) -> list[str]:
+def missing_steps(ctx: SumsubState, subject: Mapping[str, Any]) -> list[str]:
     """The required steps (``requiredIdDocs`` docSets) with nothing uploaded for them, in order.
 
     A document sent as ``FRONT_SIDE`` needs its ``BACK_SIDE`` too (Sumsub's "Get started with API");
@@ -193,7 +195,7 @@ def missing_steps(ctx: Ctx, subject: Mapping[str, Any]) -> list[str]:
     return missing
 
 
-def check_can_request(ctx: Ctx, subject: Mapping[str, Any]) -> None:
+def check_can_request(ctx: SumsubState, subject: Mapping[str, Any]) -> None:
     """Raise Sumsub's refusal of a request check (409), or return when the check may go ahead.
 
     The docs: not while pending, queued or prechecked (onHold is refused too: kycsim's review is still
@@ -218,7 +220,7 @@ def check_can_request(ctx: Ctx, subject: Mapping[str, Any]) -> None:
         )
 
 
-def _follow_up(ctx: Ctx, subject: dict[str, Any], product: str, scenario: Scenario | None) -> None:
+def _follow_up(ctx: SumsubState, subject: dict[str, Any], product: str, scenario: Scenario | None) -> None:
     """The scenario that decides the new attempt: the one a person picked, else the default (GREEN).
 
     The finished run is replaced, so it keeps its id and history (and the console shows one run)."""
@@ -231,7 +233,7 @@ def _follow_up(ctx: Ctx, subject: dict[str, Any], product: str, scenario: Scenar
 
 
 def applicant_submits(
-    ctx: Ctx,
+    ctx: SumsubState,
     applicant: dict[str, Any],
     action: dict[str, Any] | None,
     *,
@@ -257,7 +259,7 @@ def applicant_submits(
     return changed
 
 
-def move(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, status: str) -> None:
+def move(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, status: str) -> None:
     subject = action or applicant
     if subject["review"]["reviewStatus"] == c.INIT:
         begin_attempt(ctx, subject)
@@ -268,7 +270,7 @@ def move(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, sta
         webhooks.publish(ctx, event, applicant, action)
 
 
-def review(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, args: Mapping[str, Any]) -> None:
+def review(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, args: Mapping[str, Any]) -> None:
     result = review_result(dict(args))
     subject = action or applicant
     complete(subject, result, ctx.now, action=action is not None)
@@ -278,7 +280,7 @@ def review(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, a
     webhooks.publish(ctx, REVIEWED_EVENT[action is not None], applicant, action)
 
 
-def reset(ctx: Ctx, applicant: dict[str, Any]) -> None:
+def reset(ctx: SumsubState, applicant: dict[str, Any]) -> None:
     old = applicant["review"]
     fresh = new_review(ctx, old["levelName"])
     fresh["attemptCnt"] = old["attemptCnt"]
@@ -289,7 +291,7 @@ def reset(ctx: Ctx, applicant: dict[str, Any]) -> None:
 
 
 def notice(
-    ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, event: str, args: Mapping[str, Any]
+    ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, event: str, args: Mapping[str, Any]
 ) -> None:
     extra: dict[str, Any] = {}
     if event == c.WH_APPLICANT_RESET:
@@ -315,7 +317,7 @@ def notice(
 
 def _verb(sim_of: Callable[[], Simulator], change: Callable[..., Any]) -> Callable[[StepContext], Any]:
     async def handler(step: StepContext) -> None:
-        ctx = Ctx(sim_of(), step.tenant)
+        ctx = SumsubState(sim_of(), step.tenant)
         applicant, action = load(ctx, step.subject)
         if applicant is None:
             return  # reset or deleted since the run started
