@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from simulator.bodies import BodyError, NotAnObject, UnsupportedMediaType, body_limit, parse_json, read_body
 from simulator.web import JSONResponse, base_url
@@ -210,13 +211,17 @@ def _plain(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Respon
 
 
 def find(operations: Sequence[Operation], method: str, path: str) -> Operation | None:
-    """The operation that answers ``method path`` (path without the query), as Starlette would route it."""
-    from starlette.routing import Match
+    """The operation that answers ``method path`` (any query is ignored), matched as Starlette routes it.
 
+    What the tests use to validate each response against the schema its route declares.
+    """
     scope = {"type": "http", "method": method, "path": path.split("?", 1)[0]}
-    for op in operations:
-        route = Route(op.path, op.handler, methods=[op.method])
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
+    for op, route in _matchers(tuple(operations)):
+        if route.matches(scope)[0] is Match.FULL:
             return op
     return None
+
+
+@cache
+def _matchers(operations: tuple[Operation, ...]) -> list[tuple[Operation, Route]]:
+    return [(op, Route(op.path, op.handler, methods=[op.method])) for op in operations]

@@ -116,6 +116,7 @@ def api_operations() -> list[Operation]:
             applicant_actions.set_payment_method,
             "add_payment_method",
             request="payment_method.request",
+            response="payment_method",
             deferred=True,
         ),
         Operation(
@@ -123,6 +124,7 @@ def api_operations() -> list[Operation]:
             "/resources/api/applicantActions/{action_id}/checks/latest",
             applicant_actions.latest_check,
             "get_latest_action_check",
+            response="latest_check",
         ),
         # Access tokens, WebSDK links, health
         Operation(
