@@ -72,7 +72,10 @@ def mutmut(tree: Path, *args: str, check: bool = False) -> str:
 def run_module(module: str, tests: list[str]) -> dict:
     tree = scratch_copy()
     try:
-        runner = f"{sys.executable} -m pytest -x -q -p no:cacheprovider {' '.join(tests)}"
+        # mutmut 2 counts only exit code 1 as "tests failed": a mutant that breaks the import makes
+        # pytest exit 2 (collection error) and would pass for a survivor. Any failure is 1 here.
+        pytest = f"{sys.executable} -m pytest -x -q -p no:cacheprovider {' '.join(tests)}"
+        runner = f'bash -c "{pytest} || exit 1"'
         mutmut(tree, "run", "--paths-to-mutate", f"simulator/{module}", "--runner", runner, "--no-progress",
                "--simple-output", "--CI", check=True)  # fmt: skip
         ids = {kind: _ids(mutmut(tree, "result-ids", kind)) for kind in ("killed", "timeout", "suspicious",

@@ -1,20 +1,28 @@
-"""``kycsim trigger SCENARIO``: run a named scenario end to end and print its timeline.
+"""``kycsim trigger SCENARIO``: play a named scenario end to end on a running simulator, as a client would.
 
 1. Look the scenario up on the running simulator (``/_sim/scenarios/{name}``).
-2. Let its provider make the calls a client would (``Provider.trigger``), with the scenario
-   header, on an ``httpx.Client`` pointed at the simulator.
-3. Move time until the run finishes: at a ``manual`` clock, ``/_sim/clock/advance`` to each
-   next job of the tenant in turn (so every step and webhook fires at its own time); at any
-   other speed, wait for the clock to get there by itself.
-4. Print what happened, in virtual-time order: calls made, steps (statuses reached), events
-   sent and each delivery attempt.
+2. Let its provider make the calls a client would (``Provider.trigger``), with the scenario header,
+   on an ``httpx.Client`` pointed at the simulator.
+3. Follow the run those calls started (the run whose subject holds one of the ids they returned),
+   with a progress line per step:
+   - at a ``manual`` clock, ``/_sim/clock/advance`` the tenant to each next job in turn, so every
+     step and webhook fires at its own time;
+   - at ``instant`` or a speed factor, wait for the clock to get there by itself, for as long as the
+     scenario needs (``--timeout`` caps the wall time, when given);
+   - where the run waits for the client (a new attempt, an AML case resolved, the flow handed to the
+     person), the provider plays that part (``Provider.trigger_resume``).
+4. Print what happened, in virtual-time order: calls made, steps, events sent and each delivery
+   attempt. The exit status is 0 once the scenario's last step is done.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +31,10 @@ import httpx
 from simulator.control.client import ControlClient, ControlClientError
 from simulator.engine.scenarios.model import Scenario, Step
 
-MAX_STEPS = 1000
-POLL_SECONDS = 0.1
+MANUAL_MAX_MOVES = 10_000  # clock moves at a manual clock before the trigger says the run never ends
+MIN_POLL, MAX_POLL = 0.002, 1.0  # wall seconds between looks at a run whose clock runs by itself
+STALL_SECONDS = 10.0  # a running run with nothing scheduled for this long is stuck
+SETTLE_SECONDS = 30.0  # at most this long, after the last step, for deliveries in flight
 
 
 def scenario_from_detail(detail: Mapping[str, Any]) -> Scenario:
@@ -57,16 +67,27 @@ def trigger(
     name: str,
     *,
     providers: Mapping[str, Any] | None = None,
-    timeout: float = 120.0,
-    max_time: float = 7 * 86400,
+    tenant: str | None = None,
+    timeout: float | None = None,
+    max_time: float = 365 * 86400,
     as_json: bool = False,
     out: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None,
     token: str | None = None,
 ) -> int:
+    """Play ``name``; ``out`` gets the report, ``progress`` a line per step as it happens (default: stderr).
+
+    ``timeout``: wall seconds the whole trigger may take (None: as long as the scenario needs).
+    ``max_time``: at a manual clock, how far the trigger may move the tenant's clock.
+    """
     out = out or (lambda text: print(text, flush=True))
-    client = ControlClient(sim_url, token=token)
+    progress = progress or (lambda text: print(text, file=sys.stderr, flush=True))
+    transport = _transport()
+    client = ControlClient(sim_url, transport=transport, token=token)
     try:
-        report = _run(client, sim_url, name, providers, timeout, max_time)
+        with httpx.Client(base_url=sim_url, timeout=30.0, transport=transport, headers=client.control_headers) as http:
+            # The provider's calls carry their own credentials; the control token is for its /_sim calls.
+            report = _Trigger(client, http, sim_url, providers, tenant, timeout, max_time, progress).play(name)
     except (ControlClientError, TriggerError) as exc:
         out(f"kycsim trigger: {exc}")
         return 1
@@ -77,70 +98,255 @@ def trigger(
     else:
         for line in render(report):
             out(line)
-    return 0 if report["run"]["status"] == "finished" else 1
+    return 0 if report["outcome"] == "done" else 1
 
 
-def _run(
-    client: ControlClient,
-    sim_url: str,
-    name: str,
-    providers: Mapping[str, Any] | None,
-    timeout: float,
-    max_time: float,
-) -> dict[str, Any]:
-    detail = client.scenario(name)
-    speed = client.health()["speed"]
-    if providers is None:
-        providers = _local_providers()
-    provider = providers.get(detail["provider"])
-    if provider is None:
-        raise TriggerError(f"this kycsim has no provider {detail['provider']!r} to trigger {name!r} with")
-    scenario = scenario_from_detail(detail)
-    seen_events = {e["id"] for e in client.webhook_events()}
-    seen_runs = {r["id"] for r in client.runs()["data"]}
-    newest = client.requests(limit=1)
-    last_request = newest[0]["id"] if newest else 0
-    notes: list[dict[str, Any]] = []
+@functools.cache
+def _ssl_context() -> Any:
+    import ssl
 
-    def record(kind: str, text: Any) -> None:
-        notes.append({"kind": kind, "detail": text})
+    return ssl.create_default_context()  # loading the CA bundle costs ~50 ms: once per process
 
-    # The provider's calls carry their own credentials; the control token is for its /_sim calls.
-    with httpx.Client(base_url=sim_url, timeout=30.0, headers=client.control_headers) as http:
+
+def _transport() -> httpx.HTTPTransport:
+    return httpx.HTTPTransport(verify=_ssl_context())
+
+
+@dataclass
+class _Trigger:
+    client: ControlClient
+    http: httpx.Client
+    sim_url: str
+    providers: Mapping[str, Any] | None
+    tenant: str | None
+    timeout: float | None
+    max_time: float
+    progress: Callable[[str], None]
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    reported: int = 0  # history entries of the run shown as progress lines
+    pause: float = MIN_POLL  # the next wait between looks at the run (it grows while nothing happens)
+
+    def record(self, kind: str, detail: Any) -> None:
+        self.notes.append({"kind": kind, "detail": detail})
+
+    def play(self, name: str) -> dict[str, Any]:
+        started = time.monotonic()
+        self.deadline = None if self.timeout is None else started + self.timeout
+        detail = self.client.scenario(name)
+        health = self.client.health()
+        self.speed = health["speed"]
+        provider = (self.providers if self.providers is not None else _local_providers()).get(detail["provider"])
+        if provider is None:
+            raise TriggerError(f"this kycsim has no provider {detail['provider']!r} to trigger {name!r} with")
+        self.provider, self.detail, self.script = provider, detail, list(detail.get("steps", []))
+        scenario = scenario_from_detail(detail)
+        newest = self.client.requests(limit=1)
+        last_request = newest[0]["id"] if newest else 0
+        self.progress(
+            f"trigger {detail['name']} ({detail['provider']} · {detail['product']}) on {self.sim_url}"
+            f" · clock {self.speed}{_estimate(scenario, self.speed)}"
+        )
+        self.created = self._start(scenario)
+        self.tenant = self.created.get("tenant") or self._journal_tenant(last_request)
+        if self.tenant is None:
+            raise TriggerError(f"{provider.name}.trigger made no call kycsim could tie to a tenant")
+        self.ids = {v for v in self.created.values() if isinstance(v, str)}
+        run, outcome = self._follow(scenario.name)
+        ids = self.ids | {v for v in run.get("subject", {}).values() if isinstance(v, str)}
+        events = [e for e in self.client.webhook_events(tenant=self.tenant) if e.get("resource") in ids]
+        event_ids = {e["id"] for e in events}
+        if self.speed != "manual":
+            self._settle(event_ids)
+        calls = [r for r in reversed(self.client.requests(tenant=self.tenant, limit=1000)) if r["id"] > last_request]
+        attempts = [a for a in self.client.webhooks(tenant=self.tenant) if a["event_id"] in event_ids]
+        return {
+            "scenario": detail["name"],
+            "provider": detail["provider"],
+            "product": detail["product"],
+            "url": self.sim_url,
+            "tenant": self.tenant,
+            "speed": self.speed,
+            "created": self.created,
+            "notes": self.notes,
+            "run": run,
+            "outcome": outcome,
+            "why": self._why(run, outcome),
+            "wall_seconds": round(time.monotonic() - started, 3),
+            "virtual_seconds": _span(run),
+            "timeline": _timeline(detail, run, calls, events, attempts),
+        }
+
+    def _journal_tenant(self, last_request: int) -> str | None:
+        calls = [r for r in reversed(self.client.requests(limit=1000)) if r["id"] > last_request]
+        return next((r["tenant"] for r in calls if r.get("tenant")), None)
+
+    def _start(self, scenario: Scenario) -> dict[str, Any]:
         try:
-            created = provider.trigger(http, scenario, record) or {}
+            if self.tenant is None:  # a provider hook written before ``tenant`` existed works too
+                created = self.provider.trigger(self.http, scenario, self.record)
+            else:
+                created = self.provider.trigger(self.http, scenario, self.record, tenant=self.tenant)
         except NotImplementedError as exc:
             raise TriggerError(str(exc)) from None
         except httpx.HTTPError as exc:
-            raise TriggerError(f"a call to {sim_url} failed: {exc}") from None
+            raise TriggerError(f"a call to {self.sim_url} failed: {exc}") from None
         except Exception as exc:  # a provider hook that gives up says why; no traceback for a CLI user
-            why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            raise TriggerError(f"{provider.name} could not start {name!r}: {why}") from None
-    calls = [r for r in reversed(client.requests(limit=1000)) if r["id"] > last_request]
-    tenant = created.get("tenant") or next((r["tenant"] for r in calls if r.get("tenant")), None)
-    if tenant is None:
-        raise TriggerError(f"{provider.name}.trigger made no call kycsim could tie to a tenant")
+            raise TriggerError(f"{self.provider.name} could not start {scenario.name!r}: {_why_exc(exc)}") from None
+        return created or {}
 
-    deadline = time.monotonic() + timeout
-    run = _follow(client, tenant, scenario.name, seen_runs, speed, deadline, max_time)
-    if speed != "manual":
-        _settle(client, tenant, seen_events, deadline)
-    calls = [r for r in reversed(client.requests(tenant=tenant, limit=1000)) if r["id"] > last_request]
-    events = [e for e in client.webhook_events(tenant=tenant) if e["id"] not in seen_events]
-    attempts = [a for a in client.webhooks(tenant=tenant) if a["event_id"] in {e["id"] for e in events}]
-    return {
-        "scenario": detail["name"],
-        "provider": detail["provider"],
-        "product": detail["product"],
-        "url": sim_url,
-        "tenant": tenant,
-        "speed": speed,
-        "created": created,
-        "notes": notes,
-        "run": run,
-        "virtual_seconds": _span(run, client.clock(tenant)["now"]),
-        "timeline": _timeline(detail, run, calls, events, attempts),
-    }
+    # Following the run
+
+    def _follow(self, scenario: str) -> tuple[dict[str, Any], str]:
+        """Move (or wait for) the tenant's clock until the run is over; returns the run and the outcome:
+        ``done``, ``waiting`` (for something the trigger cannot do), ``timeout``, ``max_time``, ``stuck``
+        or the status the run ended with."""
+        run_id: str | None = None
+        waiting_shown: str | None = None
+        self.moved, self.moves, self.pause, self.idle_since = 0.0, 0, MIN_POLL, None
+        while True:
+            body = self.client.runs(tenant=self.tenant, **({"id": run_id} if run_id else {"scenario": scenario}))
+            run = self._our_run(body["data"])
+            if run is None:
+                raise TriggerError(f"no run of {scenario!r} started; did the provider's trigger start it?")
+            run_id = run["id"]
+            self._show_steps(run)
+            if self._done(run):
+                return run, "done"
+            if run["status"] != "running":
+                return run, run["status"]
+            if run.get("waiting_for"):
+                did = self._resume(run)
+                if did:
+                    self.progress(f"  client  {did}")
+                    continue
+                if not self._person_step(run):
+                    return run, "waiting"
+                if waiting_shown != run["waiting_for"]:  # a person acts on the hosted page: watch for it
+                    waiting_shown = run["waiting_for"]
+                    self.progress(f"  waiting for a person to {waiting_shown}{self._where()}")
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                return run, "timeout"
+            stopped = self._move_on(run, body.get("next_job_in_seconds"))
+            if stopped:
+                return run, stopped
+
+    def _move_on(self, run: Mapping[str, Any], due: float | None) -> str | None:
+        """Let time pass until the next job: advance a manual clock to it, or wait for one that runs by
+        itself (polling sooner at first, then less often). Returns why the run cannot go on, if so."""
+        if self.speed == "manual" and not run.get("waiting_for"):
+            if due is None:
+                return "stuck"
+            if self.moved + due > self.max_time:
+                return "max_time"
+            self.moves += 1
+            if self.moves > MANUAL_MAX_MOVES:
+                return "stuck"
+            self.client.advance(due, tenant=self.tenant)
+            self.moved += due
+            return None
+        if due is None and not run.get("waiting_for"):  # nothing scheduled: a step is firing right now
+            self.idle_since = self.idle_since or time.monotonic()
+            if time.monotonic() - self.idle_since > STALL_SECONDS:
+                return "stuck"
+        else:
+            self.idle_since = None
+        factor = self.speed if isinstance(self.speed, int | float) else 0.0
+        time.sleep(min(max((due or 0.0) * factor, self.pause), MAX_POLL))
+        self.pause = min(self.pause * 2, MAX_POLL)
+        return None
+
+    def _our_run(self, runs: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The run the trigger's calls started (its subject holds one of their ids); a running one first."""
+        ours = [r for r in runs if self.ids & {v for v in r.get("subject", {}).values() if isinstance(v, str)}]
+        return next((r for r in reversed(ours) if r["status"] == "running"), ours[-1] if ours else None)
+
+    def _resume(self, run: dict[str, Any]) -> str | None:
+        resume = getattr(self.provider, "trigger_resume", None)
+        if resume is None:
+            return None
+        try:
+            return resume(self.http, run, self.created, self.record)
+        except httpx.HTTPError as exc:
+            raise TriggerError(f"a call to {self.sim_url} failed: {exc}") from None
+        except Exception as exc:
+            raise TriggerError(f"{self.provider.name} could not play {run['waiting_for']!r}: {_why_exc(exc)}") from None
+
+    def _person_step(self, run: Mapping[str, Any]) -> bool:
+        """Whether the run waits for a person to perform a step (interactive mode), not for a signal."""
+        step = self.script[run["cursor"]] if run["cursor"] < len(self.script) else {}
+        return bool(step.get("do")) and step.get("do") == run["waiting_for"] and run.get("handed_off", True)
+
+    def _where(self) -> str:
+        url = self.created.get("verification_url")
+        return f" on the hosted page {url} (Ctrl-C stops)" if url else " (Ctrl-C stops)"
+
+    def _done(self, run: Mapping[str, Any]) -> bool:
+        """Finished, or stopped by its own last step (an ``anonymize`` ends a run as ``anonymized``)."""
+        if run["status"] == "finished":
+            return True
+        history = run.get("history") or []
+        last = self.script[-1] if self.script else {}
+        return (
+            run["status"] not in ("running", "failed")
+            and bool(history)
+            and not history[-1].get("failed")
+            and history[-1]["step"] in (last.get("do"), f"signal:{last.get('wait')}")
+        )
+
+    def _show_steps(self, run: Mapping[str, Any]) -> None:
+        history = run.get("history") or []
+        for index, item in enumerate(_steps(self.detail, run)):
+            if index < self.reported:
+                continue
+            number = f"{item['number']}/{len(self.script)}" if item["number"] else "-"
+            failed = " FAILED" if history[index].get("failed") else ""
+            self.progress(f"  {item['at']}  step {number:<6} {item['text']}{failed}{self._next(run, index)}")
+            self.pause = MIN_POLL  # it moves: look again soon
+        self.reported = len(history)
+
+    def _next(self, run: Mapping[str, Any], index: int) -> str:
+        """`` · next: <step> at <time>`` after the newest step shown, while the run plays on."""
+        if index != len(run.get("history") or []) - 1 or run["status"] != "running":
+            return ""
+        if run.get("waiting_for"):
+            return f" · then waits for {run['waiting_for']}"
+        step = self.script[run["cursor"]] if run["cursor"] < len(self.script) else None
+        if step is None or not run.get("next_step_at"):
+            return ""
+        factor = self.speed if isinstance(self.speed, int | float) else None
+        wall = f" (in about {_duration(float(step.get('after', 0)) * factor)})" if factor else ""
+        return f" · next: {step.get('do')} at {run['next_step_at']}{wall}"
+
+    def _settle(self, event_ids: set[str]) -> None:
+        """At a running clock: wait until the deliveries of these events are done or waiting for a retry."""
+        limit = time.monotonic() + SETTLE_SECONDS
+        if self.deadline is not None:
+            limit = min(limit, self.deadline)
+        while time.monotonic() < limit:
+            busy = [
+                d
+                for d in self.client.webhook_deliveries(tenant=self.tenant)
+                if d["event_id"] in event_ids
+                and (d["state"] in ("held", "queued") or (d["state"] == "pending" and not _retry_scheduled(d)))
+            ]
+            if not busy:
+                return
+            time.sleep(0.01)
+
+    def _why(self, run: Mapping[str, Any], outcome: str) -> str:
+        """The summary's reason for an outcome other than ``done``."""
+        if outcome == "waiting":
+            return "nothing a client does moves it on: a person or a control call must"
+        if outcome == "timeout":
+            waiting = run.get("waiting_for")
+            left = f"waits for a person to {waiting}" if waiting else self._next(run, len(run["history"]) - 1)
+            left = f" ({left.strip(' ·')})" if left else ""
+            return f"gave up after --timeout {self.timeout:g}s of wall time{left}"
+        if outcome == "max_time":
+            return f"stopped after --max-time {self.max_time:g}s of virtual time"
+        if outcome == "stuck":
+            return "nothing is scheduled to move it on"
+        return ""
 
 
 def _local_providers() -> Mapping[str, Any]:
@@ -159,72 +365,44 @@ def _local_providers() -> Mapping[str, Any]:
     return build_simulator(settings).providers
 
 
-def _latest_run(client: ControlClient, tenant: str, scenario: str, seen: set[str]) -> dict[str, Any] | None:
-    """The run this trigger started: a new one, still running if any is (a provider may start several)."""
-    body = client.runs(tenant=tenant, scenario=scenario)
-    runs = [r for r in body["data"] if r["id"] not in seen]
-    if not runs:
-        return None
-    run = next((r for r in reversed(runs) if r["status"] == "running"), runs[-1])
-    return {**run, "_next": body.get("next_job_in_seconds")}
+def _estimate(scenario: Scenario, speed: Any) -> str:
+    """How long the scenario's timed steps take, in virtual time and (at a speed factor) wall time."""
+    total = sum(step.after for step in scenario.steps if not step.wait)
+    if not total:
+        return ""
+    wall = f", about {_duration(total * speed)} of wall time" if isinstance(speed, int | float) else ""
+    return f" · timed steps take {_duration(total)} of virtual time{wall}"
 
 
-def _span(run: Mapping[str, Any], now: str) -> float:
-    """Virtual seconds from the run's start to its last step (or to now, if it has none)."""
-    moments = [run.get("started_at"), *(h["at"] for h in run.get("history", []))]
-    moments = [m for m in moments if m] or [now]
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.3g}s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            whole, rest = divmod(round(seconds), size)
+            smaller = {"d": ("h", 3600), "h": ("m", 60), "m": ("s", 1)}[unit]
+            part = rest // smaller[1]
+            return f"{whole}{unit}{f'{part}{smaller[0]}' if part else ''}"
+    return f"{seconds:g}s"
+
+
+def _why_exc(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _span(run: Mapping[str, Any]) -> float:
+    """Virtual seconds from the run's start to its last step."""
+    moments = [m for m in (run.get("started_at"), *(h["at"] for h in run.get("history", []))) if m]
     parsed = [datetime.fromisoformat(m.replace("Z", "+00:00")) for m in moments]
-    return round((max(parsed) - min(parsed)).total_seconds(), 3)
-
-
-def _settle(client: ControlClient, tenant: str, seen_events: set[str], deadline: float) -> None:
-    """At a running clock: wait until each new event's deliveries are done or waiting for a retry."""
-    while time.monotonic() < deadline:
-        busy = [
-            d
-            for d in client.webhook_deliveries(tenant=tenant)
-            if d["event_id"] not in seen_events
-            and (d["state"] in ("held", "queued") or (d["state"] == "pending" and not _retry_scheduled(d)))
-        ]
-        if not busy:
-            return
-        time.sleep(POLL_SECONDS)
+    return round((max(parsed) - min(parsed)).total_seconds(), 3) if parsed else 0.0
 
 
 def _retry_scheduled(delivery: Mapping[str, Any]) -> bool:
     return bool(delivery["attempts"]) and bool(delivery["attempts"][-1].get("next_retry_at"))
 
 
-def _follow(
-    client: ControlClient, tenant: str, scenario: str, seen: set[str], speed: Any, deadline: float, max_time: float
-) -> dict[str, Any]:
-    """Move (or wait for) the tenant's clock until the run is over; returns the run."""
-    started = client.clock(tenant)["elapsed_seconds"]
-    for _ in range(MAX_STEPS):
-        run = _latest_run(client, tenant, scenario, seen)
-        if run is None:
-            raise TriggerError(f"no run of {scenario!r} started for this tenant; did the provider's trigger start it?")
-        if run["status"] != "running" or run.get("waiting_for"):
-            break
-        if speed == "manual":
-            step = run["_next"]
-            moved = client.clock(tenant)["elapsed_seconds"] - started
-            if step is None or moved + step > max_time:
-                break
-            client.advance(step, tenant=tenant)
-        else:
-            if time.monotonic() > deadline:
-                break
-            time.sleep(POLL_SECONDS)  # the clock runs by itself; wall time is what it takes
-    if speed == "manual":
-        client.advance(0, tenant=tenant)  # deliveries due now go out before we report
-    run = _latest_run(client, tenant, scenario, seen) or {}
-    run.pop("_next", None)
-    return run
-
-
 def _steps(detail: Mapping[str, Any], run: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The run's history, each step with the arguments the scenario gave it."""
+    """The run's history, each step with its number in the script and the arguments the scenario gave it."""
     script = list(detail.get("steps", []))
     cursor, found = 0, []
     for entry in run.get("history", []):
@@ -234,15 +412,18 @@ def _steps(detail: Mapping[str, Any], run: Mapping[str, Any]) -> list[dict[str, 
         ):
             cursor += 1
         args = script[cursor].get("with", {}) if cursor < len(script) else {}
+        number = cursor + 1 if cursor < len(script) else None
         cursor += 1
         shown = " ".join(f"{k}={_short(v, 40)}" for k, v in args.items())
-        found.append({"at": entry["at"], "kind": "step", "text": _short(f"{text} {shown}".strip(), 160)})
+        found.append(
+            {"at": entry["at"], "kind": "step", "number": number, "text": _short(f"{text} {shown}".strip(), 160)}
+        )
     return found
 
 
 def _timeline(detail, run, calls, events, attempts) -> list[dict[str, Any]]:
     items = [{"at": r["at"], "kind": "call", "text": f"{r['method']} {r['path']} -> {r['status']}"} for r in calls]
-    items += _steps(detail, run)
+    items += [{k: v for k, v in s.items() if k != "number"} for s in _steps(detail, run)]
     items += [{"at": e["created_at"], "kind": "event", "text": f"{e['type']} {e['id']}"} for e in events]
     for a in attempts:
         outcome = a["status_code"] if a["status_code"] is not None else a["error"]
@@ -271,11 +452,14 @@ def render(report: Mapping[str, Any]) -> list[str]:
     counts = {kind: sum(1 for i in report["timeline"] if i["kind"] == kind) for kind in ("call", "step", "event")}
     delivered = sum(1 for i in report["timeline"] if i["kind"] == "delivery")
     status = run.get("status", "unknown")
-    if run.get("waiting_for"):
-        status = f"waiting for {run['waiting_for']} (a person or a signal must do it)"
+    if run.get("waiting_for") and status == "running":
+        status = f"waiting for {run['waiting_for']}"
+    elif status == "running":
+        status = "still running"
+    why = f"; {report['why']}" if report.get("why") else ""
     lines.append(
         f"run {status} after {report['virtual_seconds']:g}s of virtual time: {counts['call']} call(s),"
-        f" {counts['step']} step(s), {counts['event']} event(s), {delivered} delivery attempt(s)"
+        f" {counts['step']} step(s), {counts['event']} event(s), {delivered} delivery attempt(s){why}"
     )
     return lines
 

@@ -50,8 +50,16 @@ def add_webhook_commands(remote: Callable[[str, str], argparse.ArgumentParser]) 
 
     trigger = remote("trigger", "run a named scenario end to end on a running simulator and print its timeline")
     trigger.add_argument("scenario", metavar="SCENARIO")
-    trigger.add_argument("--timeout", type=float, default=120.0, help="wall seconds to wait at a running clock")
-    trigger.add_argument("--max-time", dest="max_time", default="7d", help="manual clock: stop after this much")
+    trigger.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="give up after this many wall seconds (default: wait as long as the scenario needs)",
+    )
+    trigger.add_argument(
+        "--max-time", dest="max_time", default="365d", help="manual clock: move it at most this far (default 365d)"
+    )
+    trigger.add_argument("--tenant", help="the credential to play it with (a Checkout.com key, a Sumsub app token)")
     trigger.add_argument("--json", action="store_true", help="print the timeline as JSON")
     trigger.set_defaults(run=_run_trigger)
 
@@ -145,6 +153,14 @@ def _run_trigger(args: argparse.Namespace) -> int:
         max_time = parse_duration(args.max_time)
     except ValueError as exc:
         raise SystemExit(f"kycsim trigger --max-time: {exc}") from None
+    if args.timeout is not None and not args.timeout > 0:
+        raise SystemExit("kycsim trigger --timeout: a number of seconds above 0")
     return trigger(
-        args.url, args.scenario, timeout=args.timeout, max_time=max_time, as_json=args.json, token=args.token
+        args.url,
+        args.scenario,
+        tenant=args.tenant,
+        timeout=args.timeout,
+        max_time=max_time,
+        as_json=args.json,
+        token=args.token,
     )

@@ -157,4 +157,5 @@ def test_trigger_stops_at_a_step_that_waits_for_someone_and_says_so():
     with hook_server() as server:
         assert trigger(server.url, "thing-waits", providers=fake_providers(), out=lines.append) == 1
     assert "  2025-01-01T00:00:05Z  step     set_status status=processing" in lines
-    assert lines[-1].startswith("run waiting for approval (a person or a signal must do it) after 5s")
+    assert lines[-1].startswith("run waiting for approval after 5s of virtual time")
+    assert lines[-1].endswith("; nothing a client does moves it on: a person or a control call must")

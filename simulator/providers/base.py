@@ -105,17 +105,22 @@ class Provider:
         """What ``scenario`` produces, in the categories of :meth:`coverage_targets`."""
         return {}
 
-    def trigger(self, http: Any, scenario: Scenario, record: Any) -> dict[str, Any]:
+    def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """``kycsim trigger``: make the API calls a client would to start ``scenario``.
 
-        ``http`` is an ``httpx.Client`` on the running simulator (base URL set, no credentials);
-        the provider adds its own credentials and the ``X-KycSim-Scenario`` header, calls
-        ``record(kind, detail)`` for each call made, and returns the ids of what it created
-        (plus, optionally, ``"tenant"``: the credential it used; otherwise the CLI finds it in
-        the request journal).
-        The CLI then moves the clock and reports the statuses and events that follow.
+        ``http`` is an ``httpx.Client`` on the running simulator (base URL set, no provider credentials);
+        the provider adds its own credentials (``tenant`` when given, else its own trigger tenant) and the
+        ``X-KycSim-Scenario`` header, calls ``record(kind, detail)`` for each call made, and returns the
+        ids of what it created (plus, optionally, ``"tenant"``: the credential it used; otherwise the CLI
+        finds it in the request journal). The CLI follows the run whose subject holds one of these ids.
         """
         raise NotImplementedError(f"{self.name} cannot trigger scenarios yet")
+
+    def trigger_resume(self, http: Any, run: Mapping[str, Any], created: Mapping[str, Any], record: Any) -> str | None:
+        """``kycsim trigger``: ``run`` waits (``run["waiting_for"]``); make the client's call that moves it on
+        (a new attempt, a request check...) and say what was done, or return None when it is not the
+        client's part (a person on the hosted page, or a signal only the control API gives)."""
+        return None
 
     def reset(self, tenant: str | None) -> None:
         """Forget provider-held state beyond the store (caches, tokens)."""

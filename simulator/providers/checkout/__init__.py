@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from simulator.app import Simulator
     from simulator.toolkit.routes import Call, Operation
 
-TRIGGER_KEY = "sk_sbox_kycsimtriggerkycsimtriggerkycs"
 _REQUEST_ID_KEY = c.REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
@@ -358,36 +357,14 @@ class CheckoutProvider(Provider):
 
     # kycsim trigger
 
-    def trigger(self, http: Any, scenario: Scenario, record: Any) -> dict[str, Any]:
-        """Create an applicant, an IDV playing ``scenario`` and its first attempt, as a client would."""
-        if scenario.product != c.IDV:
-            from simulator.providers.checkout import product_trigger
+    def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
+        """Create an applicant, a check playing ``scenario`` and its first attempt, as a client would."""
+        from simulator.providers.checkout import trigger
 
-            return product_trigger.trigger(http, scenario, record, TRIGGER_KEY)
-        headers = {"Authorization": f"Bearer {TRIGGER_KEY}"}
+        return trigger.start(http, scenario, record, tenant)
 
-        def call(method: str, path: str, body: dict, extra: dict | None = None) -> dict:
-            response = http.request(method, path, json=body, headers={**headers, **(extra or {})})
-            record(f"{method} {path}", {"status": response.status_code, "body": response.json()})
-            response.raise_for_status()
-            return response.json()
+    def trigger_resume(self, http: Any, run: Mapping[str, Any], created: Mapping[str, Any], record: Any) -> str | None:
+        """Play the merchant's part the run waits for: a new attempt, or an AML case resolved."""
+        from simulator.providers.checkout import trigger
 
-        applicant = call(
-            "POST", "/applicants", {"email": "trigger@example.com", "external_applicant_name": "Hannah Bret"}
-        )
-        check = call(
-            "POST",
-            "/identity-verifications",
-            {"applicant_id": applicant["id"], "declared_data": {"name": "Hannah Bret", "birth_date": "1994-10-15"}},
-            {c.SCENARIO_HEADER: scenario.name},
-        )
-        attempt = call(
-            "POST", f"/identity-verifications/{check['id']}/attempts", {"redirect_url": "https://example.com/done"}
-        )
-        return {
-            "tenant": TRIGGER_KEY,
-            "applicant_id": applicant["id"],
-            "identity_verification_id": check["id"],
-            "attempt_id": attempt["id"],
-            "verification_url": attempt["_links"]["verification_url"]["href"],
-        }
+        return trigger.resume(http, run, created, record)

@@ -216,11 +216,32 @@ class SumsubProvider(Provider):
 
         return produces(scenario)
 
-    def trigger(self, http: Any, scenario: Scenario, record: Any) -> dict[str, Any]:
-        from simulator.providers.sumsub.trigger import trigger
+    def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
+        """Create the applicant (and action) with the scenario header and hand the flow to the person with an
+        access token. ``tenant``: an app token this process knows the secret of (default: the settings')."""
+        from simulator.providers.sumsub import trigger
 
+        token = tenant or self._settings().sumsub_app_token
+        return trigger.trigger(http, scenario, record, token, self._secret(token), self._wall())
+
+    def trigger_resume(self, http: Any, run: Mapping[str, Any], created: Mapping[str, Any], record: Any) -> str | None:
+        from simulator.providers.sumsub import trigger
+
+        return trigger.resume(http, run, created, record, self._secret(created["tenant"]), self._wall())
+
+    def _settings(self) -> Any:
+        assert self.sim is not None, "bind the provider to a simulator first"
+        return self.sim.settings
+
+    def _wall(self) -> Any:
         assert self.sim is not None
-        return trigger(http, scenario, record, self.sim.settings, self.sim.clock.wall)
+        return self.sim.clock.wall
+
+    def _secret(self, token: str) -> str:
+        secret = self.credentials.secret_for(token)
+        if secret is None:
+            raise ValueError(f"no secret key is known here for the app token {token!r} (KYCSIM_SUMSUB_SECRET_KEY)")
+        return secret
 
     def forget(self, tenant: str, run: dict[str, Any]) -> None:
         """Retention: the finished run's action (or applicant, once none of its actions is kept), with its images."""
