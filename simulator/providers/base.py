@@ -8,14 +8,15 @@ routes that run one request pipeline, using the hooks below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from simulator.engine.scenarios.model import Scenario, Verb
+from simulator.engine.scenarios.coverage import produced
+from simulator.engine.scenarios.model import EffectContext, Effects, Scenario, Verb
 from simulator.engine.webhooks.dispatcher import WebhookProfile
 from simulator.toolkit.errors import ProviderError, render
 from simulator.toolkit.routes import Call, Operation, build_routes
@@ -101,9 +102,16 @@ class Provider:
         """Every wire value scenarios must be able to produce, by category (``idv.status``...)."""
         return {}
 
-    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
-        """What ``scenario`` produces, in the categories of :meth:`coverage_targets`."""
+    def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
+        """What creating a scenario's subject (a check, an applicant) produces, before any step."""
         return {}
+
+    signal_effects: Mapping[str, Effects] = {}  # what each signal a run may wait for does (a new attempt)
+
+    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
+        """What ``scenario`` produces, in the categories of :meth:`coverage_targets`: derived by the
+        engine from the effects the verbs declare."""
+        return produced(scenario, self.verbs(), self.creation_effects, self.signal_effects)
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """``kycsim trigger``: make the API calls a client would to start ``scenario``.

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import lifecycle
 from simulator.providers.checkout.api import page, require
 from simulator.providers.checkout.products import Product
 from simulator.toolkit.routes import Call
@@ -83,9 +84,8 @@ def handlers(product: Product) -> dict[str, Callable]:
     async def create_attempt(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         call.mark_scenario(check["_scenario"].get("playing") or check["_scenario"].get("name"))
-        attempt = call.provider.lifecycle.create_attempt(
-            call.tenant, product, check, base_url=call.base_url, fields=attempt_fields(call.body)
-        )
+        attempt = lifecycle.create_attempt(call.state, product, check, base_url=call.base_url,
+                                           fields=attempt_fields(call.body))  # fmt: skip
         return render_attempt(product, check, attempt, call.base_url)
 
     async def list_attempts(call: Call) -> dict[str, Any]:

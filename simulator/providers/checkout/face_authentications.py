@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import lifecycle, selection
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.attempts import find_check, handlers, media_url
 from simulator.providers.checkout.errors import ValidationFailed
@@ -50,16 +51,6 @@ def render(check: dict[str, Any], base_url: str) -> dict[str, Any]:
     return body
 
 
-def face_results(state: State, check: dict, attempt: dict, result: str, codes: list[int]) -> None:
-    """The new face the applicant recorded (kept even when declined, as the API shows it)."""
-    check["_media_token"] = attempt["_media_token"]
-    check["_result_attempt_id"] = attempt["id"]
-
-
-def anonymize_face(check: dict[str, Any]) -> None:
-    check.pop("_media_token", None)
-
-
 async def create_face_authentication(call: Call) -> dict[str, Any]:
     applicant = find_applicant(call, call.body["applicant_id"])
     if not has_reference_face(call.state, applicant["id"]):
@@ -68,10 +59,10 @@ async def create_face_authentication(call: Call) -> dict[str, Any]:
             message="the applicant needs an approved identity verification (or face authentication) "
             "whose face video was not anonymized",
         )
-    scenario = call.provider.choose_scenario(call, FA, applicant, None)
+    scenario = selection.choose(call.state, FA, applicant, None, call.request.headers.get(c.SCENARIO_HEADER))
     fields = {"user_journey_id": call.body["user_journey_id"]} if call.body.get("user_journey_id") else {}
-    check = call.provider.lifecycle.create_check(
-        call.tenant, FA, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
+    check = lifecycle.create_check(
+        call.state, FA, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
     )
     call.mark_scenario(scenario["name"])
     return render(check, call.base_url)
@@ -82,5 +73,5 @@ async def get_face_authentication(call: Call) -> dict[str, Any]:
 
 
 async def anonymize_face_authentication(call: Call) -> dict[str, Any]:
-    check = call.provider.lifecycle.anonymize(call.tenant, FA, find_check(call, FA))
+    check = lifecycle.anonymize(call.state, FA, find_check(call, FA))
     return render(check, call.base_url)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import lifecycle, selection
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.applicants import new_applicant
 from simulator.providers.checkout.attempts import attempt_fields, find_check, media_url, render_attempt
@@ -71,11 +72,12 @@ def _clean(value: Any) -> Any:
 
 
 def _create(call: Call, applicant: dict[str, Any]) -> dict[str, Any]:
-    scenario = call.provider.choose_scenario(call, IDV, applicant, call.body["declared_data"].get("email"))
-    return call.provider.lifecycle.create_check(
-        call.tenant, IDV, applicant=applicant, base_url=call.base_url, fields=_check_fields(call.body),
+    header = call.request.headers.get(c.SCENARIO_HEADER)
+    scenario = selection.choose(call.state, IDV, applicant, call.body["declared_data"].get("email"), header)
+    return lifecycle.create_check(
+        call.state, IDV, applicant=applicant, base_url=call.base_url, fields=_check_fields(call.body),
         scenario=scenario,
-    )  # fmt: skip
+    )
 
 
 async def create_identity_verification(call: Call) -> dict[str, Any]:
@@ -94,9 +96,7 @@ async def create_and_open(call: Call) -> dict[str, Any]:
         applicant = new_applicant(call, {"email": declared.get("email"), "external_applicant_name": declared["name"]})
     check = _create(call, applicant)
     call.mark_scenario(check["_scenario"]["name"])
-    attempt = call.provider.lifecycle.create_attempt(
-        call.tenant, IDV, check, base_url=call.base_url, fields=attempt_fields(call.body)
-    )
+    attempt = lifecycle.create_attempt(call.state, IDV, check, base_url=call.base_url, fields=attempt_fields(call.body))
     check = call.state.check(IDV, check["id"])
     body = render(check, call.base_url, call.state)
     body["redirect_url"] = attempt["redirect_url"]
@@ -110,7 +110,7 @@ async def get_identity_verification(call: Call) -> dict[str, Any]:
 
 async def anonymize_identity_verification(call: Call) -> dict[str, Any]:
     check = find_check(call, IDV)
-    check = call.provider.lifecycle.anonymize(call.tenant, IDV, check)
+    check = lifecycle.anonymize(call.state, IDV, check)
     return render(check, call.base_url, call.state)
 
 

@@ -7,12 +7,25 @@ toolkit runs every API row through the one pipeline; pages, media, OAuth and con
 
 from __future__ import annotations
 
-from simulator.providers.checkout import address_document_verifications as adv
 from simulator.providers.checkout import aml_screenings as aml_api
-from simulator.providers.checkout import applicants, attempts, events, hosted, identity_verifications, media, oauth
+from simulator.providers.checkout import (
+    applicants,
+    attempts,
+    control,
+    document_verifications,
+    events,
+    hosted,
+    identity_verifications,
+    media,
+    oauth,
+)
 from simulator.providers.checkout import face_authentications as fa
-from simulator.providers.checkout import id_document_verifications as iddv
-from simulator.providers.checkout.products import IDENTITY_VERIFICATION, Product
+from simulator.providers.checkout.products import (
+    ADDRESS_DOCUMENT_VERIFICATION,
+    ID_DOCUMENT_VERIFICATION,
+    IDENTITY_VERIFICATION,
+    Product,
+)
 from simulator.toolkit.routes import Operation
 
 IDV = "/identity-verifications/{identity_verification_id}"
@@ -149,8 +162,8 @@ def operations() -> list[Operation]:
         ),
         *_attempt_rows(fa.FA, FA, fa.ATTEMPT_HANDLERS),
         # ID Document Verification and Address Document Verification (uploaded documents)
-        *_document_rows(iddv.ID_DOCUMENT_VERIFICATION, IDDV, iddv.HANDLERS),
-        *_document_rows(adv.ADDRESS_DOCUMENT_VERIFICATION, ADV, adv.HANDLERS),
+        *_document_rows(ID_DOCUMENT_VERIFICATION, IDDV),
+        *_document_rows(ADDRESS_DOCUMENT_VERIFICATION, ADV),
         # AML Screening, and its control calls (a reviewer's decision, ongoing monitoring)
         Operation(
             "POST",
@@ -162,15 +175,15 @@ def operations() -> list[Operation]:
             status=201,
         ),
         Operation("GET", AML, aml_api.get_aml_screening, "get_aml_screening", response="aml_screening.response"),
-        Operation("POST", f"/_sim/checkout{AML}/resolve", aml_api.resolve_case, "sim_resolve_aml_case", plain=True),
+        Operation("POST", f"/_sim/checkout{AML}/resolve", control.resolve_case, "sim_resolve_aml_case", plain=True),
         Operation(
             "POST",
             f"/_sim/checkout{AML}/monitoring-alert",
-            aml_api.raise_monitoring_alert,
+            control.raise_monitoring_alert,
             "sim_raise_aml_monitoring_alert",
             plain=True,
         ),
-        Operation("POST", f"/_sim/checkout{AML}/status", aml_api.update_status, "sim_update_aml_status", plain=True),
+        Operation("POST", f"/_sim/checkout{AML}/status", control.update_status, "sim_update_aml_status", plain=True),
         # Webhook events as the envelope's _links.self points at them
         Operation("GET", "/workflows/events/{event_id}", events.get_event, "get_event", response="webhook_event"),
         # OAuth client credentials (access.checkout.com's role) for the SDKs' OAuth mode
@@ -220,8 +233,9 @@ def _attempt_rows(product: Product, item: str, h: dict) -> list[Operation]:
     ]
 
 
-def _document_rows(product: Product, item: str, h: dict) -> list[Operation]:
+def _document_rows(product: Product, item: str) -> list[Operation]:
     """An uploaded-document product: the check, its report, and attempts that carry the files."""
+    h = document_verifications.handlers(product)
     prefix, name = product.event_prefix, product.name
     collection = "/" + product.path
     return [

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
 from simulator.bodies import body_limit
-from simulator.engine.scenarios.model import Scenario, Verb
+from simulator.engine.scenarios.model import EffectContext, Scenario, Verb
 from simulator.providers.base import Provider
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.auth import Credentials, authenticate
@@ -177,9 +177,14 @@ class SumsubProvider(Provider):
         return path.startswith(("/resources", "/websdk", "/idensic"))
 
     def verbs(self) -> Mapping[str, Verb]:
-        from simulator.providers.sumsub.lifecycle import sim_getter, verbs
+        from simulator.providers.sumsub.verbs import VERBS
 
-        return verbs(sim_getter(self))
+        return VERBS.bind(self)
+
+    def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
+        from simulator.providers.sumsub.verbs import created
+
+        return created(ctx)
 
     def sandbox_convention(self, product: str, facts: Mapping[str, Any]) -> Scenario | str | None:
         """Rule 3: the verification document templates, by the uploaded files' names (``facts["images"]``:
@@ -207,14 +212,9 @@ class SumsubProvider(Provider):
         ]
 
     def coverage_targets(self) -> dict[str, set[str]]:
-        from simulator.providers.sumsub.coverage import coverage_targets
+        from simulator.providers.sumsub.verbs import coverage_targets
 
-        return coverage_targets()
-
-    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
-        from simulator.providers.sumsub.coverage import produces
-
-        return produces(scenario)
+        return dict(coverage_targets())
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """Create the applicant (and action) with the scenario header and hand the flow to the person with an

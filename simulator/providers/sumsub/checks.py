@@ -17,16 +17,28 @@ BRANDS = ("VISA", "MASTERCARD", "AMEX", "MAESTRO")
 
 def planned_checks(action: dict[str, Any], answer: str, explicit: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
     """(checkType, answer) pairs: the scenario's own, or the action type's defaults."""
-    default_answer = {c.GREEN: c.GREEN, c.RED: c.RED}.get(answer, c.ERROR)
     if explicit:
-        pairs = [(str(e["type"]), str(e.get("answer", default_answer))) for e in explicit]
-    else:
-        pairs = [(t, default_answer) for t in default_check_types(action)]
-        if answer == c.RED and pairs[:1] and pairs[0][0] == c.CHECK_FACE_LIVELINESS and len(pairs) > 1:
-            pairs = [(c.CHECK_FACE_LIVELINESS, c.GREEN), (c.CHECK_FACE_MATCH, c.RED)]
+        return explicit_checks(answer, explicit)
+    pairs = [(t, _default_answer(answer)) for t in default_check_types(action)]
+    if answer == c.RED and pairs[:1] and pairs[0][0] == c.CHECK_FACE_LIVELINESS and len(pairs) > 1:
+        pairs = [(c.CHECK_FACE_LIVELINESS, c.GREEN), (c.CHECK_FACE_MATCH, c.RED)]
+    return _liveness_rule(pairs)
+
+
+def explicit_checks(answer: str, explicit: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+    """The checks a review step names, each answered as it says (else as the review), after the liveness rule."""
+    return _liveness_rule([(str(e["type"]), str(e.get("answer", _default_answer(answer)))) for e in explicit or ()])
+
+
+def _default_answer(answer: str) -> str:
+    return {c.GREEN: c.GREEN, c.RED: c.RED}.get(answer, c.ERROR)
+
+
+def _liveness_rule(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A failed liveness check means no face match is performed."""
     liveness = dict(pairs).get(c.CHECK_FACE_LIVELINESS)
     if liveness is not None and liveness != c.GREEN:
-        pairs = [p for p in pairs if p[0] != c.CHECK_FACE_MATCH]
+        return [p for p in pairs if p[0] != c.CHECK_FACE_MATCH]
     return pairs
 
 

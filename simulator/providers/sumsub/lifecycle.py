@@ -1,16 +1,17 @@
-"""The review lifecycle: state changes shared by scenario verbs and API calls, and the verbs.
+"""The review lifecycle: the transition table, and the state changes scenario verbs and API calls make.
 
 A run's subject is ``{"kind": "applicant" | "action", "id": ..., "applicantId": ...}``. Each
-change stores the document and publishes the webhook Sumsub sends for it (section 4.1).
+change stores the document and publishes the webhook Sumsub sends for it (section 4.1), as the
+table below says; the verbs (``verbs.py``) declare their effects from the same table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from simulator.engine.scenarios.model import APPLICANT as APPLICANT_ACTOR
-from simulator.engine.scenarios.model import Scenario, StepContext, Verb
+from simulator.engine.scenarios.model import Scenario
 from simulator.engine.scenarios.selection import select
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import documents, media, webhooks
@@ -28,19 +29,30 @@ from simulator.providers.sumsub.models import (
 )
 from simulator.providers.sumsub.state import SumsubState
 
-if TYPE_CHECKING:
-    from simulator.app import Simulator
-
 SUBMIT = "submit"
-STATUS_VERBS = {"precheck": c.PRECHECKED, "queue": c.QUEUED, "hold": c.ON_HOLD}
-PENDING_EVENT = {False: c.WH_APPLICANT_PENDING, True: c.WH_ACTION_PENDING}
-REVIEWED_EVENT = {False: c.WH_APPLICANT_REVIEWED, True: c.WH_ACTION_REVIEWED}
-STATUS_EVENTS = {
-    (c.PRECHECKED, False): c.WH_APPLICANT_PRECHECKED,
-    (c.ON_HOLD, False): c.WH_APPLICANT_ON_HOLD,
-    (c.ON_HOLD, True): c.WH_ACTION_ON_HOLD,
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A row of the table: the review status it moves to and the webhook it sends, for each subject."""
+
+    status: str
+    applicant_event: str | None
+    action_event: str | None
+
+    def event(self, action: dict[str, Any] | None) -> str | None:
+        return self.action_event if action is not None else self.applicant_event
+
+
+# trigger (a verb, or the client's request check for SUBMIT) -> review status, webhooks
+TRANSITIONS: dict[str, Transition] = {
+    SUBMIT: Transition(c.PENDING, c.WH_APPLICANT_PENDING, c.WH_ACTION_PENDING),
+    "precheck": Transition(c.PRECHECKED, c.WH_APPLICANT_PRECHECKED, None),
+    "queue": Transition(c.QUEUED, None, None),
+    "hold": Transition(c.ON_HOLD, c.WH_APPLICANT_ON_HOLD, c.WH_ACTION_ON_HOLD),
+    "review": Transition(c.COMPLETED, c.WH_APPLICANT_REVIEWED, c.WH_ACTION_REVIEWED),
 }
-NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)
+NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)  # what the ``notify`` verb may send
 
 
 # Runs
@@ -136,7 +148,7 @@ def submit(
     elif captures:  # the person consented on the WebSDK's agreement screen; an API request check has no consent
         subject.setdefault("agreement", {"createdAt": fmt_created(ctx.now), "source": "WebSDK", "recordIds": []})
     save(ctx, applicant, action)
-    webhooks.publish(ctx, PENDING_EVENT[action is not None], applicant, action)
+    webhooks.publish(ctx, TRANSITIONS[SUBMIT].event(action), applicant, action)
     return True
 
 
@@ -259,13 +271,15 @@ def applicant_submits(
     return changed
 
 
-def move(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, status: str) -> None:
+def move(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, trigger: str) -> None:
+    """A status change of the review in progress (``precheck``, ``queue``, ``hold``)."""
+    row = TRANSITIONS[trigger]
     subject = action or applicant
     if subject["review"]["reviewStatus"] == c.INIT:
         begin_attempt(ctx, subject)
-    set_status(subject, status, ctx.now)
+    set_status(subject, row.status, ctx.now)
     save(ctx, applicant, action)
-    event = STATUS_EVENTS.get((status, action is not None))
+    event = row.event(action)
     if event:
         webhooks.publish(ctx, event, applicant, action)
 
@@ -277,7 +291,7 @@ def review(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] |
     if action is not None:
         build_checks(ctx, action, applicant, planned_checks(action, result["reviewAnswer"], args.get("checks")))
     save(ctx, applicant, action)
-    webhooks.publish(ctx, REVIEWED_EVENT[action is not None], applicant, action)
+    webhooks.publish(ctx, TRANSITIONS["review"].event(action), applicant, action)
 
 
 def reset(ctx: SumsubState, applicant: dict[str, Any]) -> None:
@@ -310,96 +324,3 @@ def notice(
     save(ctx, applicant, action)
     on_action = action if event == c.WH_ACTION_LEVEL_CHANGED else None
     webhooks.publish(ctx, event, applicant, on_action, extra)
-
-
-# Verbs
-
-
-def _verb(sim_of: Callable[[], Simulator], change: Callable[..., Any]) -> Callable[[StepContext], Any]:
-    async def handler(step: StepContext) -> None:
-        ctx = SumsubState(sim_of(), step.tenant)
-        applicant, action = load(ctx, step.subject)
-        if applicant is None:
-            return  # reset or deleted since the run started
-        change(ctx, applicant, action, step.args)
-
-    return handler
-
-
-REVIEW_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "answer": {"enum": list(c.ACTION_REVIEW_ANSWERS)},
-        "reject_type": {"enum": list(c.REJECT_TYPES)},
-        "reject_labels": {
-            "type": "array",
-            "items": {"enum": [*c.REJECT_LABELS, *(label.lower() for label in c.REJECT_LABELS)]},
-        },
-        "moderation_comment": {"type": "string"},
-        "client_comment": {"type": "string"},
-        "button_ids": {"type": "array", "items": {"type": "string"}},
-        "checks": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["type"],
-                "properties": {"type": {"enum": list(c.ACTION_CHECK_TYPES)}, "answer": {"enum": list(c.CHECK_ANSWERS)}},
-            },
-        },
-    },
-    "required": ["answer"],
-}
-NOTIFY_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["event"],
-    "properties": {"event": {"enum": list(NOTICE_EVENTS)}, "level": {"type": "string"}},
-}
-
-
-def verbs(sim_of: Callable[[], Simulator]) -> dict[str, Verb]:
-    """``sim_of()`` returns the bound simulator (verbs are collected before ``bind``)."""
-
-    def status_change(status: str):
-        return lambda ctx, applicant, action, args: move(ctx, applicant, action, status)
-
-    table = {
-        SUBMIT: Verb(
-            SUBMIT,
-            _verb(sim_of, lambda ctx, applicant, action, args: submit(ctx, applicant, action, captures=True)),
-            "The applicant completes the WebSDK flow: status pending (applicantPending / applicantActionPending);"
-            " after a RETRY rejection it starts a new attempt.",
-            actor=APPLICANT_ACTOR,
-        ),
-        "review": Verb(
-            "review",
-            _verb(sim_of, review),
-            "The review completes: status completed with answer, reject type, labels, comments, buttonIds and"
-            " (actions) checks; applicantReviewed / applicantActionReviewed.",
-            schema=REVIEW_SCHEMA,
-        ),
-        "notify": Verb(
-            "notify",
-            _verb(sim_of, lambda ctx, applicant, action, args: notice(ctx, applicant, action, args["event"], args)),
-            "Something else happens to the applicant (reset, level change, deactivation, ...): its webhook.",
-            schema=NOTIFY_SCHEMA,
-        ),
-    }
-    descriptions = {
-        "precheck": "Primary processing done: status prechecked (applicantPrechecked).",
-        "queue": "Waiting for a reviewer: status queued.",
-        "hold": "Processing paused: status onHold (applicantOnHold / applicantActionOnHold).",
-    }
-    for name, status in STATUS_VERBS.items():
-        table[name] = Verb(name, _verb(sim_of, status_change(status)), descriptions[name])
-    return table
-
-
-def sim_getter(provider: Any) -> Callable[[], Simulator]:
-    def get() -> Simulator:
-        assert provider.sim is not None, "the provider is not bound to a simulator yet"
-        return provider.sim
-
-    return get
