@@ -37,6 +37,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far: per request, it shows the cost of the
+    work itself, which the machine's other load changes much less than requests/s."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_healthy(url: str, path: str, deadline: float) -> None:
     while time.perf_counter() < deadline:
         try:
@@ -48,39 +55,23 @@ def wait_healthy(url: str, path: str, deadline: float) -> None:
 
 
 def start_kycsim(*flags: str, env: dict[str, str] | None = None, log_to: Path | None = None):
-    """``kycsim serve --port 0`` with ``flags``; returns (process, url, seconds to healthy).
+    """``kycsim serve`` on a free port with ``flags``; returns (process, url, seconds to healthy).
 
-    The console goes to ``log_to`` (a file, as CI captures it) or nowhere.
+    The console goes straight to ``log_to`` (a file, as CI captures it) or nowhere: never through
+    a pipe to this process, where reading it would compete with the load client.
     """
     started = time.perf_counter()
+    port = free_port()
     out = log_to.open("w") if log_to is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "serve", "--port", "0", *flags],
-        stdout=subprocess.PIPE,
-        stderr=out,
+        [sys.executable, "-m", "simulator", "serve", "--port", str(port), *flags],
+        stdout=out,
+        stderr=subprocess.STDOUT if log_to is not None else subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
-        text=True,
     )
-    url = re.search(r"(http://[\d.]+:\d+)", proc.stdout.readline()).group(1)
-    # The banner is read; from now on the console goes where the caller asked.
-    _drain(proc, out)
+    url = f"http://127.0.0.1:{port}"
     wait_healthy(url, "/_sim/health", started + 60)
     return proc, url, time.perf_counter() - started
-
-
-def _drain(proc: subprocess.Popen, out) -> None:
-    """Copy the rest of kycsim's stdout to ``out`` in a thread, so a full pipe never blocks it."""
-    import shutil
-    import threading
-
-    def copy() -> None:
-        if out is subprocess.DEVNULL:
-            for _ in proc.stdout:
-                pass
-        else:
-            shutil.copyfileobj(proc.stdout, out)
-
-    threading.Thread(target=copy, daemon=True).start()
 
 
 def stop(proc: subprocess.Popen | None) -> None:

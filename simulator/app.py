@@ -96,7 +96,7 @@ class Simulator:
 
     async def drop_idle_tenants(self) -> list[str]:
         """Retention: forget every tenant that sent no request for ``tenant_idle`` seconds."""
-        from simulator.console import mask
+        from simulator.engine.masking import mask
 
         idle = self.retention.idle()
         for tenant in idle:
@@ -142,7 +142,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         raise ScenarioLoadError(catalogue.errors)
     clock = Clock(speed=settings.speed, **({"start": settings.start_datetime()} if settings.start_time else {}))
     store = open_store(settings.store)
-    scheduler = Scheduler(clock, after_job=store.commit)  # a job's changes land together
+    scheduler = Scheduler(clock, after_job=store.commit_soon)  # a job's changes land together
     ids = Ids(settings.seed, store.epoch)
     dispatcher = Dispatcher(
         clock=clock,
@@ -190,6 +190,7 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
 
 def create_app(settings: Settings | None = None, *, providers: dict[str, Provider] | None = None) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
+    from simulator.console import flush as flush_console
     from simulator.control.guard import ControlGuard
     from simulator.control.routes import control_routes
 
@@ -222,6 +223,7 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
         finally:
             if sweeper is not None:
                 sweeper.cancel()
+            flush_console()
             for provider in sim.providers.values():
                 await provider.shutdown()
             await sim.scheduler.stop()

@@ -149,6 +149,12 @@ def serve(args: argparse.Namespace) -> int:
     else:
         print(banner(settings, port, sim), flush=True)
 
+    # What start-up built lives as long as the process: keep it out of every later garbage collection,
+    # whose pauses would otherwise grow with the scenario catalogue, the schemas and Faker.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     _server(app).run(sockets=[sock])
     return 0
 

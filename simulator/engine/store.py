@@ -7,23 +7,32 @@ survives restarts). Callers must :meth:`Store.put` a document after changing it,
 no-op cost in memory and marks it for the next write transaction in SQLite.
 
 Writes are grouped: :meth:`Store.commit` makes everything put or deleted since the last commit
-durable in one transaction. The app commits once per request, before the response is sent (so
-an acknowledged write is on disk), and once after each scheduled job (so a scenario step's
-effects, the webhooks it queued and its "done" mark land together, or not at all).
+durable in one transaction. A request that changed anything waits for :meth:`Store.committed`
+before its response starts (so an acknowledged write is on disk; requests finishing together
+share one transaction, written by a thread of its own while the event loop serves others), and
+the scheduler commits after its jobs (so a scenario step's effects, the webhooks it queued and its
+"done" mark land together, or not at all; a webhook goes out only once its event is on disk).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 log = logging.getLogger("kycsim.store")
+RETRY_SECONDS = 1.0  # after a failed write (a full disk, say), the changes are written again this much later
+CACHE_KIB = 32 * 1024  # SQLite's page cache: upserts find their pages without reading them again
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode  # one encoder, made once
 
 Doc = dict[str, Any]
 Ident = tuple[str, str, str, str]  # tenant, provider, kind, key
@@ -45,7 +54,10 @@ class Store(Protocol):
     def list(self, tenant: str, provider: str, kind: str) -> list[Doc]: ...
     def tenants(self) -> list[str]: ...
     def reset(self, tenant: str | None = None) -> None: ...
+    def watch(self) -> list[bool] | None: ...
     def commit(self) -> None: ...
+    def commit_soon(self) -> None: ...
+    async def committed(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -81,7 +93,16 @@ class MemoryStore:
         else:
             self._data.pop(tenant, None)
 
+    def watch(self) -> list[bool] | None:
+        return None
+
     def commit(self) -> None:
+        pass
+
+    def commit_soon(self) -> None:
+        pass
+
+    async def committed(self) -> None:
         pass
 
     def close(self) -> None:
@@ -107,6 +128,10 @@ class SqliteStore(MemoryStore):
         self._dirty: dict[Ident, None] = {}  # changed since the last commit, in first-change order
         self._deleted: set[Ident] = set()  # deleted since the last commit (a re-put gets a new position)
         self._resets: list[str | None] = []
+        self._commit_scheduled = False
+        self._waiters: list[asyncio.Future] = []  # requests waiting for the next commit
+        self._submitted: list[_Batch] = []  # handed to the writer thread, oldest first, not yet written
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kycsim-sqlite")
         self._owner: IO[str] | None = None
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +140,7 @@ class SqliteStore(MemoryStore):
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._db.executescript(
                 "CREATE TABLE IF NOT EXISTS documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT,"
                 " seq INTEGER, body TEXT, PRIMARY KEY (tenant, provider, kind, key));"
@@ -130,63 +156,178 @@ class SqliteStore(MemoryStore):
     def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None:
         super().put(tenant, provider, kind, key, doc)
         self._dirty[(tenant, provider, kind, key)] = None
+        _wrote()
 
     def delete(self, tenant: str, provider: str, kind: str, key: str) -> None:
         super().delete(tenant, provider, kind, key)
         ident = (tenant, provider, kind, key)
         self._dirty[ident] = None
         self._deleted.add(ident)
+        _wrote()
 
     def reset(self, tenant: str | None = None) -> None:
         super().reset(tenant)
         self._resets.append(tenant)
+        _wrote()
+
+    def watch(self) -> list[bool]:
+        """A flag that turns true when the current task (a request) changes anything: only then does
+        it need to wait for :meth:`committed`; a read never waits for other requests' writes."""
+        flag = [False]
+        _WRITES.set(flag)
+        return flag
 
     def commit(self) -> None:
-        """Write every change since the last commit in one transaction."""
-        if not (self._dirty or self._resets):
-            return
-        with self._lock:
-            gone, rows = [], []
-            for ident in self._dirty:
-                doc = self.get(*ident)
-                if doc is None or ident in self._deleted:
-                    gone.append(ident)
-                if doc is not None:
-                    try:
-                        body = json.dumps(doc, separators=(",", ":"))
-                    except (TypeError, ValueError):  # a provider bug; it must not hold up everybody's writes
-                        log.exception("document %s cannot be stored as JSON; kept in memory only", ident)
-                        continue
-                    self._seq += 1
-                    rows.append((*ident, self._seq, body))
-            db = self._db
-            db.execute("BEGIN")
+        """Write every change so far in one transaction, now (after the batches still being written)."""
+        for waiting in list(self._submitted):
             try:
-                for tenant in self._resets:
-                    if tenant is None:
-                        db.execute("DELETE FROM documents")
-                    else:
-                        db.execute("DELETE FROM documents WHERE tenant=?", (tenant,))
-                db.executemany("DELETE FROM documents WHERE tenant=? AND provider=? AND kind=? AND key=?", gone)
-                # A new key takes the next position; an existing one keeps its place in lists.
-                db.executemany(
-                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (tenant, provider, kind, key) DO UPDATE SET body = excluded.body",
-                    rows,
-                )
-                db.execute("COMMIT")
+                waiting.future.result()
+            except Exception:
+                self._restore(waiting)  # it failed: its changes go again, with these
+        batch = self._take()
+        if batch is not None:
+            try:
+                self._write(batch)
             except BaseException:
-                db.execute("ROLLBACK")  # nothing was written: the changes stay marked for the next commit
+                self._restore(batch)
                 raise
-            self._dirty, self._deleted, self._resets = {}, set(), []
+            self._settle(batch, None)
+
+    def commit_soon(self) -> None:
+        """Commit in the background once the event loop has run what is ready now: changes made meanwhile
+        (other requests finishing, other outcomes) share the transaction. Without a running loop, at once."""
+        if self._commit_scheduled or not (self._dirty or self._resets or self._waiters):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.commit()
+            return
+        self._commit_scheduled = True
+        loop.call_soon(self._commit_now)
+
+    async def committed(self) -> None:
+        """Wait until everything changed so far is durable (a request, before its response starts)."""
+        if not (self._dirty or self._resets):
+            if not self._submitted:
+                return
+            await asyncio.wrap_future(self._submitted[-1].future)  # what is being written holds our changes
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self.commit_soon()
+        await waiter
 
     def close(self) -> None:
         try:
             self.commit()
         finally:
+            self._writer.shutdown(wait=True)
             with self._lock:
                 self._db.close()
             self._release()
+
+    # Writing
+
+    def _commit_now(self) -> None:
+        """On the event loop: hand the changes so far to the writer thread, which writes batches in order."""
+        self._commit_scheduled = False
+        batch = self._take()
+        if batch is None:
+            self._settle(_Batch([], [], [], [], set(), self._drain_waiters()), None)
+            return
+        batch.future = self._writer.submit(self._write, batch)
+        self._submitted.append(batch)
+        loop = asyncio.get_running_loop()
+        batch.future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._written, batch))
+
+    def _written(self, batch: _Batch) -> None:
+        if batch in self._submitted:
+            self._submitted.remove(batch)
+        error = batch.future.exception()
+        if error is not None:
+            self._restore(batch)
+            log.error("writing to %s failed (%s); the changes are kept for the next commit", self.path, error)
+            asyncio.get_running_loop().call_later(RETRY_SECONDS, self.commit_soon)
+        self._settle(batch, error)
+
+    def _take(self) -> _Batch | None:
+        """The changes since the last batch, serialized now (the documents keep changing meanwhile)."""
+        if not (self._dirty or self._resets):
+            return None
+        gone, rows = [], []
+        for ident in self._dirty:
+            doc = self.get(*ident)
+            if doc is None or ident in self._deleted:
+                gone.append(ident)
+            if doc is not None:
+                try:
+                    body = _encode(doc)
+                except (TypeError, ValueError):  # a provider bug; it must not hold up everybody's writes
+                    log.exception("document %s cannot be stored as JSON; kept in memory only", ident)
+                    continue
+                self._seq += 1
+                rows.append((*ident, self._seq, body))
+        batch = _Batch(self._resets, gone, rows, list(self._dirty), self._deleted, self._drain_waiters())
+        self._dirty, self._deleted, self._resets = {}, set(), []
+        return batch
+
+    def _write(self, batch: _Batch) -> None:
+        """One transaction (on the writer thread, or the caller's for :meth:`commit`)."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN")
+            try:
+                for tenant in batch.resets:
+                    if tenant is None:
+                        db.execute("DELETE FROM documents")
+                    else:
+                        db.execute("DELETE FROM documents WHERE tenant=?", (tenant,))
+                db.executemany("DELETE FROM documents WHERE tenant=? AND provider=? AND kind=? AND key=?", batch.gone)
+                # A new key takes the next position; an existing one keeps its place in lists.
+                db.executemany(
+                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (tenant, provider, kind, key) DO UPDATE SET body = excluded.body",
+                    batch.rows,
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def _restore(self, batch: _Batch) -> None:
+        """A batch that was not written: its changes are marked again (memory holds their current state).
+
+        A reset in it runs again, so every document of that tenant is written again after it: later
+        batches may have written some of them already.
+        """
+        if batch.restored:
+            return
+        batch.restored = True
+        self._resets = batch.resets + self._resets
+        again = dict.fromkeys(batch.idents)
+        for tenant in batch.resets:
+            for name in list(self._data) if tenant is None else [tenant]:
+                for (provider, kind), docs in self._data.get(name, {}).items():
+                    again.update(dict.fromkeys((name, provider, kind, key) for key in docs))
+        self._dirty = {**again, **self._dirty}
+        self._deleted |= batch.deleted
+
+    def _drain_waiters(self) -> list[asyncio.Future]:
+        waiters, self._waiters = self._waiters, []
+        return waiters
+
+    @staticmethod
+    def _settle(batch: _Batch, error: BaseException | None) -> None:
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        for waiter in batch.waiters:
+            if waiter.get_loop() is here:
+                _resolve(waiter, error)
+            else:  # a commit() from another thread
+                waiter.get_loop().call_soon_threadsafe(_resolve, waiter, error)
 
     # Private functions
 
@@ -213,6 +354,37 @@ class SqliteStore(MemoryStore):
         if self._owner is not None:
             self._owner.close()  # closing the file drops the lock
             self._owner = None
+
+
+@dataclass(eq=False)
+class _Batch:
+    """One transaction's worth of changes, serialized, and the requests waiting for it."""
+
+    resets: list[str | None]
+    gone: list[Ident]
+    rows: list[tuple]
+    idents: list[Ident]
+    deleted: set[Ident]
+    waiters: list[asyncio.Future]
+    future: Future | None = None
+    restored: bool = False
+
+
+_WRITES: ContextVar[list[bool] | None] = ContextVar("kycsim_store_writes", default=None)
+
+
+def _wrote() -> None:
+    flag = _WRITES.get()
+    if flag is not None:
+        flag[0] = True
+
+
+def _resolve(waiter: asyncio.Future, error: BaseException | None) -> None:
+    if not waiter.done():
+        if error is None:
+            waiter.set_result(None)
+        else:
+            waiter.set_exception(error)
 
 
 def _claim(path: str) -> IO[str]:

@@ -96,6 +96,7 @@ def test_sqlite_uncommitted_changes_are_lost_on_a_crash_and_the_rest_is_intact(t
     store.put("t", "p", "k", "kept", {"v": 1})
     store.commit()
     store.put("t", "p", "k", "lost", {"v": 1})
+    store._writer.shutdown()
     store._db.close()  # as if killed: no commit, the lock goes with the process
     store._release()
     again = SqliteStore(path)
@@ -161,3 +162,39 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
     for _ in range(2):  # the failed open left no lock behind: the same message again
         with pytest.raises(StoreError, match="cannot open .* as a kycsim SQLite store"):
             SqliteStore(path)
+
+
+def test_sqlite_a_failed_write_fails_its_waiters_and_the_changes_are_written_later(tmp_path, monkeypatch):
+    import asyncio
+
+    import simulator.engine.store as store_module
+
+    monkeypatch.setattr(store_module, "RETRY_SECONDS", 0.0)
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    real_write, failures = store._write, []
+
+    def flaky_write(batch):
+        if not failures:
+            failures.append(batch)
+            raise sqlite3_error("database or disk is full")
+        real_write(batch)
+
+    store._write = flaky_write
+
+    async def scenario():
+        store.put("t", "p", "k", "a", {"v": 1})
+        with pytest.raises(Exception, match="disk is full"):
+            await store.committed()
+        store.put("t", "p", "k", "b", {"v": 1})
+        await store.committed()  # the retry carries both
+
+    asyncio.run(scenario())
+    assert rows_on_disk(path) == {"a": '{"v":1}', "b": '{"v":1}'} and len(failures) == 1
+    store.close()
+
+
+def sqlite3_error(message: str) -> Exception:
+    import sqlite3
+
+    return sqlite3.OperationalError(message)

@@ -24,6 +24,7 @@ Chaos switches (``chaos.py``) break these on purpose; each attempt says which on
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import logging
 from collections import deque
@@ -407,9 +408,7 @@ class Dispatcher:
         async def job() -> None:
             if self.deliveries.get(d.id) is not d or d.state == "cancelled":
                 return  # reset or its endpoint deleted since
-            task = asyncio.get_running_loop().create_task(self._attempt(d))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            task = self._spawn(d)
             if self.clock.speed == MANUAL:
                 # A manual clock waits for the outcome, so a retry due within the same advance is
                 # scheduled (and fired) at its exact virtual time. Other speeds never wait on a
@@ -418,7 +417,17 @@ class Dispatcher:
 
         number = len(d.attempts) + 1
         d.due_at = isoformat(self.clock.now(d.event.tenant) + timedelta(seconds=max(delay, 0.0)))
+        if delay <= 0 and self.clock.speed != MANUAL and _loop_running():
+            self._spawn(d)  # due now on a clock that runs by itself: no need to wait for the scheduler's turn
+            return
         self.scheduler.schedule(delay, job, tenant=d.event.tenant, label=f"webhook {d.id} attempt {number}")
+
+    def _spawn(self, d: Delivery) -> asyncio.Task:
+        # A context of its own: not the request's or the step's it was queued from.
+        task = asyncio.get_running_loop().create_task(self._attempt(d), context=contextvars.Context())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     def _sender(self, endpoint: Endpoint) -> Sender:
         sender = self._senders.get(endpoint.id)
@@ -472,6 +481,8 @@ class Dispatcher:
         event, endpoint = d.event, d.endpoint
         profile = self.profiles.get(event.provider)
         sender = self._sender(endpoint)
+        if self.outbox is not None:
+            await self.outbox.store.committed()  # an event goes out only once it is on disk
         # Waiting for one of the endpoint's connections is not part of the attempt: it starts (its
         # time, its timeout, the retry schedule counted from it) once it has one.
         async with sender.slot:
@@ -531,7 +542,7 @@ class Dispatcher:
             self._after(d, attempt, started_at, profile)
         self._persist(d)
         if self.outbox is not None:
-            self.outbox.store.commit()  # the outcome is durable at once: a restart does not send it again
+            self.outbox.store.commit_soon()  # durable at once (with other outcomes): a restart won't resend it
         for listener in self.on_attempt:
             listener(attempt)
         self._stream_attempt(attempt)
@@ -556,3 +567,11 @@ class Dispatcher:
             self.stream.broadcast(
                 attempt.provider, attempt.tenant, attempt.event_type, lambda sub: frame("attempt", data), attempt=True
             )
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

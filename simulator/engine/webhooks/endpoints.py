@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from simulator.engine.webhooks.chaos import ChaosError, normalize
 
 FIELDS = ("provider", "url", "secret", "tenant", "events", "options", "chaos", "ordered", "concurrency")
-CONCURRENCY = 16  # attempts in flight to one endpoint (and connections kept to it), by default
+CONCURRENCY = 64  # attempts in flight to one endpoint (and connections kept to it), by default
 MAX_CONCURRENCY = 256
 
 

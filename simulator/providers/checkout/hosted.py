@@ -103,6 +103,7 @@ async def state(request: Request) -> Response:
     # An open page polls this every second; journalling each poll would push real API calls
     # out of the bounded journal within the hour.
     request.state.journal = False
+    request.state.poll = True  # and the console shows it at debug only
     loaded = _load(request)
     if loaded is None:
         return JSONResponse({"error": "unknown or expired verification link"}, status_code=404)

@@ -31,6 +31,8 @@ from simulator.providers.sumsub.api import find_action_by_external_id, find_by_e
 from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.state import SumsubState
 
+POLL_PARAM = "kycsim_poll"  # on the URL of the page's own reloads
+
 LEGACY_FORWARD = """<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>Sumsub WebSDK (kycsim)</title>
 <script>var id = location.hash.replace(/^#\\/?/, ""); location.replace("/websdk/p/" + encodeURIComponent(id));</script>
@@ -83,7 +85,9 @@ def _page(
     title: str, body: str, refresh: bool = False, status_code: int = 200, go_to: str | None = None
 ) -> HTMLResponse:
     """``refresh``: reload every 2 s to follow the review; ``go_to``: leave for that URL after 2 s instead."""
-    meta = '<meta http-equiv="refresh" content="2">' if refresh else ""
+    # A reload carries POLL_PARAM, so the console tells it from a person opening the page (the query
+    # the link was opened with is remembered already).
+    meta = f'<meta http-equiv="refresh" content="2;url=?{POLL_PARAM}=1">' if refresh else ""
     if go_to:
         meta = f'<meta http-equiv="refresh" content="2;url={html.escape(go_to)}">'
     return HTMLResponse(
@@ -178,6 +182,8 @@ def redirect_target(
 
 
 async def show(request: Request) -> Response:
+    if POLL_PARAM in request.query_params:
+        request.state.poll = True  # the page following the review: the console shows it at debug only
     flow = _flow(request)
     if isinstance(flow, Response):
         return flow

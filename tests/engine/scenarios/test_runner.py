@@ -181,10 +181,16 @@ def test_a_step_commits_with_its_done_mark_and_a_crash_before_the_commit_replays
     assert on_disk("widgets", widget["id"])["status"] == "started"
     assert on_disk("_runs", widget["id"])["cursor"] == 1
     sim = app.state.sim
-    sim.scheduler.after_job = sim.store.commit = lambda: None  # the process dies before the next commit ...
+
+    async def never() -> None:
+        pass
+
+    sim.scheduler.after_job = sim.store.commit_soon = lambda: None  # the process dies before the next commit ...
+    sim.store.committed = never
     advance(first, 20)
     assert first.get(f"/demo/widgets/{widget['id']}", headers={"Authorization": "k"}).json()["status"] == "done"
     assert (on_disk("widgets", widget["id"])["status"], on_disk("_runs", widget["id"])["cursor"]) == ("started", 1)
+    sim.store._writer.shutdown()
     sim.store._db.close()  # ... so nothing more reaches the file
     sim.store._release()
 
