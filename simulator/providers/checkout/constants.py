@@ -352,6 +352,18 @@ def codes_for(product: str, *, status: str | None = None, include_deprecated: bo
     ]
 
 
+# Codes that make sense for address documents (the code table has no column for ADV).
+ADV_CODES = (10000, 61301, 61302, 61303, 61310, 61312, 61901, 62101, 62102, 62103, 62201, 62202, 62301, 62307,
+             62401, 62404, 64001)  # fmt: skip
+
+
+def upload_codes(product: str) -> list[int]:
+    """The codes an uploaded-document product (IDDV, ADV) produces: current ones only."""
+    if product == ADV:
+        return list(ADV_CODES)
+    return codes_for(product, include_deprecated=False)
+
+
 def is_retry_code(code: int) -> bool:
     return 61000 <= int(code) < 62000 and int(code) in RESPONSE_CODES
 

@@ -21,7 +21,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import APPLICANT, StepContext
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import lifecycle
 from simulator.providers.checkout.products import PRODUCTS, Product
+from simulator.providers.checkout.results import session_information
 from simulator.providers.checkout.schemas import is_http_url
 from simulator.providers.checkout.state import State, resolve_token
 
@@ -137,6 +139,7 @@ async def act(request: Request) -> Response:
         return HTMLResponse(_layout("Link not found", "<p>This verification link does not exist.</p>"), 404)
     sim, tenant, product, check, attempt = loaded
     provider = sim.providers["checkout"]
+    state = State(sim, tenant)
     try:
         form = await read_form(request, body_limit(request))
     except BodyError as exc:
@@ -150,7 +153,7 @@ async def act(request: Request) -> Response:
         await _play_until(provider, tenant, run_id, "open_link")
         attempt = State(sim, tenant).attempt(product, attempt["id"])
         check = State(sim, tenant).check(product, check["id"])
-        provider.lifecycle.open_link(tenant, product, check, attempt, provider.session_information(tenant, attempt))
+        lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
     elif action == "complete":
         chosen = str(form.get("scenario") or "")
         if chosen and chosen != _playing(check) and check["_scenario"].get("person_may_choose"):
@@ -163,20 +166,20 @@ async def act(request: Request) -> Response:
         state_ = State(sim, tenant)
         check, attempt = state_.check(product, check["id"]), state_.attempt(product, attempt["id"])
         if attempt["status"] == c.PENDING_REDIRECTION:
-            provider.lifecycle.open_link(tenant, product, check, attempt, provider.session_information(tenant, attempt))
+            lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
         if attempt["status"] == c.ATTEMPT_CAPTURE_IN_PROGRESS:
-            provider.lifecycle.complete_capture(tenant, product, check, attempt)
+            lifecycle.complete_capture(state, product, check, attempt)
     elif action in ("abort", "refuse"):
         if run_id:
             sim.runner.stop(tenant, "checkout", run_id, f"applicant_{action}")
         if action == "refuse":
-            provider.lifecycle.refuse_capture(tenant, product, check, attempt)
+            lifecycle.refuse_capture(state, product, check, attempt)
         else:
             raw_code = str(form.get("code") or "")
             code = int(raw_code) if raw_code.isdigit() and len(raw_code) <= 6 else 61111
             if code not in abort_codes(product):
                 code = 61111
-            provider.lifecycle.abort_capture(tenant, product, check, attempt, code)
+            lifecycle.abort_capture(state, product, check, attempt, code)
     attempt = State(sim, tenant).attempt(product, attempt["id"])
     target = redirect_target(check, attempt)
     return RedirectResponse(target, status_code=303) if target else here

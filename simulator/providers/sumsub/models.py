@@ -2,22 +2,18 @@
 
 Documents are stored as the wire JSON itself plus private keys starting with ``_`` (run id,
 timestamps, image bytes index); :func:`public` strips those. Every id, date and fake value comes
-from the simulator's seeded components through :class:`Ctx`.
+from the simulator's seeded components through :class:`SumsubState`.
 """
 
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simulator.engine.fakedata import alpha3, passport_mrz
 from simulator.providers.sumsub import constants as c
-
-if TYPE_CHECKING:
-    from simulator.app import Simulator
-
+from simulator.providers.sumsub.state import SumsubState
 
 # Formats (section 0)
 
@@ -38,53 +34,6 @@ def parse_created(text: str) -> datetime:
     from datetime import UTC
 
     return datetime.strptime(text[:19], c.DATE_CREATED).replace(tzinfo=UTC)
-
-
-def public(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
-@dataclass
-class Ctx:
-    """One tenant's view of the simulator: ids, time, fake data and the store."""
-
-    sim: Simulator
-    tenant: str
-
-    @property
-    def now(self) -> datetime:
-        return self.sim.clock.now(self.tenant)
-
-    @property
-    def sandbox(self) -> bool:
-        return not self.tenant.startswith(c.PRODUCTION_TOKEN_PREFIX)
-
-    def object_id(self) -> str:
-        return self.sim.ids.hex(24, self.tenant)
-
-    def letters(self) -> str:
-        return self.sim.ids.letters(5, self.tenant)
-
-    def uuid(self) -> str:
-        return self.sim.ids.uuid(self.tenant)
-
-    def key(self) -> str:
-        return self.sim.ids.chars(string.ascii_uppercase, 14, self.tenant)
-
-    def image_id(self) -> str:
-        return str(self.sim.ids.integer(100_000_000, 1_999_999_999, self.tenant))
-
-    def correlation_id(self) -> str:
-        return self.sim.ids.hex(32, self.tenant)
-
-    def get(self, kind: str, key: str) -> dict[str, Any] | None:
-        return self.sim.store.get(self.tenant, c.PROVIDER, kind, key)
-
-    def put(self, kind: str, doc: dict[str, Any], key: str | None = None) -> None:
-        self.sim.store.put(self.tenant, c.PROVIDER, kind, key or doc["id"], doc)
-
-    def list(self, kind: str) -> list[dict[str, Any]]:
-        return self.sim.store.list(self.tenant, c.PROVIDER, kind)
 
 
 # Applicants
@@ -134,10 +83,10 @@ APPLICANT_DOC_SETS = [
 ]
 
 
-def new_review(ctx: Ctx, level: str) -> dict[str, Any]:
+def new_review(ctx: SumsubState, level: str) -> dict[str, Any]:
     return {
-        "reviewId": ctx.letters(),
-        "attemptId": ctx.letters(),
+        "reviewId": ctx.short_id(),
+        "attemptId": ctx.short_id(),
         "attemptCnt": 0,
         "levelName": level,
         "createDate": fmt_review(ctx.now),
@@ -147,7 +96,7 @@ def new_review(ctx: Ctx, level: str) -> dict[str, Any]:
     }
 
 
-def new_applicant(ctx: Ctx, body: dict[str, Any], level: str, platform: str = "API") -> dict[str, Any]:
+def new_applicant(ctx: SumsubState, body: dict[str, Any], level: str, platform: str = "API") -> dict[str, Any]:
     fixed = dict(body.get("fixedInfo") or {})
     doc: dict[str, Any] = {
         "id": ctx.object_id(),
@@ -180,7 +129,7 @@ def new_applicant(ctx: Ctx, body: dict[str, Any], level: str, platform: str = "A
     return doc
 
 
-def fill_recognised_info(ctx: Ctx, applicant: dict[str, Any]) -> None:
+def fill_recognised_info(ctx: SumsubState, applicant: dict[str, Any]) -> None:
     """What Sumsub would read off the documents: a Faker person consistent with the country (the
     client's ``fixedInfo`` wins), and one ``idDocs`` entry per uploaded identity document."""
     info = applicant.setdefault("info", {})
@@ -266,7 +215,7 @@ def action_shape(body: dict[str, Any], level: str, action_type: str | None = Non
 
 
 def new_action(
-    ctx: Ctx, applicant: dict[str, Any], body: dict[str, Any], level: str, action_type: str | None = None
+    ctx: SumsubState, applicant: dict[str, Any], body: dict[str, Any], level: str, action_type: str | None = None
 ) -> dict[str, Any]:
     kind, doc_sets = action_shape(body, level, action_type)
     review = new_review(ctx, level)
@@ -323,7 +272,7 @@ def set_status(doc: dict[str, Any], status: str, now: datetime) -> None:
         doc["_queuedAt"] = stamp
 
 
-def begin_attempt(ctx: Ctx, doc: dict[str, Any]) -> bool:
+def begin_attempt(ctx: SumsubState, doc: dict[str, Any]) -> bool:
     """Submission: init -> pending (first attempt) or a RETRY-rejected review -> a new attempt.
 
     Returns False when there is nothing to submit (already in review or finally decided).
@@ -335,7 +284,7 @@ def begin_attempt(ctx: Ctx, doc: dict[str, Any]) -> bool:
     if status != c.INIT and not retry:
         return False
     if retry or review["attemptCnt"] > 0:
-        review["attemptId"] = ctx.letters()
+        review["attemptId"] = ctx.short_id()
         review["createDate"] = fmt_review(ctx.now)
         for key in ("reviewResult", "reviewDate", "elapsedSincePendingMs", "elapsedSinceQueuedMs", "startDate"):
             review.pop(key, None)

@@ -29,7 +29,7 @@ from simulator.providers.sumsub import applicant_actions, applicants, handoff, l
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.api import find_action_by_external_id, find_by_external_user_id, sim_of
 from simulator.providers.sumsub.errors import SumsubError
-from simulator.providers.sumsub.models import Ctx
+from simulator.providers.sumsub.state import SumsubState
 
 POLL_PARAM = "kycsim_poll"  # on the URL of the page's own reloads
 
@@ -39,21 +39,21 @@ LEGACY_FORWARD = """<!doctype html><html lang="en"><meta charset="utf-8"><link r
 <p>Forwarding to the verification page…</p>"""
 
 
-def _resolve(request: Request, kind: str, key: str) -> tuple[Ctx, dict[str, Any]] | None:
+def _resolve(request: Request, kind: str, key: str) -> tuple[SumsubState, dict[str, Any]] | None:
     sim = sim_of(request)
     store_kind = c.KIND_LINK if kind == "p" else c.KIND_TOKEN
     for tenant, doc in iter_all(sim.store, c.PROVIDER, store_kind):
         if doc["id"] == key:
             doc["_kind"] = store_kind
-            return Ctx(sim, tenant), doc
+            return SumsubState(sim, tenant), doc
     return None
 
 
-def _expired(ctx: Ctx, grant: dict[str, Any]) -> bool:
+def _expired(ctx: SumsubState, grant: dict[str, Any]) -> bool:
     return datetime.fromisoformat(grant["expiresAt"].replace("Z", "+00:00")) < ctx.now
 
 
-def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def open_flow(ctx: SumsubState, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The applicant (and action) this link or token is for, created on first visit; the person on
     the page has its flow (an action link hands over the action only, not the applicant's own KYC)."""
     if not grant.get("userId"):
@@ -107,7 +107,7 @@ def _problem(message: str, status_code: int) -> HTMLResponse:
     return _page("Identity verification", f"<p>{html.escape(message)}</p>", status_code=status_code)
 
 
-def _flow(request: Request) -> tuple[Ctx, dict[str, Any], dict[str, Any] | None] | Response:
+def _flow(request: Request) -> tuple[SumsubState, dict[str, Any], dict[str, Any] | None] | Response:
     """The visitor's tenant, applicant and action, or the page explaining why there are none."""
     found = _resolve(request, request.path_params["kind"], request.path_params["key"])
     if found is None:
@@ -144,7 +144,7 @@ def redirect_jwt(sign_key: str, external_user_id: str, issued_at: int) -> str:
     return f"{header}.{payload}.{_b64(signature)}"
 
 
-def _remember_query(ctx: Ctx, grant: dict[str, Any], request: Request) -> None:
+def _remember_query(ctx: SumsubState, grant: dict[str, Any], request: Request) -> None:
     """Keep the query parameters the link was opened with that ``allowedQueryParams`` lets through
     (the page's own forms post without them)."""
     allowed = ((grant.get("redirect") or {}).get("allowedQueryParams")) or []
@@ -162,7 +162,9 @@ def _http_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and url.isprintable()
 
 
-def redirect_target(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]) -> str | None:
+def redirect_target(
+    ctx: SumsubState, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]
+) -> str | None:
     """``successUrl`` after GREEN, ``rejectUrl`` after RED (their own query kept), plus the allowed
     query parameters the link was opened with and, with a ``signKey``, a signed ``jwt``."""
     redirect = grant.get("redirect") or {}
@@ -288,7 +290,7 @@ async def _scenario_field(request: Request) -> str | Response:
     return value if isinstance(value, str) else ""
 
 
-def _scenario_for(ctx: Ctx, action: dict[str, Any] | None, name: str) -> Scenario | Response:
+def _scenario_for(ctx: SumsubState, action: dict[str, Any] | None, name: str) -> Scenario | Response:
     scenario = ctx.sim.catalogue.get(name)
     product = c.APPLICANT_ACTION if action else c.APPLICANT
     if scenario is None or scenario.product != product or scenario.provider != c.PROVIDER:
@@ -296,7 +298,7 @@ def _scenario_for(ctx: Ctx, action: dict[str, Any] | None, name: str) -> Scenari
     return scenario
 
 
-def _choose(ctx: Ctx, subject: dict[str, Any], action: dict[str, Any] | None, name: str) -> Response | None:
+def _choose(ctx: SumsubState, subject: dict[str, Any], action: dict[str, Any] | None, name: str) -> Response | None:
     """Switch the subject's run to the scenario a person picked; a page explaining the problem otherwise."""
     scenario = _scenario_for(ctx, action, name)
     if isinstance(scenario, Response):

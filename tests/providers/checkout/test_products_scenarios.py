@@ -6,7 +6,6 @@ import pytest
 
 from simulator.coverage import coverage_report
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import document_checks
 from tests.providers.checkout.products_helpers import (
     JPEG,
     PATHS,
@@ -128,7 +127,7 @@ def test_coverage_targets_come_from_the_constants_and_nothing_is_missing(api):
         assert targets[f"{product}.status"] == set(c.STATUSES_BY_PRODUCT[product])
         assert targets[f"{product}.attempt_status"] == set(c.UPLOAD_ATTEMPT_STATUSES)
         assert targets[f"{product}.event"] == set(c.EVENTS_BY_PRODUCT[product])
-        assert targets[f"{product}.response_code"] == {str(code) for code in document_checks.codes_for(product)}
+        assert targets[f"{product}.response_code"] == {str(code) for code in c.upload_codes(product)}
     assert targets["address_document_verification.risk_label"] == set(c.RISK_LABELS)
     assert "id_document_verification.risk_label" not in targets
     assert targets["aml_screening.status"] == set(c.STATUSES_BY_PRODUCT[c.AML])

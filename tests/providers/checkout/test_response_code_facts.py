@@ -17,7 +17,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import document_checks
 from tests.facts import checkout_response_codes
 from tests.providers.checkout.conftest import Api, make_app
 from tests.providers.checkout.products_helpers import (
@@ -79,7 +78,7 @@ def test_each_code_has_the_documented_summary_status_and_products(code):
 
 def test_address_documents_use_only_codes_documented_for_identity_documents():
     # The table has no column for address document verification; kycsim borrows IDDV's codes.
-    assert set(document_checks.codes_for(c.ADV)) <= documented_for(c.ADV)
+    assert set(c.upload_codes(c.ADV)) <= documented_for(c.ADV)
 
 
 # 2. What kycsim renders, played through the API
@@ -169,7 +168,7 @@ def test_every_rendered_code_has_the_documented_summary_and_status(rendered, pro
 def test_every_documented_code_of_a_product_is_rendered_by_a_scenario(rendered, product):
     # ADV has no column in the table: its codes are kycsim's choice, each an IDDV code (checked above).
     expected = (
-        set(document_checks.codes_for(c.ADV)) if product == c.ADV else documented_for(product, either_table=False)
+        set(c.upload_codes(c.ADV)) if product == c.ADV else documented_for(product, either_table=False)
     )
     assert expected - set(rendered[product]) == set(), "documented codes no scenario renders"
     deprecated = {code for code, fact in FACTS.items() if fact.deprecated} | set(UNNUMBERED_ROWS)
