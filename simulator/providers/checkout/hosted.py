@@ -168,18 +168,18 @@ async def act(request: Request) -> Response:
         if attempt["status"] == c.PENDING_REDIRECTION:
             lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
         if attempt["status"] == c.ATTEMPT_CAPTURE_IN_PROGRESS:
-            lifecycle.complete_capture(state, product, check, attempt)
+            lifecycle.follow(state, product, check, attempt, "complete_capture")
     elif action in ("abort", "refuse"):
         if run_id:
             sim.runner.stop(tenant, "checkout", run_id, f"applicant_{action}")
         if action == "refuse":
-            lifecycle.refuse_capture(state, product, check, attempt)
+            lifecycle.follow(state, product, check, attempt, "refuse_capture")
         else:
             raw_code = str(form.get("code") or "")
             code = int(raw_code) if raw_code.isdigit() and len(raw_code) <= 6 else 61111
             if code not in abort_codes(product):
                 code = 61111
-            lifecycle.abort_capture(state, product, check, attempt, code)
+            lifecycle.follow(state, product, check, attempt, "abort_capture", {"code": code})
     attempt = State(sim, tenant).attempt(product, attempt["id"])
     target = redirect_target(check, attempt)
     return RedirectResponse(target, status_code=303) if target else here
