@@ -163,6 +163,7 @@ def api_operations() -> list[Operation]:
 def page_operations() -> list[Operation]:
     return [
         Operation("GET", "/websdk/{kind:str}/{key}", websdk.show, "websdk_page", plain=True),
+        Operation("GET", "/websdk/{kind:str}/{key}/state", websdk.state, "websdk_state", plain=True),
         Operation("POST", "/websdk/{kind:str}/{key}/submit", websdk.submit, "websdk_submit", plain=True),
         Operation("POST", "/websdk/{kind:str}/{key}/scenario", websdk.choose, "websdk_choose_scenario", plain=True),
         Operation("GET", "/idensic/l/", websdk.legacy_forward, "websdk_legacy_link", plain=True),
