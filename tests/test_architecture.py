@@ -49,7 +49,7 @@ def test_no_module_reads_wall_time_or_global_randomness_outside_the_clock():
 
 
 def test_start_up_imports_no_heavy_module_once_the_catalogue_is_cached(tmp_path):
-    """Faker, jsonschema and the PDF/image libraries load on first use, not when the server starts."""
+    """Faker, jsonschema, Jinja2 and the PDF/image libraries load on first use, not when the server starts."""
     import os
     import subprocess
     import sys
@@ -59,7 +59,7 @@ def test_start_up_imports_no_heavy_module_once_the_catalogue_is_cached(tmp_path)
         "from simulator.app import create_app\n"
         "from simulator.settings import Settings\n"
         "create_app(Settings(seed=1))\n"
-        "print(sorted(m for m in ('jsonschema', 'faker', 'fpdf', 'PIL') if m in sys.modules))\n"
+        "print(sorted(m for m in ('jsonschema', 'faker', 'fpdf', 'PIL', 'jinja2') if m in sys.modules))\n"
     )
     env = {**os.environ, "KYCSIM_CACHE_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fills the cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,6 +13,7 @@ from simulator.control.errors import ControlError, bad_request, json_body, not_f
 from simulator.engine.clock import ClockError
 from simulator.engine.durations import parse_duration
 from simulator.engine.masking import mask
+from simulator.engine.scenarios.model import Scenario
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -48,11 +50,18 @@ async def list_scenarios(request: Request) -> Response:
     sim = _sim(request)
     provider, product = request.query_params.get("provider"), request.query_params.get("product")
     items = [
-        s.summary()
+        {**s.summary(), "outcome": _outcome(sim, s)}
         for s in sim.catalogue.scenarios.values()
         if (not provider or s.provider == provider) and (not product or s.product == product)
     ]
     return JSONResponse({"count": len(items), "folders": sim.catalogue.folders, "data": items})
+
+
+def _outcome(sim: Any, scenario: Scenario) -> dict[str, Any]:
+    """What a scenario picker shows: the outcome group and each code or label with its meaning."""
+    outcome = sim.providers[scenario.provider].outcome(scenario)
+    codes = [{"code": c.code, "summary": c.summary, "meaning": c.meaning, "text": c.detail} for c in outcome.codes]
+    return {"group": outcome.group, "codes": codes}
 
 
 @handles_errors

@@ -19,6 +19,7 @@ from simulator.engine.scenarios.coverage import produced
 from simulator.engine.scenarios.model import EffectContext, Effects, Scenario, Verb
 from simulator.engine.webhooks.dispatcher import WebhookProfile
 from simulator.toolkit.errors import ProviderError, render
+from simulator.toolkit.pages import Outcome
 from simulator.toolkit.routes import Call, Operation, build_routes
 from simulator.toolkit.schemas import SchemaRegistry
 from simulator.toolkit.state import TenantState
@@ -112,6 +113,14 @@ class Provider:
         """What ``scenario`` produces, in the categories of :meth:`coverage_targets`: derived by the
         engine from the effects the verbs declare."""
         return produced(scenario, self.verbs(), self.creation_effects, self.signal_effects)
+
+    # The order in which scenario pickers (hosted pages, dashboard) show the groups of :meth:`outcome`.
+    outcome_groups: tuple[str, ...] = ()
+
+    def outcome(self, scenario: Scenario) -> Outcome:
+        """How ``scenario`` ends, for scenario pickers: its group (a final status or answer) and the codes
+        or labels it produces, each with its meaning from the provider's table."""
+        return Outcome("other")
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """``kycsim trigger``: make the API calls a client would to start ``scenario``.

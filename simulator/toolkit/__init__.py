@@ -4,7 +4,9 @@
   (auth, body, request schema, handler, the provider's envelope);
 - ``errors``: the error base class every provider subclasses, rendered in one place;
 - ``state``: one tenant's view of store, clock, ids and fake data;
-- ``schemas``: a provider's JSON Schemas, compiled once, with format checks.
+- ``schemas``: a provider's JSON Schemas, compiled once, with format checks;
+- ``verbs``: scenario verbs declared next to their handlers, with their effects;
+- ``pages``: the hosted pages' skeleton, scenario picker and safe redirect (Jinja2 templates).
 
-The toolkit knows no provider, and the engine knows neither.
+Provider-agnostic: the toolkit never names a provider, and the engine knows neither.
 """

@@ -18,22 +18,14 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
+
+from simulator.toolkit.pages import is_http_url
 
 if TYPE_CHECKING:
     import jsonschema
     from referencing import Registry
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def is_http_url(value: str) -> bool:
-    """An absolute ``http``/``https`` URL with a host and nothing unprintable in it."""
-    try:
-        parts = urlparse(value)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and value.isprintable() and " " not in value
 
 
 def _is_email(value: object) -> bool:

@@ -12,13 +12,14 @@ from starlette.responses import Response
 from simulator.engine.scenarios.model import EffectContext, Scenario, Verb
 from simulator.providers.base import Provider
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import oauth, selection
+from simulator.providers.checkout import hosted, oauth, selection
 from simulator.providers.checkout import verbs as scenario_verbs
 from simulator.providers.checkout.auth import credential_of
 from simulator.providers.checkout.errors import CheckoutError, new_request_id
 from simulator.providers.checkout.schemas import REGISTRY
 from simulator.providers.checkout.state import LINKS, LINKS_TENANT, State
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
+from simulator.toolkit.pages import Outcome
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -219,6 +220,11 @@ class CheckoutProvider(Provider):
 
     def coverage_targets(self) -> dict[str, set[str]]:
         return scenario_verbs.coverage_targets()
+
+    outcome_groups = hosted.OUTCOME_GROUPS
+
+    def outcome(self, scenario: Scenario) -> Outcome:
+        return hosted.outcome(self.produces(scenario), scenario.product)
 
     def forget(self, tenant: str, run: dict[str, Any]) -> None:
         from simulator.providers.checkout import retention

@@ -1,20 +1,17 @@
-"""The lifecycle of checks and attempts (fact sheet section 4.3): the transition table, and the
-functions that follow it for every product but AML (``aml_lifecycle.py``).
+"""The lifecycle of checks and attempts (fact sheet section 4.3) for every product but AML
+(``aml_lifecycle.py``): the functions that follow the transition table (``transitions.py``).
 
-Each row of :data:`TRANSITIONS` says where a trigger applies (the attempt's or the check's status)
-and what it does: the attempt's and the check's new status, the event it sends, the response code
-it sets. The functions below read their row; the scenario verbs (``verbs.py``) declare their
-effects from the same rows, so the coverage report and the lifecycle cannot drift apart. Each
-transition changes the attempt and the check together, stamps ``modified_on``, saves, and
-publishes the product's webhook. A trigger that finds the state moved on quietly does nothing (a
-scenario step that fires after the client reset the attempt must not resurrect it).
+Each function reads its row: where it applies (the attempt's or the check's status), the new
+statuses, the event, the response code. Each transition changes the attempt and the check
+together, stamps ``modified_on``, saves, and publishes the product's webhook. A trigger that finds
+the state moved on quietly does nothing (a scenario step that fires after the client reset the
+attempt must not resurrect it).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.clock import INSTANT
@@ -22,6 +19,7 @@ from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import results, retention, selection, webhooks
 from simulator.providers.checkout.errors import Conflict
 from simulator.providers.checkout.state import State
+from simulator.providers.checkout.transitions import TRANSITIONS, FromStep, Transition
 from simulator.providers.checkout.uploads import ASSET_OF_FIELD, Upload, forget_uploads, store_upload
 
 if TYPE_CHECKING:
@@ -32,83 +30,6 @@ log = logging.getLogger("kycsim.checkout")
 NEW_ATTEMPT_SIGNAL = "new_attempt"
 
 
-@dataclass(frozen=True)
-class FromStep:
-    """A value the scenario step gives (``with: {key: ...}``), else ``default``."""
-
-    key: str
-    default: Any = None
-
-    def __call__(self, args: dict[str, Any]) -> Any:
-        return args.get(self.key, self.default)
-
-
-def result_codes(args: dict[str, Any]) -> list[int]:
-    """The codes of a verdict: the step's, or 10000 for an approval that names none."""
-    return list(args.get("codes") or ([c.APPROVED_CODE] if args["result"] == c.APPROVED else []))
-
-
-RESULT = FromStep("result")
-OPEN_CHECK = tuple(dict.fromkeys(s for p in c.PRODUCTS if p != c.AML for s in c.STATUSES_BY_PRODUCT[p]
-                                 if s not in c.FINAL_STATUSES))  # fmt: skip
-StepValue = FromStep | Callable[[dict[str, Any]], Any]
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A row of the table. Empty ``*_from``: no condition; None: nothing changes (or no event)."""
-
-    attempt_from: tuple[str, ...] = ()  # the newest attempt must be in one of these
-    check_from: tuple[str, ...] = ()  # the check must be in one of these
-    attempt: str | None = None  # the attempt's new status
-    check: str | FromStep | None = None  # the check's new status
-    event: str | None = None  # the event's suffix: identity_verification_<event>
-    codes: int | StepValue | None = None  # the response codes set on the check and the moved attempt
-    ends: str | None = None  # the new status of an open attempt a new one replaces
-    labels: StepValue | None = None  # the risk labels set on the check
-
-    def allows(self, check: dict[str, Any], attempt: dict[str, Any] | None) -> bool:
-        if self.attempt_from and (attempt is None or attempt["status"] not in self.attempt_from):
-            return False
-        return not self.check_from or check["status"] in self.check_from
-
-
-T = Transition
-TRANSITIONS: dict[str, Transition] = {
-    # The client's calls
-    "create": T(check=c.CREATED, event="created"),
-    "first_attempt": T(attempt=c.PENDING_REDIRECTION, check=c.PENDING, event="opened"),
-    "replace_attempt": T(attempt=c.PENDING_REDIRECTION, check=c.PENDING, event="reset", ends=c.TERMINATED,
-                         codes=c.FORCIBLY_CLOSED_CODE),
-    "retry_attempt": T(attempt=c.PENDING_REDIRECTION, check=c.PENDING, event="retry_requested"),
-    "upload_attempt": T(attempt=c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS, check=c.QUALITY_CHECKS_IN_PROGRESS),
-    "anonymize": T(event="anonymized"),
-    # The applicant on the hosted page
-    "open_link": T((c.PENDING_REDIRECTION,), (), c.ATTEMPT_CAPTURE_IN_PROGRESS, c.CAPTURE_IN_PROGRESS, "started"),
-    "complete_capture": T((c.ATTEMPT_CAPTURE_IN_PROGRESS,), (), c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS,
-                          "capture_completed"),
-    "abort_capture": T(c.OPEN_ATTEMPT_STATUSES, (), c.CAPTURE_ABORTED, c.RETRY_REQUIRED, "capture_aborted",
-                       FromStep("code", 61111)),
-    "refuse_capture": T(c.OPEN_ATTEMPT_STATUSES, (), c.CAPTURE_REFUSED, c.REFUSED, "capture_refused", c.REFUSAL_CODE),
-    "expire_link": T((c.PENDING_REDIRECTION,), (), c.EXPIRED, c.RETRY_REQUIRED, "link_expired",
-                     c.LINK_NEVER_OPENED_CODE),
-    # Checkout.com
-    "pass_quality_checks": T((c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS,), (), c.ATTEMPT_CHECKS_IN_PROGRESS,
-                             c.CHECKS_IN_PROGRESS, "started"),
-    "abort_quality_checks": T((c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS,), (), c.QUALITY_CHECKS_ABORTED, c.RETRY_REQUIRED,
-                              "checks_inconclusive", FromStep("code", 61301)),
-    "complete_checks": T((c.ATTEMPT_CHECKS_IN_PROGRESS,), (), c.COMPLETED, RESULT, "checks_completed", result_codes,
-                         labels=FromStep("risk_labels", ())),
-    "checks_inconclusive": T((c.ATTEMPT_CHECKS_IN_PROGRESS,), (), c.CHECKS_INCONCLUSIVE, c.RETRY_REQUIRED,
-                             "checks_inconclusive", FromStep("code", 61901)),
-    "create_report": T((), (c.APPROVED, c.DECLINED), event="report_created"),
-    "reset_attempt": T(c.OPEN_UPLOAD_ATTEMPT_STATUSES, (), c.TERMINATED, c.RETRY_REQUIRED, "closed",
-                       c.FORCIBLY_CLOSED_CODE),
-    "close": T((), OPEN_CHECK, c.TERMINATED, FromStep("status", c.RETRY_REQUIRED), "closed", c.FORCIBLY_CLOSED_CODE),
-    "audit": T((), (c.APPROVED, c.DECLINED), None, RESULT, "audit_completed", result_codes),
-}  # fmt: skip
-
-
 def codes_json(codes: Sequence[int]) -> list[dict[str, Any]]:
     return [c.response_code(code) for code in codes]
 
@@ -117,9 +38,14 @@ def codes_json(codes: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def create_check(
-    state: State, product: Product, *, applicant: dict[str, Any], base_url: str, fields: dict[str, Any],
+    state: State,
+    product: Product,
+    *,
+    applicant: dict[str, Any],
+    base_url: str,
+    fields: dict[str, Any],
     scenario: dict[str, Any],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """A new check in ``created``; ``fields`` are the product's own (declared_data, ...)."""
     now = state.timestamp()
     check: dict[str, Any] = {
@@ -148,9 +74,14 @@ def create_check(
 
 
 def create_attempt(
-    state: State, product: Product, check: dict[str, Any], *, base_url: str, fields: dict[str, Any],
+    state: State,
+    product: Product,
+    check: dict[str, Any],
+    *,
+    base_url: str,
+    fields: dict[str, Any],
     drive: bool = True,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """A new attempt on the hosted flow; ends any open one and starts or resumes the scenario run.
 
     ``drive=False`` when a scenario step itself creates the attempt (its run goes on as scripted).
@@ -165,8 +96,9 @@ def create_attempt(
             old.update(status=row.ends, modified_on=now, response_codes=codes_json([row.codes]))  # type: ignore[list-item]
             state.save_attempt(product, old)
             replaced = True
-    trigger = "replace_attempt" if replaced else "retry_attempt" if check["status"] == c.RETRY_REQUIRED else (
-        "first_attempt")  # fmt: skip
+    trigger = (
+        "replace_attempt" if replaced else "retry_attempt" if check["status"] == c.RETRY_REQUIRED else ("first_attempt")
+    )
     row = TRANSITIONS[trigger]
     attempt = _new_attempt(state, product, check, row, now, fields, number=len(previous) + 1)
     event = product.event(row.event) if row.event else None
@@ -191,8 +123,9 @@ def create_upload_attempt(
     now = state.timestamp()
     # 2025 spec fields, when a client still sends them: they shape the document read.
     fields = {f"_{k}": v for k, v in extra.items() if k in ("document_type", "document_issuing_country") and v}
-    attempt = _new_attempt(state, product, check, row, now, {"_assets": {}, **fields},
-                           number=len(check["_attempt_ids"]) + 1)  # fmt: skip
+    attempt = _new_attempt(
+        state, product, check, row, now, {"_assets": {}, **fields}, number=len(check["_attempt_ids"]) + 1
+    )
     for field, upload in uploads.items():
         asset = ASSET_OF_FIELD[field]
         store_upload(state.sim.store, state.tenant, attempt["id"], asset, upload)
@@ -240,7 +173,27 @@ def _new_attempt(
 # Transitions (scenario verbs and the hosted page call these)
 
 
+def follow(
+    state: State,
+    product: Product,
+    check: dict,
+    attempt: dict | None,
+    trigger: str,
+    args: dict | None = None,
+) -> bool:
+    """Apply row ``trigger`` if it applies to the check and its newest attempt as they are now.
+
+    ``args``: what the scenario step (or the person on the hosted page) gives: a code, a status."""
+    row = TRANSITIONS[trigger]
+    if not row.allows(check, attempt):
+        return skip(trigger, attempt if row.attempt_from and attempt is not None else check)
+    return move(
+        state, product, check, attempt, trigger, status=row.status_for(args or {}), codes=row.codes_for(args or {})
+    )
+
+
 def open_link(state: State, product: Product, check: dict, attempt: dict, session: dict | None = None) -> bool:
+    """The applicant opens the link: the device they use becomes the attempt's session information."""
     if not TRANSITIONS["open_link"].allows(check, attempt):
         return skip("open_link", attempt)
     if session:
@@ -248,25 +201,18 @@ def open_link(state: State, product: Product, check: dict, attempt: dict, sessio
     return move(state, product, check, attempt, "open_link")
 
 
-def complete_capture(state: State, product: Product, check: dict, attempt: dict) -> bool:
-    if not TRANSITIONS["complete_capture"].allows(check, attempt):
-        return skip("complete_capture", attempt)
-    _outcome(product, attempt, "complete_capture")
-    return move(state, product, check, attempt, "complete_capture")
-
-
-def complete_checks(
-    state: State, product: Product, check: dict, attempt: dict, result: str, codes: list[int],
-    risk_labels: list[str] | None = None,
-) -> bool:  # fmt: skip
-    if not TRANSITIONS["complete_checks"].allows(check, attempt):
+def complete_checks(state: State, product: Product, check: dict, attempt: dict, args: dict) -> bool:
+    """The verdict, with what the checks found (documents, face, risk labels)."""
+    row = TRANSITIONS["complete_checks"]
+    if not row.allows(check, attempt):
         return skip("complete_checks", attempt)
     if product.has_risk_labels:
-        check["risk_labels"] = list(risk_labels or [])
+        check["risk_labels"] = list((row.labels(args) if row.labels else None) or ())
+    codes = row.codes_for(args) or []
     builder = results.BUILDERS.get(product.name)
     if builder is not None:
-        builder(state, check, attempt, result, codes)
-    return move(state, product, check, attempt, "complete_checks", status=result, codes=codes)
+        builder(state, check, attempt, args["result"], codes)
+    return move(state, product, check, attempt, "complete_checks", status=row.status_for(args), codes=codes)
 
 
 def create_report(state: State, product: Product, check: dict) -> bool:
@@ -277,66 +223,12 @@ def create_report(state: State, product: Product, check: dict) -> bool:
     return move(state, product, check, None, "create_report")
 
 
-def abort_capture(state: State, product: Product, check: dict, attempt: dict, code: int) -> bool:
-    if not TRANSITIONS["abort_capture"].allows(check, attempt):
-        return skip("abort_capture", attempt)
-    _outcome(product, attempt, "abort_capture", code)
-    return move(state, product, check, attempt, "abort_capture", codes=[code])
-
-
-def refuse_capture(state: State, product: Product, check: dict, attempt: dict) -> bool:
-    if not TRANSITIONS["refuse_capture"].allows(check, attempt):
-        return skip("refuse_capture", attempt)
-    _outcome(product, attempt, "refuse_capture", c.REFUSAL_CODE)
-    return move(state, product, check, attempt, "refuse_capture")
-
-
-def checks_inconclusive(state: State, product: Product, check: dict, attempt: dict, code: int) -> bool:
-    if not TRANSITIONS["checks_inconclusive"].allows(check, attempt):
-        return skip("checks_inconclusive", attempt)
-    return move(state, product, check, attempt, "checks_inconclusive", codes=[code])
-
-
-def expire_link(state: State, product: Product, check: dict, attempt: dict) -> bool:
-    if not TRANSITIONS["expire_link"].allows(check, attempt):
-        return skip("expire_link", attempt)
-    _outcome(product, attempt, "expire_link", c.LINK_NEVER_OPENED_CODE)
-    return move(state, product, check, attempt, "expire_link")
-
-
-def pass_quality_checks(state: State, product: Product, check: dict, attempt: dict) -> bool:
-    if not TRANSITIONS["pass_quality_checks"].allows(check, attempt):
-        return skip("pass_quality_checks", attempt)
-    return move(state, product, check, attempt, "pass_quality_checks")
-
-
-def abort_quality_checks(state: State, product: Product, check: dict, attempt: dict, code: int) -> bool:
-    if not TRANSITIONS["abort_quality_checks"].allows(check, attempt):
-        return skip("abort_quality_checks", attempt)
-    return move(state, product, check, attempt, "abort_quality_checks", codes=[code])
-
-
-def reset_attempt(state: State, product: Product, check: dict, attempt: dict | None) -> bool:
-    """Checkout.com ends the running upload attempt (64001); the client may upload again."""
-    if attempt is None or not TRANSITIONS["reset_attempt"].allows(check, attempt):
-        return skip("reset", attempt or check)
-    return move(state, product, check, attempt, "reset_attempt")
-
-
 def close(state: State, product: Product, check: dict, attempt: dict | None, status: str) -> bool:
     """Forcibly closed (64001): the open attempt is terminated; the check can be retried or not."""
     if not TRANSITIONS["close"].allows(check, None):
         return skip("close", check)
     open_attempt = attempt if attempt is not None and attempt["status"] in _open_statuses(product) else None
-    if open_attempt is not None:
-        _outcome(product, open_attempt, "close", c.FORCIBLY_CLOSED_CODE)
     return move(state, product, check, open_attempt, "close", status=status)
-
-
-def audit(state: State, product: Product, check: dict, status: str, codes: list[int]) -> bool:
-    if not TRANSITIONS["audit"].allows(check, None):
-        return skip("audit", check)
-    return move(state, product, check, None, "audit", status=status, codes=codes)
 
 
 def anonymize(state: State, product: Product, check: dict) -> dict:
@@ -370,13 +262,21 @@ def forget_files(state: State, product: Product, check: dict) -> None:
 
 
 def move(
-    state: State, product: Product, check: dict, attempt: dict | None, trigger: str, *, status: str | None = None,
+    state: State,
+    product: Product,
+    check: dict,
+    attempt: dict | None,
+    trigger: str,
+    *,
+    status: str | None = None,
     codes: list[int] | None = None,
-) -> bool:  # fmt: skip
+) -> bool:
     """Apply row ``trigger``: ``status`` and ``codes`` stand for the row's step-given values."""
     row = TRANSITIONS[trigger]
     if codes is None and isinstance(row.codes, int):
         codes = [row.codes]
+    if row.outcome and attempt is not None:  # where the hosted page sends the applicant back
+        attempt["_outcome"] = {"event": product.event(row.event or ""), **({"code": codes[0]} if codes else {})}
     now = state.timestamp()
     if attempt is not None and row.attempt is not None:
         attempt["status"] = row.attempt
@@ -415,13 +315,6 @@ def record_history(check: dict, attempt: dict | None, event: str | None, now: st
     )
 
 
-def _outcome(product: Product, attempt: dict, trigger: str, code: int | None = None) -> None:
-    """Where the hosted page sends the applicant back with: the event, and the code when unsuccessful."""
-    attempt["_outcome"] = {"event": product.event(TRANSITIONS[trigger].event or "")}
-    if code is not None:
-        attempt["_outcome"]["code"] = code
-
-
 def _open_statuses(product: Product) -> tuple[str, ...]:
     return c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
 
@@ -437,7 +330,7 @@ def _schedule_expiry(state: State, product: Product, check_id: str, attempt_id: 
         now = State(sim, tenant)
         check, attempt = now.check(product, check_id), now.attempt(product, attempt_id)
         if check is not None and attempt is not None:
-            expire_link(now, product, check, attempt)
+            follow(now, product, check, attempt, "expire_link")
 
     sim.scheduler.schedule(c.LINK_LIFETIME_SECONDS, expire, tenant=tenant, label=f"link expiry {attempt_id}")
 

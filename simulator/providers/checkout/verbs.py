@@ -12,16 +12,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from simulator.engine.scenarios.model import APPLICANT, EffectContext, Effects, StepContext
+from simulator.engine.scenarios.model import APPLICANT, PROVIDER, EffectContext, Effects, StepContext
 from simulator.providers.checkout import aml_lifecycle as aml
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import lifecycle
 from simulator.providers.checkout.aml_screenings import KIND as AML_KIND
 from simulator.providers.checkout.aml_screenings import transition
-from simulator.providers.checkout.lifecycle import NEW_ATTEMPT_SIGNAL, TRANSITIONS, FromStep, result_codes
+from simulator.providers.checkout.lifecycle import NEW_ATTEMPT_SIGNAL
 from simulator.providers.checkout.products import PRODUCTS, Product
 from simulator.providers.checkout.results import session_information
 from simulator.providers.checkout.state import State
+from simulator.providers.checkout.transitions import TRANSITIONS
 from simulator.toolkit.verbs import VerbTable
 
 log = logging.getLogger("kycsim.checkout")
@@ -30,8 +31,11 @@ VERBS = VerbTable()
 RETRY_CODES = [code for code, rc in c.RESPONSE_CODES.items() if rc.status == c.RETRY_REQUIRED and code != 64001]
 DECLINE_CODES = [code for code, rc in c.RESPONSE_CODES.items() if rc.status == c.DECLINED and 62000 <= code < 63000]
 _RISK_LABELS = {"type": "array", "items": {"enum": list(c.RISK_LABELS)}, "uniqueItems": True}
-_CODE = {"type": "object", "additionalProperties": False,
-         "properties": {"code": {"type": "integer", "enum": RETRY_CODES}}}  # fmt: skip
+_CODE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"code": {"type": "integer", "enum": RETRY_CODES}},
+}
 _RESULT = {
     "type": "object",
     "additionalProperties": False,
@@ -60,11 +64,10 @@ def row_effects(product: Product, trigger: str, args: dict[str, Any]) -> dict[st
     """What row ``trigger`` produces on ``product``, with the step's ``args`` for the values it gives."""
     row, name = TRANSITIONS[trigger], product.name
     out = categories(product)
-    status = row.check(args) if isinstance(row.check, FromStep) else row.check
+    status = row.status_for(args)
     out[f"{name}.status"] |= {status} if status else set()
     out[f"{name}.attempt_status"] |= {s for s in (row.attempt, row.ends) if s}
-    codes = row.codes(args) if callable(row.codes) else row.codes
-    out[f"{name}.response_code"] |= {str(code) for code in ([codes] if isinstance(codes, int) else codes or [])}
+    out[f"{name}.response_code"] |= {str(code) for code in row.codes_for(args) or ()}
     if row.event and product.has_event(row.event):
         out[f"{name}.event"].add(product.event(row.event))
     if row.labels is not None and product.has_risk_labels:
@@ -117,53 +120,50 @@ def _subject(state: State, step: StepContext) -> tuple[Product, dict, dict | Non
     return product, check, state.latest_attempt(product, check)
 
 
-@VERBS.verb("open_link", "The applicant opens the verification URL and starts the capture.", actor=APPLICANT,
-            effects=moves("open_link"))  # fmt: skip
+def _follow(trigger: str, description: str, *, actor: str = PROVIDER, schema: dict | None = None) -> None:
+    """A verb that applies the lifecycle's row of the same name to the run's check and its newest attempt."""
+
+    async def handler(state: State, step: StepContext) -> None:
+        product, check, attempt = _subject(state, step)
+        if attempt is not None:
+            lifecycle.follow(state, product, check, attempt, trigger, step.args)
+
+    handler.__name__ = trigger
+    VERBS.verb(trigger, description, actor=actor, schema=schema, effects=moves(trigger))(handler)
+
+
+@VERBS.verb(
+    "open_link",
+    "The applicant opens the verification URL and starts the capture.",
+    actor=APPLICANT,
+    effects=moves("open_link"),
+)
 async def open_link(state: State, step: StepContext) -> None:
     product, check, attempt = _subject(state, step)
     if attempt is not None:
         lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
 
 
-@VERBS.verb("complete_capture", "The applicant finishes capturing; the checks start.", actor=APPLICANT,
-            effects=moves("complete_capture"))  # fmt: skip
-async def complete_capture(state: State, step: StepContext) -> None:
-    product, check, attempt = _subject(state, step)
-    if attempt is not None:
-        lifecycle.complete_capture(state, product, check, attempt)
+_follow("complete_capture", "The applicant finishes capturing; the checks start.", actor=APPLICANT)
+_follow(
+    "abort_capture", "The applicant leaves without completing the capture (61xxx code).", actor=APPLICANT, schema=_CODE
+)
+_follow("refuse_capture", "The applicant clicks the refuse button (63001).", actor=APPLICANT)
 
 
-@VERBS.verb("abort_capture", "The applicant leaves without completing the capture (61xxx code).", actor=APPLICANT,
-            schema=_CODE, effects=moves("abort_capture"))  # fmt: skip
-async def abort_capture(state: State, step: StepContext) -> None:
-    product, check, attempt = _subject(state, step)
-    if attempt is not None:
-        lifecycle.abort_capture(state, product, check, attempt, step.args.get("code", 61111))
-
-
-@VERBS.verb("refuse_capture", "The applicant clicks the refuse button (63001).", actor=APPLICANT,
-            effects=moves("refuse_capture"))  # fmt: skip
-async def refuse_capture(state: State, step: StepContext) -> None:
-    product, check, attempt = _subject(state, step)
-    if attempt is not None:
-        lifecycle.refuse_capture(state, product, check, attempt)
-
-
-@VERBS.verb("complete_checks", "Checkout.com finishes the checks: approved or declined.", schema=_RESULT,
-            effects=moves("complete_checks"))  # fmt: skip
+@VERBS.verb(
+    "complete_checks",
+    "Checkout.com finishes the checks: approved or declined.",
+    schema=_RESULT,
+    effects=moves("complete_checks"),
+)
 async def complete_checks(state: State, step: StepContext) -> None:
     product, check, attempt = _subject(state, step)
     if attempt is not None:
-        lifecycle.complete_checks(state, product, check, attempt, step.args["result"], result_codes(step.args),
-                                  step.args.get("risk_labels"))  # fmt: skip
+        lifecycle.complete_checks(state, product, check, attempt, step.args)
 
 
-@VERBS.verb("checks_inconclusive", "The assets are not good enough for checks (61xxx code).", schema=_CODE,
-            effects=moves("checks_inconclusive"))  # fmt: skip
-async def checks_inconclusive(state: State, step: StepContext) -> None:
-    product, check, attempt = _subject(state, step)
-    if attempt is not None:
-        lifecycle.checks_inconclusive(state, product, check, attempt, step.args.get("code", 61901))
+_follow("checks_inconclusive", "The assets are not good enough for checks (61xxx code).", schema=_CODE)
 
 
 @VERBS.verb("create_report", "The PDF report becomes available (IDV).", effects=moves("create_report"))
@@ -172,29 +172,35 @@ async def create_report(state: State, step: StepContext) -> None:
     lifecycle.create_report(state, product, check)
 
 
-@VERBS.verb("expire_link", "The verification URL expires unopened (61101).", effects=moves("expire_link"))
-async def expire_link(state: State, step: StepContext) -> None:
-    product, check, attempt = _subject(state, step)
-    if attempt is not None:
-        lifecycle.expire_link(state, product, check, attempt)
+_follow("expire_link", "The verification URL expires unopened (61101).")
 
 
-@VERBS.verb("close", "The verification is forcibly closed (64001).", effects=moves("close"),
-            schema={"type": "object", "additionalProperties": False,
-                    "properties": {"status": {"enum": [c.RETRY_REQUIRED, c.INCONCLUSIVE]}}})  # fmt: skip
+@VERBS.verb(
+    "close",
+    "The verification is forcibly closed (64001).",
+    effects=moves("close"),
+    schema={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"status": {"enum": [c.RETRY_REQUIRED, c.INCONCLUSIVE]}},
+    },
+)
 async def close(state: State, step: StepContext) -> None:
     product, check, attempt = _subject(state, step)
-    lifecycle.close(state, product, check, attempt, step.args.get("status", c.RETRY_REQUIRED))
+    lifecycle.close(state, product, check, attempt, TRANSITIONS["close"].status_for(step.args) or c.RETRY_REQUIRED)
 
 
 @VERBS.verb("audit", "A manual audit changes the verdict.", schema=_RESULT, effects=moves("audit"))
 async def audit(state: State, step: StepContext) -> None:
     product, check, _ = _subject(state, step)
-    lifecycle.audit(state, product, check, step.args["result"], result_codes(step.args))
+    lifecycle.follow(state, product, check, None, "audit", step.args)
 
 
-@VERBS.verb("create_new_attempt", "The merchant creates a new attempt while one is open (the open one is "
-            "terminated).", effects=moves("replace_attempt"))  # fmt: skip
+@VERBS.verb(
+    "create_new_attempt",
+    "The merchant creates a new attempt while one is open (the open one is terminated).",
+    effects=moves("replace_attempt"),
+)
 async def create_new_attempt(state: State, step: StepContext) -> None:
     product, check, attempt = _subject(state, step)
     if check["status"] in product.attempt_allowed:
@@ -208,27 +214,22 @@ async def anonymize(state: State, step: StepContext) -> None:
     lifecycle.anonymize(state, product, check)
 
 
-@VERBS.verb("pass_quality_checks", "Documents: the uploaded images are good enough; the checks start.",
-            effects=moves("pass_quality_checks"))  # fmt: skip
-async def pass_quality_checks(state: State, step: StepContext) -> None:
-    product, check, attempt = _subject(state, step)
-    if attempt is not None:
-        lifecycle.pass_quality_checks(state, product, check, attempt)
+_follow("pass_quality_checks", "Documents: the uploaded images are good enough; the checks start.")
+_follow(
+    "abort_quality_checks",
+    "Documents: the uploaded images are not good enough (61xxx); a new upload is needed.",
+    schema=_CODE,
+)
 
 
-@VERBS.verb("abort_quality_checks", "Documents: the uploaded images are not good enough (61xxx); a new upload is "
-            "needed.", schema=_CODE, effects=moves("abort_quality_checks"))  # fmt: skip
-async def abort_quality_checks(state: State, step: StepContext) -> None:
-    product, check, attempt = _subject(state, step)
-    if attempt is not None:
-        lifecycle.abort_quality_checks(state, product, check, attempt, step.args.get("code", 61301))
-
-
-@VERBS.verb("reset_attempt", "Documents: the running attempt is terminated (64001); a new upload is needed.",
-            effects=moves("reset_attempt"))  # fmt: skip
+@VERBS.verb(
+    "reset_attempt",
+    "Documents: the running attempt is terminated (64001); a new upload is needed.",
+    effects=moves("reset_attempt"),
+)
 async def reset_attempt(state: State, step: StepContext) -> None:
     product, check, attempt = _subject(state, step)
-    lifecycle.reset_attempt(state, product, check, attempt)
+    lifecycle.follow(state, product, check, attempt, "reset_attempt")
 
 
 # AML Screening
@@ -264,26 +265,52 @@ def _aml_verb(name: str, description: str, decide: Callable[[dict, dict], aml.Tr
 
 
 _RISK = {"enum": list(aml.RISK_LEVELS)}
-_aml_verb("start_screening", "AML: the risk model and list screening start (screening_in_progress).",
-          lambda doc, args: aml.start_screening(doc), {"type": "object", "additionalProperties": False})
-_aml_verb("complete_screening", "AML: the verdict. PROHIBITED declines unscreened; alerts open a case "
-          "(review_required); else approved.",
-          lambda doc, args: aml.complete_screening(doc, args["risk_level"], args.get("alerts", 0)),
-          {"type": "object", "additionalProperties": False, "required": ["risk_level"],
-           "properties": {"risk_level": _RISK, "alerts": {"type": "integer", "minimum": 0}}})
-_aml_verb("resolve_case", "AML: a reviewer closes the open case as approved or declined.",
-          lambda doc, args: aml.resolve_case(doc, args["decision"]),
-          {"type": "object", "additionalProperties": False, "required": ["decision"],
-           "properties": {"decision": {"enum": list(aml.DECISIONS)}}})
-_aml_verb("monitoring_alert", "AML: ongoing monitoring of a monitored, approved applicant finds new alerts "
-          "(review_required).", lambda doc, args: aml.monitoring_alert(doc, args.get("alerts", 1)),
-          {"type": "object", "additionalProperties": False,
-           "properties": {"alerts": {"type": "integer", "minimum": 1}}})
-_aml_verb("update_status", "AML: a decided screening is changed afterwards: its review re-opened (review_required) "
-          "or its decision updated (aml_verification_status_changed).",
-          lambda doc, args: aml.update_status(doc, args["status"]),
-          {"type": "object", "additionalProperties": False, "required": ["status"],
-           "properties": {"status": {"enum": [*aml.DECISIONS, aml.REVIEW_REQUIRED]}}})  # fmt: skip
+_aml_verb(
+    "start_screening",
+    "AML: the risk model and list screening start (screening_in_progress).",
+    lambda doc, args: aml.start_screening(doc),
+    {"type": "object", "additionalProperties": False},
+)
+_aml_verb(
+    "complete_screening",
+    "AML: the verdict. PROHIBITED declines unscreened; alerts open a case (review_required); else approved.",
+    lambda doc, args: aml.complete_screening(doc, args["risk_level"], args.get("alerts", 0)),
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["risk_level"],
+        "properties": {"risk_level": _RISK, "alerts": {"type": "integer", "minimum": 0}},
+    },
+)
+_aml_verb(
+    "resolve_case",
+    "AML: a reviewer closes the open case as approved or declined.",
+    lambda doc, args: aml.resolve_case(doc, args["decision"]),
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["decision"],
+        "properties": {"decision": {"enum": list(aml.DECISIONS)}},
+    },
+)
+_aml_verb(
+    "monitoring_alert",
+    "AML: ongoing monitoring of a monitored, approved applicant finds new alerts (review_required).",
+    lambda doc, args: aml.monitoring_alert(doc, args.get("alerts", 1)),
+    {"type": "object", "additionalProperties": False, "properties": {"alerts": {"type": "integer", "minimum": 1}}},
+)
+_aml_verb(
+    "update_status",
+    "AML: a decided screening is changed afterwards: its review re-opened (review_required) "
+    "or its decision updated (aml_verification_status_changed).",
+    lambda doc, args: aml.update_status(doc, args["status"]),
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["status"],
+        "properties": {"status": {"enum": [*aml.DECISIONS, aml.REVIEW_REQUIRED]}},
+    },
+)
 
 
 # Coverage targets: every wire value the bundled scenarios must be able to produce

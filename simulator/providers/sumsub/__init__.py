@@ -16,6 +16,7 @@ from simulator.providers.sumsub.auth import Credentials, authenticate
 from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.schemas import REGISTRY
 from simulator.providers.sumsub.state import SumsubState
+from simulator.toolkit.pages import Outcome
 
 if TYPE_CHECKING:
     from simulator.toolkit.routes import Operation
@@ -215,6 +216,13 @@ class SumsubProvider(Provider):
         from simulator.providers.sumsub.verbs import coverage_targets
 
         return dict(coverage_targets())
+
+    outcome_groups = c.OUTCOME_GROUPS
+
+    def outcome(self, scenario: Scenario) -> Outcome:
+        from simulator.providers.sumsub.verbs import outcome
+
+        return outcome(scenario.product, self.produces(scenario))
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """Create the applicant (and action) with the scenario header and hand the flow to the person with an

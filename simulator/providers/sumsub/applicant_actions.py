@@ -17,9 +17,9 @@ from simulator.providers.sumsub.api import (
     scenario_header,
 )
 from simulator.providers.sumsub.errors import bad_request, conflict
-from simulator.providers.sumsub.models import new_action
 from simulator.providers.sumsub.schemas import first_error
 from simulator.providers.sumsub.state import SumsubState, public
+from simulator.providers.sumsub.subjects import new_action
 from simulator.toolkit.routes import Call
 
 LEGACY_TYPES = {

@@ -12,8 +12,9 @@ from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import handoff, lifecycle, webhooks
 from simulator.providers.sumsub.api import find_applicant, find_by_external_user_id, matrix, scenario_header
 from simulator.providers.sumsub.errors import SumsubError, bad_request, conflict, not_found
-from simulator.providers.sumsub.models import DOC_SET_OF, complete, new_applicant, review_result
+from simulator.providers.sumsub.review import complete, review_result
 from simulator.providers.sumsub.state import SumsubState, public
+from simulator.providers.sumsub.subjects import DOC_SET_OF, new_applicant
 from simulator.toolkit.routes import Call
 
 OK = {"ok": 1}

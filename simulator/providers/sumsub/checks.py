@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.models import default_check_types, fmt_created
-from simulator.providers.sumsub.state import SumsubState
+from simulator.providers.sumsub.state import SumsubState, fmt_created
+from simulator.providers.sumsub.subjects import default_check_types
 
 BRANDS = ("VISA", "MASTERCARD", "AMEX", "MAESTRO")
 

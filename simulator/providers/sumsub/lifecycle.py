@@ -14,20 +14,12 @@ from typing import Any
 from simulator.engine.scenarios.model import Scenario
 from simulator.engine.scenarios.selection import select
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub import documents, media, webhooks
+from simulator.providers.sumsub import images, media, webhooks
 from simulator.providers.sumsub.checks import build_checks, planned_checks
 from simulator.providers.sumsub.errors import SumsubError
-from simulator.providers.sumsub.models import (
-    DOC_SET_OF,
-    begin_attempt,
-    complete,
-    fill_recognised_info,
-    fmt_created,
-    new_review,
-    review_result,
-    set_status,
-)
-from simulator.providers.sumsub.state import SumsubState
+from simulator.providers.sumsub.review import begin_attempt, complete, new_review, review_result, set_status
+from simulator.providers.sumsub.state import SumsubState, fmt_created
+from simulator.providers.sumsub.subjects import DOC_SET_OF, fill_recognised_info
 
 SUBMIT = "submit"
 
@@ -122,13 +114,13 @@ def capture(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] 
         wanted = [CAPTURED[t] for s in action["requiredIdDocs"]["docSets"] for t in s["types"] if t in CAPTURED]
     for id_doc_type in wanted:
         data = media.png(ctx.sim.ids.integer(0, 2**24 - 1, ctx.tenant))
-        image = documents.store_image(
+        image = images.store_image(
             ctx, subject, data, "image/png", {"idDocType": id_doc_type, "country": country}, None
         )
         if action is not None:
             image["reviewResult"] = {}
             ctx.put(c.KIND_IMAGE, image)
-            action.setdefault("images", []).append(documents.action_image_json(image))
+            action.setdefault("images", []).append(images.action_image_json(image))
             if "paymentMethod" in action and id_doc_type == "PAYMENT_METHOD":
                 action["paymentMethod"].setdefault("imageIds", []).append(image["id"])
 

@@ -7,7 +7,7 @@ missing ``levelName``, an unknown applicant). Pages and control calls are ``plai
 
 from __future__ import annotations
 
-from simulator.providers.sumsub import access_tokens, applicant_actions, applicants, control, documents, websdk
+from simulator.providers.sumsub import access_tokens, applicant_actions, applicants, control, images, websdk
 from simulator.toolkit.routes import Operation
 
 APPLICANT = "/resources/applicants/{applicant_id}"
@@ -55,13 +55,11 @@ def api_operations() -> list[Operation]:
             deferred=True,
         ),
         Operation("POST", f"{APPLICANT}/reset", applicants.reset_applicant, "reset_applicant", response="ok"),
-        Operation(
-            "POST", f"{APPLICANT}/info/idDoc", documents.add_id_doc, "add_id_doc", response="id_doc", upload=True
-        ),
+        Operation("POST", f"{APPLICANT}/info/idDoc", images.add_id_doc, "add_id_doc", response="id_doc", upload=True),
         Operation(
             "GET",
             "/resources/inspections/{inspection_id}/resources/{image_id}",
-            documents.get_inspection_image,
+            images.get_inspection_image,
             "get_document_image",
         ),
         # Applicant actions
@@ -107,9 +105,9 @@ def api_operations() -> list[Operation]:
             response="action",
         ),
         Operation(
-            "POST", f"{ACTION}/images", documents.add_action_image, "add_action_image", response="image", upload=True
+            "POST", f"{ACTION}/images", images.add_action_image, "add_action_image", response="image", upload=True
         ),
-        Operation("GET", f"{ACTION}/images/{{image_id}}", documents.get_action_image, "get_action_image"),
+        Operation("GET", f"{ACTION}/images/{{image_id}}", images.get_action_image, "get_action_image"),
         Operation(
             "POST",
             f"{ACTION}/paymentMethod",
@@ -165,6 +163,7 @@ def api_operations() -> list[Operation]:
 def page_operations() -> list[Operation]:
     return [
         Operation("GET", "/websdk/{kind:str}/{key}", websdk.show, "websdk_page", plain=True),
+        Operation("GET", "/websdk/{kind:str}/{key}/state", websdk.state, "websdk_state", plain=True),
         Operation("POST", "/websdk/{kind:str}/{key}/submit", websdk.submit, "websdk_submit", plain=True),
         Operation("POST", "/websdk/{kind:str}/{key}/scenario", websdk.choose, "websdk_choose_scenario", plain=True),
         Operation("GET", "/idensic/l/", websdk.legacy_forward, "websdk_legacy_link", plain=True),

@@ -30,8 +30,8 @@ from typing import Any
 
 from simulator.engine.scenarios.selection import CONVENTION, RULE_NAMES
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.models import DOC_SET_OF
 from simulator.providers.sumsub.state import SumsubState
+from simulator.providers.sumsub.subjects import DOC_SET_OF
 
 APPROVED, REJECTED = "Approved", "Rejected"
 TEMPLATE_NAME = re.compile(r"^.+_(?P<outcome>Approved|Rejected)$")

@@ -8,6 +8,7 @@ The tenant is the app token; ``prd:`` tokens are production, anything else the s
 from __future__ import annotations
 
 import string
+from datetime import UTC, datetime
 from typing import Any
 
 from simulator.providers.sumsub import constants as c
@@ -42,3 +43,22 @@ class SumsubState(TenantState):
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
+# Date formats (fact sheet section 0)
+
+
+def fmt_created(moment: datetime) -> str:
+    return moment.strftime(c.DATE_CREATED)
+
+
+def fmt_review(moment: datetime) -> str:
+    return moment.strftime(c.DATE_REVIEW)
+
+
+def fmt_ms(moment: datetime) -> str:
+    return moment.strftime(c.DATE_CREATED) + f".{moment.microsecond // 1000:03d}"
+
+
+def parse_created(text: str) -> datetime:
+    return datetime.strptime(text[:19], c.DATE_CREATED).replace(tzinfo=UTC)

@@ -16,6 +16,7 @@ from simulator.providers.sumsub import lifecycle
 from simulator.providers.sumsub.checks import explicit_checks
 from simulator.providers.sumsub.lifecycle import SUBMIT, TRANSITIONS
 from simulator.providers.sumsub.state import SumsubState
+from simulator.toolkit.pages import Code, Outcome
 from simulator.toolkit.verbs import VerbTable
 
 VERBS = VerbTable()
@@ -174,3 +175,18 @@ def coverage_targets() -> Mapping[str, set[str]]:
         "checkAnswer": set(c.CHECK_ANSWERS),
         "webhookType": set(c.WEBHOOK_TYPES),
     }
+
+
+def outcome(product: str, produced: Mapping[str, set[str]]) -> Outcome:
+    """How a scenario ends, for scenario pickers: the worst review answer it reaches (RED with its reject
+    type; one of ``c.OUTCOME_GROUPS``) and its reject labels with their meaning."""
+    answers = produced.get(f"{'applicantAction' if product == c.APPLICANT_ACTION else 'applicant'}.reviewAnswer")
+    answers = answers or set()
+    if c.RED in answers:
+        group = f"{c.RED} · {c.FINAL if c.FINAL in produced.get('reviewRejectType', ()) else c.RETRY}"
+    elif c.ERROR in answers or c.GREEN in answers:
+        group = c.ERROR if c.ERROR in answers else c.GREEN
+    else:
+        group = c.NO_ANSWER
+    labels = sorted(produced.get("rejectLabel", ()))
+    return Outcome(group, tuple(Code(label, meaning=c.LABEL_MEANINGS.get(label, "")) for label in labels))

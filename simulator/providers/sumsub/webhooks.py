@@ -14,8 +14,7 @@ from typing import Any
 
 from simulator.engine.webhooks.dispatcher import Endpoint
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.models import fmt_ms
-from simulator.providers.sumsub.state import SumsubState
+from simulator.providers.sumsub.state import SumsubState, fmt_ms
 
 
 def digest(body: bytes, secret: str, alg: str = c.DEFAULT_DIGEST_ALG) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.toolkit.schemas import SchemaRegistry, is_http_url
+from simulator.toolkit.schemas import SchemaRegistry
 
 FOLDER = Path(__file__).parent
 REGISTRY = SchemaRegistry(FOLDER, "checkout")
@@ -18,4 +18,4 @@ names = REGISTRY.names
 validator = REGISTRY.validator
 response_errors = REGISTRY.response_errors
 
-__all__ = ["FOLDER", "REGISTRY", "is_http_url", "names", "response_errors", "validator"]
+__all__ = ["FOLDER", "REGISTRY", "names", "response_errors", "validator"]

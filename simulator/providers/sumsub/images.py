@@ -19,9 +19,9 @@ from simulator.providers.sumsub import sandbox
 from simulator.providers.sumsub.api import find_action, find_applicant
 from simulator.providers.sumsub.errors import SumsubError, bad_request, not_found
 from simulator.providers.sumsub.media import dimensions, sniff
-from simulator.providers.sumsub.models import ID_DOC_TYPES, fmt_created
 from simulator.providers.sumsub.schemas import first_error
-from simulator.providers.sumsub.state import SumsubState, public
+from simulator.providers.sumsub.state import SumsubState, fmt_created, public
+from simulator.providers.sumsub.subjects import ID_DOC_TYPES
 from simulator.toolkit.routes import Call
 
 MAX_BYTES = 64 * 1024 * 1024

@@ -1,40 +1,21 @@
-"""Applicants and applicant actions: their documents, formats and review transitions.
+"""Applicants and applicant actions as documents: how one is made, which documents (steps) it
+requires, and what Sumsub reads off the documents uploaded for it.
 
-Documents are stored as the wire JSON itself plus private keys starting with ``_`` (run id,
-timestamps, image bytes index); :func:`public` strips those. Every id, date and fake value comes
-from the simulator's seeded components through :class:`SumsubState`.
+The wire JSON plus private keys starting with ``_`` (the run, the uploaded images, oldest
+first); :func:`~simulator.providers.sumsub.state.public` strips those. Every id, date and fake
+value comes from the tenant's state.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from simulator.engine.fakedata import alpha3, passport_mrz
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.state import SumsubState
-
-# Formats (section 0)
-
-
-def fmt_created(moment: datetime) -> str:
-    return moment.strftime(c.DATE_CREATED)
-
-
-def fmt_review(moment: datetime) -> str:
-    return moment.strftime(c.DATE_REVIEW)
-
-
-def fmt_ms(moment: datetime) -> str:
-    return moment.strftime(c.DATE_CREATED) + f".{moment.microsecond // 1000:03d}"
-
-
-def parse_created(text: str) -> datetime:
-    from datetime import UTC
-
-    return datetime.strptime(text[:19], c.DATE_CREATED).replace(tzinfo=UTC)
-
+from simulator.providers.sumsub.review import new_review
+from simulator.providers.sumsub.state import SumsubState, fmt_created
 
 # Applicants
 
@@ -81,19 +62,6 @@ APPLICANT_DOC_SETS = [
     {"idDocSetType": c.DOC_SET_IDENTITY, "types": IDENTITY_TYPES},
     {"idDocSetType": c.DOC_SET_SELFIE, "types": ["SELFIE"], "videoRequired": "passiveLiveness"},
 ]
-
-
-def new_review(ctx: SumsubState, level: str) -> dict[str, Any]:
-    return {
-        "reviewId": ctx.short_id(),
-        "attemptId": ctx.short_id(),
-        "attemptCnt": 0,
-        "levelName": level,
-        "createDate": fmt_review(ctx.now),
-        "reviewStatus": c.INIT,
-        "priority": 0,
-        "reprocessing": False,
-    }
 
 
 def new_applicant(ctx: SumsubState, body: dict[str, Any], level: str, platform: str = "API") -> dict[str, Any]:
@@ -256,81 +224,3 @@ def default_check_types(action: dict[str, Any]) -> list[str]:
     if "SELFIE" in types:
         return [c.CHECK_FACE_LIVELINESS, c.CHECK_FACE_MATCH]
     return []
-
-
-# Review transitions (shared by applicants and actions)
-
-
-def set_status(doc: dict[str, Any], status: str, now: datetime) -> None:
-    review = doc["review"]
-    review["reviewStatus"] = status
-    stamp = now.isoformat()
-    if status == c.PENDING:
-        doc["_pendingAt"] = stamp
-        review.setdefault("startDate", fmt_review(now))
-    elif status == c.QUEUED:
-        doc["_queuedAt"] = stamp
-
-
-def begin_attempt(ctx: SumsubState, doc: dict[str, Any]) -> bool:
-    """Submission: init -> pending (first attempt) or a RETRY-rejected review -> a new attempt.
-
-    Returns False when there is nothing to submit (already in review or finally decided).
-    """
-    review = doc["review"]
-    status = review["reviewStatus"]
-    result = review.get("reviewResult") or {}
-    retry = status == c.COMPLETED and result.get("reviewAnswer") == c.RED and result.get("reviewRejectType") == c.RETRY
-    if status != c.INIT and not retry:
-        return False
-    if retry or review["attemptCnt"] > 0:
-        review["attemptId"] = ctx.short_id()
-        review["createDate"] = fmt_review(ctx.now)
-        for key in ("reviewResult", "reviewDate", "elapsedSincePendingMs", "elapsedSinceQueuedMs", "startDate"):
-            review.pop(key, None)
-        doc.pop("reviewResult", None)
-        doc.pop("_queuedAt", None)
-    review["attemptCnt"] += 1
-    set_status(doc, c.PENDING, ctx.now)
-    return True
-
-
-def review_result(args: dict[str, Any]) -> dict[str, Any]:
-    """A ``reviewResult`` in Sumsub's field order from verb or API arguments."""
-    answer = args.get("answer") or args.get("reviewAnswer") or c.GREEN
-    result: dict[str, Any] = {}
-    for key, arg in (("moderationComment", "moderation_comment"), ("clientComment", "client_comment")):
-        value = args.get(arg, args.get(key))
-        if value:
-            result[key] = value
-    result["reviewAnswer"] = answer
-    if answer == c.RED:
-        labels = args.get("reject_labels", args.get("rejectLabels")) or []
-        result["rejectLabels"] = [str(label).upper() for label in labels]
-        result["reviewRejectType"] = args.get("reject_type") or args.get("reviewRejectType") or c.RETRY
-    buttons = args.get("button_ids", args.get("buttonIds"))
-    if buttons:
-        result["buttonIds"] = list(buttons)
-    return result
-
-
-def complete(doc: dict[str, Any], result: dict[str, Any], now: datetime, *, action: bool) -> None:
-    review = doc["review"]
-    if review["reviewStatus"] == c.INIT:
-        review["attemptCnt"] = max(review["attemptCnt"], 1)
-        doc.setdefault("_pendingAt", now.isoformat())
-    pending_at = datetime.fromisoformat(doc.get("_pendingAt", now.isoformat()))
-    review["elapsedSincePendingMs"] = int((now - pending_at) / timedelta(milliseconds=1))
-    if not action:
-        queued_at = datetime.fromisoformat(doc.get("_queuedAt", doc.get("_pendingAt", now.isoformat())))
-        review["elapsedSinceQueuedMs"] = int((now - queued_at) / timedelta(milliseconds=1))
-        review["reprocessing"] = bool(doc.get("_reviewed"))
-    review["reviewDate"] = fmt_review(now)
-    review["reviewResult"] = result
-    review["reviewStatus"] = c.COMPLETED
-    if action:
-        doc["reviewResult"] = dict(result)
-    doc["_reviewed"] = True
-    # Keep the documented key order: reviewResult before reviewStatus.
-    status = review.pop("reviewStatus")
-    review["reviewStatus"] = status
