@@ -142,6 +142,10 @@ class CheckoutProvider(Provider):
 
     name = "checkout"
     products = c.PRODUCTS
+    title = "Checkout.com Identities"
+    sample_paths = ("/applicants", "/identity-verifications", "/face-authentications", "/aml-verifications")
+    guide = "checkout.md"
+    reference = "https://api-reference.checkout.com/"
     default_scenarios: Mapping[str, str] = selection.DEFAULT_SCENARIOS
 
     def bind(self, sim: Simulator) -> None:

@@ -22,6 +22,7 @@ from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import APPLICANT, StepContext
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import lifecycle
+from simulator.providers.checkout import response_codes as rc
 from simulator.providers.checkout.products import PRODUCTS, Product
 from simulator.providers.checkout.results import session_information
 from simulator.providers.checkout.state import State, resolve_token
@@ -42,8 +43,8 @@ def outcome(produced: dict[str, set[str]], product: str) -> Outcome:
     statuses = produced.get(f"{product}.status", set())
     group = next((status for status in WORST_FIRST if status in statuses), "other")
     produced_codes = (int(code) for code in produced.get(f"{product}.response_code", ()))
-    numbers = sorted(produced_codes, key=lambda code: (code == c.APPROVED_CODE, code))  # what went wrong first
-    codes = tuple(Code(str(n), c.RESPONSE_CODES[n].summary, c.RESPONSE_CODES[n].description) for n in numbers)
+    numbers = sorted(produced_codes, key=lambda code: (code == rc.APPROVED_CODE, code))  # what went wrong first
+    codes = tuple(Code(str(n), rc.RESPONSE_CODES[n].summary, rc.RESPONSE_CODES[n].description) for n in numbers)
     return Outcome(group, codes)
 
 
@@ -126,8 +127,8 @@ async def page(request: Request) -> Response:
     controls = None
     if not snapshot["replaced"] and not snapshot["redirect"] and sim.settings.applicant == INTERACTIVE and open_:
         controls = _controls(sim, product, check, attempt)
-    known = [(rc, c.RESPONSE_CODES.get(rc["code"])) for rc in snapshot["response_codes"]]
-    codes = [Code(str(rc["code"]), rc["summary"], row.description if row else "") for rc, row in known]
+    known = [(shown, rc.RESPONSE_CODES.get(shown["code"])) for shown in snapshot["response_codes"]]
+    codes = [Code(str(shown["code"]), shown["summary"], row.description if row else "") for shown, row in known]
     follow = Follow(f"{request.url.path.rstrip('/')}/state", snapshot["version"])
     context = {
         "title": product.label,
@@ -150,7 +151,7 @@ def _controls(sim: Any, product: Product, check: dict, attempt: dict) -> dict[st
         "picker": pages.picker(provider, scenarios, _playing(check)) if choosable else None,
         "fixed_by": check["_scenario"].get("rule", ""),
         "playing": _playing(check),
-        "abort_codes": [(code, Code(str(code), c.RESPONSE_CODES[code].summary).text) for code in abort_codes(product)],
+        "abort_codes": [(code, Code(str(code), rc.RESPONSE_CODES[code].summary).text) for code in abort_codes(product)],
     }
 
 
@@ -214,8 +215,8 @@ def abort_codes(product: Product) -> list[int]:
     Capture-quality codes (613xx and up) describe checks that could not conclude, which the
     lifecycle reports as ``checks_inconclusive``, not as an abort.
     """
-    retry_codes = c.codes_for(product.name, status=c.RETRY_REQUIRED, include_deprecated=False)
-    not_left = (c.FORCIBLY_CLOSED_CODE, c.LINK_NEVER_OPENED_CODE)
+    retry_codes = rc.codes_for(product.name, status=c.RETRY_REQUIRED, include_deprecated=False)
+    not_left = (rc.FORCIBLY_CLOSED_CODE, rc.LINK_NEVER_OPENED_CODE)
     return [code for code in retry_codes if code < 61300 and code not in not_left]
 
 

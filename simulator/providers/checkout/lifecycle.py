@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.engine.clock import INSTANT
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import response_codes as rc
 from simulator.providers.checkout import results, retention, selection, webhooks
 from simulator.providers.checkout.errors import Conflict
 from simulator.providers.checkout.state import State
@@ -31,7 +32,7 @@ NEW_ATTEMPT_SIGNAL = "new_attempt"
 
 
 def codes_json(codes: Sequence[int]) -> list[dict[str, Any]]:
-    return [c.response_code(code) for code in codes]
+    return [rc.response_code(code) for code in codes]
 
 
 # Creation
@@ -310,7 +311,7 @@ def record_history(check: dict, attempt: dict | None, event: str | None, now: st
             "status": check["status"],
             "attempt_id": attempt["id"] if attempt else None,
             "attempt_status": attempt["status"] if attempt else None,
-            "response_codes": [rc["code"] for rc in check["response_codes"]],
+            "response_codes": [shown["code"] for shown in check["response_codes"]],
         }
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import response_codes as rc
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class FromStep:
 
 def result_codes(args: dict[str, Any]) -> list[int]:
     """The codes of a verdict: the step's, or 10000 for an approval that names none."""
-    return list(args.get("codes") or ([c.APPROVED_CODE] if args["result"] == c.APPROVED else []))
+    return list(args.get("codes") or ([rc.APPROVED_CODE] if args["result"] == c.APPROVED else []))
 
 
 RESULT = FromStep("result")
@@ -82,7 +83,7 @@ TRANSITIONS: dict[str, Transition] = {
     "create": T(check=c.CREATED, event="created"),
     "first_attempt": T(attempt=c.PENDING_REDIRECTION, check=c.PENDING, event="opened"),
     "replace_attempt": T(
-        attempt=c.PENDING_REDIRECTION, check=c.PENDING, event="reset", ends=c.TERMINATED, codes=c.FORCIBLY_CLOSED_CODE
+        attempt=c.PENDING_REDIRECTION, check=c.PENDING, event="reset", ends=c.TERMINATED, codes=rc.FORCIBLY_CLOSED_CODE
     ),
     "retry_attempt": T(attempt=c.PENDING_REDIRECTION, check=c.PENDING, event="retry_requested"),
     "upload_attempt": T(attempt=c.ATTEMPT_QUALITY_CHECKS_IN_PROGRESS, check=c.QUALITY_CHECKS_IN_PROGRESS),
@@ -109,7 +110,7 @@ TRANSITIONS: dict[str, Transition] = {
         attempt=c.CAPTURE_REFUSED,
         check=c.REFUSED,
         event="capture_refused",
-        codes=c.REFUSAL_CODE,
+        codes=rc.REFUSAL_CODE,
         outcome=True,
     ),
     "expire_link": T(
@@ -117,7 +118,7 @@ TRANSITIONS: dict[str, Transition] = {
         attempt=c.EXPIRED,
         check=c.RETRY_REQUIRED,
         event="link_expired",
-        codes=c.LINK_NEVER_OPENED_CODE,
+        codes=rc.LINK_NEVER_OPENED_CODE,
         outcome=True,
     ),
     # Checkout.com
@@ -152,14 +153,14 @@ TRANSITIONS: dict[str, Transition] = {
         attempt=c.TERMINATED,
         check=c.RETRY_REQUIRED,
         event="closed",
-        codes=c.FORCIBLY_CLOSED_CODE,
+        codes=rc.FORCIBLY_CLOSED_CODE,
     ),
     "close": T(
         check_from=OPEN_CHECK,
         attempt=c.TERMINATED,
         check=FromStep("status", c.RETRY_REQUIRED),
         event="closed",
-        codes=c.FORCIBLY_CLOSED_CODE,
+        codes=rc.FORCIBLY_CLOSED_CODE,
         outcome=True,
     ),
     "audit": T(check_from=DECIDED, check=RESULT, event="audit_completed", codes=result_codes),

@@ -16,6 +16,7 @@ from simulator.engine.scenarios.model import APPLICANT, PROVIDER, EffectContext,
 from simulator.providers.checkout import aml_lifecycle as aml
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import lifecycle
+from simulator.providers.checkout import response_codes as rc
 from simulator.providers.checkout.aml_screenings import KIND as AML_KIND
 from simulator.providers.checkout.aml_screenings import transition
 from simulator.providers.checkout.lifecycle import NEW_ATTEMPT_SIGNAL
@@ -28,8 +29,8 @@ from simulator.toolkit.verbs import VerbTable
 log = logging.getLogger("kycsim.checkout")
 VERBS = VerbTable()
 
-RETRY_CODES = [code for code, rc in c.RESPONSE_CODES.items() if rc.status == c.RETRY_REQUIRED and code != 64001]
-DECLINE_CODES = [code for code, rc in c.RESPONSE_CODES.items() if rc.status == c.DECLINED and 62000 <= code < 63000]
+RETRY_CODES = [code for code, e in rc.RESPONSE_CODES.items() if e.status == c.RETRY_REQUIRED and code != 64001]
+DECLINE_CODES = [code for code, e in rc.RESPONSE_CODES.items() if e.status == c.DECLINED and 62000 <= code < 63000]
 _RISK_LABELS = {"type": "array", "items": {"enum": list(c.RISK_LABELS)}, "uniqueItems": True}
 _CODE = {
     "type": "object",
@@ -42,12 +43,12 @@ _RESULT = {
     "required": ["result"],
     "properties": {
         "result": {"enum": [c.APPROVED, c.DECLINED]},
-        "codes": {"type": "array", "items": {"type": "integer", "enum": [c.APPROVED_CODE, *DECLINE_CODES]}},
+        "codes": {"type": "array", "items": {"type": "integer", "enum": [rc.APPROVED_CODE, *DECLINE_CODES]}},
         "risk_labels": _RISK_LABELS,
     },
     "if": {"properties": {"result": {"const": c.DECLINED}}},
     "then": {"required": ["codes"], "properties": {"codes": {"minItems": 1, "items": {"enum": DECLINE_CODES}}}},
-    "else": {"properties": {"codes": {"items": {"const": c.APPROVED_CODE}}}},
+    "else": {"properties": {"codes": {"items": {"const": rc.APPROVED_CODE}}}},
 }
 
 
@@ -319,9 +320,9 @@ _aml_verb(
 def coverage_targets() -> dict[str, set[str]]:
     targets: dict[str, set[str]] = {}
     for name in (c.IDV, c.FA):
-        targets.update(_product_targets(PRODUCTS[name], c.codes_for(name)))
+        targets.update(_product_targets(PRODUCTS[name], rc.codes_for(name)))
     for name in (c.IDDV, c.ADV):
-        targets.update(_product_targets(PRODUCTS[name], c.upload_codes(name)))
+        targets.update(_product_targets(PRODUCTS[name], rc.upload_codes(name)))
     targets[f"{c.AML}.status"] = set(c.STATUSES_BY_PRODUCT[c.AML])
     targets[f"{c.AML}.event"] = set(c.AML_EVENTS)
     return targets
