@@ -38,6 +38,8 @@ from simulator.providers import load_providers
 from simulator.providers.base import Provider
 from simulator.routing import SegmentRouter
 from simulator.settings import Settings
+from simulator.toolkit import errors as provider_errors
+from simulator.toolkit.errors import ProviderError
 
 log = logging.getLogger("kycsim")
 
@@ -128,7 +130,12 @@ def control_token(settings: Settings) -> str | None:
     return secrets.token_urlsafe(24)
 
 
-def build_simulator(settings: Settings, providers: dict[str, Provider] | None = None) -> Simulator:
+def build_simulator(
+    settings: Settings, providers: dict[str, Provider] | None = None, *, skip_broken_files: bool = False
+) -> Simulator:
+    """``skip_broken_files``: a scenario file that does not load is left out (its errors stay in
+    ``catalogue.errors`` for the caller to report) instead of stopping everything; a missing folder
+    still stops it."""
     providers = providers if providers is not None else load_providers()
     verbs = {name: dict(p.verbs()) for name, p in providers.items()}
     catalogue = Catalogue.load(
@@ -136,8 +143,9 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         {name: ProviderCatalogue(tuple(p.products), verbs[name]) for name, p in providers.items()},
         cache_dir=default_cache_dir(),
     )
-    if catalogue.errors:
-        raise ScenarioLoadError(catalogue.errors)
+    fatal = [e for e in catalogue.errors if e.folder_missing or not skip_broken_files]
+    if fatal:
+        raise ScenarioLoadError(fatal)
     clock = Clock(speed=settings.speed, **({"start": settings.start_datetime()} if settings.start_time else {}))
     store = open_store(settings.store)
     scheduler = Scheduler(clock, after_job=store.commit_soon)  # a job's changes land together
@@ -186,14 +194,18 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
     return sim
 
 
-def create_app(settings: Settings | None = None, *, providers: dict[str, Provider] | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, providers: dict[str, Provider] | None = None, skip_broken_files: bool = False
+) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
     from simulator.console import flush as flush_console
     from simulator.control.guard import ControlGuard
+    from simulator.control.home import home
     from simulator.control.routes import control_routes
+    from simulator.control.scenario_header import ScenarioHeaderCheck
 
     settings = settings or Settings()
-    sim = build_simulator(settings, providers)
+    sim = build_simulator(settings, providers, skip_broken_files=skip_broken_files)
     sim.dispatcher.on_attempt.append(log_attempt)  # one console line per webhook attempt
 
     async def sweep_idle_tenants(every: float) -> None:
@@ -235,7 +247,10 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
     mounted = [Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
                for r in controls]  # fmt: skip
     guard = [Middleware(ControlGuard, sim=sim)]
-    routes: list[BaseRoute] = [Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard)]
+    routes: list[BaseRoute] = [
+        Route("/", home, methods=["GET"], name="home"),  # where everything is; the /_sim one is guarded
+        Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard),
+    ]
     routes.extend(r for r in provider_routes if r not in controls)
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -262,8 +277,9 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
 
     app = _App(
         routes=routes,
-        middleware=[Middleware(RequestLogMiddleware, sim=sim)],
-        exception_handlers={HTTPException: http_error, Exception: http_error},
+        middleware=[Middleware(RequestLogMiddleware, sim=sim), Middleware(ScenarioHeaderCheck, sim=sim)],
+        # A provider's errors become its envelope in one place; anything else is a routing error or a 500.
+        exception_handlers={ProviderError: provider_errors.handle, HTTPException: http_error, Exception: http_error},
         lifespan=lifespan,
     )
     app.router = SegmentRouter(app.router)  # type: ignore[assignment]

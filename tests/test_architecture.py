@@ -25,6 +25,15 @@ def test_the_engine_never_imports_a_provider():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_the_toolkit_imports_no_provider():
+    """What every provider is built from names none of them (nor their common base)."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.startswith("simulator.providers"))
+        for path in (ROOT / "toolkit").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
 def test_providers_do_not_import_each_other():
     providers = [p.name for p in (ROOT / "providers").iterdir() if p.is_dir() and not p.name.startswith("_")]
     for name in providers:
@@ -49,7 +58,7 @@ def test_no_module_reads_wall_time_or_global_randomness_outside_the_clock():
 
 
 def test_start_up_imports_no_heavy_module_once_the_catalogue_is_cached(tmp_path):
-    """Faker, jsonschema and the PDF/image libraries load on first use, not when the server starts."""
+    """Faker, jsonschema, Jinja2 and the PDF/image libraries load on first use, not when the server starts."""
     import os
     import subprocess
     import sys
@@ -59,7 +68,7 @@ def test_start_up_imports_no_heavy_module_once_the_catalogue_is_cached(tmp_path)
         "from simulator.app import create_app\n"
         "from simulator.settings import Settings\n"
         "create_app(Settings(seed=1))\n"
-        "print(sorted(m for m in ('jsonschema', 'faker', 'fpdf', 'PIL') if m in sys.modules))\n"
+        "print(sorted(m for m in ('jsonschema', 'faker', 'fpdf', 'PIL', 'jinja2') if m in sys.modules))\n"
     )
     env = {**os.environ, "KYCSIM_CACHE_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fills the cache

@@ -81,6 +81,24 @@ def test_polls_and_control_reads_show_at_debug_only(lines):
     ]
 
 
+def test_a_pages_own_reload_and_the_websdk_state_endpoint_are_polls(lines):
+    app = create_app(Settings(seed=3, speed="manual", start_time="2025-01-01T00:00:00Z"))
+    with TestClient(app) as client:
+        sumsub = SumsubAuth()
+        link = client.post(
+            "/resources/sdkIntegrations/levels/-/websdkLink", json={"userId": "u2", "levelName": "l"}, auth=sumsub
+        ).json()["url"]
+        page = link.split("testserver")[1]
+        client.get(page)  # a person opens the page
+        client.get(f"{page}/state")  # the page follows the review
+        client.get(f"{page}?kycsim_poll=1")  # the page's script reloads it: the review moved
+    assert [level for level, message in lines if message.startswith("GET /websdk/")] == [
+        logging.INFO,
+        logging.DEBUG,
+        logging.DEBUG,
+    ]
+
+
 DEMO_KEY = "sk_sbox_console_console_console_cons"
 
 
@@ -117,7 +135,9 @@ def test_a_text_line_per_request_reaches_the_console_on_its_own(stdout):
     lines = wait_for_lines(stdout, 2)
     created = r"\d\d:\d\d:\d\d POST /demo/widgets 201 \d+\.\dms tenant=sk_sbox_…cons scenario=widget-default"
     assert re.fullmatch(created, lines[0]), lines[0]
-    assert re.fullmatch(r"\d\d:\d\d:\d\d GET /demo/widgets/wdg_\w+ 200 \d+\.\dms", lines[1]), lines[1]
+    # The pipeline tags every call with its tenant, a read too.
+    read = r"\d\d:\d\d:\d\d GET /demo/widgets/wdg_\w+ 200 \d+\.\dms tenant=sk_sbox_…cons"
+    assert re.fullmatch(read, lines[1]), lines[1]
 
 
 def test_json_lines_carry_the_fields(stdout):
@@ -128,6 +148,7 @@ def test_json_lines_carry_the_fields(stdout):
     assert (first["method"], first["path"], first["status"], first["tenant"]) == ("POST", "/demo/widgets", 201,
                                                                                  "sk_sbox_…cons")  # fmt: skip
     assert first["message"].startswith("POST /demo/widgets 201 ")
+    assert first["operation"] == "demo:create_widget"  # the route's name
 
 
 def test_other_log_lines_keep_their_place_and_warning_silences_requests(stdout):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,6 +13,7 @@ from simulator.control.errors import ControlError, bad_request, json_body, not_f
 from simulator.engine.clock import ClockError
 from simulator.engine.durations import parse_duration
 from simulator.engine.masking import mask
+from simulator.engine.scenarios.model import Scenario
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -48,11 +50,18 @@ async def list_scenarios(request: Request) -> Response:
     sim = _sim(request)
     provider, product = request.query_params.get("provider"), request.query_params.get("product")
     items = [
-        s.summary()
+        {**s.summary(), "outcome": _outcome(sim, s)}
         for s in sim.catalogue.scenarios.values()
         if (not provider or s.provider == provider) and (not product or s.product == product)
     ]
     return JSONResponse({"count": len(items), "folders": sim.catalogue.folders, "data": items})
+
+
+def _outcome(sim: Any, scenario: Scenario) -> dict[str, Any]:
+    """What a scenario picker shows: the outcome group and each code or label with its meaning."""
+    outcome = sim.providers[scenario.provider].outcome(scenario)
+    codes = [{"code": c.code, "summary": c.summary, "meaning": c.meaning, "text": c.detail} for c in outcome.codes]
+    return {"group": outcome.group, "codes": codes}
 
 
 @handles_errors
@@ -61,7 +70,7 @@ async def get_scenario(request: Request) -> Response:
     name = request.path_params["name"]
     scenario = sim.catalogue.get(name)
     if scenario is None:
-        raise not_found(f"no scenario named {name!r}; GET /_sim/scenarios lists them")
+        raise not_found(f"{sim.catalogue.unknown_name(name)} (GET /_sim/scenarios lists them)")
     detail = scenario.detail()
     detail["produces"] = {k: sorted(v) for k, v in sim.providers[scenario.provider].produces(scenario).items()}
     return JSONResponse(detail)
@@ -79,7 +88,8 @@ async def create_binding(request: Request) -> Response:
     data = await json_body(request, required=True)
     name = data.get("scenario")
     if not isinstance(name, str) or sim.catalogue.get(name) is None:
-        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}")
+        hint = sim.catalogue.did_you_mean(name) if isinstance(name, str) else ""
+        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}{hint}")
     match = data.get("match")
     if not isinstance(match, dict) or not match or len(match) > 20:
         raise bad_request('\'match\' must be a non-empty object (up to 20 facts), e.g. {"external_applicant_id": "x"}')
@@ -159,11 +169,13 @@ async def list_requests(request: Request) -> Response:
 
 
 def control_routes() -> list[Route]:
+    from simulator.control.home import home_routes
     from simulator.control.runs import run_routes
     from simulator.control.webhooks import webhook_routes
     from simulator.dashboard.routes import dashboard_routes
 
     return [
+        *home_routes(),
         *dashboard_routes(),
         Route("/health", health, methods=["GET"], name="sim:health"),
         Route("/scenarios", list_scenarios, methods=["GET"], name="sim:list_scenarios"),

@@ -1,21 +1,28 @@
 """The contract a provider fulfils to plug into kycsim (LocalStack's ``SqsApi`` role).
 
-A provider brings its routes, its error envelope, its scenario verbs and sandbox
-conventions, its webhook profile and its coverage constants. The engine only ever sees
-these through this interface.
+A provider brings its operations (routes as data), its error envelope, its scenario verbs and
+sandbox conventions, its webhook profile and its coverage constants. The engine only ever sees
+these through this interface; the toolkit (``simulator/toolkit``) turns the operations into
+routes that run one request pipeline, using the hooks below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from simulator.engine.scenarios.model import Scenario, Verb
+from simulator.engine.scenarios.coverage import produced
+from simulator.engine.scenarios.model import EffectContext, Effects, Scenario, Verb
 from simulator.engine.webhooks.dispatcher import WebhookProfile
+from simulator.toolkit.errors import ProviderError, render
+from simulator.toolkit.pages import Outcome
+from simulator.toolkit.routes import Call, Operation, build_routes
+from simulator.toolkit.schemas import SchemaRegistry
+from simulator.toolkit.state import TenantState
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -25,6 +32,11 @@ class Provider:
     name: str = ""
     products: tuple[str, ...] = ()
     default_scenarios: Mapping[str, str] = {}  # product -> scenario name (selection rule 6)
+    # For the page at / : what the provider is, a few of its paths, kycsim's guide and the real API reference.
+    title: str = ""
+    sample_paths: tuple[str, ...] = ()
+    guide: str = ""  # a file of docs/
+    reference: str = ""
 
     def __init__(self) -> None:
         self.sim: Simulator | None = None
@@ -33,8 +45,40 @@ class Provider:
         """Called once by ``create_app``: the provider keeps the simulator's components."""
         self.sim = sim
 
-    def routes(self) -> list[BaseRoute]:
+    # The request pipeline (toolkit/routes.py) and its hooks
+
+    error: type[ProviderError] = ProviderError  # the provider's one error base class (errors.py)
+    state_class: type[TenantState] = TenantState  # the tenant's view handlers and verbs get
+    schemas: SchemaRegistry | None = None  # the provider's schemas/ folder
+    json_required = False  # an empty body is the provider's error (True) or ``{}`` (False)
+
+    def operations(self) -> list[Operation]:
+        """The route table: every operation with its method, path, handler, name and schemas."""
         return []
+
+    def routes(self) -> list[BaseRoute]:
+        return list(build_routes(self, self.operations()))
+
+    def authenticate(self, request: Request, op: Operation) -> str | Awaitable[str]:
+        """The tenant (the credential) of ``request``; raises the provider's error otherwise.
+
+        A coroutine (``async def``) where the check needs the body, as a request signature does; a
+        plain method otherwise, which saves an await on every call."""
+        raise NotImplementedError
+
+    def accepts_json(self, media_type: str | None) -> bool:
+        """Whether a body sent with this ``Content-Type`` (lowercased, no parameters) is read as JSON."""
+        return media_type is None or media_type == "application/json" or media_type.endswith("+json")
+
+    # Optional hooks: ``on_request(call)`` once the tenant is known, before the body is read;
+    # ``on_response(call, response)`` after the handler answered (errors are rendered by ``error``).
+    on_request: Callable[[Call], None] | None = None
+    on_response: Callable[[Call, Response], None] | None = None
+
+    def state(self, tenant: str) -> TenantState:
+        """The tenant's view of this provider's part of the simulator."""
+        assert self.sim is not None, "the provider is not bound to a simulator yet"
+        return self.state_class(self.sim, tenant)
 
     # True for a provider whose paths sit at the root with no common prefix (Checkout.com): it
     # answers for unmatched paths only after every provider with its own prefixes declined them.
@@ -46,7 +90,7 @@ class Provider:
 
     def error_response(self, request: Request, status: int, message: str) -> Response:
         """The provider's envelope for routing errors (404, 405) and unexpected failures (500)."""
-        raise NotImplementedError
+        return render(request, self.error.for_status(status, message))
 
     def verbs(self) -> Mapping[str, Verb]:
         return {}
@@ -66,9 +110,24 @@ class Provider:
         """Every wire value scenarios must be able to produce, by category (``idv.status``...)."""
         return {}
 
-    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
-        """What ``scenario`` produces, in the categories of :meth:`coverage_targets`."""
+    def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
+        """What creating a scenario's subject (a check, an applicant) produces, before any step."""
         return {}
+
+    signal_effects: Mapping[str, Effects] = {}  # what each signal a run may wait for does (a new attempt)
+
+    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
+        """What ``scenario`` produces, in the categories of :meth:`coverage_targets`: derived by the
+        engine from the effects the verbs declare."""
+        return produced(scenario, self.verbs(), self.creation_effects, self.signal_effects)
+
+    # The order in which scenario pickers (hosted pages, dashboard) show the groups of :meth:`outcome`.
+    outcome_groups: tuple[str, ...] = ()
+
+    def outcome(self, scenario: Scenario) -> Outcome:
+        """How ``scenario`` ends, for scenario pickers: its group (a final status or answer) and the codes
+        or labels it produces, each with its meaning from the provider's table."""
+        return Outcome("other")
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """``kycsim trigger``: make the API calls a client would to start ``scenario``.
@@ -76,8 +135,8 @@ class Provider:
         ``http`` is an ``httpx.Client`` on the running simulator (base URL set, no provider credentials);
         the provider adds its own credentials (``tenant`` when given, else its own trigger tenant) and the
         ``X-KycSim-Scenario`` header, calls ``record(kind, detail)`` for each call made, and returns the
-        ids of what it created (plus, optionally, ``"tenant"``: the credential it used; otherwise the CLI
-        finds it in the request journal). The CLI follows the run whose subject holds one of these ids.
+        ids of what it created plus ``"tenant"``: the credential it used. The CLI follows the run whose
+        subject holds one of these ids.
         """
         raise NotImplementedError(f"{self.name} cannot trigger scenarios yet")
 

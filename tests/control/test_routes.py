@@ -11,6 +11,7 @@ def test_health(demo_client):
 def test_scenario_catalogue(demo_client):
     listed = demo_client.get("/_sim/scenarios").json()
     assert {s["name"] for s in listed["data"]} == {"widget-default", "widget-failed", "widget-opened"}
+    assert listed["data"][0]["outcome"] == {"group": "other", "codes": []}  # a provider that groups nothing
     one = demo_client.get("/_sim/scenarios/widget-failed").json()
     assert one["steps"] == [{"after": 5.0, "do": "set_status", "with": {"status": "failed"}}]
     assert one["produces"] == {"widget.status": ["created", "failed"]}

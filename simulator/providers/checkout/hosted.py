@@ -1,44 +1,63 @@
 """The hosted verification page at each attempt's ``verification_url`` (``/verify/{token}/``).
 
 In ``auto`` mode the simulator plays the applicant as the scenario scripts it; the page only
-shows the flow as it happens (it polls ``state``) and follows the redirect at the end. In
-``interactive`` mode a person drives it: start the capture, pick an outcome from the
+shows the flow as it happens (it polls ``state``, kept out of the journal) and follows the redirect
+at the end. In ``interactive`` mode a person drives it: start the capture, pick an outcome from the
 catalogue for this product (when nobody chose one by header, binding or magic value), complete
 the capture, abort or refuse. The flow ends, as the real one, with a redirect to the attempt's
 ``redirect_url`` plus ``id``, ``event`` and (when unsuccessful) ``response_code``.
+
+The page is ``templates/hosted.html`` on the toolkit's skeleton (``simulator/toolkit/pages.py``).
 """
 
 from __future__ import annotations
 
-import html
-import json
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import APPLICANT, StepContext
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import lifecycle
+from simulator.providers.checkout import response_codes as rc
 from simulator.providers.checkout.products import PRODUCTS, Product
-from simulator.providers.checkout.schemas import is_http_url
+from simulator.providers.checkout.results import session_information
 from simulator.providers.checkout.state import State, resolve_token
+from simulator.toolkit import pages
+from simulator.toolkit.pages import Code, Follow, Outcome
 
 INTERACTIVE = "interactive"
+FLOW = "Checkout.com hosted flow"
+PAGES = pages.Pages(Path(__file__).with_name("templates"))
+
+# Pickers show outcomes in this order; a scenario goes to the first of WORST_FIRST its check reaches.
+OUTCOME_GROUPS = (c.APPROVED, c.RETRY_REQUIRED, c.DECLINED, c.REFUSED, c.INCONCLUSIVE, c.REVIEW_REQUIRED, "other")
+WORST_FIRST = (c.DECLINED, c.REFUSED, c.INCONCLUSIVE, c.REVIEW_REQUIRED, c.RETRY_REQUIRED, c.APPROVED)
+
+
+def outcome(produced: dict[str, set[str]], product: str) -> Outcome:
+    """The group and response codes (with their summaries and meanings) of what a scenario produces."""
+    statuses = produced.get(f"{product}.status", set())
+    group = next((status for status in WORST_FIRST if status in statuses), "other")
+    produced_codes = (int(code) for code in produced.get(f"{product}.response_code", ()))
+    numbers = sorted(produced_codes, key=lambda code: (code == rc.APPROVED_CODE, code))  # what went wrong first
+    codes = tuple(Code(str(n), rc.RESPONSE_CODES[n].summary, rc.RESPONSE_CODES[n].description) for n in numbers)
+    return Outcome(group, codes)
 
 
 def redirect_target(check: dict[str, Any], attempt: dict[str, Any]) -> str | None:
     """``redirect_url?id=<check>&event=<event>[&response_code=<code>]`` once the applicant is done."""
-    outcome = attempt.get("_outcome")
-    if not outcome or not attempt.get("redirect_url") or not is_http_url(attempt["redirect_url"]):
-        return None  # only http(s): never a script behind "Return to the merchant" (older records included)
-    params = {"id": check["id"], "event": outcome["event"]}
-    if outcome.get("code"):
-        params["response_code"] = str(outcome["code"])
-    parts = urlsplit(attempt["redirect_url"])
-    query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    outcome_ = attempt.get("_outcome")
+    if not outcome_:
+        return None
+    params = [("id", check["id"]), ("event", outcome_["event"])]
+    if outcome_.get("code"):
+        params.append(("response_code", str(outcome_["code"])))
+    # Only http(s): never a script behind "Return to the merchant" (older records included).
+    return pages.safe_redirect(attempt.get("redirect_url"), params)
 
 
 def _load(request: Request) -> tuple[Any, str, Product, dict, dict] | None:
@@ -59,6 +78,11 @@ def _load(request: Request) -> tuple[Any, str, Product, dict, dict] | None:
 
 
 def _snapshot(sim: Any, tenant: str, product: Product, check: dict, attempt: dict) -> dict[str, Any]:
+    history = [h for h in check["_history"] if h["attempt_id"] in (None, attempt["id"])]
+    script = pages.script(sim, "checkout", tenant, check.get("_run_id"), sim.settings.applicant == INTERACTIVE)
+    replaced = attempt["id"] != check["_attempt_ids"][-1]
+    redirect = redirect_target(check, attempt)
+    auto = sim.settings.applicant != INTERACTIVE
     return {
         "product": product.name,
         "check_id": check["id"],
@@ -68,79 +92,82 @@ def _snapshot(sim: Any, tenant: str, product: Product, check: dict, attempt: dic
         "response_codes": check["response_codes"],
         "scenario": check["_scenario"].get("playing") or check["_scenario"].get("name"),
         "mode": sim.settings.applicant,
-        "history": [h for h in check["_history"] if h["attempt_id"] in (None, attempt["id"])],
-        "redirect": redirect_target(check, attempt),
+        "history": history,
+        "redirect": redirect,
         "clock": sim.clock.now(tenant).isoformat(),
-        "script": _script(sim, tenant, check),
-        "replaced": attempt["id"] != check["_attempt_ids"][-1],
+        "script": script,
+        "replaced": replaced,
+        # What the page's script compares with what it shows, and where an auto-played applicant goes.
+        "version": f"{check['status']}/{attempt['status']}/{len(history)}/{pages.script_version(script)}/{replaced}",
+        "leave": redirect if auto and not replaced else None,
     }
 
 
-def _script(sim: Any, tenant: str, check: dict) -> list[dict[str, Any]]:
-    """The scenario's steps, each marked done, next or to come (what auto mode will play)."""
-    run = sim.runner.get(tenant, "checkout", check["_run_id"]) if check.get("_run_id") else None
-    scenario = sim.runner.scenario_of(run) if run else None
-    if run is None or scenario is None:
-        return []
-    verbs = sim.providers["checkout"].verbs()
-    person_plays = sim.settings.applicant == INTERACTIVE
-    steps = []
-    for index, step in enumerate(scenario.steps):
-        state = "done" if index < run["cursor"] else ("next" if index == run["cursor"] else "later")
-        if run["status"] != "running" and state != "done":
-            state = "skipped"
-        verb = verbs.get(step.do or "")
-        by_person = person_plays and verb is not None and verb.actor == APPLICANT
-        steps.append(
-            {"step": step.label, "after": step.after, "with": step.args, "state": state, "by_person": by_person}
-        )
-    return steps
-
-
 async def state(request: Request) -> Response:
-    # An open page polls this every second; journalling each poll would push real API calls
-    # out of the bounded journal within the hour.
-    request.state.journal = False
-    request.state.poll = True  # and the console shows it at debug only
+    pages.note_poll(request)  # an open page polls this every second
     loaded = _load(request)
     if loaded is None:
         return JSONResponse({"error": "unknown or expired verification link"}, status_code=404)
     return JSONResponse(_snapshot(*loaded))
 
 
+def _not_found(request: Request) -> Response:
+    context = {"title": "Link not found", "flow": FLOW, "message": "This verification link does not exist."}
+    return PAGES.message(request, context, 404)
+
+
 async def page(request: Request) -> Response:
+    pages.note_own_reload(request)
     loaded = _load(request)
     if loaded is None:
-        return HTMLResponse(_layout("Link not found", "<p>This verification link does not exist.</p>"), 404)
+        return _not_found(request)
     sim, tenant, product, check, attempt = loaded
     snapshot = _snapshot(sim, tenant, product, check, attempt)
-    body = _status_block(snapshot)
-    if snapshot["replaced"]:
-        body += (
-            "<p class='notice'>This attempt was replaced by a newer one: its link no longer leads "
-            "anywhere. Use the verification link of the latest attempt.</p>"
-        )
-    elif snapshot["redirect"]:
-        body += f'<p><a class="button" href="{html.escape(snapshot["redirect"])}">Return to the merchant</a></p>'
-    elif sim.settings.applicant == INTERACTIVE and attempt["status"] in c.OPEN_ATTEMPT_STATUSES:
-        body += _controls(sim, product, check, attempt)
-    else:
-        body += "<p class='muted'>kycsim plays the applicant as the scenario scripts it; this page follows.</p>"
-    script = _POLL.replace("__STATE__", json.dumps(f"{request.url.path.rstrip('/')}/state"))
-    return HTMLResponse(_layout(product.label, body + script))
+    open_ = attempt["status"] in c.OPEN_ATTEMPT_STATUSES
+    controls = None
+    if not snapshot["replaced"] and not snapshot["redirect"] and sim.settings.applicant == INTERACTIVE and open_:
+        controls = _controls(sim, product, check, attempt)
+    known = [(shown, rc.RESPONSE_CODES.get(shown["code"])) for shown in snapshot["response_codes"]]
+    codes = [Code(str(shown["code"]), shown["summary"], row.description if row else "") for shown, row in known]
+    follow = Follow(f"{request.url.path.rstrip('/')}/state", snapshot["version"])
+    context = {
+        "title": product.label,
+        "flow": FLOW,
+        "s": snapshot,
+        "code_details": [code.detail for code in codes],
+        "controls": controls,
+        "follow": None if snapshot["replaced"] else follow,
+    }
+    return PAGES.render(request, "hosted.html", context)
+
+
+def _controls(sim: Any, product: Product, check: dict, attempt: dict) -> dict[str, Any]:
+    """What the person may do now: start, complete (with an outcome to pick, when nobody fixed one), abort, refuse."""
+    choosable = bool(check["_scenario"].get("person_may_choose"))
+    provider = sim.providers["checkout"]
+    scenarios = sim.catalogue.for_product("checkout", product.name)
+    return {
+        "start": attempt["status"] == c.PENDING_REDIRECTION,
+        "picker": pages.picker(provider, scenarios, _playing(check)) if choosable else None,
+        "fixed_by": check["_scenario"].get("rule", ""),
+        "playing": _playing(check),
+        "abort_codes": [(code, Code(str(code), rc.RESPONSE_CODES[code].summary).text) for code in abort_codes(product)],
+    }
 
 
 async def act(request: Request) -> Response:
     """A person's choice on the page (interactive mode): start, complete, abort or refuse."""
     loaded = _load(request)
     if loaded is None:
-        return HTMLResponse(_layout("Link not found", "<p>This verification link does not exist.</p>"), 404)
+        return _not_found(request)
     sim, tenant, product, check, attempt = loaded
     provider = sim.providers["checkout"]
+    state = State(sim, tenant)
     try:
         form = await read_form(request, body_limit(request))
     except BodyError as exc:
-        return HTMLResponse(_layout("Form not readable", f"<p>{html.escape(exc.message)}</p>"), exc.status)
+        context = {"title": "Form not readable", "flow": FLOW, "message": exc.message}
+        return PAGES.message(request, context, exc.status)
     action = str(form.get("action", ""))
     here = RedirectResponse(request.url.path, status_code=303)
     if attempt["status"] not in c.OPEN_ATTEMPT_STATUSES or attempt["id"] != check["_attempt_ids"][-1]:
@@ -150,7 +177,7 @@ async def act(request: Request) -> Response:
         await _play_until(provider, tenant, run_id, "open_link")
         attempt = State(sim, tenant).attempt(product, attempt["id"])
         check = State(sim, tenant).check(product, check["id"])
-        provider.lifecycle.open_link(tenant, product, check, attempt, provider.session_information(tenant, attempt))
+        lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
     elif action == "complete":
         chosen = str(form.get("scenario") or "")
         if chosen and chosen != _playing(check) and check["_scenario"].get("person_may_choose"):
@@ -163,20 +190,20 @@ async def act(request: Request) -> Response:
         state_ = State(sim, tenant)
         check, attempt = state_.check(product, check["id"]), state_.attempt(product, attempt["id"])
         if attempt["status"] == c.PENDING_REDIRECTION:
-            provider.lifecycle.open_link(tenant, product, check, attempt, provider.session_information(tenant, attempt))
+            lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
         if attempt["status"] == c.ATTEMPT_CAPTURE_IN_PROGRESS:
-            provider.lifecycle.complete_capture(tenant, product, check, attempt)
+            lifecycle.follow(state, product, check, attempt, "complete_capture")
     elif action in ("abort", "refuse"):
         if run_id:
             sim.runner.stop(tenant, "checkout", run_id, f"applicant_{action}")
         if action == "refuse":
-            provider.lifecycle.refuse_capture(tenant, product, check, attempt)
+            lifecycle.follow(state, product, check, attempt, "refuse_capture")
         else:
             raw_code = str(form.get("code") or "")
             code = int(raw_code) if raw_code.isdigit() and len(raw_code) <= 6 else 61111
             if code not in abort_codes(product):
                 code = 61111
-            provider.lifecycle.abort_capture(tenant, product, check, attempt, code)
+            lifecycle.follow(state, product, check, attempt, "abort_capture", {"code": code})
     attempt = State(sim, tenant).attempt(product, attempt["id"])
     target = redirect_target(check, attempt)
     return RedirectResponse(target, status_code=303) if target else here
@@ -188,8 +215,9 @@ def abort_codes(product: Product) -> list[int]:
     Capture-quality codes (613xx and up) describe checks that could not conclude, which the
     lifecycle reports as ``checks_inconclusive``, not as an abort.
     """
-    return [code for code in c.codes_for(product.name, status=c.RETRY_REQUIRED, include_deprecated=False)
-            if code < 61300 and code not in (c.FORCIBLY_CLOSED_CODE, c.LINK_NEVER_OPENED_CODE)]  # fmt: skip
+    retry_codes = rc.codes_for(product.name, status=c.RETRY_REQUIRED, include_deprecated=False)
+    not_left = (rc.FORCIBLY_CLOSED_CODE, rc.LINK_NEVER_OPENED_CODE)
+    return [code for code in retry_codes if code < 61300 and code not in not_left]
 
 
 def _playing(check: dict) -> str:
@@ -213,96 +241,3 @@ async def _play_until(provider: Any, tenant: str, run_id: str | None, until: str
         runner.signal(tenant, "checkout", run_id, verb.name)
         if verb.name == until:
             return
-
-
-def _controls(sim: Any, product: Product, check: dict, attempt: dict) -> str:
-    token_path = "./"
-    parts = []
-    if attempt["status"] == c.PENDING_REDIRECTION:
-        parts.append(_button(token_path, "start", "Start the capture"))
-    choosable = check["_scenario"].get("person_may_choose")
-    options = "".join(
-        f'<option value="{html.escape(s.name)}"{" selected" if s.name == _playing(check) else ""}>'
-        f"{html.escape(s.name)} — {html.escape(s.description)}</option>"
-        for s in sorted(sim.catalogue.for_product("checkout", product.name), key=lambda s: s.name)
-    )
-    if choosable:
-        chooser = f'<label>Outcome <select name="scenario">{options}</select></label>'
-    else:
-        chooser = f"<p class='muted'>Outcome fixed by {html.escape(check['_scenario'].get('rule', ''))}:" \
-                  f" {html.escape(_playing(check))}</p>"  # fmt: skip
-    parts.append(
-        f'<form method="post" action="{token_path}"><input type="hidden" name="action" value="complete">'
-        f'{chooser}<button type="submit">Complete the capture</button></form>'
-    )
-    codes = "".join(
-        f'<option value="{code}">{code} {html.escape(c.RESPONSE_CODES[code].summary)}</option>'
-        for code in abort_codes(product)
-    )
-    parts.append(
-        f'<form method="post" action="{token_path}"><input type="hidden" name="action" value="abort">'
-        f'<label>Leave the flow <select name="code">{codes}</select></label><button type="submit">Abort</button></form>'
-    )
-    parts.append(_button(token_path, "refuse", "Refuse to do the verification"))
-    return "".join(parts)
-
-
-def _button(action_path: str, action: str, label: str) -> str:
-    return (
-        f'<form method="post" action="{action_path}"><input type="hidden" name="action" value="{action}">'
-        f'<button type="submit">{html.escape(label)}</button></form>'
-    )
-
-
-def _status_block(snapshot: dict[str, Any]) -> str:
-    rows = "".join(
-        f"<tr><td>{html.escape(h['at'])}</td><td>{html.escape(h['event'])}</td><td>{html.escape(h['status'])}</td>"
-        f"<td>{html.escape(str(h['attempt_status'] or ''))}</td></tr>"
-        for h in snapshot["history"]
-    )
-    codes = ", ".join(f"{rc['code']} {rc['summary']}" for rc in snapshot["response_codes"]) or "—"
-    script = "".join(
-        f"<li class='{s['state']}'>{html.escape(s['step'])} <span class='muted'>"
-        f"{'when you act' if s['by_person'] else 'after {:g}s'.format(s['after'])}"
-        f"{' ' + html.escape(json.dumps(s['with'])) if s['with'] else ''} · {s['state']}</span></li>"
-        for s in snapshot["script"]
-    )
-    return (
-        f"<p>Verification <code>{snapshot['check_id']}</code>, attempt <code>{snapshot['attempt_id']}</code></p>"
-        f"<p>Status <b id='status'>{snapshot['status']}</b> · attempt <b id='attempt-status'>"
-        f"{snapshot['attempt_status']}</b> · codes {html.escape(codes)}</p>"
-        f"<p class='muted'>Scenario {html.escape(str(snapshot['scenario']))} · mode {snapshot['mode']}</p>"
-        f"<table><tr><th>at</th><th>event</th><th>status</th><th>attempt</th></tr>{rows}</table>"
-        + (f"<h2>Script</h2><ol class='script'>{script}</ol>" if script else "")
-    )
-
-
-_POLL = """<script>
-(function poll() {
-  fetch(__STATE__).then(r => r.json()).then(s => {
-    const known = document.getElementById('status').textContent + '/' +
-      document.getElementById('attempt-status').textContent;
-    if (s.replaced) { return; }
-    if (s.redirect && s.mode === 'auto') { window.location = s.redirect; return; }
-    if (s.status + '/' + s.attempt_status !== known) { window.location.reload(); return; }
-    setTimeout(poll, 1000);
-  }).catch(() => setTimeout(poll, 2000));
-})();
-</script>"""
-
-
-def _layout(title: str, body: str) -> str:
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'><link rel='icon' href='data:,'>"
-        f"<title>{html.escape(title)}</title><style>"
-        "body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#1a1a2e}"
-        "h1{font-size:1.4rem}h2{font-size:1.1rem}.script .done{color:#595959}.script .next{font-weight:bold}"
-        "table{border-collapse:collapse;width:100%;font-size:.85rem}"
-        "td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}.muted{color:#666}"
-        "form{margin:.6rem 0}button,.button{background:#186aff;color:#fff;border:0;padding:.5rem 1rem;"
-        "border-radius:4px;cursor:pointer;text-decoration:none}select{display:block;margin:.3rem 0;max-width:100%}"
-        ".notice{background:#fff4d6;border-left:4px solid #b7791f;padding:.6rem}"
-        f"</style></head><body><h1>{html.escape(title)}</h1><p class='muted'>kycsim · Checkout.com hosted flow</p>"
-        f"{body}</body></html>"
-    )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import parse_qs, urlsplit
+
+from simulator.providers.checkout.products import IDENTITY_VERIFICATION
+from simulator.providers.checkout.state import State
+from tests.providers.checkout.conftest import KEY
 
 
 def path_of(url: str) -> str:
@@ -148,7 +154,7 @@ def test_page_requests_name_their_tenant_and_scenario_and_polls_stay_out_of_the_
     entries = api.client.get("/_sim/requests", params={"path": "/verify/"}).json()["data"]
     assert [(e["path"], e["provider"], e["scenario"]) for e in entries] == [(page, "checkout", "idv-approved")]
     assert entries[0]["tenant"] is not None
-    assert "<link rel='icon' href='data:,'>" in api.client.get(page).text  # no /favicon.ico 404 in the journal
+    assert '<link rel="icon" href="data:,">' in api.client.get(page).text  # no /favicon.ico 404 in the journal
 
 
 def test_leaving_the_flow_offers_only_abort_reasons(make_api):
@@ -163,8 +169,92 @@ def test_interactive_script_says_the_person_acts_and_a_replaced_attempt_says_so(
     api, idv, attempt, page = interactive(make_api)
     script = api.client.get(f"{page}state").json()["script"]
     assert script[0]["by_person"] and not script[-1]["by_person"]
-    assert "open_link <span class='muted'>when you act" in api.client.get(page).text
+    assert 'open_link <span class="muted">when you act' in api.client.get(page).text
     api.attempt(idv["id"])  # a new attempt replaces this one
     state = api.client.get(f"{page}state").json()
     assert state["replaced"] is True
     assert "replaced by a newer one" in api.client.get(page).text
+
+
+# The page's scenario picker, state polling and redirect safety
+
+DECLINED_62304 = "The applicant completes the capture and the verification is declined with 62304."
+
+
+def _scenario_options(html: str) -> list[tuple[str, str]]:
+    chooser = re.search(r'<select id="scenario" name="scenario"[^>]*>(.*?)</select>', html, re.S)
+    assert chooser, html
+    return re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', chooser[1])
+
+
+def test_the_picker_groups_the_products_scenarios_by_outcome_with_each_codes_meaning(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    html = api.client.get(page).text
+    groups = [label.split(" (")[0] for label in re.findall(r'<optgroup label="([^"]+)"', html)]
+    assert groups == ["approved", "retry_required", "declined", "refused", "inconclusive"]
+    options = dict(_scenario_options(html))
+    catalogue = api.sim.catalogue.for_product("checkout", "identity_verification")
+    assert sorted(options) == sorted(s.name for s in catalogue)  # each offered once, nothing from elsewhere
+    assert options["idv-declined-62304"] == "idv-declined-62304 · 62304 face_mismatch"
+    assert (
+        options["idv-capture-aborted-61113"]
+        == "idv-capture-aborted-61113 · 61113 camera_access_refused, 10000 approved"
+    )
+    assert '<option value="idv-approved" selected>' in html  # what the check plays now
+    details = json.loads(re.search(r"data-picker-details>(.*?)</script>", html, re.S)[1])
+    assert details["idv-declined-62304"]["codes"] == [
+        "62304 face_mismatch — The face does not match the document portrait."
+    ]
+    assert details["idv-declined-62304"]["group"] == "declined"
+
+
+def test_the_control_api_lists_each_scenarios_outcome_for_other_pickers(api):
+    listed = api.client.get("/_sim/scenarios", params={"provider": "checkout"}).json()["data"]
+    (declined,) = [s for s in listed if s["name"] == "idv-declined-62304"]
+    meaning = "The face does not match the document portrait."
+    code = {"code": "62304", "summary": "face_mismatch", "meaning": meaning, "text": f"62304 face_mismatch — {meaning}"}
+    assert declined["outcome"] == {"group": "declined", "codes": [code]}
+
+
+def test_every_hosted_scenario_has_an_outcome_group_the_pickers_know(api):
+    provider = api.sim.providers["checkout"]
+    for scenario in api.sim.catalogue.scenarios.values():
+        if scenario.provider == "checkout" and scenario.product != "aml_screening":
+            assert provider.outcome(scenario).group in provider.outcome_groups[:-1], scenario.name  # never "other"
+
+
+def test_the_page_follows_its_state_and_an_auto_played_applicant_leaves_for_the_merchant(api):
+    idv = api.idv(scenario="idv-declined-62304")
+    page = path_of(api.attempt(idv["id"])["_links"]["verification_url"]["href"])
+    html = api.client.get(page).text
+    state = api.client.get(f"{page}state").json()
+    assert f'data-poll="{page}state" data-version="{state["version"]}"' in html
+    assert state["leave"] is None
+    api.advance(120)
+    moved = api.client.get(f"{page}state").json()
+    assert moved["version"] != state["version"] and moved["leave"] == moved["redirect"]
+    assert "62304 face_mismatch — The face does not match the document portrait." in api.client.get(page).text
+
+
+def test_a_person_is_never_sent_away_and_a_replaced_attempt_stops_following(make_api):
+    api, idv, attempt, page = interactive(make_api)
+    api.client.post(page, data={"action": "abort", "code": "61113"})
+    state = api.client.get(f"{page}state").json()
+    assert state["redirect"] and state["leave"] is None  # a person clicks "Return to the merchant"
+    api.attempt(idv["id"])
+    assert "data-poll" not in api.client.get(page).text
+
+
+def test_a_stored_script_redirect_is_neither_rendered_nor_followed(api):
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    page = path_of(attempt["_links"]["verification_url"]["href"])
+    state = State(api.sim, KEY)
+    stored = state.attempt(IDENTITY_VERIFICATION, attempt["id"])
+    stored["redirect_url"] = "javascript:alert(document.cookie)"  # a record from before the input checks
+    state.save_attempt(IDENTITY_VERIFICATION, stored)
+    api.advance(120)
+    snapshot = api.client.get(f"{page}state").json()
+    assert snapshot["attempt_status"] == "completed" and snapshot["redirect"] is None and snapshot["leave"] is None
+    html = api.client.get(page).text
+    assert "javascript:" not in html and "Return to the merchant" not in html

@@ -4,8 +4,11 @@
 the fragment, so a line of JavaScript forwards it) and ``/websdk/t/{accessToken}`` (what a WebSDK
 launched with an access token would open). Opening the page creates the applicant (and the
 action, for action levels) the way the real WebSDK does. In ``auto`` mode the scenario plays the
-applicant and the page only shows progress; in ``interactive`` mode the person submits here and,
-when nobody chose a scenario beforehand, may pick one from the catalogue.
+applicant and the page only shows progress (it polls ``.../state``, kept out of the journal, and
+reloads only when the review moves); in ``interactive`` mode the person submits here and, when
+nobody chose a scenario beforehand, may pick one from the catalogue.
+
+The page is ``templates/websdk.html`` on the toolkit's skeleton (``simulator/toolkit/pages.py``).
 """
 
 from __future__ import annotations
@@ -13,14 +16,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import html
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import Scenario
@@ -29,31 +31,30 @@ from simulator.providers.sumsub import applicant_actions, applicants, handoff, l
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.api import find_action_by_external_id, find_by_external_user_id, sim_of
 from simulator.providers.sumsub.errors import SumsubError
-from simulator.providers.sumsub.models import Ctx
+from simulator.providers.sumsub.state import SumsubState
+from simulator.toolkit import pages
+from simulator.toolkit.pages import Code, Follow
 
-POLL_PARAM = "kycsim_poll"  # on the URL of the page's own reloads
-
-LEGACY_FORWARD = """<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">
-<title>Sumsub WebSDK (kycsim)</title>
-<script>var id = location.hash.replace(/^#\\/?/, ""); location.replace("/websdk/p/" + encodeURIComponent(id));</script>
-<p>Forwarding to the verification page…</p>"""
+INTERACTIVE = "interactive"
+FLOW = "Sumsub WebSDK"
+PAGES = pages.Pages(Path(__file__).with_name("templates"))
 
 
-def _resolve(request: Request, kind: str, key: str) -> tuple[Ctx, dict[str, Any]] | None:
+def _resolve(request: Request, kind: str, key: str) -> tuple[SumsubState, dict[str, Any]] | None:
     sim = sim_of(request)
     store_kind = c.KIND_LINK if kind == "p" else c.KIND_TOKEN
     for tenant, doc in iter_all(sim.store, c.PROVIDER, store_kind):
         if doc["id"] == key:
             doc["_kind"] = store_kind
-            return Ctx(sim, tenant), doc
+            return SumsubState(sim, tenant), doc
     return None
 
 
-def _expired(ctx: Ctx, grant: dict[str, Any]) -> bool:
+def _expired(ctx: SumsubState, grant: dict[str, Any]) -> bool:
     return datetime.fromisoformat(grant["expiresAt"].replace("Z", "+00:00")) < ctx.now
 
 
-def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def open_flow(ctx: SumsubState, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The applicant (and action) this link or token is for, created on first visit; the person on
     the page has its flow (an action link hands over the action only, not the applicant's own KYC)."""
     if not grant.get("userId"):
@@ -81,45 +82,23 @@ def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     return applicant, action
 
 
-def _page(
-    title: str, body: str, refresh: bool = False, status_code: int = 200, go_to: str | None = None
-) -> HTMLResponse:
-    """``refresh``: reload every 2 s to follow the review; ``go_to``: leave for that URL after 2 s instead."""
-    # A reload carries POLL_PARAM, so the console tells it from a person opening the page (the query
-    # the link was opened with is remembered already).
-    meta = f'<meta http-equiv="refresh" content="2;url=?{POLL_PARAM}=1">' if refresh else ""
-    if go_to:
-        meta = f'<meta http-equiv="refresh" content="2;url={html.escape(go_to)}">'
-    return HTMLResponse(
-        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{meta}
-<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
-<title>{html.escape(title)}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}
-dt{{font-weight:600}}button{{font-size:1rem;padding:.5rem 1rem;margin:.5rem .5rem 0 0}}
-select{{display:block;max-width:100%;font-size:1rem;margin-top:.25rem}}</style></head>
-<body><h1>{html.escape(title)}</h1>{body}
-<p><small>kycsim — simulated Sumsub WebSDK</small></p></body></html>""",
-        status_code=status_code,
-    )
+def _problem(request: Request, message: str, status_code: int) -> Response:
+    return PAGES.message(request, {"title": "Identity verification", "flow": FLOW, "message": message}, status_code)
 
 
-def _problem(message: str, status_code: int) -> HTMLResponse:
-    return _page("Identity verification", f"<p>{html.escape(message)}</p>", status_code=status_code)
-
-
-def _flow(request: Request) -> tuple[Ctx, dict[str, Any], dict[str, Any] | None] | Response:
+def _flow(request: Request) -> tuple[SumsubState, dict[str, Any], dict[str, Any] | None] | Response:
     """The visitor's tenant, applicant and action, or the page explaining why there are none."""
     found = _resolve(request, request.path_params["kind"], request.path_params["key"])
     if found is None:
-        return _problem("This verification link or access token is unknown.", 404)
+        return _problem(request, "This verification link or access token is unknown.", 404)
     ctx, grant = found
     request.state.provider, request.state.tenant = c.PROVIDER, ctx.tenant
     if _expired(ctx, grant):
-        return _problem("This verification link has expired.", 410)
+        return _problem(request, "This verification link has expired.", 410)
     try:
         applicant, action = open_flow(ctx, grant)
     except SumsubError as exc:
-        return _problem(exc.description, exc.status)
+        return _problem(request, exc.description, exc.status)
     request.state.scenario = (action or applicant).get("_scenario")
     request.state.sumsub_grant = grant
     return ctx, applicant, action
@@ -144,7 +123,7 @@ def redirect_jwt(sign_key: str, external_user_id: str, issued_at: int) -> str:
     return f"{header}.{payload}.{_b64(signature)}"
 
 
-def _remember_query(ctx: Ctx, grant: dict[str, Any], request: Request) -> None:
+def _remember_query(ctx: SumsubState, grant: dict[str, Any], request: Request) -> None:
     """Keep the query parameters the link was opened with that ``allowedQueryParams`` lets through
     (the page's own forms post without them)."""
     allowed = ((grant.get("redirect") or {}).get("allowedQueryParams")) or []
@@ -154,34 +133,90 @@ def _remember_query(ctx: Ctx, grant: dict[str, Any], request: Request) -> None:
         ctx.put(grant["_kind"], grant)
 
 
-def _http_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and url.isprintable()
-
-
-def redirect_target(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]) -> str | None:
+def redirect_target(
+    ctx: SumsubState, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]
+) -> str | None:
     """``successUrl`` after GREEN, ``rejectUrl`` after RED (their own query kept), plus the allowed
     query parameters the link was opened with and, with a ``signKey``, a signed ``jwt``."""
     redirect = grant.get("redirect") or {}
     url = redirect.get("successUrl") if result.get("reviewAnswer") == c.GREEN else redirect.get("rejectUrl")
-    if not isinstance(url, str) or not _http_url(url):
+    if not pages.is_http_url(url):
         return None  # only http(s): never a script behind "Return to the merchant"
     extra = list((grant.get("_forwarded") or {}).items())
     if redirect.get("signKey"):
         extra.append(("jwt", redirect_jwt(redirect["signKey"], applicant["externalUserId"], int(ctx.now.timestamp()))))
-    if not extra:
-        return url
-    parts = urlsplit(url)
-    query = "&".join(q for q in (parts.query, urlencode(extra)) if q)
-    return urlunsplit(parts._replace(query=query))
+    return pages.safe_redirect(url, extra)
+
+
+def _history(ctx: SumsubState, subject: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subject's timeline: every webhook event it produced (kept whether or not an endpoint is set)."""
+    rows = []
+    for event in ctx.sim.dispatcher.events:
+        if event.resource != subject["id"] or event.tenant != ctx.tenant or event.provider != c.PROVIDER:
+            continue
+        body = json.loads(event.body)
+        result = body.get("reviewResult") or {}
+        answer = " · ".join(v for v in (result.get("reviewAnswer"), result.get("reviewRejectType")) if v)
+        rows.append({"at": event.created_at, "event": event.type, "status": body.get("reviewStatus"), "answer": answer})
+    return rows
+
+
+def _snapshot(
+    ctx: SumsubState, grant: dict[str, Any], applicant: dict[str, Any], action: dict[str, Any] | None
+) -> dict:
+    """What the page shows and its state endpoint answers."""
+    subject = action or applicant
+    review = subject["review"]
+    result = review.get("reviewResult") or {}
+    mode = ctx.sim.settings.applicant
+    settled = lifecycle.review_final(ctx, subject)
+    history = _history(ctx, subject)
+    script = pages.script(ctx.sim, c.PROVIDER, ctx.tenant, subject.get("_run"), mode == INTERACTIVE)
+    target = redirect_target(ctx, grant, applicant, result) if settled else None
+    answer = " · ".join(v for v in (result.get("reviewAnswer"), result.get("reviewRejectType")) if v)
+    version = f"{review['reviewStatus']}/{answer}/{review['attemptCnt']}/{len(history)}/{pages.script_version(script)}"
+    return {
+        "applicant_id": applicant["id"],
+        "external_user_id": applicant["externalUserId"],
+        "action_id": action["id"] if action else None,
+        "external_action_id": action["externalActionId"] if action else None,
+        "level": review["levelName"],
+        "scenario": subject.get("_scenario", ""),
+        "review_status": review["reviewStatus"],
+        "attempt": review["attemptCnt"],
+        "answer": answer,
+        "reject_labels": result.get("rejectLabels", []),
+        "settled": settled,
+        "mode": mode,
+        "history": history,
+        "script": script,
+        "redirect": target,
+        "clock": ctx.now.isoformat(),
+        # What the page's script compares with what it shows, and where an auto-played applicant goes.
+        "version": version,
+        "leave": target if mode != INTERACTIVE else None,
+    }
+
+
+async def state(request: Request) -> Response:
+    """What an open page polls to follow the review: read-only (opening the page is the hand-off, not
+    polling it), kept out of the journal and off the console at ``info``."""
+    pages.note_poll(request)
+    found = _resolve(request, request.path_params["kind"], request.path_params["key"])
+    if found is None:
+        return JSONResponse({"error": "unknown verification link or access token"}, status_code=404)
+    ctx, grant = found
+    request.state.provider, request.state.tenant = c.PROVIDER, ctx.tenant
+    if _expired(ctx, grant):
+        return JSONResponse({"error": "this verification link has expired"}, status_code=410)
+    applicant, action = handoff.find(ctx, grant.get("userId") or "", grant.get("externalActionId"))
+    if applicant is None or (grant.get("externalActionId") and action is None):
+        return JSONResponse({"error": "this verification page has not been opened yet"}, status_code=404)
+    return JSONResponse(_snapshot(ctx, grant, applicant, action))
 
 
 async def show(request: Request) -> Response:
-    if POLL_PARAM in request.query_params:
-        request.state.poll = True  # the page following the review: the console shows it at debug only
+    pages.note_own_reload(request)
     flow = _flow(request)
     if isinstance(flow, Response):
         return flow
@@ -189,69 +224,52 @@ async def show(request: Request) -> Response:
     subject = action or applicant
     review = subject["review"]
     result = review.get("reviewResult") or {}
-    rows = [
-        ("Level", review["levelName"]),
-        ("Applicant", applicant["id"]),
-        ("External user id", applicant["externalUserId"]),
-        *((("Action", action["id"]), ("External action id", action["externalActionId"])) if action else ()),
-        ("Scenario", subject.get("_scenario", "")),
-        ("Review status", review["reviewStatus"]),
-        ("Attempt", review["attemptCnt"]),
-        *((("Answer", result["reviewAnswer"]),) if result else ()),
-        *((("Reject labels", ", ".join(result.get("rejectLabels", []))),) if result.get("rejectLabels") else ()),
-    ]
-    info = "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows) + "</dl>"
     sim = ctx.sim
     grant = request.state.sumsub_grant
     _remember_query(ctx, grant, request)
+    snapshot = _snapshot(ctx, grant, applicant, action)
     run = sim.runner.get(ctx.tenant, c.PROVIDER, subject.get("_run", "")) if subject.get("_run") else None
     waiting = run is not None and run.get("waiting_for") == lifecycle.SUBMIT
-    settled = lifecycle.review_final(ctx, subject)
+    settled = snapshot["settled"]
     again = lifecycle.awaiting_resubmission(ctx, subject)
-    here = request.url.path
-    forms = ""
+    interactive = sim.settings.applicant == INTERACTIVE
+    notes = []
     if result.get("reviewRejectType") == c.FINAL and settled:
-        forms += "<p>This rejection is final: the documents cannot be submitted again.</p>"
+        notes.append("This rejection is final: the documents cannot be submitted again.")
     elif lifecycle.retry_requested(subject) and (again or waiting):
         comment = result.get("moderationComment")
-        forms += "<p>Resubmission requested" + (f": {html.escape(comment)}" if comment else ".") + "</p>"
-    if sim.settings.applicant == "interactive":
-        may_submit = waiting or review["reviewStatus"] == c.INIT or again
-        choosing = subject.get("_personMayChoose") and (review["reviewStatus"] == c.INIT or again)
-        if choosing:
-            # One form: the outcome in the list goes with "Submit verification" too, so a person who picks
-            # one and submits straight away gets it (two forms used to submit the old scenario). After a
-            # RETRY the pick decides the new attempt; there is nothing left to switch without submitting.
-            product = c.APPLICANT_ACTION if action else c.APPLICANT
-            selected = subject.get("_scenario") if not again else c.DEFAULT_SCENARIOS[product]
-            options = "".join(
-                f'<option value="{html.escape(s.name)}"{" selected" if s.name == selected else ""}>'
-                f"{html.escape(s.name)} — {html.escape(s.description)}</option>"
-                for s in sim.catalogue.for_product(c.PROVIDER, product)
-            )
-            use = "" if again else f'<button type="submit" formaction="{here}/scenario">Use this scenario</button>'
-            label = "Submit again" if again else "Submit verification"
-            forms += (
-                f'<form method="post" action="{here}/submit"><p><label for="scenario">Outcome (scenario)</label>'
-                f'<select id="scenario" name="scenario">{options}</select></p>'
-                f'{use}<button type="submit">{label}</button></form>'
-            )
-        elif may_submit:
-            label = "Submit again" if review["reviewStatus"] == c.COMPLETED else "Submit verification"
-            forms += f'<form method="post" action="{here}/submit"><button type="submit">{label}</button></form>'
-        if not may_submit and review["reviewStatus"] != c.COMPLETED:
-            forms += "<p>Submitted; this page follows the review.</p>"
-    else:
-        may_submit = False
-        forms += "<p>The scenario plays the applicant; this page follows the review.</p>"
-    target = redirect_target(ctx, grant, applicant, result) if settled else None
-    if target:
-        forms += f'<p><a class="button" href="{html.escape(target)}">Return to the merchant</a></p>'
-    # Follow the review while it moves, but never reload under a person who still has to act; once the
-    # review is final, the auto-played applicant leaves for the merchant's URL (as Sumsub redirects).
-    refresh = not settled and not may_submit
-    go_to = target if target and sim.settings.applicant != "interactive" else None
-    return _page("Identity verification", info + forms, refresh=refresh, go_to=go_to)
+        notes.append("Resubmission requested" + (f": {comment}" if comment else "."))
+    may_submit = interactive and (waiting or review["reviewStatus"] == c.INIT or again)
+    chooser = None
+    if interactive and subject.get("_personMayChoose") and (review["reviewStatus"] == c.INIT or again):
+        # One form: the outcome in the list goes with "Submit verification" too, so a person who picks one
+        # and submits straight away gets it (two forms used to submit the old scenario). After a RETRY the
+        # pick decides the new attempt; there is nothing left to switch without submitting.
+        product = c.APPLICANT_ACTION if action else c.APPLICANT
+        selected = subject.get("_scenario") if not again else c.DEFAULT_SCENARIOS[product]
+        scenarios = sim.catalogue.for_product(c.PROVIDER, product)
+        chooser = pages.picker(sim.providers[c.PROVIDER], scenarios, selected)
+    submit_label = "Submit again" if again or review["reviewStatus"] == c.COMPLETED else "Submit verification"
+    here = request.url.path
+    context = {
+        "title": "Identity verification",
+        "flow": FLOW,
+        "s": snapshot,
+        "here": here,
+        "notes": notes,
+        "interactive": interactive,
+        "may_submit": may_submit,
+        "chooser": chooser,
+        "offer_switch": chooser is not None and not again,
+        "submit_label": "Submit again" if again else submit_label,
+        "following": not may_submit and review["reviewStatus"] != c.COMPLETED,
+        "labels": [Code(label, meaning=c.LABEL_MEANINGS.get(label, "")).text for label in snapshot["reject_labels"]],
+        # Follow the review while it moves, but never reload under a person who still has to act; once the
+        # review is final, the auto-played applicant leaves for the merchant's URL (as Sumsub redirects).
+        "follow": Follow(f"{here}/state", snapshot["version"]) if not settled and not may_submit else None,
+        "leave_to": snapshot["leave"],
+    }
+    return PAGES.render(request, "websdk.html", context)
 
 
 async def submit(request: Request) -> Response:
@@ -265,13 +283,13 @@ async def submit(request: Request) -> Response:
         return chosen
     picked = None
     if chosen and lifecycle.awaiting_resubmission(ctx, subject):  # the outcome of the new attempt
-        picked = _scenario_for(ctx, action, str(chosen))
+        picked = _scenario_for(request, ctx, action, str(chosen))
         if isinstance(picked, Response):
             return picked
         if not subject.get("_personMayChoose"):
             picked = None  # the scenario was fixed beforehand: the new attempt gets the default
     elif chosen:  # the outcome picked in the same form, as "Use this scenario" would apply it
-        problem = _choose(ctx, subject, action, str(chosen))
+        problem = _choose(request, ctx, subject, action, str(chosen))
         if problem is not None:
             return problem
     lifecycle.applicant_submits(ctx, applicant, action, captures=True, scenario=picked)
@@ -283,22 +301,24 @@ async def _scenario_field(request: Request) -> str | Response:
     try:
         form = await read_form(request, body_limit(request))
     except BodyError as exc:
-        return _problem(f"The form could not be read: {exc.message}", exc.status)
+        return _problem(request, f"The form could not be read: {exc.message}", exc.status)
     value = form.get("scenario")
     return value if isinstance(value, str) else ""
 
 
-def _scenario_for(ctx: Ctx, action: dict[str, Any] | None, name: str) -> Scenario | Response:
+def _scenario_for(request: Request, ctx: SumsubState, action: dict[str, Any] | None, name: str) -> Scenario | Response:
     scenario = ctx.sim.catalogue.get(name)
     product = c.APPLICANT_ACTION if action else c.APPLICANT
     if scenario is None or scenario.product != product or scenario.provider != c.PROVIDER:
-        return _problem("Unknown scenario for this flow.", 400)
+        return _problem(request, "Unknown scenario for this flow.", 400)
     return scenario
 
 
-def _choose(ctx: Ctx, subject: dict[str, Any], action: dict[str, Any] | None, name: str) -> Response | None:
+def _choose(
+    request: Request, ctx: SumsubState, subject: dict[str, Any], action: dict[str, Any] | None, name: str
+) -> Response | None:
     """Switch the subject's run to the scenario a person picked; a page explaining the problem otherwise."""
-    scenario = _scenario_for(ctx, action, name)
+    scenario = _scenario_for(request, ctx, action, name)
     if isinstance(scenario, Response):
         return scenario
     may_choose = subject.get("_personMayChoose") and subject["review"]["reviewStatus"] == c.INIT
@@ -318,11 +338,12 @@ async def choose(request: Request) -> Response:
     chosen = await _scenario_field(request)
     if isinstance(chosen, Response):
         return chosen
-    problem = _choose(ctx, action or applicant, action, chosen)
+    problem = _choose(request, ctx, action or applicant, action, chosen)
     if problem is not None:
         return problem
     return RedirectResponse(str(request.url.path).removesuffix("/scenario"), status_code=303)
 
 
 async def legacy_forward(request: Request) -> Response:
-    return HTMLResponse(LEGACY_FORWARD)
+    """``/idensic/l/#/{linkId}``: the id is in the fragment, which only the browser sees."""
+    return PAGES.render(request, "legacy_forward.html", {"title": "Identity verification", "flow": FLOW})

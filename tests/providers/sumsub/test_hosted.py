@@ -16,11 +16,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
-from simulator.providers.sumsub import websdk
+from simulator.providers.sumsub import hosted
 from tests.providers.sumsub.conftest import Flow, Signed, sumsub_settings
 from tests.providers.sumsub.support import assert_error
 
-REFRESH = '<meta http-equiv="refresh"'
+# The page follows the review by polling its state endpoint (kept out of the journal): it names it here.
+FOLLOWS = "data-poll="
 
 
 class _Forms(HTMLParser):
@@ -73,7 +74,7 @@ def test_the_interactive_page_is_one_form_posting_the_outcome_with_either_button
     assert select["name"] == "scenario" and select["id"] in parsed.labels_for
     assert [b.get("formaction") for b in form["buttons"]] == [f"{path}/scenario", None]
     assert "Submit verification" in page and "Use this scenario" in page
-    assert REFRESH not in page  # a reload would lose the person's pick
+    assert FOLLOWS not in page  # a reload would lose the person's pick
 
 
 def test_submitting_with_a_picked_outcome_plays_that_outcome(interactive):
@@ -82,12 +83,12 @@ def test_submitting_with_a_picked_outcome_plays_that_outcome(interactive):
     assert sent.status_code == 303 and sent.headers["location"] == path
     page = interactive.get(path).text
     assert "red-final-forgery" in page and "pending" in page
-    assert REFRESH in page and "Submitted; this page follows the review." in page and "<form" not in page
+    assert FOLLOWS in page and "Submitted; this page follows the review." in page and "<form" not in page
     flow.advance(3600)
     applicant = api.get("/resources/applicants/-;externalUserId=picks-and-submits/one").json()
     assert applicant["review"]["reviewResult"]["rejectLabels"] == ["FORGERY"]
     done = interactive.get(path).text
-    assert "completed" in done and "RED" in done and REFRESH not in done
+    assert "completed" in done and "RED" in done and FOLLOWS not in done
 
 
 def test_an_unknown_outcome_is_refused_and_nothing_is_submitted(interactive):
@@ -111,7 +112,7 @@ def test_a_retry_asks_the_person_to_submit_again(interactive):
     interactive.post(f"{path}/submit", data={"scenario": "applicant-retry-then-approved"})
     flow.advance(3600)
     page = interactive.get(path).text
-    assert "RED" in page and REFRESH not in page
+    assert "RED" in page and FOLLOWS not in page
     assert [f["action"] for f in forms_of(page).forms] == [f"{path}/submit"]
     interactive.post(f"{path}/submit")
     flow.advance(3600)
@@ -131,10 +132,10 @@ def test_the_auto_page_follows_the_review_without_forms(raw, api, flow):
     )
     path = url.json()["url"].split("testserver", 1)[1]
     page = raw.get(path).text
-    assert REFRESH in page and "<form" not in page and "The scenario plays the applicant" in page
+    assert FOLLOWS in page and "<form" not in page and "The scenario plays the applicant" in page
     flow.advance(3600)
     done = raw.get(path).text
-    assert "completed" in done and REFRESH not in done
+    assert "completed" in done and FOLLOWS not in done
 
 
 def test_pages_are_whole_documents_even_when_the_link_is_wrong(raw, api, flow):
@@ -165,7 +166,7 @@ def test_a_retry_lets_the_person_resubmit_a_new_attempt_with_new_webhooks(intera
     first = _applicant(api, "resubmits")
     assert first["review"]["reviewResult"]["reviewRejectType"] == "RETRY" and first["review"]["attemptCnt"] == 1
     page = interactive.get(path).text
-    assert "Resubmission requested: Please upload your documents again." in page and REFRESH not in page
+    assert "Resubmission requested: Please upload your documents again." in page and FOLLOWS not in page
     (form,) = forms_of(page).forms
     assert form["action"] == f"{path}/submit" and [b.get("formaction") for b in form["buttons"]] == [None]
     assert "Submit again" in page and "Use this scenario" not in page
@@ -177,7 +178,7 @@ def test_a_retry_lets_the_person_resubmit_a_new_attempt_with_new_webhooks(intera
     assert pending["reviewStatus"] == "pending" and pending["attemptCnt"] == 2
     assert pending["attemptId"] != first["review"]["attemptId"] and pending["reviewId"] == first["review"]["reviewId"]
     assert "reviewResult" not in pending
-    assert REFRESH in interactive.get(path).text
+    assert FOLLOWS in interactive.get(path).text
     flow.advance(3600)
     second = _applicant(api, "resubmits")
     assert second["review"]["reviewResult"] == {"reviewAnswer": "GREEN"} and second["review"]["attemptCnt"] == 2
@@ -207,7 +208,7 @@ def test_a_final_rejection_refuses_resubmission(interactive):
     flow.advance(3600)
     before = _applicant(api, "final")
     page = interactive.get(path).text
-    assert "This rejection is final" in page and "<form" not in page and REFRESH not in page
+    assert "This rejection is final" in page and "<form" not in page and FOLLOWS not in page
     interactive.post(f"{path}/submit", data={"scenario": "applicant-approved"})
     interactive.post("/_sim/sumsub/submit", json={"applicantId": before["id"]})
     flow.advance(3600)
@@ -306,7 +307,7 @@ def test_a_red_review_leads_to_the_reject_url_with_allowed_params_and_a_signed_j
 
 
 def test_the_jwt_matches_sumsubs_documented_example():
-    token = websdk.redirect_jwt("1", "userId_8", 1620052527)
+    token = hosted.redirect_jwt("1", "userId_8", 1620052527)
     assert (
         token.split(".")[1]
         == "eyJpYXQiOjE2MjAwNTI1MjcsImV4cCI6MTYyMDY1NzMyNywic3ViIjoidXNlcklkXzgiLCJhdWQiOiJreWNzaW0ifQ"
@@ -317,7 +318,7 @@ def test_the_jwt_matches_sumsubs_documented_example():
     )
     header, payload, signature = documented.split(".")
     mine = hmac.new(b"1", f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    assert token.split(".")[0] == header and websdk._b64(mine) == signature
+    assert token.split(".")[0] == header and hosted._b64(mine) == signature
 
 
 def test_a_retry_offers_the_reject_url_beside_resubmission(interactive):
@@ -341,8 +342,7 @@ def test_a_scripted_retry_is_not_final_so_auto_mode_waits_for_the_second_answer(
     raw.get(path)
     flow.advance(60)
     page = raw.get(path).text
-    assert "RED" in page and "Return to the merchant" not in page
-    assert '<meta http-equiv="refresh" content="2;url=?kycsim_poll=1">' in page
+    assert "RED" in page and "Return to the merchant" not in page and FOLLOWS in page
     flow.advance(3600)
     assert _target(raw.get(path).text) == REDIRECT["successUrl"]
 
@@ -364,3 +364,91 @@ def test_the_redirect_follows_the_answer_not_the_profile_events_after_it(raw, ap
     flow.advance(120)
     page = raw.get(path).text
     assert "GREEN" in page and _target(page) == REDIRECT["successUrl"]
+
+
+# Following the review: a state endpoint instead of a reload, kept out of the journal
+
+
+def test_the_page_polls_a_state_endpoint_that_stays_out_of_the_journal(raw, api, flow):
+    body = {"levelName": "basic-kyc-level", "userId": "polled", "ttlInSecs": 7200, "redirect": REDIRECT}
+    path = api.post("/resources/sdkIntegrations/levels/-/websdkLink", json=body).json()["url"].split("testserver")[1]
+    page = raw.get(path).text
+    state = raw.get(f"{path}/state").json()
+    assert f'data-poll="{path}/state" data-version="{state["version"]}"' in page
+    assert (state["review_status"], state["attempt"], state["leave"], state["redirect"]) == ("init", 0, None, None)
+    for _ in range(5):
+        raw.get(f"{path}/state")
+    journal = raw.get("/_sim/requests", params={"path": "/websdk/"}).json()["data"]
+    assert [(e["path"], e["provider"]) for e in journal] == [(path, "sumsub")] and journal[0]["tenant"]
+    flow.advance(3600)
+    done = raw.get(f"{path}/state").json()
+    assert done["version"] != state["version"] and done["answer"] == "GREEN" and done["settled"] is True
+    assert done["leave"] == done["redirect"] == REDIRECT["successUrl"]  # the auto-played person leaves
+    assert [row["event"] for row in done["history"]] == [
+        "applicantCreated", "applicantPending", "applicantPrechecked", "applicantReviewed"]  # fmt: skip
+    assert [step["state"] for step in done["script"]] == ["done"] * len(done["script"])
+
+
+def test_polling_is_read_only_and_says_why_it_has_nothing(raw, api, flow, sim):
+    body = {"levelName": "basic-kyc-level", "userId": "not-yet", "ttlInSecs": 60}
+    path = api.post("/resources/sdkIntegrations/levels/-/websdkLink", json=body).json()["url"].split("testserver")[1]
+    before = raw.get(f"{path}/state")
+    assert before.status_code == 404 and "not been opened" in before.json()["error"]
+    assert raw.get("/resources/applicants/-;externalUserId=not-yet/one", auth=api.auth).status_code == 404
+    assert raw.get("/websdk/p/sbx_nothing/state").status_code == 404
+    flow.advance(120)
+    assert raw.get(f"{path}/state").status_code == 410
+
+
+def test_a_person_choosing_is_not_polled_and_is_never_sent_away(interactive):
+    api, flow, path = _open(interactive, "chooses", redirect=REDIRECT)
+    assert FOLLOWS not in interactive.get(path).text
+    interactive.post(f"{path}/submit", data={"scenario": "red-final-forgery"})
+    assert f'data-poll="{path}/state"' in interactive.get(path).text
+    flow.advance(3600)
+    state = interactive.get(f"{path}/state").json()
+    assert state["redirect"] and state["leave"] is None
+
+
+def test_the_picker_groups_by_answer_and_shows_each_labels_meaning(interactive):
+    _, _, path = _open(interactive, "groups")
+    page = interactive.get(path).text
+    groups = [label.split(" (")[0] for label in re.findall(r'<optgroup label="([^"]+)"', page)]
+    assert groups == ["GREEN", "RED · RETRY", "RED · FINAL", "no answer"]
+    option = "red-retry-bad_selfie · BAD_SELFIE — The selfie is unusable"
+    assert f'<option value="red-retry-bad_selfie">{option}</option>' in page
+    details = json.loads(re.search(r"data-picker-details>(.*?)</script>", page, re.S)[1])
+    assert details["red-final-forgery"]["codes"] == ["FORGERY — Forgery attempt: a forged or falsified document"]
+    assert details["red-final-forgery"]["group"] == "RED · FINAL"
+
+
+def test_reject_labels_on_the_page_carry_their_meaning(interactive):
+    api, flow, path = _open(interactive, "labelled")
+    interactive.post(f"{path}/submit", data={"scenario": "red-retry-bad_selfie"})
+    flow.advance(3600)
+    assert "BAD_SELFIE — The selfie is unusable" in interactive.get(path).text
+
+
+def test_every_label_has_a_meaning_and_every_scenario_a_known_group(sim):
+    from simulator.providers.sumsub import constants as c
+
+    assert set(c.LABEL_MEANINGS) == set(c.REJECT_LABELS) and all(c.LABEL_MEANINGS.values())
+    provider = sim.providers["sumsub"]
+    groups = {provider.outcome(s).group for s in sim.catalogue.scenarios.values() if s.provider == "sumsub"}
+    assert groups == set(c.OUTCOME_GROUPS)
+
+
+def test_a_stored_script_redirect_is_neither_rendered_nor_followed(raw, api, flow, sim):
+    body = {"levelName": "basic-kyc-level", "userId": "scripted-url", "ttlInSecs": 7200, "redirect": REDIRECT}
+    url = api.post("/resources/sdkIntegrations/levels/-/websdkLink", json=body).json()["url"]
+    path = url.split("testserver")[1]
+    tenant = sim.settings.sumsub_app_token
+    link = sim.store.get(tenant, "sumsub", "websdk_links", path.rsplit("/", 1)[1])
+    link["redirect"]["successUrl"] = "javascript:alert(document.cookie)"  # a record from before the input checks
+    sim.store.put(tenant, "sumsub", "websdk_links", link["id"], link)
+    raw.get(path)
+    flow.advance(3600)
+    page = raw.get(path).text
+    assert "GREEN" in page and "javascript:" not in page and "Return to the merchant" not in page
+    state = raw.get(f"{path}/state").json()
+    assert state["redirect"] is None and state["leave"] is None
