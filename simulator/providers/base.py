@@ -25,7 +25,7 @@ from simulator.toolkit.schemas import SchemaRegistry
 from simulator.toolkit.state import TenantState
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
 
 
 class Provider:

@@ -22,7 +22,7 @@ from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 from simulator.toolkit.pages import Outcome
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
     from simulator.toolkit.routes import Call, Operation
 
 _REQUEST_ID_KEY = c.REQUEST_ID_HEADER.lower().encode("latin-1")
