@@ -243,6 +243,8 @@ class RequestLogMiddleware:
                 tenant=tenant,
                 provider=provider,
                 scenario=scenario,
+                wall=clock.wall(),
+                operation=state.get("operation"),
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
             )

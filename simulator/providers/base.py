@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute
 from simulator.engine.scenarios.model import Scenario, Verb
 from simulator.engine.webhooks.dispatcher import WebhookProfile
 from simulator.toolkit.pages import Outcome
+from simulator.toolkit.story import Subject, default_subject
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -95,6 +96,12 @@ class Provider:
         (a new attempt, a request check...) and say what was done, or return None when it is not the
         client's part (a person on the hosted page, or a signal only the control API gives)."""
         return None
+
+    def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
+        """The dashboard's page for one verification: what ``run``'s subject is, every id it goes by, its
+        status and (``detail``) how it changed and the hosted pages a person opens for it; a search asks
+        without ``detail`` (``toolkit/story.py``)."""
+        return default_subject(run)
 
     def reset(self, tenant: str | None) -> None:
         """Forget provider-held state beyond the store (caches, tokens)."""

@@ -15,6 +15,7 @@ from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.auth import Credentials
 from simulator.providers.sumsub.errors import SumsubError, render
 from simulator.toolkit.pages import Outcome
+from simulator.toolkit.story import Subject
 
 
 class SumsubProvider(Provider):
@@ -246,6 +247,11 @@ class SumsubProvider(Provider):
         for image_id in doc.get("_images", []):
             store.delete(tenant, c.PROVIDER, c.KIND_IMAGE, str(image_id))
         store.delete(tenant, c.PROVIDER, kind, doc["id"])
+
+    def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
+        from simulator.providers.sumsub import story
+
+        return story.subject(self.sim, tenant, run, detail=detail)
 
     def reset(self, tenant: str | None) -> None:
         """Credentials added at run time stay: they are configuration, not state."""
