@@ -11,10 +11,17 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY simulator ./simulator
 COPY scenarios ./scenarios
+COPY docs ./docs
+# /data is the state's place: a volume the kycsim user can write. It is also the working folder, so
+# a relative store (sqlite:///kycsim.db) lands there too; KYCSIM_STORE=sqlite:////data/kycsim.db
+# says it in full.
 RUN pip install --no-cache-dir . \
-    && useradd --create-home --uid 10001 kycsim
+    && useradd --create-home --uid 10001 kycsim \
+    && mkdir /data && chown kycsim /data
 
 USER kycsim
+WORKDIR /data
+VOLUME /data
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD python -c "import os, sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/_sim/health' % os.environ.get('KYCSIM_PORT', '8000'), timeout=2).status == 200 else 1)"

@@ -128,7 +128,12 @@ def control_token(settings: Settings) -> str | None:
     return secrets.token_urlsafe(24)
 
 
-def build_simulator(settings: Settings, providers: dict[str, Provider] | None = None) -> Simulator:
+def build_simulator(
+    settings: Settings, providers: dict[str, Provider] | None = None, *, skip_broken_files: bool = False
+) -> Simulator:
+    """``skip_broken_files``: a scenario file that does not load is left out (its errors stay in
+    ``catalogue.errors`` for the caller to report) instead of stopping everything; a missing folder
+    still stops it."""
     providers = providers if providers is not None else load_providers()
     verbs = {name: dict(p.verbs()) for name, p in providers.items()}
     catalogue = Catalogue.load(
@@ -136,8 +141,9 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
         {name: ProviderCatalogue(tuple(p.products), verbs[name]) for name, p in providers.items()},
         cache_dir=default_cache_dir(),
     )
-    if catalogue.errors:
-        raise ScenarioLoadError(catalogue.errors)
+    fatal = [e for e in catalogue.errors if e.folder_missing or not skip_broken_files]
+    if fatal:
+        raise ScenarioLoadError(fatal)
     clock = Clock(speed=settings.speed, **({"start": settings.start_datetime()} if settings.start_time else {}))
     store = open_store(settings.store)
     scheduler = Scheduler(clock, after_job=store.commit_soon)  # a job's changes land together
@@ -186,14 +192,17 @@ def build_simulator(settings: Settings, providers: dict[str, Provider] | None = 
     return sim
 
 
-def create_app(settings: Settings | None = None, *, providers: dict[str, Provider] | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, providers: dict[str, Provider] | None = None, skip_broken_files: bool = False
+) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
     from simulator.console import flush as flush_console
     from simulator.control.guard import ControlGuard
+    from simulator.control.home import home
     from simulator.control.routes import control_routes
 
     settings = settings or Settings()
-    sim = build_simulator(settings, providers)
+    sim = build_simulator(settings, providers, skip_broken_files=skip_broken_files)
     sim.dispatcher.on_attempt.append(log_attempt)  # one console line per webhook attempt
 
     async def sweep_idle_tenants(every: float) -> None:
@@ -235,7 +244,10 @@ def create_app(settings: Settings | None = None, *, providers: dict[str, Provide
     mounted = [Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
                for r in controls]  # fmt: skip
     guard = [Middleware(ControlGuard, sim=sim)]
-    routes: list[BaseRoute] = [Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard)]
+    routes: list[BaseRoute] = [
+        Route("/", home, methods=["GET"], name="home"),  # where everything is; the /_sim one is guarded
+        Mount("/_sim", routes=[*mounted, *control_routes()], middleware=guard),
+    ]
     routes.extend(r for r in provider_routes if r not in controls)
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -1,13 +1,15 @@
 """``kycsim webhooks ...``, and the parsers of ``kycsim listen`` and ``kycsim trigger``.
 
-``webhooks`` prints JSON like the other remote commands; ``listen`` and ``trigger`` print
-readable lines (their code is in ``cli_listen.py`` and ``cli_trigger.py``).
+``webhooks`` prints tables of its lists like the other remote commands (``--json`` for JSON);
+``listen`` and ``trigger`` print readable lines (their code is in ``cli_listen.py`` and
+``cli_trigger.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +32,7 @@ def add_webhook_commands(remote: Callable[[str, str], argparse.ArgumentParser]) 
     w.add_argument("--event-type", dest="event_type")
     w.add_argument("--endpoint", dest="endpoint_id")
     w.add_argument("--failed", action="store_true", help="list: only attempts that failed")
-    w.add_argument("--limit", type=int, help="list: only the newest N")
+    w.add_argument("--limit", type=int, help="list, events, deliveries: only the newest N")
     w.add_argument("--secret", help="endpoints add: the signing secret")
     w.add_argument("--events", help="endpoints add: event types it wants, comma-separated (* wildcards)")
     w.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="endpoints add: signing option")
@@ -60,7 +62,6 @@ def add_webhook_commands(remote: Callable[[str, str], argparse.ArgumentParser]) 
         "--max-time", dest="max_time", default="365d", help="manual clock: move it at most this far (default 365d)"
     )
     trigger.add_argument("--tenant", help="the credential to play it with (a Checkout.com key, a Sumsub app token)")
-    trigger.add_argument("--json", action="store_true", help="print the timeline as JSON")
     trigger.set_defaults(run=_run_trigger)
 
 
@@ -78,6 +79,28 @@ def pairs(items: list[str], what: str) -> dict[str, Any]:
     return found
 
 
+def check_provider(client: Any, provider: str | list[str] | None) -> None:
+    """Refuse a ``--provider`` the running simulator does not have, with the closest names."""
+    from simulator.control.client import ControlClientError
+    from simulator.engine.names import did_you_mean
+
+    names = [p for item in ([provider] if isinstance(provider, str) else provider or []) for p in item.split(",") if p]
+    if not names:
+        return
+    known = client.health().get("providers") or []
+    for name in names:
+        if name not in known:
+            hint = did_you_mean(name, known)
+            raise ControlClientError(f"--provider: no provider {name!r} here{hint}; providers: {', '.join(known)}")
+
+
+def list_kind(args: argparse.Namespace) -> str | None:
+    """What ``kycsim webhooks ...`` lists (the table it prints), or None for one object."""
+    if args.action == "endpoints":
+        return "endpoints" if not args.args or args.args[0] == "list" else None
+    return {"list": "attempts", "events": "events", "deliveries": "deliveries"}.get(args.action)
+
+
 def webhooks_call(client: Any, args: argparse.Namespace) -> Any:
     rest = list(args.args)
     if args.action == "replay":
@@ -85,9 +108,11 @@ def webhooks_call(client: Any, args: argparse.Namespace) -> Any:
             raise SystemExit("kycsim webhooks replay needs a delivery or event id (see `kycsim webhooks list`)")
         return client.replay_webhook(rest[0], url=args.to_url)
     if args.action == "events":
-        return client.webhook_events(tenant=args.tenant, provider=args.provider, type=args.event_type)
+        return client.webhook_events(tenant=args.tenant, provider=args.provider, type=args.event_type, limit=args.limit)
     if args.action == "deliveries":
-        return client.webhook_deliveries(tenant=args.tenant, provider=args.provider, endpoint_id=args.endpoint_id)
+        return client.webhook_deliveries(
+            tenant=args.tenant, provider=args.provider, endpoint_id=args.endpoint_id, limit=args.limit
+        )
     if args.action == "endpoints":
         return _endpoints(client, args, rest)
     return client.webhooks(
@@ -131,6 +156,16 @@ def _endpoints(client: Any, args: argparse.Namespace, rest: list[str]) -> Any:
 
 def _run_listen(args: argparse.Namespace) -> int:
     from simulator.cli_listen import listen
+    from simulator.control.client import ControlClient, ControlClientError
+
+    client = ControlClient(args.url, token=args.token)
+    try:
+        check_provider(client, args.provider)
+    except ControlClientError as exc:
+        print(f"kycsim: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
 
     return listen(
         args.url,

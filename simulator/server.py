@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import socket
 import sys
 import threading
@@ -54,8 +55,8 @@ def banner(settings, port: int, sim) -> str:
     return (
         f"kycsim {sim.version} listening on http://{settings.host}:{port}\n"
         f"  seed {settings.seed}{seed_note} · speed {settings.speed} · applicant {settings.applicant}"
-        f" · store {settings.store}\n"
-        f"  scenarios: {len(sim.catalogue.scenarios)} from {folders}\n"
+        f" · store {_store(settings.store)}\n"
+        f"  scenarios: {len(sim.catalogue.scenarios)} from {folders}{_skipped(sim)}\n"
         f"  Checkout.com Identities at /applicants, /identity-verifications, ... · Sumsub at /resources/...\n"
         f"  control API at /_sim/ · dashboard at /_sim/ui/{_token_note(settings, port, sim)}"
     )
@@ -64,6 +65,19 @@ def banner(settings, port: int, sim) -> str:
 def _browsable(host: str) -> str:
     """A wildcard bind address is no address to open in a browser: the local machine is."""
     return "localhost" if host in ("0.0.0.0", "::", "[::]", "") else host
+
+
+def _skipped(sim) -> str:
+    broken = len({e.path for e in sim.catalogue.errors})
+    return f" ({broken} broken file(s) skipped: see below)" if broken else ""
+
+
+def _store(url: str) -> str:
+    """The store setting, with the file it names when that is relative (``sqlite:///x.db`` is ``./x.db``)."""
+    from simulator.engine.store import store_path
+
+    path = store_path(url)
+    return f"{url} (the file {path.absolute()})" if path is not None and not path.is_absolute() else url
 
 
 def _token_note(settings, port: int, sim) -> str:
@@ -110,9 +124,9 @@ def serve(args: argparse.Namespace) -> int:
     try:
         from simulator.app import create_app
 
-        app = create_app(settings)
+        app = create_app(settings, skip_broken_files=True)  # the README: a broken file is skipped, said so
     except ScenarioLoadError as exc:
-        print(f"kycsim: scenario files have errors, nothing was started:\n{exc}", file=sys.stderr)
+        print(f"kycsim: {exc}; nothing was started", file=sys.stderr)
         return 2
     except StoreError as exc:
         print(f"kycsim: {exc}", file=sys.stderr)
@@ -148,6 +162,8 @@ def serve(args: argparse.Namespace) -> int:
         )
     else:
         print(banner(settings, port, sim), flush=True)
+    for error in sim.catalogue.errors:  # after the start-up line, which scripts wait for
+        logging.getLogger("kycsim").warning("scenario file skipped: %s", error)
 
     # What start-up built lives as long as the process: keep it out of every later garbage collection,
     # whose pauses would otherwise grow with the scenario catalogue, the schemas and Faker.

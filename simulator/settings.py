@@ -51,6 +51,17 @@ def bundled_scenarios_dir() -> Path:
     return Path(sys.prefix) / "share" / "kycsim" / "scenarios"
 
 
+def docs_dir() -> Path | None:
+    """kycsim's guides (``README.md`` and ``docs/``): the repository's, or the installed copy; None without."""
+    in_tree = Path(__file__).resolve().parent.parent
+    if (in_tree / "docs").is_dir() and (in_tree / "README.md").is_file():
+        return in_tree
+    import sys
+
+    installed = Path(sys.prefix) / "share" / "kycsim"
+    return installed if (installed / "README.md").is_file() else None
+
+
 @dataclass
 class Settings:
     host: str = "127.0.0.1"
@@ -123,8 +134,12 @@ class Settings:
                 raise SettingsError(f"{name} must be between 0.01 and 86400 seconds, not {getattr(self, name)!r}")
         if self.log_format not in ("text", "json"):
             raise SettingsError(f"--log-format must be 'text' or 'json', not {self.log_format!r}")
-        if not (self.store in ("memory", "memory://") or self.store.startswith("sqlite:///")):
-            raise SettingsError(f"--store must be 'memory' or 'sqlite:///path.db', not {self.store!r}")
+        from simulator.engine.store import StoreUrlError, store_path
+
+        try:
+            store_path(self.store)
+        except StoreUrlError as exc:
+            raise SettingsError(f"--store: {exc}") from None
         if self.sumsub_webhook_alg not in ("HMAC_SHA1_HEX", "HMAC_SHA256_HEX", "HMAC_SHA512_HEX"):
             raise SettingsError("KYCSIM_SUMSUB_WEBHOOK_ALG must be HMAC_SHA1_HEX, HMAC_SHA256_HEX or HMAC_SHA512_HEX")
         self.start_datetime()
@@ -233,7 +248,10 @@ def read_config_file(path: str) -> dict[str, Any]:
 
             data = yaml.safe_load(text) or {}
     except Exception as exc:
-        raise SettingsError(f"config file {path} is not valid: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)  # YAML says where, over several lines: keep it to one
+        where = f"{path}:{mark.line + 1}" if mark is not None else path
+        why = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise SettingsError(f"config file {where} is not valid: {why}") from None
     if not isinstance(data, dict):
         raise SettingsError(f"config file {path} must hold a mapping of settings")
     data = data.get("kycsim", data)  # allow a [kycsim] table

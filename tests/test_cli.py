@@ -121,10 +121,44 @@ def test_serve_refuses_bad_settings_before_starting():
     assert result.returncode == 2 and "--speed" in result.stderr
 
 
-def test_serve_refuses_a_broken_scenario_folder(tmp_path):
+GOOD = """\
+    name: idv-mine
+    provider: checkout
+    product: identity_verification
+    description: Mine.
+    steps:
+      - do: open_link
+        after: 1s
+"""
+
+
+def test_serve_skips_a_broken_scenario_file_and_says_so(tmp_path):
+    """The README: a broken file is reported with its path and line, and nothing from it is used."""
     write(tmp_path, "broken.yaml", "name: broken\nprovider: checkout\n")
-    result = run_cli("serve", "--port", "0", "--scenarios", str(tmp_path))
-    assert result.returncode == 2 and "broken.yaml" in result.stderr and "nothing was started" in result.stderr
+    write(tmp_path, "idv-mine.yaml", GOOD)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "serve", "--port", "0", "--scenarios", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        first = proc.stdout.readline()
+        url = re.search(r"listening on (http://\S+)", first).group(1)
+        lines = [proc.stdout.readline() for _ in range(5)]
+        assert "(1 broken file(s) skipped: see below)" in lines[1]
+        assert "scenario file skipped: " in lines[4] and "broken.yaml:1: top level: 'product'" in lines[4]
+        assert httpx.get(f"{url}/_sim/scenarios/idv-mine", timeout=5).status_code == 200
+        assert httpx.get(f"{url}/_sim/scenarios/broken", timeout=5).status_code == 404
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_serve_refuses_a_missing_scenario_folder(tmp_path):
+    result = run_cli("serve", "--port", "0", "--scenarios", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert result.stderr == f"kycsim: {tmp_path / 'nope'}: scenario folder does not exist; nothing was started\n"
 
 
 def test_version():
@@ -146,3 +180,63 @@ def test_json_log_format_starts_with_a_json_line():
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_options_may_come_between_a_command_and_its_arguments(server):
+    url, _ = server
+    shared = json.loads(run_cli("clock", "--url", url).stdout)["elapsed_seconds"]
+    advanced = run_cli("clock", "advance", "--tenant", "sk_sbox_cli_k", "5m", "--url", url)
+    assert advanced.returncode == 0, advanced.stderr
+    assert json.loads(advanced.stdout)["elapsed_seconds"] == shared + 300
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    """``kycsim scenarios list --json | head -1``: no BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "scenarios", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.read(10) == b"[\n  {\n    "  # the reader takes a little of 280 kB and leaves
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(30) == 141 and "Traceback" not in stderr and "Error" not in stderr, stderr
+
+
+def test_scenario_commands_read_the_folders_serve_reads(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "broken.yaml", "name: broken\nprovider: checkout\n")
+    write(tmp_path, "idv-mine.yaml", GOOD)
+    monkeypatch.setenv("KYCSIM_SCENARIOS", str(tmp_path))
+    assert main(["scenarios", "validate"]) == 1
+    out = capsys.readouterr().out
+    assert f"error: {tmp_path / 'broken.yaml'}:1: top level: 'product' is a required property" in out
+    assert "2 file(s) with errors" not in out and "1 file(s) with errors" in out and str(tmp_path) in out
+    monkeypatch.delenv("KYCSIM_SCENARIOS")
+    assert main(["scenarios", "validate", "--scenarios", str(tmp_path)]) == 1
+    assert main(["scenarios", "list", "--scenarios", str(tmp_path), "--product", "identity_verification"]) == 0
+    captured = capsys.readouterr()
+    assert "idv-mine" in captured.out and f"kycsim: warning: skipped {tmp_path / 'broken.yaml'}:1:" in captured.err
+    assert main(["scenarios", "validate", "--scenarios", str(tmp_path / "nope")]) == 1
+    assert f"error: {tmp_path / 'nope'}: scenario folder does not exist" in capsys.readouterr().out
+
+
+def test_unknown_names_get_did_you_mean(capsys):
+    assert main(["scenarios", "list", "--provider", "chekout"]) == 2
+    assert capsys.readouterr().err == (
+        "kycsim: --provider: no such provider 'chekout' (did you mean 'checkout'?); known: checkout, sumsub\n"
+    )
+    assert main(["scenarios", "show", "idv-aproved"]) == 1
+    assert "no scenario named 'idv-aproved' (did you mean 'idv-approved'" in capsys.readouterr().err
+    assert main(["scenarios", "list", "--json", "--provider", "sumsub", "--product", "applicant_action"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {(r["provider"], r["product"]) for r in rows} == {("sumsub", "applicant_action")}
+
+
+def test_remote_unknown_names_get_did_you_mean(server):
+    url, _ = server
+    result = run_cli("trigger", "idv-aproved", "--url", url)
+    assert result.returncode == 1 and "no scenario named 'idv-aproved' (did you mean 'idv-approved'" in result.stdout
+    result = run_cli("bindings", "add", "idv-declned-62304", "email=a@example.com", "--url", url)
+    assert result.returncode == 1 and "(did you mean 'idv-declined-62304'" in result.stderr
+    result = run_cli("requests", "--provider", "sumsb", "--url", url)
+    assert result.returncode == 1 and "no provider 'sumsb' here (did you mean 'sumsub'?)" in result.stderr

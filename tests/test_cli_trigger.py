@@ -72,7 +72,7 @@ def test_a_scenario_detail_round_trips_into_a_scenario():
     assert scenario.detail()["steps"] == detail["steps"] and scenario.webhooks == detail["webhooks"]
 
 
-def test_webhook_commands_print_json(capsys):
+def test_webhook_commands_print_json_with_json(capsys):
     with hook_server() as server, Receiver() as receiver:
         base = ["--url", server.url]
         assert (
@@ -97,7 +97,7 @@ def test_webhook_commands_print_json(capsys):
         assert endpoint["chaos"] == {"duplicate": 1} and endpoint["secret"] == "set"
         httpx.post(f"{server.url}/hooks/ping")
         httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": 0})
-        assert main(["webhooks", "list", *base]) == 0
+        assert main(["webhooks", "list", "--json", *base]) == 0
         attempts = json.loads(capsys.readouterr().out)
         assert len(attempts) == 2
         with Receiver() as other:
@@ -105,12 +105,32 @@ def test_webhook_commands_print_json(capsys):
             assert json.loads(capsys.readouterr().out)["url"] == other.url
         assert main(["webhooks", "endpoints", "chaos", endpoint["id"], "duplicate=0", *base]) == 0
         assert json.loads(capsys.readouterr().out)["chaos"] == {"duplicate": 0}
-        assert main(["webhooks", "events", *base]) == 0
+        assert main(["webhooks", "events", "--json", *base]) == 0
         assert json.loads(capsys.readouterr().out)[0]["type"] == "ping"
         assert main(["webhooks", "endpoints", "delete", endpoint["id"], *base]) == 0
         assert json.loads(capsys.readouterr().out) == {"deleted": endpoint["id"]}
-        assert main(["webhooks", "endpoints", *base]) == 0
+        assert main(["webhooks", "endpoints", "--json", *base]) == 0
         assert json.loads(capsys.readouterr().out) == []
+
+
+def test_webhook_lists_print_tables_without_json(capsys):
+    with hook_server() as server, Receiver() as receiver:
+        base = ["--url", server.url]
+        assert main(["webhooks", "endpoints", "add", "hooks", receiver.url, "--all-tenants", *base]) == 0
+        capsys.readouterr()
+        httpx.post(f"{server.url}/hooks/ping")
+        httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": 0})
+        assert main(["webhooks", "list", *base]) == 0
+        header, row = capsys.readouterr().out.splitlines()
+        assert header.split() == ["AT", "DELIVERY", "#", "EVENT", "OUTCOME", "MS", "NEXT", "RETRY", "URL"]
+        assert row.startswith("2025-01-01T00:00:00Z  dlv_") and " ping " in row and row.endswith(receiver.url)
+        assert main(["webhooks", "events", *base]) == 0
+        out = capsys.readouterr()
+        assert out.out.splitlines()[0].split()[:3] == ["CREATED", "ID", "PROVIDER"] and out.err == "1 events\n"
+        assert main(["webhooks", "endpoints", *base]) == 0
+        assert "we_1  hooks     all tenants  all" in capsys.readouterr().out
+        assert main(["webhooks", "list", "--provider", "hoks", *base]) == 1
+        assert "no provider 'hoks' here (did you mean 'hooks'?)" in capsys.readouterr().err
 
 
 def test_triggering_twice_follows_the_new_run_each_time():

@@ -59,3 +59,25 @@ def test_unknown_config_keys_are_refused(tmp_path):
     config.write_text("prot: 1\n")
     with pytest.raises(SettingsError, match="unknown setting"):
         load_settings({"config": str(config)}, {})
+
+
+def test_a_broken_config_file_is_one_line_with_its_line(tmp_path):
+    config = tmp_path / "kycsim.yaml"
+    config.write_text("port: 7000\nscenarios: [\n")
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"config": str(config)}, {})
+    assert str(caught.value).startswith(f"config file {config}:3 is not valid: ") and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("store", ["sqlite://x.db", "sqlite:", "mysql://db"])
+def test_a_store_setting_of_no_known_form_is_refused_with_the_forms(store):
+    with pytest.raises(SettingsError, match=r"^--store: .*'sqlite:////absolute/path\.db'"):
+        load_settings({"store": store}, {})
+
+
+def test_the_banner_names_the_file_of_a_relative_store():
+    from simulator.server import _store
+
+    assert _store("memory") == "memory" and _store("sqlite:////data/x.db") == "sqlite:////data/x.db"
+    assert _store("sqlite:///data/x.db").startswith("sqlite:///data/x.db (the file /")
+    assert _store("sqlite:///data/x.db").endswith("/data/x.db)")

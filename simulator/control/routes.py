@@ -72,7 +72,7 @@ async def get_scenario(request: Request) -> Response:
     name = request.path_params["name"]
     scenario = sim.catalogue.get(name)
     if scenario is None:
-        raise not_found(f"no scenario named {name!r}; GET /_sim/scenarios lists them")
+        raise not_found(f"no scenario named {name!r}{sim.catalogue.did_you_mean(name)}; GET /_sim/scenarios lists them")
     detail = scenario.detail()
     detail["produces"] = {k: sorted(v) for k, v in sim.providers[scenario.provider].produces(scenario).items()}
     return JSONResponse(detail)
@@ -90,7 +90,8 @@ async def create_binding(request: Request) -> Response:
     data = await json_body(request, required=True)
     name = data.get("scenario")
     if not isinstance(name, str) or sim.catalogue.get(name) is None:
-        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}")
+        hint = sim.catalogue.did_you_mean(name) if isinstance(name, str) else ""
+        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}{hint}")
     match = data.get("match", {})
     if not isinstance(match, dict) or len(match) > 20:
         raise bad_request(
@@ -204,6 +205,7 @@ async def list_requests(request: Request) -> Response:
 
 
 def control_routes() -> list[Route]:
+    from simulator.control.home import home_routes
     from simulator.control.runs import run_routes
     from simulator.control.stories import story_routes
     from simulator.control.tenants import tenant_routes
@@ -212,6 +214,7 @@ def control_routes() -> list[Route]:
     from simulator.dashboard.routes import dashboard_routes
 
     return [
+        *home_routes(),
         *dashboard_routes(),
         Route("/health", health, methods=["GET"], name="sim:health"),
         Route("/scenarios", list_scenarios, methods=["GET"], name="sim:list_scenarios"),

@@ -27,6 +27,11 @@ class Provider:
     name: str = ""
     products: tuple[str, ...] = ()
     default_scenarios: Mapping[str, str] = {}  # product -> scenario name (selection rule 6)
+    # For the page at / : what the provider is, a few of its paths, kycsim's guide and the real API reference.
+    title: str = ""
+    sample_paths: tuple[str, ...] = ()
+    guide: str = ""  # a file of docs/
+    reference: str = ""
 
     def __init__(self) -> None:
         self.sim: Simulator | None = None
@@ -86,8 +91,8 @@ class Provider:
         ``http`` is an ``httpx.Client`` on the running simulator (base URL set, no provider credentials);
         the provider adds its own credentials (``tenant`` when given, else its own trigger tenant) and the
         ``X-KycSim-Scenario`` header, calls ``record(kind, detail)`` for each call made, and returns the
-        ids of what it created (plus, optionally, ``"tenant"``: the credential it used; otherwise the CLI
-        finds it in the request journal). The CLI follows the run whose subject holds one of these ids.
+        ids of what it created plus ``"tenant"``: the credential it used. The CLI follows the run whose
+        subject holds one of these ids.
         """
         raise NotImplementedError(f"{self.name} cannot trigger scenarios yet")
 

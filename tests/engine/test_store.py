@@ -1,6 +1,8 @@
+from pathlib import Path
+
 import pytest
 
-from simulator.engine.store import MemoryStore, SqliteStore, open_store
+from simulator.engine.store import MemoryStore, SqliteStore, StoreError, StoreUrlError, open_store, store_path
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -61,6 +63,37 @@ def test_sqlite_state_survives_a_restart(tmp_path):
 def test_unknown_store_url_is_refused():
     with pytest.raises(ValueError, match="unknown store"):
         open_store("redis://localhost")
+
+
+def test_store_urls_read_as_sqlalchemy_reads_them():
+    assert store_path("memory") is None and store_path("memory://") is None
+    assert store_path("sqlite:///kycsim.db") == Path("kycsim.db")
+    assert store_path("sqlite:///data/x.db") == Path("data/x.db")  # relative: three slashes, then the path
+    assert store_path("sqlite:////data/x.db") == Path("/data/x.db")  # absolute: the path starts with a slash
+
+
+@pytest.mark.parametrize("url", ["sqlite://x.db", "sqlite:", "sqlite:///", "sqlite:x.db", "postgres://db/kycsim"])
+def test_a_store_url_of_no_known_form_shows_the_forms(url):
+    with pytest.raises(StoreUrlError, match=r"'sqlite:///relative/path\.db' or 'sqlite:////absolute/path\.db'"):
+        store_path(url)
+
+
+def test_a_store_file_that_cannot_be_made_is_refused_with_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match=r"folder .*/data does not exist \(three slashes make data/x\.db relative"):
+        open_store("sqlite:///data/x.db")
+    assert not (tmp_path / "data").exists()  # no folder made behind the user's back
+    with pytest.raises(StoreError, match="is a folder, not a database file"):
+        open_store(f"sqlite:///{tmp_path}")
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database")
+    with pytest.raises(StoreError, match="is not a SQLite database"):
+        open_store(f"sqlite:///{other}")
+    assert other.read_text() == "not a database" and not Path(f"{other}.lock").exists()
+    with pytest.raises(StoreError, match="cannot open"):
+        open_store("sqlite:////proc/kycsim-cannot-write-here.db")  # not writable, even for root
+    open_store("sqlite:///here.db").close()  # relative to the working folder
+    assert (tmp_path / "here.db").is_file()
 
 
 def rows_on_disk(path) -> dict[str, str]:

@@ -31,6 +31,9 @@ SCHEMA_PATH = Path(__file__).with_name("schema.json")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+FOLDER_MISSING = "scenario folder does not exist"
+
+
 @dataclass(frozen=True)
 class ScenarioError:
     path: str
@@ -38,7 +41,12 @@ class ScenarioError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+    @property
+    def folder_missing(self) -> bool:
+        """A whole folder is missing (a setting is wrong), not one file broken."""
+        return self.line == 0 and self.message == FOLDER_MISSING
 
 
 class ScenarioLoadError(Exception):
@@ -277,7 +285,7 @@ class Catalogue:
         for folder in folders:
             catalogue.folders.append(str(folder))
             if not folder.is_dir():
-                catalogue.errors.append(ScenarioError(str(folder), 0, "scenario folder does not exist"))
+                catalogue.errors.append(ScenarioError(str(folder), 0, FOLDER_MISSING))
                 continue
             seen_here: dict[str, str] = {}
             for path in scenario_files(folder):
@@ -297,6 +305,12 @@ class Catalogue:
 
     def get(self, name: str) -> Scenario | None:
         return self.scenarios.get(name) or self.by_alias().get(name)
+
+    def did_you_mean(self, name: str) -> str:
+        """`` (did you mean ...?)`` with the names closest to ``name``, or ``""``."""
+        from simulator.engine.names import did_you_mean
+
+        return did_you_mean(name, [*self.scenarios, *self.by_alias()])
 
     def by_alias(self) -> dict[str, Scenario]:
         if self._aliases is None:

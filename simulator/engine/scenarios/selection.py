@@ -105,7 +105,10 @@ EMAIL_TAG_RE = re.compile(r"^[^@+]+\+([^@]+)@")
 def _fit(catalogue: Catalogue, name: str, provider: str, product: str, how: str) -> Scenario:
     scenario = catalogue.get(name)
     if scenario is None:
-        raise SelectionError(f"{how} names scenario {name!r}, which is not in the catalogue (GET /_sim/scenarios)")
+        raise SelectionError(
+            f"{how} names scenario {name!r}, which is not in the catalogue{catalogue.did_you_mean(name)}"
+            " (GET /_sim/scenarios)"
+        )
     if scenario.provider != provider or scenario.product != product:
         raise SelectionError(
             f"{how} names scenario {name!r}, which is for {scenario.provider}/{scenario.product},"

@@ -152,6 +152,10 @@ class CheckoutProvider(Provider):
 
     name = "checkout"
     products = c.PRODUCTS
+    title = "Checkout.com Identities"
+    sample_paths = ("/applicants", "/identity-verifications", "/face-authentications", "/aml-verifications")
+    guide = "checkout.md"
+    reference = "https://api-reference.checkout.com/"
     default_scenarios: Mapping[str, str] = {c.IDV: "idv-approved", c.FA: "fa-approved", c.IDDV: "iddv-approved",
                                             c.ADV: "adv-approved", c.AML: "aml-approved"}  # fmt: skip
     covered_products: tuple[str, ...] = (c.IDV, c.FA, c.IDDV, c.ADV)  # AML: product_verbs.coverage_targets

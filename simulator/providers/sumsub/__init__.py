@@ -135,6 +135,10 @@ class SumsubProvider(Provider):
 
     name = c.PROVIDER
     products = (c.APPLICANT, c.APPLICANT_ACTION)
+    title = "Sumsub"
+    sample_paths = ("/resources/applicants", "/resources/applicantActions", "/resources/accessTokens/sdk")
+    guide = "sumsub.md"
+    reference = "https://docs.sumsub.com/reference"
     default_scenarios = c.DEFAULT_SCENARIOS
 
     def __init__(self) -> None:
