@@ -85,7 +85,8 @@ async def trigger(request: Request) -> Response:
     name = optional_str(data, "scenario")
     scenario = sim.catalogue.get(name) if name else None
     if scenario is None:
-        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}")
+        hint = sim.catalogue.did_you_mean(name) if name else ""
+        raise bad_request(f"'scenario' must name a scenario in the catalogue, not {name!r}{hint}")
     tenant = resolve(sim, optional_str(data, "tenant"))
     provider = sim.providers[scenario.provider]
 
