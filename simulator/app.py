@@ -38,6 +38,8 @@ from simulator.providers import load_providers
 from simulator.providers.base import Provider
 from simulator.routing import SegmentRouter
 from simulator.settings import Settings
+from simulator.toolkit import errors as provider_errors
+from simulator.toolkit.errors import ProviderError
 
 log = logging.getLogger("kycsim")
 
@@ -275,7 +277,8 @@ def create_app(
     app = _App(
         routes=routes,
         middleware=[Middleware(RequestLogMiddleware, sim=sim)],
-        exception_handlers={HTTPException: http_error, Exception: http_error},
+        # A provider's errors become its envelope in one place; anything else is a routing error or a 500.
+        exception_handlers={ProviderError: provider_errors.handle, HTTPException: http_error, Exception: http_error},
         lifespan=lifespan,
     )
     app.router = SegmentRouter(app.router)  # type: ignore[assignment]

@@ -54,6 +54,23 @@ class BodyTooLarge(BodyError):
         self.limit = limit
 
 
+class UnsupportedMediaType(BodyError):
+    """A body sent with a ``Content-Type`` the route does not read as JSON (``media_type``: as sent, lowercased)."""
+
+    status = 415
+
+    def __init__(self, media_type: str) -> None:
+        super().__init__(f"expected application/json, got {media_type!r}")
+        self.media_type = media_type
+
+
+class NotAnObject(BodyError):
+    """Valid JSON, but not the object the route expects."""
+
+    def __init__(self) -> None:
+        super().__init__("the body must be a JSON object")
+
+
 class _Refused(ValueError):
     """Raised from the JSON parser's hooks: a value the parser saw but kycsim does not take."""
 

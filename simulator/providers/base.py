@@ -1,22 +1,28 @@
 """The contract a provider fulfils to plug into kycsim (LocalStack's ``SqsApi`` role).
 
-A provider brings its routes, its error envelope, its scenario verbs and sandbox
-conventions, its webhook profile and its coverage constants. The engine only ever sees
-these through this interface.
+A provider brings its operations (routes as data), its error envelope, its scenario verbs and
+sandbox conventions, its webhook profile and its coverage constants. The engine only ever sees
+these through this interface; the toolkit (``simulator/toolkit``) turns the operations into
+routes that run one request pipeline, using the hooks below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from simulator.engine.scenarios.model import Scenario, Verb
+from simulator.engine.scenarios.coverage import produced
+from simulator.engine.scenarios.model import EffectContext, Effects, Scenario, Verb
 from simulator.engine.webhooks.dispatcher import WebhookProfile
+from simulator.toolkit.errors import ProviderError, render
 from simulator.toolkit.pages import Outcome
+from simulator.toolkit.routes import Call, Operation, build_routes
+from simulator.toolkit.schemas import SchemaRegistry
+from simulator.toolkit.state import TenantState
 from simulator.toolkit.story import Subject, default_subject
 
 if TYPE_CHECKING:
@@ -40,8 +46,38 @@ class Provider:
         """Called once by ``create_app``: the provider keeps the simulator's components."""
         self.sim = sim
 
-    def routes(self) -> list[BaseRoute]:
+    # The request pipeline (toolkit/routes.py) and its hooks
+
+    error: type[ProviderError] = ProviderError  # the provider's one error base class (errors.py)
+    state_class: type[TenantState] = TenantState  # the tenant's view handlers and verbs get
+    schemas: SchemaRegistry | None = None  # the provider's schemas/ folder
+    json_required = False  # an empty body is the provider's error (True) or ``{}`` (False)
+
+    def operations(self) -> list[Operation]:
+        """The route table: every operation with its method, path, handler, name and schemas."""
         return []
+
+    def routes(self) -> list[BaseRoute]:
+        return list(build_routes(self, self.operations()))
+
+    async def authenticate(self, request: Request, op: Operation) -> str:
+        """The tenant (the credential) of ``request``; raises the provider's error otherwise."""
+        raise NotImplementedError
+
+    def accepts_json(self, media_type: str | None) -> bool:
+        """Whether a body sent with this ``Content-Type`` (lowercased, no parameters) is read as JSON."""
+        return media_type is None or media_type == "application/json" or media_type.endswith("+json")
+
+    def on_request(self, call: Call) -> None:
+        """Once the tenant is known, before the body is read."""
+
+    def on_response(self, call: Call, response: Response) -> None:
+        """After the handler answered (not for errors: those are rendered by ``error``)."""
+
+    def state(self, tenant: str) -> TenantState:
+        """The tenant's view of this provider's part of the simulator."""
+        assert self.sim is not None, "the provider is not bound to a simulator yet"
+        return self.state_class(self.sim, tenant)
 
     # True for a provider whose paths sit at the root with no common prefix (Checkout.com): it
     # answers for unmatched paths only after every provider with its own prefixes declined them.
@@ -53,7 +89,7 @@ class Provider:
 
     def error_response(self, request: Request, status: int, message: str) -> Response:
         """The provider's envelope for routing errors (404, 405) and unexpected failures (500)."""
-        raise NotImplementedError
+        return render(request, self.error.for_status(status, message))
 
     def verbs(self) -> Mapping[str, Verb]:
         return {}
@@ -73,9 +109,16 @@ class Provider:
         """Every wire value scenarios must be able to produce, by category (``idv.status``...)."""
         return {}
 
-    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
-        """What ``scenario`` produces, in the categories of :meth:`coverage_targets`."""
+    def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
+        """What creating a scenario's subject (a check, an applicant) produces, before any step."""
         return {}
+
+    signal_effects: Mapping[str, Effects] = {}  # what each signal a run may wait for does (a new attempt)
+
+    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
+        """What ``scenario`` produces, in the categories of :meth:`coverage_targets`: derived by the
+        engine from the effects the verbs declare."""
+        return produced(scenario, self.verbs(), self.creation_effects, self.signal_effects)
 
     # The order in which scenario pickers (hosted pages, dashboard) show the groups of :meth:`outcome`.
     outcome_groups: tuple[str, ...] = ()

@@ -107,6 +107,7 @@ def test_the_story_puts_requests_steps_statuses_and_webhooks_on_one_timeline(liv
         ("POST", f"/identity-verifications/{ids['idv']}/attempts"),
     ]
     assert "ext-10" not in str(requests) and '"ext-1"' in requests[0]["request_body"]
+    assert requests[0]["operation"] == "checkout:create_applicant"  # the route table's name
     steps = [i["step"] for i in story["timeline"] if i["kind"] == "step"]
     assert steps == ["open_link", "complete_capture", "complete_checks", "create_report"]
     statuses = [i["status"] for i in story["timeline"] if i["kind"] == "status"]

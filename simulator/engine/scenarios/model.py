@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,12 +86,31 @@ class StepContext:
         return self.step.args
 
 
+@dataclass
+class EffectContext:
+    """What a verb's declared effects are worked out from, when the engine derives coverage.
+
+    ``model`` is scratch state kept across one scenario's steps, for effects that depend on what
+    came before (an AML case resolved after a monitoring alert is a *monitoring* review).
+    """
+
+    product: str
+    args: dict[str, Any]
+    model: dict[str, Any]
+
+
+# What one step (or the creation of a subject, or a signal a run waits for) produces, by coverage
+# category (``identity_verification.status`` -> {"approved"}); values are wire strings.
+Effects = Callable[[EffectContext], Mapping[str, Iterable[Any]]]
+
+
 @dataclass(frozen=True)
 class Verb:
-    """A step verb a provider offers to scenario files."""
+    """A step verb a provider offers to scenario files, with the effects it declares."""
 
     name: str
     handler: Callable[[StepContext], Awaitable[None]]
     description: str
     actor: str = PROVIDER
     schema: dict[str, Any] = field(default_factory=lambda: {"type": "object", "additionalProperties": False})
+    effects: Effects | None = None

@@ -3,39 +3,30 @@ machinery Face Authentication, ID/Address Document Verification and AML plug int
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
 
-from simulator.engine.scenarios.model import Scenario, Verb
-from simulator.engine.scenarios.selection import SelectionError, select
+from simulator.engine.scenarios.model import EffectContext, Scenario, Verb
 from simulator.providers.base import Provider
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import (
-    document_checks,
-    documents,
-    face_authentications,
-    hosted,
-    oauth,
-    product_verbs,
-    sandbox,
-)
-from simulator.providers.checkout.api import new_request_id
-from simulator.providers.checkout.errors import ValidationFailed, error_response, for_status
-from simulator.providers.checkout.lifecycle import Lifecycle
-from simulator.providers.checkout.products import PRODUCTS, Product
-from simulator.providers.checkout.state import LINKS, LINKS_TENANT
-from simulator.providers.checkout.verbs import build_verbs, effects
+from simulator.providers.checkout import hosted, oauth, selection
+from simulator.providers.checkout import verbs as scenario_verbs
+from simulator.providers.checkout.auth import credential_of
+from simulator.providers.checkout.errors import CheckoutError, new_request_id
+from simulator.providers.checkout.schemas import REGISTRY
+from simulator.providers.checkout.state import LINKS, LINKS_TENANT, State
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 from simulator.toolkit.pages import Outcome
 from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
-    from simulator.providers.checkout.api import Call
+    from simulator.toolkit.routes import Call, Operation
+
+_REQUEST_ID_KEY = c.REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
 class CheckoutProvider(Provider):
@@ -156,120 +147,65 @@ class CheckoutProvider(Provider):
     sample_paths = ("/applicants", "/identity-verifications", "/face-authentications", "/aml-verifications")
     guide = "checkout.md"
     reference = "https://api-reference.checkout.com/"
-    default_scenarios: Mapping[str, str] = {c.IDV: "idv-approved", c.FA: "fa-approved", c.IDDV: "iddv-approved",
-                                            c.ADV: "adv-approved", c.AML: "aml-approved"}  # fmt: skip
-    covered_products: tuple[str, ...] = (c.IDV, c.FA, c.IDDV, c.ADV)  # AML: product_verbs.coverage_targets
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._verbs: dict[str, Verb] | None = None
-        self.lifecycle: Lifecycle
+    default_scenarios: Mapping[str, str] = selection.DEFAULT_SCENARIOS
 
     def bind(self, sim: Simulator) -> None:
         super().bind(sim)
-        self.lifecycle = Lifecycle(sim, self.scenario_for)
         self.oauth_key = oauth.signing_key(sim.settings.seed, sim.control_token)
-        self.lifecycle.results_builders[c.IDV] = documents.identity_results
-        self.lifecycle.anonymizers[c.IDV] = documents.anonymize_identity
-        self.lifecycle.results_builders[c.FA] = face_authentications.face_results
-        self.lifecycle.anonymizers[c.FA] = face_authentications.anonymize_face
-        self.lifecycle.results_builders[c.IDDV] = document_checks.id_document_results
-        self.lifecycle.results_builders[c.ADV] = document_checks.address_document_results
-        self.lifecycle.anonymizers[c.IDDV] = self.lifecycle.anonymizers[c.ADV] = document_checks.anonymize_document
 
-    # Routing and errors
+    # Routing, the request pipeline's hooks and errors
 
-    def routes(self) -> list[BaseRoute]:
-        from simulator.providers.checkout.routes import routes
+    error = CheckoutError
+    state_class = State
+    schemas = REGISTRY
 
-        return routes()
+    def operations(self) -> list[Operation]:
+        from simulator.providers.checkout.routes import operations
+
+        return operations()
+
+    async def authenticate(self, request: Request, op: Operation) -> str:
+        """The tenant: ``Authorization: Bearer <credential>`` (``auth.py``).
+
+        Reads the first ``authorization`` header from the ASGI scope as ``request.headers.get``
+        would (same value, latin-1), without building a Headers object on every call.
+        """
+        header = next((value for key, value in request.scope["headers"] if key == b"authorization"), None)
+        return credential_of(None if header is None else header.decode("latin-1"), self.oauth_key)
+
+    def accepts_json(self, media_type: str | None) -> bool:
+        """``application/json``, ``text/json``, any ``+json``; no ``Content-Type`` is read as JSON."""
+        return media_type is None or media_type in ("application/json", "text/json") or media_type.endswith("+json")
+
+    def on_request(self, call: Call) -> None:
+        """One request id per call, drawn once the tenant is known: the body's ``request_id`` and the header."""
+        call.request.scope["state"]["request_id"] = new_request_id(call.sim, call.tenant)
+
+    def on_response(self, call: Call, response: Response) -> None:
+        # Read from raw_headers, not ``response.headers``, which builds a MutableHeaders on every
+        # access; the pair appended is what it would add.
+        raw_headers = response.raw_headers
+        if not any(key == _REQUEST_ID_KEY for key, _ in raw_headers):
+            request_id = call.request.scope["state"]["request_id"]
+            raw_headers.append((_REQUEST_ID_KEY, request_id.encode("latin-1")))
 
     owns_unclaimed_paths = True  # its paths sit at the root: /applicants, /identity-verifications, ...
 
     def owns_path(self, path: str) -> bool:
         return not path.startswith("/_sim")
 
-    def error_response(self, request: Request, status: int, message: str) -> Response:
-        tenant = getattr(request.state, "tenant", None)
-        request.state.provider = self.name
-        return error_response(for_status(status, message), new_request_id(self.sim, tenant))
-
-    # Scenarios
+    # Scenarios: verbs with their effects (coverage is derived from them), sandbox convention
 
     def verbs(self) -> Mapping[str, Verb]:
-        if self._verbs is None:
-            self._verbs = {**build_verbs(self), **product_verbs.build_verbs(self)}
-        return self._verbs
+        return scenario_verbs.VERBS.bind(self)
+
+    def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
+        return scenario_verbs.created(ctx)
+
+    signal_effects = scenario_verbs.SIGNAL_EFFECTS
 
     def sandbox_convention(self, product: str, facts: Mapping[str, Any]) -> Scenario | str | None:
-        if product != c.IDV:
-            return None
-        return sandbox.scenario_for(facts.get("external_applicant_id"))
-
-    def choose_scenario(self, call: Call, product: Product, applicant: dict, declared_email: str | None) -> dict:
-        """Selection rules 1-4 and 6 at check creation; the result is kept on the check."""
-        facts = {
-            "applicant_id": applicant["id"],
-            "external_applicant_id": applicant.get("external_applicant_id"),
-            "email": applicant.get("email") or declared_email,
-            "applicant_email": declared_email,
-        }
-        try:
-            selection = select(
-                call.sim.catalogue,
-                call.sim.bindings,
-                tenant=call.tenant,
-                provider=self.name,
-                product=product.name,
-                default=self.default_scenarios.get(product.name, ""),
-                facts=facts,
-                header=call.request.headers.get(c.SCENARIO_HEADER),
-                convention=lambda f: self.sandbox_convention(product.name, f),
-            )
-        except SelectionError as exc:
-            raise ValidationFailed("x_kycsim_scenario__invalid", message=str(exc)) from None
-        scenario = selection.scenario
-        return {
-            "name": scenario.name,
-            "rule": selection.rule_name,
-            "person_may_choose": selection.person_may_choose,
-            "inline": call.sim.catalogue.get(scenario.name) is not scenario,
-            "facts": {"external_applicant_id": facts["external_applicant_id"]},
-        }
-
-    def scenario_for(self, tenant: str, product: Product, check: dict) -> Scenario:
-        info = check.get("_scenario") or {}
-        found: Scenario | None = None
-        if info.get("inline"):
-            found = self.sandbox_convention(product.name, info.get("facts") or {})  # type: ignore[assignment]
-        elif info.get("name"):
-            found = self.sim.catalogue.get(info["name"])
-        if found is None:
-            found = self.sim.catalogue.get(self.default_scenarios[product.name])
-        if found is None:
-            raise LookupError(f"no scenario for {product.name}: is the bundled catalogue loaded?")
-        return found
-
-    def session_information(self, tenant: str, attempt: dict) -> dict[str, Any]:
-        """What the hosted flow learns about the applicant's device when the link is opened."""
-        fake = self.sim.fake.faker("GB", tenant)
-        info = attempt.get("client_information") or {}
-        selected = {
-            "country": info.get("pre_selected_document_issuing_country")
-            or info.get("pre_selected_residence_country")
-            or "GB",
-            "document_type": info.get("pre_selected_document_type") or "Passport",
-        }
-        session = {
-            "ip_address": fake.ipv4_public(),
-            "number_of_sessions": 1,
-            "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Mobile Safari/537.36",
-            "initial_device": "mobile",
-            "selected_documents": [selected],
-        }
-        if attempt.get("_product") == c.FA:  # a face authentication shows no document
-            del session["selected_documents"]
-        return session
+        return selection.sandbox_convention(product, facts)
 
     # Webhooks
 
@@ -288,45 +224,12 @@ class CheckoutProvider(Provider):
     # Coverage
 
     def coverage_targets(self) -> dict[str, set[str]]:
-        targets: dict[str, set[str]] = {}
-        for name in self.covered_products:
-            product = PRODUCTS[name]
-            targets[f"{name}.status"] = set(product.statuses)
-            targets[f"{name}.attempt_status"] = set(product.attempt_statuses)
-            targets[f"{name}.response_code"] = {str(code) for code in c.codes_for(name)}
-            if product.has_risk_labels:
-                targets[f"{name}.risk_label"] = set(c.RISK_LABELS_BY_PRODUCT[name])
-            targets[f"{name}.event"] = set(c.EVENTS_BY_PRODUCT[name])
-        targets.update(product_verbs.coverage_targets())
-        return targets
+        return scenario_verbs.coverage_targets()
 
     outcome_groups = hosted.OUTCOME_GROUPS
 
     def outcome(self, scenario: Scenario) -> Outcome:
         return hosted.outcome(self.produces(scenario), scenario.product)
-
-    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
-        product = PRODUCTS.get(scenario.product)
-        if product is None or not product.hosted:
-            return product_verbs.produces(scenario)
-        name = product.name
-        out: dict[str, set[str]] = {
-            f"{name}.status": {c.CREATED, c.PENDING},
-            f"{name}.attempt_status": {c.PENDING_REDIRECTION},
-            f"{name}.response_code": set(),
-            f"{name}.event": {product.event("created"), product.event("opened")},
-        }
-        if product.has_risk_labels:
-            out[f"{name}.risk_label"] = set()
-        for step in scenario.steps:
-            found = effects(step)
-            out[f"{name}.status"] |= found["status"]
-            out[f"{name}.attempt_status"] |= found["attempt_status"]
-            out[f"{name}.response_code"] |= {str(code) for code in found["response_code"]}
-            out[f"{name}.event"] |= {product.event(s) for s in found["event"] if product.has_event(s)}
-            if product.has_risk_labels:
-                out[f"{name}.risk_label"] |= found["risk_label"]
-        return out
 
     def forget(self, tenant: str, run: dict[str, Any]) -> None:
         from simulator.providers.checkout import retention

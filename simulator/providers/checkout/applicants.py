@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from simulator.providers.checkout.api import Call, operation, require
+from simulator.providers.checkout.api import require
 from simulator.providers.checkout.errors import InvalidRequest
-from simulator.providers.checkout.state import State
+from simulator.toolkit.routes import Call
 
 PERSONAL_FIELDS = ("email", "external_applicant_name")
 
@@ -26,35 +24,32 @@ def render(applicant: dict[str, Any], base_url: str) -> dict[str, Any]:
 
 def new_applicant(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
     """Store a new applicant (also used by ``/create-and-open-idv`` when no applicant is given)."""
-    now = call.now()
+    now = call.state.timestamp()
     applicant = {
-        "id": call.sim.ids.prefixed("aplt", call.tenant),
+        "id": call.state.prefixed("aplt"),
         "created_on": now,
         "modified_on": now,
         "external_applicant_id": fields.get("external_applicant_id"),
         "email": fields.get("email"),
         "external_applicant_name": fields.get("external_applicant_name"),
     }
-    return State(call.sim, call.tenant).save_applicant(applicant)
+    return call.state.save_applicant(applicant)
 
 
 def find(call: Call, applicant_id: str) -> dict[str, Any]:
-    return require(State(call.sim, call.tenant).applicant(applicant_id), "applicant")
+    return require(call.state.applicant(applicant_id), "applicant")
 
 
-@operation("create_applicant", schema="applicant.create.request", invalid=InvalidRequest)
-async def create_applicant(call: Call) -> Response:
+async def create_applicant(call: Call) -> dict[str, Any]:
     applicant = new_applicant(call, call.body)
-    return call.json(render(applicant, call.base_url), 201)
+    return render(applicant, call.base_url)
 
 
-@operation("get_applicant")
-async def get_applicant(call: Call) -> Response:
-    return call.json(render(find(call, call.params["applicant_id"]), call.base_url))
+async def get_applicant(call: Call) -> dict[str, Any]:
+    return render(find(call, call.params["applicant_id"]), call.base_url)
 
 
-@operation("update_applicant", schema="applicant.update.request", invalid=InvalidRequest)
-async def update_applicant(call: Call) -> Response:
+async def update_applicant(call: Call) -> dict[str, Any]:
     applicant = find(call, call.params["applicant_id"])
     if applicant.get("_anonymized"):
         # Its personal data is gone for good: writing some back would undo the anonymization.
@@ -62,17 +57,16 @@ async def update_applicant(call: Call) -> Response:
     for key in PERSONAL_FIELDS:
         if key in call.body:
             applicant[key] = call.body[key]
-    applicant["modified_on"] = call.now()
-    State(call.sim, call.tenant).save_applicant(applicant)
-    return call.json(render(applicant, call.base_url))
+    applicant["modified_on"] = call.state.timestamp()
+    call.state.save_applicant(applicant)
+    return render(applicant, call.base_url)
 
 
-@operation("anonymize_applicant")
-async def anonymize_applicant(call: Call) -> Response:
+async def anonymize_applicant(call: Call) -> dict[str, Any]:
     applicant = find(call, call.params["applicant_id"])
     for key in PERSONAL_FIELDS:
         applicant[key] = None
-    applicant["modified_on"] = call.now()
+    applicant["modified_on"] = call.state.timestamp()
     applicant["_anonymized"] = True
-    State(call.sim, call.tenant).save_applicant(applicant)
-    return call.json(render(applicant, call.base_url))
+    call.state.save_applicant(applicant)
+    return render(applicant, call.base_url)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.responses import Response
-
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout.api import Call, operation, page, require
+from simulator.providers.checkout import lifecycle
+from simulator.providers.checkout.api import page, require
 from simulator.providers.checkout.products import Product
-from simulator.providers.checkout.state import State
+from simulator.toolkit.routes import Call
 
 CAPTURED = (c.ATTEMPT_CHECKS_IN_PROGRESS, c.COMPLETED, c.CHECKS_INCONCLUSIVE)
 ONE_SIDED_DOCUMENTS = ("Passport",)
@@ -66,12 +65,12 @@ def render_assets(product: Product, check: dict, attempt: dict, base_url: str) -
 
 def find_check(call: Call, product: Product) -> dict[str, Any]:
     check_id = call.params[product.data_id_key]
-    return require(State(call.sim, call.tenant).check(product, check_id), product.event_prefix)
+    return require(call.state.check(product, check_id), product.event_prefix)
 
 
 def find_attempt(call: Call, product: Product, check: dict[str, Any]) -> dict[str, Any]:
     attempt_id = call.params["attempt_id"]
-    attempt = State(call.sim, call.tenant).attempt(product, attempt_id) if attempt_id in check["_attempt_ids"] else None
+    attempt = call.state.attempt(product, attempt_id) if attempt_id in check["_attempt_ids"] else None
     return require(attempt, "attempt")
 
 
@@ -79,39 +78,32 @@ def attempt_fields(body: dict[str, Any]) -> dict[str, Any]:
     return {k: body[k] for k in ("redirect_url", "phone_number", "client_information") if body.get(k) is not None}
 
 
-def handlers(product: Product, create_schema: str) -> dict[str, Callable]:
-    """The four attempt endpoints of ``product``, named for the route table."""
-    prefix = product.event_prefix
+def handlers(product: Product) -> dict[str, Callable]:
+    """The four attempt endpoints of ``product``, for the route table."""
 
-    @operation(f"create_{prefix}_attempt", schema=create_schema)
-    async def create_attempt(call: Call) -> Response:
+    async def create_attempt(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
-        call.request.state.scenario = check["_scenario"].get("playing") or check["_scenario"].get("name")
-        attempt = call.provider.lifecycle.create_attempt(
-            call.tenant, product, check, base_url=call.base_url, fields=attempt_fields(call.body)
-        )
-        return call.json(render_attempt(product, check, attempt, call.base_url), 201)
+        call.mark_scenario(check["_scenario"].get("playing") or check["_scenario"].get("name"))
+        attempt = lifecycle.create_attempt(call.state, product, check, base_url=call.base_url,
+                                           fields=attempt_fields(call.body))  # fmt: skip
+        return render_attempt(product, check, attempt, call.base_url)
 
-    @operation(f"list_{prefix}_attempts")
-    async def list_attempts(call: Call) -> Response:
+    async def list_attempts(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         # Newest first, as the API lists them.
-        items = [render_attempt(product, check, a, call.base_url) for a in State(call.sim, call.tenant).attempts(
-            product, check)][::-1]  # fmt: skip
-        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts"))
+        items = [render_attempt(product, check, a, call.base_url) for a in call.state.attempts(product, check)][::-1]
+        return page(call, items, f"/{product.path}/{check['id']}/attempts")
 
-    @operation(f"get_{prefix}_attempt")
-    async def get_attempt(call: Call) -> Response:
+    async def get_attempt(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         attempt = find_attempt(call, product, check)
-        return call.json(render_attempt(product, check, attempt, call.base_url))
+        return render_attempt(product, check, attempt, call.base_url)
 
-    @operation(f"list_{prefix}_attempt_assets")
-    async def list_assets(call: Call) -> Response:
+    async def list_assets(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         attempt = find_attempt(call, product, check)
         items = render_assets(product, check, attempt, call.base_url)
-        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets"))
+        return page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets")
 
     return {
         "create_attempt": create_attempt,

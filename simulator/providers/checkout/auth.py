@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 
-from starlette.requests import Request
-
 from simulator.providers.checkout.errors import Unauthorized
 from simulator.providers.checkout.oauth import IDENTITY_SCOPE, MAX_TOKEN_CHARS, verified_claims
 
@@ -50,13 +48,3 @@ def credential_of(header: str | None, oauth_key: bytes) -> str:
             raise Unauthorized("token_invalid")
         return f"oauth:{client}"
     raise Unauthorized("authorization_invalid")
-
-
-def authenticate(request: Request, oauth_key: bytes) -> str:
-    """The tenant of ``request``.
-
-    Reads the first ``authorization`` header from the ASGI scope as ``request.headers.get`` would
-    (same value, latin-1), without building a Headers object on every call.
-    """
-    header = next((value for key, value in request.scope["headers"] if key == b"authorization"), None)
-    return credential_of(None if header is None else header.decode("latin-1"), oauth_key)

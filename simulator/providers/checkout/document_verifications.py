@@ -1,8 +1,10 @@
-"""Handlers shared by ID and Address Document Verification (one set, bound to a product).
+"""ID and Address Document Verification: the client uploads the document's images, quality checks
+then checks run, and the result fills one ``document`` (IDDV) or ``address_document`` (ADV).
 
-create, get, anonymize, pdf-report, and the attempts: create (with the uploaded files), list,
-get, assets. :mod:`id_document_verifications` and :mod:`address_document_verifications` bind
-them to their product for the route table.
+One set of handlers, bound to a product for the route table: create, get, anonymize, pdf-report,
+and the attempts: create (with the uploaded files), list, get, assets. No hosted flow; the
+transitions are the lifecycle's ``upload_attempt``, ``pass_quality_checks``,
+``abort_quality_checks``, ``reset_attempt`` and the shared ones.
 """
 
 from __future__ import annotations
@@ -10,99 +12,134 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.responses import Response
-
-from simulator.bodies import BodyError
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import document_checks, schemas
-from simulator.providers.checkout.api import Call, operation, page
+from simulator.providers.checkout import lifecycle, selection
+from simulator.providers.checkout.api import page
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.attempts import find_attempt, find_check, media_url
-from simulator.providers.checkout.errors import InvalidRequest, NotFound, ValidationFailed, body_error
+from simulator.providers.checkout.errors import InvalidRequest, NotFound, ValidationFailed
 from simulator.providers.checkout.identity_verifications import _clean
 from simulator.providers.checkout.products import Product
 from simulator.providers.checkout.state import State
-from simulator.providers.checkout.uploads import UploadError, collect_uploads, read_fields
+from simulator.providers.checkout.uploads import UPLOAD_FIELDS, UploadError, collect_uploads, read_fields
+from simulator.toolkit.routes import Call
 
 BODY_ERRORS = ("request_body__", "content_type__")  # the whole body is unusable: 400, not 422
 
 
+# Rendering
+
+
+def asset_url(base_url: str, attempt: dict[str, Any], asset: str) -> str:
+    ext = (attempt.get("_assets") or {}).get(asset, "png")
+    return f"{base_url}/media/{attempt['_media_token']}/{asset}.{ext}"
+
+
+def render_attempt(product: Product, check: dict[str, Any], attempt: dict[str, Any], base_url: str) -> dict:
+    body = {k: attempt[k] for k in ("id", "created_on", "modified_on", "status", "response_codes")}
+    body["_links"] = {"self": {"href": f"{base_url}/{product.path}/{check['id']}/attempts/{attempt['id']}"}}
+    return body
+
+
+def render_assets(product: Product, check: dict, attempt: dict, base_url: str) -> list[dict[str, Any]]:
+    if check.get("_anonymized"):
+        return []
+    return [
+        {"type": asset, "_links": {"asset_url": {"href": asset_url(base_url, attempt, asset)}}}
+        for asset in product.asset_types
+        if asset in (attempt.get("_assets") or {})
+    ]
+
+
+def render_check(product: Product, check: dict[str, Any], base_url: str, state: State) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for key in ("id", "created_on", "modified_on", "user_journey_id", "applicant_id", "status", "response_codes",
+                "risk_labels", "declared_data"):  # fmt: skip
+        if check.get(key) is not None:
+            body[key] = check[key]
+    result_attempt = state.attempt(product, check["_result_attempt_id"]) if check.get("_result_attempt_id") else None
+    if product.name == c.IDDV and check.get("document"):
+        document = dict(check["document"])
+        if result_attempt is not None:
+            for asset, key in (("document_front_image", "front_image_signed_url"),
+                               ("document_back_image", "back_image_signed_url")):  # fmt: skip
+                if asset in (result_attempt.get("_assets") or {}):
+                    document[key] = asset_url(base_url, result_attempt, asset)
+        body["document"] = document
+    if product.name == c.ADV and check.get("address_document"):
+        body["address_document"] = check["address_document"]
+    links: dict[str, Any] = {"self": {"href": f"{base_url}/{product.path}/{check['id']}"}}
+    if product.name == c.IDDV:  # the ADV spec links only to itself
+        links["applicant"] = {"href": f"{base_url}/applicants/{check['applicant_id']}"}
+    body["_links"] = links
+    return body
+
+
 def handlers(product: Product) -> dict[str, Callable]:
-    prefix = product.event_prefix
-    required, optional = document_checks.UPLOAD_FIELDS[product.name]
+    required, optional = UPLOAD_FIELDS[product.name]
 
     def render(call: Call, check: dict[str, Any]) -> dict[str, Any]:
-        return document_checks.render(product, check, call.base_url, State(call.sim, call.tenant))
+        return render_check(product, check, call.base_url, call.state)
 
-    @operation(f"create_{prefix}", schema=f"{product.name}.create.request")
-    async def create(call: Call) -> Response:
+    async def create(call: Call) -> dict[str, Any]:
         applicant = find_applicant(call, call.body["applicant_id"])
-        scenario = call.provider.choose_scenario(call, product, applicant, None)
+        scenario = selection.choose(call.state, product, applicant, None, call.request.headers.get(c.SCENARIO_HEADER))
         fields: dict[str, Any] = {}
         if call.body.get("declared_data"):
             fields["declared_data"] = _clean(call.body["declared_data"])
         if call.body.get("user_journey_id"):
             fields["user_journey_id"] = call.body["user_journey_id"]
-        check = call.provider.lifecycle.create_check(
-            call.tenant, product, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
+        check = lifecycle.create_check(
+            call.state, product, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
         )
-        call.request.state.scenario = scenario["name"]
-        return call.json(render(call, check), 201)
+        call.mark_scenario(scenario["name"])
+        return render(call, check)
 
-    @operation(f"get_{prefix}")
-    async def get(call: Call) -> Response:
-        return call.json(render(call, find_check(call, product)))
+    async def get(call: Call) -> dict[str, Any]:
+        return render(call, find_check(call, product))
 
-    @operation(f"anonymize_{prefix}")
-    async def anonymize(call: Call) -> Response:
+    async def anonymize(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
-        check = document_checks.anonymize(call.provider.lifecycle, call.tenant, product, check)
-        return call.json(render(call, check))
+        check = lifecycle.anonymize(call.state, product, check)
+        return render(call, check)
 
-    @operation(f"get_{prefix}_pdf_report")
-    async def pdf_report(call: Call) -> Response:
+    async def pdf_report(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         token = check.get("_report_token")
         if not token or check.get("_anonymized") or check["status"] not in (c.APPROVED, c.DECLINED):
             raise NotFound("pdf_report_not_found", message="the report exists once the checks are completed")
-        return call.json({"pdf_report": media_url(call.base_url, token, "report.pdf")})
+        return {"pdf_report": media_url(call.base_url, token, "report.pdf")}
 
-    @operation(f"create_{prefix}_attempt")
-    async def create_attempt(call: Call) -> Response:
+    async def create_attempt(call: Call) -> dict[str, Any]:
         try:
             fields = await read_fields(call.request)
             uploads = collect_uploads(fields, required, optional)
         except UploadError as exc:
             body_level = [code for code in exc.error_codes if code.startswith(BODY_ERRORS)]
             raise (InvalidRequest if body_level else ValidationFailed)(*exc.error_codes) from None
-        except BodyError as exc:
-            raise body_error(exc) from None
         # Everything but the files (file parts arrive as (bytes, filename) pairs).
         plain = {k: v for k, v in fields.items() if k not in (*required, *optional) and not isinstance(v, tuple)}
-        schemas.validate_request(f"{product.name}.attempt.create.request", plain)
+        call.validate(f"{product.name}.attempt.create.request", plain)
         check = find_check(call, product)
-        attempt = document_checks.create_attempt(call.provider.lifecycle, call.tenant, product, check, uploads, plain)
-        return call.json(document_checks.render_attempt(product, check, attempt, call.base_url), 201)
+        attempt = lifecycle.create_upload_attempt(call.state, product, check, uploads, plain)
+        return render_attempt(product, check, attempt, call.base_url)
 
-    @operation(f"list_{prefix}_attempts")
-    async def list_attempts(call: Call) -> Response:
+    async def list_attempts(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
-        attempts = State(call.sim, call.tenant).attempts(product, check)[::-1]  # newest first
-        items = [document_checks.render_attempt(product, check, a, call.base_url) for a in attempts]
-        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts"))
+        attempts = call.state.attempts(product, check)[::-1]  # newest first
+        items = [render_attempt(product, check, a, call.base_url) for a in attempts]
+        return page(call, items, f"/{product.path}/{check['id']}/attempts")
 
-    @operation(f"get_{prefix}_attempt")
-    async def get_attempt(call: Call) -> Response:
+    async def get_attempt(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         attempt = find_attempt(call, product, check)
-        return call.json(document_checks.render_attempt(product, check, attempt, call.base_url))
+        return render_attempt(product, check, attempt, call.base_url)
 
-    @operation(f"list_{prefix}_attempt_assets")
-    async def list_assets(call: Call) -> Response:
+    async def list_assets(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         attempt = find_attempt(call, product, check)
-        items = document_checks.render_assets(product, check, attempt, call.base_url)
-        return call.json(page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets"))
+        items = render_assets(product, check, attempt, call.base_url)
+        return page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets")
 
     return {
         "create": create,

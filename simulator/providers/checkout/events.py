@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from typing import Any
 
-from simulator.providers.checkout.api import Call, operation, require
+from simulator.providers.checkout.api import require
 from simulator.providers.checkout.webhooks import EVENTS_KIND
+from simulator.toolkit.routes import Call
 
 
-@operation("get_event")
-async def get_event(call: Call) -> Response:
-    event = require(call.sim.store.get(call.tenant, "checkout", EVENTS_KIND, call.params["event_id"]), "event")
-    return call.json(event)
+async def get_event(call: Call) -> dict[str, Any]:
+    return require(call.state.get(EVENTS_KIND, call.params["event_id"]), "event")

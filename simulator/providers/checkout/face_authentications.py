@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout.api import Call, operation
+from simulator.providers.checkout import lifecycle, selection
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.attempts import find_check, handlers, media_url
 from simulator.providers.checkout.errors import ValidationFailed
 from simulator.providers.checkout.products import FACE_AUTHENTICATION as FA
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION, Product
 from simulator.providers.checkout.state import PROVIDER, State
+from simulator.toolkit.routes import Call
 
-ATTEMPT_HANDLERS = handlers(FA, "face_authentication.attempt.create.request")
+ATTEMPT_HANDLERS = handlers(FA)
 NOT_VERIFIED = "applicant_id__not_verified"
 
 
@@ -52,40 +51,27 @@ def render(check: dict[str, Any], base_url: str) -> dict[str, Any]:
     return body
 
 
-def face_results(state: State, check: dict, attempt: dict, result: str, codes: list[int]) -> None:
-    """The new face the applicant recorded (kept even when declined, as the API shows it)."""
-    check["_media_token"] = attempt["_media_token"]
-    check["_result_attempt_id"] = attempt["id"]
-
-
-def anonymize_face(check: dict[str, Any]) -> None:
-    check.pop("_media_token", None)
-
-
-@operation("create_face_authentication", schema="face_authentication.create.request")
-async def create_face_authentication(call: Call) -> Response:
+async def create_face_authentication(call: Call) -> dict[str, Any]:
     applicant = find_applicant(call, call.body["applicant_id"])
-    if not has_reference_face(State(call.sim, call.tenant), applicant["id"]):
+    if not has_reference_face(call.state, applicant["id"]):
         raise ValidationFailed(
             NOT_VERIFIED,
             message="the applicant needs an approved identity verification (or face authentication) "
             "whose face video was not anonymized",
         )
-    scenario = call.provider.choose_scenario(call, FA, applicant, None)
+    scenario = selection.choose(call.state, FA, applicant, None, call.request.headers.get(c.SCENARIO_HEADER))
     fields = {"user_journey_id": call.body["user_journey_id"]} if call.body.get("user_journey_id") else {}
-    check = call.provider.lifecycle.create_check(
-        call.tenant, FA, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
+    check = lifecycle.create_check(
+        call.state, FA, applicant=applicant, base_url=call.base_url, fields=fields, scenario=scenario
     )
-    call.request.state.scenario = scenario["name"]
-    return call.json(render(check, call.base_url), 201)
+    call.mark_scenario(scenario["name"])
+    return render(check, call.base_url)
 
 
-@operation("get_face_authentication")
-async def get_face_authentication(call: Call) -> Response:
-    return call.json(render(find_check(call, FA), call.base_url))
+async def get_face_authentication(call: Call) -> dict[str, Any]:
+    return render(find_check(call, FA), call.base_url)
 
 
-@operation("anonymize_face_authentication")
-async def anonymize_face_authentication(call: Call) -> Response:
-    check = call.provider.lifecycle.anonymize(call.tenant, FA, find_check(call, FA))
-    return call.json(render(check, call.base_url))
+async def anonymize_face_authentication(call: Call) -> dict[str, Any]:
+    check = lifecycle.anonymize(call.state, FA, find_check(call, FA))
+    return render(check, call.base_url)

@@ -21,7 +21,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from simulator.bodies import BodyError, body_limit, read_form
 from simulator.engine.scenarios.model import APPLICANT, StepContext
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import lifecycle
+from simulator.providers.checkout import response_codes as rc
 from simulator.providers.checkout.products import PRODUCTS, Product
+from simulator.providers.checkout.results import session_information
 from simulator.providers.checkout.state import State, resolve_token
 from simulator.toolkit import pages
 from simulator.toolkit.pages import Code, Follow, Outcome
@@ -40,8 +43,8 @@ def outcome(produced: dict[str, set[str]], product: str) -> Outcome:
     statuses = produced.get(f"{product}.status", set())
     group = next((status for status in WORST_FIRST if status in statuses), "other")
     produced_codes = (int(code) for code in produced.get(f"{product}.response_code", ()))
-    numbers = sorted(produced_codes, key=lambda code: (code == c.APPROVED_CODE, code))  # what went wrong first
-    codes = tuple(Code(str(n), c.RESPONSE_CODES[n].summary, c.RESPONSE_CODES[n].description) for n in numbers)
+    numbers = sorted(produced_codes, key=lambda code: (code == rc.APPROVED_CODE, code))  # what went wrong first
+    codes = tuple(Code(str(n), rc.RESPONSE_CODES[n].summary, rc.RESPONSE_CODES[n].description) for n in numbers)
     return Outcome(group, codes)
 
 
@@ -124,8 +127,8 @@ async def page(request: Request) -> Response:
     controls = None
     if not snapshot["replaced"] and not snapshot["redirect"] and sim.settings.applicant == INTERACTIVE and open_:
         controls = _controls(sim, product, check, attempt)
-    known = [(rc, c.RESPONSE_CODES.get(rc["code"])) for rc in snapshot["response_codes"]]
-    codes = [Code(str(rc["code"]), rc["summary"], row.description if row else "") for rc, row in known]
+    known = [(shown, rc.RESPONSE_CODES.get(shown["code"])) for shown in snapshot["response_codes"]]
+    codes = [Code(str(shown["code"]), shown["summary"], row.description if row else "") for shown, row in known]
     follow = Follow(f"{request.url.path.rstrip('/')}/state", snapshot["version"])
     context = {
         "title": product.label,
@@ -148,7 +151,7 @@ def _controls(sim: Any, product: Product, check: dict, attempt: dict) -> dict[st
         "picker": pages.picker(provider, scenarios, _playing(check)) if choosable else None,
         "fixed_by": check["_scenario"].get("rule", ""),
         "playing": _playing(check),
-        "abort_codes": [(code, Code(str(code), c.RESPONSE_CODES[code].summary).text) for code in abort_codes(product)],
+        "abort_codes": [(code, Code(str(code), rc.RESPONSE_CODES[code].summary).text) for code in abort_codes(product)],
     }
 
 
@@ -159,6 +162,7 @@ async def act(request: Request) -> Response:
         return _not_found(request)
     sim, tenant, product, check, attempt = loaded
     provider = sim.providers["checkout"]
+    state = State(sim, tenant)
     try:
         form = await read_form(request, body_limit(request))
     except BodyError as exc:
@@ -173,7 +177,7 @@ async def act(request: Request) -> Response:
         await _play_until(provider, tenant, run_id, "open_link")
         attempt = State(sim, tenant).attempt(product, attempt["id"])
         check = State(sim, tenant).check(product, check["id"])
-        provider.lifecycle.open_link(tenant, product, check, attempt, provider.session_information(tenant, attempt))
+        lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
     elif action == "complete":
         chosen = str(form.get("scenario") or "")
         if chosen and chosen != _playing(check) and check["_scenario"].get("person_may_choose"):
@@ -186,20 +190,20 @@ async def act(request: Request) -> Response:
         state_ = State(sim, tenant)
         check, attempt = state_.check(product, check["id"]), state_.attempt(product, attempt["id"])
         if attempt["status"] == c.PENDING_REDIRECTION:
-            provider.lifecycle.open_link(tenant, product, check, attempt, provider.session_information(tenant, attempt))
+            lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
         if attempt["status"] == c.ATTEMPT_CAPTURE_IN_PROGRESS:
-            provider.lifecycle.complete_capture(tenant, product, check, attempt)
+            lifecycle.follow(state, product, check, attempt, "complete_capture")
     elif action in ("abort", "refuse"):
         if run_id:
             sim.runner.stop(tenant, "checkout", run_id, f"applicant_{action}")
         if action == "refuse":
-            provider.lifecycle.refuse_capture(tenant, product, check, attempt)
+            lifecycle.follow(state, product, check, attempt, "refuse_capture")
         else:
             raw_code = str(form.get("code") or "")
             code = int(raw_code) if raw_code.isdigit() and len(raw_code) <= 6 else 61111
             if code not in abort_codes(product):
                 code = 61111
-            provider.lifecycle.abort_capture(tenant, product, check, attempt, code)
+            lifecycle.follow(state, product, check, attempt, "abort_capture", {"code": code})
     attempt = State(sim, tenant).attempt(product, attempt["id"])
     target = redirect_target(check, attempt)
     return RedirectResponse(target, status_code=303) if target else here
@@ -211,8 +215,8 @@ def abort_codes(product: Product) -> list[int]:
     Capture-quality codes (613xx and up) describe checks that could not conclude, which the
     lifecycle reports as ``checks_inconclusive``, not as an abort.
     """
-    retry_codes = c.codes_for(product.name, status=c.RETRY_REQUIRED, include_deprecated=False)
-    not_left = (c.FORCIBLY_CLOSED_CODE, c.LINK_NEVER_OPENED_CODE)
+    retry_codes = rc.codes_for(product.name, status=c.RETRY_REQUIRED, include_deprecated=False)
+    not_left = (rc.FORCIBLY_CLOSED_CODE, rc.LINK_NEVER_OPENED_CODE)
     return [code for code in retry_codes if code < 61300 and code not in not_left]
 
 

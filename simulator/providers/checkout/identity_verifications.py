@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout.api import Call, operation
+from simulator.providers.checkout import lifecycle, selection
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.applicants import new_applicant
 from simulator.providers.checkout.attempts import attempt_fields, find_check, media_url, render_attempt
@@ -20,6 +18,7 @@ from simulator.providers.checkout.attempts import verification_url as attempt_ve
 from simulator.providers.checkout.errors import NotFound
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION as IDV
 from simulator.providers.checkout.state import State
+from simulator.toolkit.routes import Call
 
 
 def render(check: dict[str, Any], base_url: str, state: State | None = None) -> dict[str, Any]:
@@ -73,23 +72,22 @@ def _clean(value: Any) -> Any:
 
 
 def _create(call: Call, applicant: dict[str, Any]) -> dict[str, Any]:
-    scenario = call.provider.choose_scenario(call, IDV, applicant, call.body["declared_data"].get("email"))
-    return call.provider.lifecycle.create_check(
-        call.tenant, IDV, applicant=applicant, base_url=call.base_url, fields=_check_fields(call.body),
+    header = call.request.headers.get(c.SCENARIO_HEADER)
+    scenario = selection.choose(call.state, IDV, applicant, call.body["declared_data"].get("email"), header)
+    return lifecycle.create_check(
+        call.state, IDV, applicant=applicant, base_url=call.base_url, fields=_check_fields(call.body),
         scenario=scenario,
-    )  # fmt: skip
+    )
 
 
-@operation("create_identity_verification", schema="identity_verification.create.request")
-async def create_identity_verification(call: Call) -> Response:
+async def create_identity_verification(call: Call) -> dict[str, Any]:
     applicant = find_applicant(call, call.body["applicant_id"])
     check = _create(call, applicant)
-    call.request.state.scenario = check["_scenario"]["name"]
-    return call.json(render(check, call.base_url), 201)
+    call.mark_scenario(check["_scenario"]["name"])
+    return render(check, call.base_url)
 
 
-@operation("create_and_open_identity_verification", schema="identity_verification.create_and_open.request")
-async def create_and_open(call: Call) -> Response:
+async def create_and_open(call: Call) -> dict[str, Any]:
     """One call: (applicant,) check and first attempt; the body is the check with its verification URL."""
     if call.body.get("applicant_id"):
         applicant = find_applicant(call, call.body["applicant_id"])
@@ -97,36 +95,31 @@ async def create_and_open(call: Call) -> Response:
         declared = call.body["declared_data"]
         applicant = new_applicant(call, {"email": declared.get("email"), "external_applicant_name": declared["name"]})
     check = _create(call, applicant)
-    call.request.state.scenario = check["_scenario"]["name"]
-    attempt = call.provider.lifecycle.create_attempt(
-        call.tenant, IDV, check, base_url=call.base_url, fields=attempt_fields(call.body)
-    )
-    check = State(call.sim, call.tenant).check(IDV, check["id"])
-    body = render(check, call.base_url, State(call.sim, call.tenant))
+    call.mark_scenario(check["_scenario"]["name"])
+    attempt = lifecycle.create_attempt(call.state, IDV, check, base_url=call.base_url, fields=attempt_fields(call.body))
+    check = call.state.check(IDV, check["id"])
+    body = render(check, call.base_url, call.state)
     body["redirect_url"] = attempt["redirect_url"]
-    return call.json(body, 201)
+    return body
 
 
-@operation("get_identity_verification")
-async def get_identity_verification(call: Call) -> Response:
+async def get_identity_verification(call: Call) -> dict[str, Any]:
     check = find_check(call, IDV)
-    return call.json(render(check, call.base_url, State(call.sim, call.tenant)))
+    return render(check, call.base_url, call.state)
 
 
-@operation("anonymize_identity_verification")
-async def anonymize_identity_verification(call: Call) -> Response:
+async def anonymize_identity_verification(call: Call) -> dict[str, Any]:
     check = find_check(call, IDV)
-    check = call.provider.lifecycle.anonymize(call.tenant, IDV, check)
-    return call.json(render(check, call.base_url, State(call.sim, call.tenant)))
+    check = lifecycle.anonymize(call.state, IDV, check)
+    return render(check, call.base_url, call.state)
 
 
-@operation("get_identity_verification_pdf_report")
-async def get_pdf_report(call: Call) -> Response:
+async def get_pdf_report(call: Call) -> dict[str, Any]:
     check = find_check(call, IDV)
     token = check.get("_report_token")
     if not token or check.get("_anonymized") or check["status"] not in (c.APPROVED, c.DECLINED):
         raise NotFound("pdf_report_not_found", message="the report exists once the checks are completed")
-    return call.json({"pdf_report": media_url(call.base_url, token, "report.pdf")})
+    return {"pdf_report": media_url(call.base_url, token, "report.pdf")}
 
 
 __all__ = ["render", "render_attempt"]

@@ -1,374 +1,360 @@
-"""The lifecycle of checks and attempts (fact sheet section 4.3), shared by every hosted product.
+"""The lifecycle of checks and attempts (fact sheet section 4.3) for every product but AML
+(``aml_lifecycle.py``): the functions that follow the transition table (``transitions.py``).
 
-Each transition changes the attempt and the check together, stamps ``modified_on``, saves,
-and publishes the product's webhook. Transitions check where they start from and quietly do
-nothing when the state has moved on (a scenario step that fires after the client reset the
+Each function reads its row: where it applies (the attempt's or the check's status), the new
+statuses, the event, the response code. Each transition changes the attempt and the check
+together, stamps ``modified_on``, saves, and publishes the product's webhook. A trigger that finds
+the state moved on quietly does nothing (a scenario step that fires after the client reset the
 attempt must not resurrect it).
-
-| trigger                              | attempt ->              | check ->                 | event                 |
-|--------------------------------------|-------------------------|--------------------------|-----------------------|
-| create check                         | -                       | created                  | created               |
-| first attempt                        | pending_redirection     | pending                  | opened                |
-| new attempt while one is open        | old terminated (64001)  | pending                  | reset                 |
-| new attempt after retry_required     | pending_redirection     | pending                  | retry_requested       |
-| applicant opens the link             | capture_in_progress     | capture_in_progress      | started               |
-| capture done                         | checks_in_progress      | checks_in_progress       | capture_completed     |
-| checks done                          | completed               | approved / declined      | checks_completed      |
-| report ready (IDV)                   | -                       | unchanged                | report_created        |
-| link not opened in 15 minutes        | expired (61101)         | retry_required           | link_expired          |
-| applicant aborts                     | capture_aborted (61xxx) | retry_required           | capture_aborted       |
-| assets unusable                      | checks_inconclusive     | retry_required (61xxx)   | checks_inconclusive   |
-| applicant refuses                    | capture_refused (63001) | refused                  | capture_refused       |
-| forcibly closed                      | terminated (64001)      | retry_required / inconcl.| closed                |
-| audit                                | -                       | approved / declined      | audit_completed       |
-| anonymize                            | -                       | unchanged                | anonymized            |
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.clock import INSTANT
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import retention, webhooks
-from simulator.providers.checkout.api import timestamp
+from simulator.providers.checkout import response_codes as rc
+from simulator.providers.checkout import results, retention, selection, webhooks
 from simulator.providers.checkout.errors import Conflict
 from simulator.providers.checkout.state import State
+from simulator.providers.checkout.transitions import TRANSITIONS, FromStep, Transition
+from simulator.providers.checkout.uploads import ASSET_OF_FIELD, Upload, forget_uploads, store_upload
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
-    from simulator.engine.scenarios.model import Scenario
     from simulator.providers.checkout.products import Product
 
 log = logging.getLogger("kycsim.checkout")
 
-# product name -> fn(state, check, attempt, result, codes): fills documents, face, ... when checks end
-ResultsBuilder = Callable[[State, dict, dict, str, list[int]], None]
-# product name -> fn(check): removes personal data
-Anonymizer = Callable[[dict], None]
-
 NEW_ATTEMPT_SIGNAL = "new_attempt"
 
 
-def codes_json(codes: list[int]) -> list[dict[str, Any]]:
-    return [c.response_code(code) for code in codes]
+def codes_json(codes: Sequence[int]) -> list[dict[str, Any]]:
+    return [rc.response_code(code) for code in codes]
 
 
-class Lifecycle:
-    def __init__(self, sim: Simulator, scenario_for: Callable[[str, Product, dict], Scenario]) -> None:
-        self.sim = sim
-        self.scenario_for = scenario_for  # the scenario a check plays (chosen when it was created)
-        self.results_builders: dict[str, ResultsBuilder] = {}
-        self.anonymizers: dict[str, Anonymizer] = {}
+# Creation
 
-    # Creation
 
-    def create_check(
-        self,
-        tenant: str,
-        product: Product,
-        *,
-        applicant: dict[str, Any],
-        base_url: str,
-        fields: dict[str, Any],
-        scenario: dict[str, Any],
-    ) -> dict[str, Any]:
-        """A new check in ``created``; ``fields`` are the product's own (declared_data, ...)."""
-        state = State(self.sim, tenant)
-        now = timestamp(self.sim, tenant)
-        check: dict[str, Any] = {
-            "id": self.sim.ids.prefixed(product.id_prefix, tenant),
-            "created_on": now,
-            "modified_on": now,
-            "user_journey_id": fields.pop("user_journey_id", None) or state.user_journey_id(product),
-            "applicant_id": applicant["id"],
-            "status": c.CREATED,
-            "response_codes": [],
-            **({"risk_labels": []} if product.has_risk_labels else {}),
-            **fields,
-            "_product": product.name,
-            "_base_url": base_url,
-            "_attempt_ids": [],
-            "_scenario": scenario,
-            "_history": [],
-            "_anonymized": False,
-        }
-        self.record_history(check, None, product.event("created"), now)
-        state.save_check(product, check)
-        retention.remember_check(state, applicant, check)
-        webhooks.publish(self.sim, tenant, product, check, product.event("created"), applicant)
-        return check
+def create_check(
+    state: State,
+    product: Product,
+    *,
+    applicant: dict[str, Any],
+    base_url: str,
+    fields: dict[str, Any],
+    scenario: dict[str, Any],
+) -> dict[str, Any]:
+    """A new check in ``created``; ``fields`` are the product's own (declared_data, ...)."""
+    now = state.timestamp()
+    check: dict[str, Any] = {
+        "id": state.prefixed(product.id_prefix),
+        "created_on": now,
+        "modified_on": now,
+        "user_journey_id": fields.pop("user_journey_id", None) or state.user_journey_id(product),
+        "applicant_id": applicant["id"],
+        "status": TRANSITIONS["create"].check,
+        "response_codes": [],
+        **({"risk_labels": []} if product.has_risk_labels else {}),
+        **fields,
+        "_product": product.name,
+        "_base_url": base_url,
+        "_attempt_ids": [],
+        "_scenario": scenario,
+        "_history": [],
+        "_anonymized": False,
+    }
+    event = product.event(TRANSITIONS["create"].event)
+    record_history(check, None, event, now)
+    state.save_check(product, check)
+    retention.remember_check(state, applicant, check)
+    webhooks.publish(state.sim, state.tenant, product, check, event, applicant)
+    return check
 
-    def create_attempt(
-        self,
-        tenant: str,
-        product: Product,
-        check: dict[str, Any],
-        *,
-        base_url: str,
-        fields: dict[str, Any],
-        drive: bool = True,
-        initial: tuple[str, str, str | None] | None = None,
-    ) -> dict[str, Any]:
-        """A new attempt; ends any open one (``reset``) and starts or resumes the scenario run.
 
-        ``drive=False`` when a scenario step itself creates the attempt (its run goes on as scripted).
-        ``initial`` = (attempt status, check status, event suffix or None) for products without a hosted
-        flow (IDDV/ADV uploads start in ``quality_checks_in_progress``, with no event); hosted products start in
-        ``pending_redirection``/``pending`` with ``opened``, ``reset`` or ``retry_requested``.
-        """
-        if check["status"] not in product.attempt_allowed:
-            raise Conflict(
-                f"{product.event_prefix}_status_invalid",
-                message=f"an attempt cannot be created while the {product.label} is {check['status']!r}",
-            )
-        state = State(self.sim, tenant)
-        now = timestamp(self.sim, tenant)
-        previous = state.attempts(product, check)
-        reset = False
-        for old in previous:
-            if old["status"] in c.OPEN_ATTEMPT_STATUSES:
-                old.update(status=c.TERMINATED, modified_on=now, response_codes=codes_json([c.FORCIBLY_CLOSED_CODE]))
-                state.save_attempt(product, old)
-                reset = True
-        was_retry = check["status"] == c.RETRY_REQUIRED
-        attempt: dict[str, Any] = {
-            "id": self.sim.ids.prefixed(product.attempt_prefix or "atp", tenant),
-            "created_on": now,
-            "modified_on": now,
-            "status": initial[0] if initial else c.PENDING_REDIRECTION,
-            "response_codes": [],
-            **fields,
-            "_check_id": check["id"],
-            "_product": product.name,
-            "_number": len(previous) + 1,
-        }
-        if product.hosted:
-            attempt["_link_token"] = state.new_token("verification", 10, product=product.name,
-                                                     check_id=check["id"], attempt_id=attempt["id"])  # fmt: skip
-        attempt["_media_token"] = state.new_token("media", 26, product=product.name, check_id=check["id"],
-                                                  attempt_id=attempt["id"])  # fmt: skip
-        check["_attempt_ids"].append(attempt["id"])
-        check.update(status=initial[1] if initial else c.PENDING, response_codes=[], modified_on=now)
-        event: str | None
-        if initial:
-            event = product.event(initial[2]) if initial[2] else None
-        elif reset:
-            event = product.event("reset")
-        elif was_retry:
-            event = product.event("retry_requested")
-        else:
-            event = product.event("opened")
-        self.record_history(check, attempt, event, now)
-        state.save_attempt(product, attempt)
-        state.save_check(product, check)
-        if event is not None:
-            webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
-        if product.hosted:
-            self._schedule_expiry(tenant, product, check["id"], attempt["id"])
-        if drive:
-            self.drive_run(tenant, product, check)
-        return attempt
+def create_attempt(
+    state: State,
+    product: Product,
+    check: dict[str, Any],
+    *,
+    base_url: str,
+    fields: dict[str, Any],
+    drive: bool = True,
+) -> dict[str, Any]:
+    """A new attempt on the hosted flow; ends any open one and starts or resumes the scenario run.
 
-    # Transitions (scenario verbs and the hosted page call these)
+    ``drive=False`` when a scenario step itself creates the attempt (its run goes on as scripted).
+    """
+    _allow_attempt(product, check)
+    now = state.timestamp()
+    previous = state.attempts(product, check)
+    replaced = False
+    for old in previous:
+        if old["status"] in c.OPEN_ATTEMPT_STATUSES:
+            row = TRANSITIONS["replace_attempt"]
+            old.update(status=row.ends, modified_on=now, response_codes=codes_json([row.codes]))  # type: ignore[list-item]
+            state.save_attempt(product, old)
+            replaced = True
+    trigger = (
+        "replace_attempt" if replaced else "retry_attempt" if check["status"] == c.RETRY_REQUIRED else ("first_attempt")
+    )
+    row = TRANSITIONS[trigger]
+    attempt = _new_attempt(state, product, check, row, now, fields, number=len(previous) + 1)
+    event = product.event(row.event) if row.event else None
+    record_history(check, attempt, event, now)
+    state.save_attempt(product, attempt)
+    state.save_check(product, check)
+    if event is not None:
+        webhooks.publish(state.sim, state.tenant, product, check, event, state.applicant(check["applicant_id"]))
+    if product.hosted:
+        _schedule_expiry(state, product, check["id"], attempt["id"])
+    if drive:
+        drive_run(state, product, check)
+    return attempt
 
-    def open_link(self, tenant: str, product: Product, check: dict, attempt: dict, session: dict | None = None) -> bool:
-        if attempt["status"] != c.PENDING_REDIRECTION:
-            return self.skip("open_link", attempt)
-        if session:
-            attempt["applicant_session_information"] = session
-        return self.move(tenant, product, check, attempt, c.ATTEMPT_CAPTURE_IN_PROGRESS, c.CAPTURE_IN_PROGRESS,
-                          "started")  # fmt: skip
 
-    def complete_capture(self, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
-        if attempt["status"] != c.ATTEMPT_CAPTURE_IN_PROGRESS:
-            return self.skip("complete_capture", attempt)
-        attempt["_outcome"] = {"event": product.event("capture_completed")}
-        return self.move(tenant, product, check, attempt, c.ATTEMPT_CHECKS_IN_PROGRESS, c.CHECKS_IN_PROGRESS,
-                          "capture_completed")  # fmt: skip
+def create_upload_attempt(
+    state: State, product: Product, check: dict[str, Any], uploads: dict[str, Upload], extra: dict[str, Any]
+) -> dict[str, Any]:
+    """The client uploaded the document (IDDV, ADV): quality checks start and the scenario plays on."""
+    _allow_attempt(product, check)
+    row = TRANSITIONS["upload_attempt"]
+    now = state.timestamp()
+    # 2025 spec fields, when a client still sends them: they shape the document read.
+    fields = {f"_{k}": v for k, v in extra.items() if k in ("document_type", "document_issuing_country") and v}
+    attempt = _new_attempt(
+        state, product, check, row, now, {"_assets": {}, **fields}, number=len(check["_attempt_ids"]) + 1
+    )
+    for field, upload in uploads.items():
+        asset = ASSET_OF_FIELD[field]
+        store_upload(state.sim.store, state.tenant, attempt["id"], asset, upload)
+        attempt["_assets"][asset] = upload.extension
+    record_history(check, attempt, None, now)  # Checkout.com sends no event for an upload
+    state.save_attempt(product, attempt)
+    state.save_check(product, check)
+    drive_run(state, product, check)
+    return attempt
 
-    def complete_checks(
-        self,
-        tenant: str,
-        product: Product,
-        check: dict,
-        attempt: dict,
-        result: str,
-        codes: list[int],
-        risk_labels: list[str] | None = None,
-    ) -> bool:
-        if attempt["status"] != c.ATTEMPT_CHECKS_IN_PROGRESS:
-            return self.skip("complete_checks", attempt)
-        if product.has_risk_labels:
-            check["risk_labels"] = list(risk_labels or [])
-        builder = self.results_builders.get(product.name)
-        if builder is not None:
-            builder(State(self.sim, tenant), check, attempt, result, codes)
-        return self.move(tenant, product, check, attempt, c.COMPLETED, result, "checks_completed", codes=codes,
-                          attempt_codes=codes)  # fmt: skip
 
-    def create_report(self, tenant: str, product: Product, check: dict) -> bool:
-        if check["status"] not in (c.APPROVED, c.DECLINED) or not product.has_report:
-            return self.skip("create_report", check)
-        if not check.get("_report_token"):
-            check["_report_token"] = State(self.sim, tenant).new_token(
-                "report", 26, product=product.name, check_id=check["id"]
-            )
-        return self.move(tenant, product, check, None, None, None, "report_created")
-
-    def abort_capture(self, tenant: str, product: Product, check: dict, attempt: dict, code: int) -> bool:
-        if attempt["status"] not in c.OPEN_ATTEMPT_STATUSES:
-            return self.skip("abort_capture", attempt)
-        attempt["_outcome"] = {"event": product.event("capture_aborted"), "code": code}
-        return self.move(tenant, product, check, attempt, c.CAPTURE_ABORTED, c.RETRY_REQUIRED, "capture_aborted",
-                          codes=[code], attempt_codes=[code])  # fmt: skip
-
-    def refuse_capture(self, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
-        if attempt["status"] not in c.OPEN_ATTEMPT_STATUSES:
-            return self.skip("refuse_capture", attempt)
-        code = c.REFUSAL_CODE
-        attempt["_outcome"] = {"event": product.event("capture_refused"), "code": code}
-        return self.move(tenant, product, check, attempt, c.CAPTURE_REFUSED, c.REFUSED, "capture_refused",
-                          codes=[code], attempt_codes=[code])  # fmt: skip
-
-    def checks_inconclusive(self, tenant: str, product: Product, check: dict, attempt: dict, code: int) -> bool:
-        if attempt["status"] != c.ATTEMPT_CHECKS_IN_PROGRESS:
-            return self.skip("checks_inconclusive", attempt)
-        return self.move(tenant, product, check, attempt, c.CHECKS_INCONCLUSIVE, c.RETRY_REQUIRED,
-                          "checks_inconclusive", codes=[code], attempt_codes=[code])  # fmt: skip
-
-    def expire_link(self, tenant: str, product: Product, check: dict, attempt: dict) -> bool:
-        if attempt["status"] != c.PENDING_REDIRECTION:
-            return self.skip("expire_link", attempt)
-        code = c.LINK_NEVER_OPENED_CODE
-        attempt["_outcome"] = {"event": product.event("link_expired"), "code": code}
-        return self.move(tenant, product, check, attempt, c.EXPIRED, c.RETRY_REQUIRED, "link_expired",
-                          codes=[code], attempt_codes=[code])  # fmt: skip
-
-    def close(self, tenant: str, product: Product, check: dict, attempt: dict | None, status: str) -> bool:
-        """Forcibly closed (64001): the open attempt is terminated; the check can be retried or not."""
-        if check["status"] in c.FINAL_STATUSES:
-            return self.skip("close", check)
-        code = c.FORCIBLY_CLOSED_CODE
-        open_statuses = c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
-        open_attempt = attempt if attempt is not None and attempt["status"] in open_statuses else None
-        if open_attempt is not None:
-            open_attempt["_outcome"] = {"event": product.event("closed"), "code": code}
-        return self.move(tenant, product, check, open_attempt, c.TERMINATED if open_attempt else None, status,
-                          "closed", codes=[code], attempt_codes=[code])  # fmt: skip
-
-    def audit(self, tenant: str, product: Product, check: dict, status: str, codes: list[int]) -> bool:
-        if check["status"] not in (c.APPROVED, c.DECLINED):
-            return self.skip("audit", check)
-        return self.move(tenant, product, check, None, None, status, "audit_completed", codes=codes)
-
-    def anonymize(self, tenant: str, product: Product, check: dict) -> dict:
-        """Personal data goes; the status stays (an open attempt is closed first, 64001)."""
-        state = State(self.sim, tenant)
-        latest = state.latest_attempt(product, check)
-        open_statuses = c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
-        if latest is not None and latest["status"] in open_statuses:
-            self.close(tenant, product, check, latest, c.RETRY_REQUIRED)
-        anonymizer = self.anonymizers.get(product.name)
-        if anonymizer is not None:
-            anonymizer(check)
-        for attempt in state.attempts(product, check):
-            for key in ("phone_number", "applicant_session_information"):
-                attempt.pop(key, None)
-            state.save_attempt(product, attempt)
-        check["_anonymized"] = True
-        self._stop_run(tenant, check)
-        self.move(tenant, product, check, None, None, None, "anonymized")
-        return check
-
-    # Private functions
-
-    def skip(self, what: str, doc: dict) -> bool:
-        log.info("checkout: %s skipped: %s is %s", what, doc.get("id"), doc.get("status"))
-        return False
-
-    def move(
-        self,
-        tenant: str,
-        product: Product,
-        check: dict,
-        attempt: dict | None,
-        attempt_status: str | None,
-        check_status: str | None,
-        event_suffix: str,
-        *,
-        codes: list[int] | None = None,
-        attempt_codes: list[int] | None = None,
-    ) -> bool:
-        state = State(self.sim, tenant)
-        now = timestamp(self.sim, tenant)
-        if attempt is not None and attempt_status is not None:
-            attempt["status"] = attempt_status
-            attempt["modified_on"] = now
-            if attempt_codes is not None:
-                attempt["response_codes"] = codes_json(attempt_codes)
-            state.save_attempt(product, attempt)
-        if check_status is not None:
-            check["status"] = check_status
-        if codes is not None:
-            check["response_codes"] = codes_json(codes)
-        check["modified_on"] = now
-        event = product.event(event_suffix)
-        self.record_history(check, attempt, event, now)
-        state.save_check(product, check)
-        webhooks.publish(self.sim, tenant, product, check, event, state.applicant(check["applicant_id"]))
-        return True
-
-    @staticmethod
-    def record_history(check: dict, attempt: dict | None, event: str | None, now: str) -> None:
-        check["_history"].append(
-            {
-                "at": now,
-                "event": event,
-                "status": check["status"],
-                "attempt_id": attempt["id"] if attempt else None,
-                "attempt_status": attempt["status"] if attempt else None,
-                "response_codes": [rc["code"] for rc in check["response_codes"]],
-            }
+def _allow_attempt(product: Product, check: dict[str, Any]) -> None:
+    if check["status"] not in product.attempt_allowed:
+        raise Conflict(
+            f"{product.event_prefix}_status_invalid",
+            message=f"an attempt cannot be created while the {product.label} is {check['status']!r}",
         )
 
-    def _schedule_expiry(self, tenant: str, product: Product, check_id: str, attempt_id: str) -> None:
-        if self.sim.clock.speed == INSTANT:
-            return  # every job fires at once there: the rule would expire each link before anyone opens it
 
-        async def expire() -> None:
-            state = State(self.sim, tenant)
-            check, attempt = state.check(product, check_id), state.attempt(product, attempt_id)
-            if check is not None and attempt is not None:
-                self.expire_link(tenant, product, check, attempt)
+def _new_attempt(
+    state: State, product: Product, check: dict, row: Transition, now: str, fields: dict[str, Any], *, number: int
+) -> dict[str, Any]:
+    """The attempt ``row`` opens, with its tokens; the check moves with it."""
+    attempt: dict[str, Any] = {
+        "id": state.prefixed(product.attempt_prefix or "atp"),
+        "created_on": now,
+        "modified_on": now,
+        "status": row.attempt,
+        "response_codes": [],
+        **{k: v for k, v in fields.items() if not k.startswith("_")},
+        "_check_id": check["id"],
+        "_product": product.name,
+        "_number": number,
+        **{k: v for k, v in fields.items() if k.startswith("_")},
+    }
+    target = {"product": product.name, "check_id": check["id"], "attempt_id": attempt["id"]}
+    if product.hosted:
+        attempt["_link_token"] = state.new_token("verification", 10, **target)
+    attempt["_media_token"] = state.new_token("media", 26, **target)
+    check["_attempt_ids"].append(attempt["id"])
+    check.update(status=row.check, response_codes=[], modified_on=now)
+    return attempt
 
-        self.sim.scheduler.schedule(c.LINK_LIFETIME_SECONDS, expire, tenant=tenant, label=f"link expiry {attempt_id}")
 
-    def drive_run(self, tenant: str, product: Product, check: dict) -> None:
-        """Start the check's scenario on its first attempt; later attempts resume or restart it."""
-        runner = self.sim.runner
-        run_id = check.get("_run_id")
-        run = runner.get(tenant, "checkout", run_id) if run_id else None
-        if run is not None and run["status"] == "running":
-            if run["waiting_for"] == NEW_ATTEMPT_SIGNAL:
-                runner.signal(tenant, "checkout", run_id, NEW_ATTEMPT_SIGNAL)
-            else:
-                # The client replaced an attempt the script was still playing: play it again on the new one.
-                scenario = runner.scenario_of(run) or self.scenario_for(tenant, product, check)
-                runner.replace(tenant, "checkout", run_id, scenario)
-            return
-        scenario = self.scenario_for(tenant, product, check)
-        if run is not None:
-            # The scripted story is over: a further attempt plays the product's happy path.
-            scenario = self.scenario_for(tenant, product, {**check, "_scenario": {"rule": "default"}})
-        new_id = f"run_{check['id']}_{len(check['_attempt_ids'])}"
-        runner.start(tenant, scenario, {"product": product.name, "check_id": check["id"]}, run_id=new_id)
-        check["_run_id"] = new_id
-        check["_scenario"]["playing"] = scenario.name
-        State(self.sim, tenant).save_check(product, check)
+# Transitions (scenario verbs and the hosted page call these)
 
-    def _stop_run(self, tenant: str, check: dict) -> None:
-        if check.get("_run_id"):
-            self.sim.runner.stop(tenant, "checkout", check["_run_id"], "anonymized")
+
+def follow(
+    state: State,
+    product: Product,
+    check: dict,
+    attempt: dict | None,
+    trigger: str,
+    args: dict | None = None,
+) -> bool:
+    """Apply row ``trigger`` if it applies to the check and its newest attempt as they are now.
+
+    ``args``: what the scenario step (or the person on the hosted page) gives: a code, a status."""
+    row = TRANSITIONS[trigger]
+    if not row.allows(check, attempt):
+        return skip(trigger, attempt if row.attempt_from and attempt is not None else check)
+    return move(
+        state, product, check, attempt, trigger, status=row.status_for(args or {}), codes=row.codes_for(args or {})
+    )
+
+
+def open_link(state: State, product: Product, check: dict, attempt: dict, session: dict | None = None) -> bool:
+    """The applicant opens the link: the device they use becomes the attempt's session information."""
+    if not TRANSITIONS["open_link"].allows(check, attempt):
+        return skip("open_link", attempt)
+    if session:
+        attempt["applicant_session_information"] = session
+    return move(state, product, check, attempt, "open_link")
+
+
+def complete_checks(state: State, product: Product, check: dict, attempt: dict, args: dict) -> bool:
+    """The verdict, with what the checks found (documents, face, risk labels)."""
+    row = TRANSITIONS["complete_checks"]
+    if not row.allows(check, attempt):
+        return skip("complete_checks", attempt)
+    if product.has_risk_labels:
+        check["risk_labels"] = list((row.labels(args) if row.labels else None) or ())
+    codes = row.codes_for(args) or []
+    builder = results.BUILDERS.get(product.name)
+    if builder is not None:
+        builder(state, check, attempt, args["result"], codes)
+    return move(state, product, check, attempt, "complete_checks", status=row.status_for(args), codes=codes)
+
+
+def create_report(state: State, product: Product, check: dict) -> bool:
+    if not TRANSITIONS["create_report"].allows(check, None) or not product.has_report:
+        return skip("create_report", check)
+    if not check.get("_report_token"):
+        check["_report_token"] = state.new_token("report", 26, product=product.name, check_id=check["id"])
+    return move(state, product, check, None, "create_report")
+
+
+def close(state: State, product: Product, check: dict, attempt: dict | None, status: str) -> bool:
+    """Forcibly closed (64001): the open attempt is terminated; the check can be retried or not."""
+    if not TRANSITIONS["close"].allows(check, None):
+        return skip("close", check)
+    open_attempt = attempt if attempt is not None and attempt["status"] in _open_statuses(product) else None
+    return move(state, product, check, open_attempt, "close", status=status)
+
+
+def anonymize(state: State, product: Product, check: dict) -> dict:
+    """Personal data (and uploaded files) go; the status stays (an open attempt is closed first, 64001)."""
+    if not product.hosted:
+        forget_files(state, product, check)
+    latest = state.latest_attempt(product, check)
+    if latest is not None and latest["status"] in _open_statuses(product):
+        close(state, product, check, latest, c.RETRY_REQUIRED)
+    anonymizer = results.ANONYMIZERS.get(product.name)
+    if anonymizer is not None:
+        anonymizer(check)
+    for attempt in state.attempts(product, check):
+        for key in ("phone_number", "applicant_session_information"):
+            attempt.pop(key, None)
+        state.save_attempt(product, attempt)
+    check["_anonymized"] = True
+    if check.get("_run_id"):
+        state.sim.runner.stop(state.tenant, "checkout", check["_run_id"], "anonymized")
+    move(state, product, check, None, "anonymize")
+    return check
+
+
+def forget_files(state: State, product: Product, check: dict) -> None:
+    """The uploaded files of every attempt of ``check`` (anonymizing a document check)."""
+    for attempt in state.attempts(product, check):
+        forget_uploads(state.sim.store, state.tenant, attempt["id"], list(attempt.get("_assets") or {}))
+
+
+# The rows at work
+
+
+def move(
+    state: State,
+    product: Product,
+    check: dict,
+    attempt: dict | None,
+    trigger: str,
+    *,
+    status: str | None = None,
+    codes: list[int] | None = None,
+) -> bool:
+    """Apply row ``trigger``: ``status`` and ``codes`` stand for the row's step-given values."""
+    row = TRANSITIONS[trigger]
+    if codes is None and isinstance(row.codes, int):
+        codes = [row.codes]
+    if row.outcome and attempt is not None:  # where the hosted page sends the applicant back
+        attempt["_outcome"] = {"event": product.event(row.event or ""), **({"code": codes[0]} if codes else {})}
+    now = state.timestamp()
+    if attempt is not None and row.attempt is not None:
+        attempt["status"] = row.attempt
+        attempt["modified_on"] = now
+        if codes is not None:
+            attempt["response_codes"] = codes_json(codes)
+        state.save_attempt(product, attempt)
+    new_status = status if isinstance(row.check, FromStep) else row.check
+    if new_status is not None:
+        check["status"] = new_status
+    if codes is not None:
+        check["response_codes"] = codes_json(codes)
+    check["modified_on"] = now
+    event = product.event(row.event or "")
+    record_history(check, attempt, event, now)
+    state.save_check(product, check)
+    webhooks.publish(state.sim, state.tenant, product, check, event, state.applicant(check["applicant_id"]))
+    return True
+
+
+def skip(what: str, doc: dict) -> bool:
+    log.info("checkout: %s skipped: %s is %s", what, doc.get("id"), doc.get("status"))
+    return False
+
+
+def record_history(check: dict, attempt: dict | None, event: str | None, now: str) -> None:
+    check["_history"].append(
+        {
+            "at": now,
+            "event": event,
+            "status": check["status"],
+            "attempt_id": attempt["id"] if attempt else None,
+            "attempt_status": attempt["status"] if attempt else None,
+            "response_codes": [shown["code"] for shown in check["response_codes"]],
+        }
+    )
+
+
+def _open_statuses(product: Product) -> tuple[str, ...]:
+    return c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
+
+
+def _schedule_expiry(state: State, product: Product, check_id: str, attempt_id: str) -> None:
+    """An unopened link expires after 15 virtual minutes (not under ``instant``: every timed job fires at once
+    there, so the rule would expire each link before anyone opens it)."""
+    sim, tenant = state.sim, state.tenant
+    if sim.clock.speed == INSTANT:
+        return
+
+    async def expire() -> None:
+        now = State(sim, tenant)
+        check, attempt = now.check(product, check_id), now.attempt(product, attempt_id)
+        if check is not None and attempt is not None:
+            follow(now, product, check, attempt, "expire_link")
+
+    sim.scheduler.schedule(c.LINK_LIFETIME_SECONDS, expire, tenant=tenant, label=f"link expiry {attempt_id}")
+
+
+def drive_run(state: State, product: Product, check: dict) -> None:
+    """Start the check's scenario on its first attempt; later attempts resume or restart it."""
+    runner, tenant = state.sim.runner, state.tenant
+    run_id = check.get("_run_id")
+    run = runner.get(tenant, "checkout", run_id) if run_id else None
+    if run is not None and run["status"] == "running":
+        if run["waiting_for"] == NEW_ATTEMPT_SIGNAL:
+            runner.signal(tenant, "checkout", run_id, NEW_ATTEMPT_SIGNAL)
+        else:
+            # The client replaced an attempt the script was still playing: play it again on the new one.
+            scenario = runner.scenario_of(run) or selection.scenario_for(state, product, check)
+            runner.replace(tenant, "checkout", run_id, scenario)
+        return
+    scenario = selection.scenario_for(state, product, check)
+    if run is not None:
+        # The scripted story is over: a further attempt plays the product's happy path.
+        scenario = selection.scenario_for(state, product, {**check, "_scenario": {"rule": "default"}})
+    new_id = f"run_{check['id']}_{len(check['_attempt_ids'])}"
+    runner.start(tenant, scenario, {"product": product.name, "check_id": check["id"]}, run_id=new_id)
+    check["_run_id"] = new_id
+    check["_scenario"]["playing"] = scenario.name
+    state.save_check(product, check)

@@ -23,6 +23,7 @@ from typing import Any
 
 from simulator.engine.scenarios.model import Scenario, Step
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import response_codes as rc
 
 MAGIC = re.compile(r"^eaplt_(?:(?P<retry>61\d{3})(?P<how>[AI]))?(?P<final>10000|62\d{3})0*$")
 
@@ -40,13 +41,13 @@ def parse(external_applicant_id: str | None) -> dict[str, Any] | None:
         return None
     final = int(match["final"])
     retry = int(match["retry"]) if match["retry"] else None
-    if final not in c.RESPONSE_CODES or (retry is not None and not c.is_retry_code(retry)):
+    if final not in rc.RESPONSE_CODES or (retry is not None and not rc.is_retry_code(retry)):
         return None
     return {"retry": retry, "how": match["how"], "final": final}
 
 
 def flow_to_result(final: int) -> list[Step]:
-    result = c.APPROVED if final == c.APPROVED_CODE else c.DECLINED
+    result = c.APPROVED if final == rc.APPROVED_CODE else c.DECLINED
     return [
         Step(OPEN_AFTER, do="open_link"),
         Step(CAPTURE_AFTER, do="complete_capture"),
@@ -61,7 +62,7 @@ def scenario_for(external_applicant_id: str | None) -> Scenario | None:
         return None
     steps: list[Step] = []
     final = magic["final"]
-    outcome = "approved" if final == c.APPROVED_CODE else f"declined with {final}"
+    outcome = "approved" if final == rc.APPROVED_CODE else f"declined with {final}"
     description = f"Sandbox magic value: {outcome}."
     if magic["retry"] is not None:
         code = magic["retry"]

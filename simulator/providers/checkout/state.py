@@ -7,7 +7,10 @@ token to the tenant and documents it opens.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from simulator.toolkit.state import TenantState
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -20,19 +23,15 @@ LINKS = "links"
 SETTINGS = "tenant_settings"
 
 
-class State:
-    """One tenant's view of the store."""
+class State(TenantState):
+    """One tenant's view of the Checkout.com part of the store."""
 
-    def __init__(self, sim: Simulator, tenant: str) -> None:
-        self.sim = sim
-        self.tenant = tenant
+    provider = PROVIDER
+    __slots__ = ()
 
-    def get(self, kind: str, key: str) -> dict[str, Any] | None:
-        return self.sim.store.get(self.tenant, PROVIDER, kind, key)
-
-    def put(self, kind: str, doc: dict[str, Any]) -> dict[str, Any]:
-        self.sim.store.put(self.tenant, PROVIDER, kind, doc["id"], doc)
-        return doc
+    def timestamp(self) -> str:
+        """``created_on``/``modified_on`` as the API writes them: :func:`rfc3339` of the tenant's time."""
+        return rfc3339(self.now)
 
     # Applicants
 
@@ -71,14 +70,14 @@ class State:
         settings = self.get(SETTINGS, "defaults") or {"id": "defaults", "user_journeys": {}}
         journeys = settings.setdefault("user_journeys", {})
         if product.name not in journeys:
-            journeys[product.name] = self.sim.ids.prefixed("usj", self.tenant)
+            journeys[product.name] = self.prefixed("usj")
             self.put(SETTINGS, settings)
         return journeys[product.name]
 
     # Tokens for hosted pages and media
 
     def new_token(self, purpose: str, length: int, **target: Any) -> str:
-        token = self.sim.ids.base32(length, self.tenant)
+        token = self.base32(length)
         self.sim.store.put(
             LINKS_TENANT, PROVIDER, LINKS, token, {"id": token, "purpose": purpose, "tenant": self.tenant, **target}
         )
@@ -88,3 +87,10 @@ class State:
 def resolve_token(sim: Simulator, token: str, purpose: str) -> dict[str, Any] | None:
     link = sim.store.get(LINKS_TENANT, PROVIDER, LINKS, token)
     return link if link is not None and link.get("purpose") == purpose else None
+
+
+def rfc3339(moment: datetime) -> str:
+    """Go's RFC 3339 with nanoseconds, which the API and its webhooks use: the fraction loses its
+    trailing zeros and disappears when zero (``2025-07-21T17:32:28Z``, ``2024-12-05T18:32:39.39415Z``)."""
+    fraction = f"{moment.microsecond:06d}".rstrip("0")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"

@@ -38,6 +38,14 @@ _BASE64 = re.compile(r"^[A-Za-z0-9+/_\-\s]*={0,2}\s*$")
 
 REQUIRED, INVALID_FORMAT, TOO_LARGE = "required", "invalid_format", "too_large"
 
+# Upload field -> asset type, and which fields each product requires / accepts.
+ASSET_OF_FIELD = {"document_front": "document_front_image", "document_back": "document_back_image",
+                  "document": "document"}  # fmt: skip
+UPLOAD_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "id_document_verification": (("document_front",), ("document_back",)),
+    "address_document_verification": (("document",), ()),
+}
+
 
 class UploadError(Exception):
     """One or more fields were missing or unusable; ``error_codes`` are Checkout.com-style."""

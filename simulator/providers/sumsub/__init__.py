@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
 
-from simulator.engine.scenarios.model import Scenario, Verb
+from simulator.bodies import body_limit
+from simulator.engine.scenarios.model import EffectContext, Scenario, Verb
 from simulator.providers.base import Provider
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.auth import Credentials
-from simulator.providers.sumsub.errors import SumsubError, render
+from simulator.providers.sumsub.auth import Credentials, authenticate
+from simulator.providers.sumsub.errors import SumsubError
+from simulator.providers.sumsub.schemas import REGISTRY
+from simulator.providers.sumsub.state import SumsubState
 from simulator.toolkit.pages import Outcome
 from simulator.toolkit.story import Subject
+
+if TYPE_CHECKING:
+    from simulator.toolkit.routes import Operation
+
+JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9.!#$&^_-]+\+)?json$")  # application/json, application/x+json
 
 
 class SumsubProvider(Provider):
@@ -150,23 +157,40 @@ class SumsubProvider(Provider):
         super().bind(sim)
         self.credentials.add(sim.settings.sumsub_app_token, sim.settings.sumsub_secret_key)
 
-    def routes(self) -> list[BaseRoute]:
-        from simulator.providers.sumsub.routes import routes
+    # Routing, the request pipeline's hooks and errors
 
-        return routes()
+    error = SumsubError
+    state_class = SumsubState
+    schemas = REGISTRY
+    json_required = True  # an empty body where a JSON object is expected is a 400
+
+    def operations(self) -> list[Operation]:
+        from simulator.providers.sumsub.routes import operations
+
+        return operations()
+
+    async def authenticate(self, request: Request, op: Operation) -> str:
+        """The app token of a correctly signed request (``auth.py``), checked over the body as sent."""
+        assert self.sim is not None
+        return await authenticate(request, self.credentials, self.sim.clock.wall, body_limit(request, upload=op.upload))
+
+    def accepts_json(self, media_type: str | None) -> bool:
+        """``application/json`` or ``application/*+json``, or no ``Content-Type`` at all: a client that
+        leaves the header out still gets on."""
+        return media_type is None or bool(JSON_MEDIA_TYPE.match(media_type))
 
     def owns_path(self, path: str) -> bool:
         return path.startswith(("/resources", "/websdk", "/idensic"))
 
-    def error_response(self, request: Request, status: int, message: str) -> Response:
-        description = {404: "Not found", 405: "Method not allowed"}.get(status, message if status < 500 else "Error")
-        correlation = self.sim.ids.hex(32, None) if self.sim else "0" * 32
-        return render(SumsubError(status, description), correlation)
-
     def verbs(self) -> Mapping[str, Verb]:
-        from simulator.providers.sumsub.lifecycle import sim_getter, verbs
+        from simulator.providers.sumsub.verbs import VERBS
 
-        return verbs(sim_getter(self))
+        return VERBS.bind(self)
+
+    def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
+        from simulator.providers.sumsub.verbs import created
+
+        return created(ctx)
 
     def sandbox_convention(self, product: str, facts: Mapping[str, Any]) -> Scenario | str | None:
         """Rule 3: the verification document templates, by the uploaded files' names (``facts["images"]``:
@@ -194,21 +218,16 @@ class SumsubProvider(Provider):
         ]
 
     def coverage_targets(self) -> dict[str, set[str]]:
-        from simulator.providers.sumsub.coverage import coverage_targets
+        from simulator.providers.sumsub.verbs import coverage_targets
 
-        return coverage_targets()
-
-    def produces(self, scenario: Scenario) -> dict[str, set[str]]:
-        from simulator.providers.sumsub.coverage import produces
-
-        return produces(scenario)
+        return dict(coverage_targets())
 
     outcome_groups = c.OUTCOME_GROUPS
 
     def outcome(self, scenario: Scenario) -> Outcome:
-        from simulator.providers.sumsub.coverage import outcome
+        from simulator.providers.sumsub.verbs import outcome
 
-        return outcome(scenario)
+        return outcome(scenario.product, self.produces(scenario))
 
     def trigger(self, http: Any, scenario: Scenario, record: Any, tenant: str | None = None) -> dict[str, Any]:
         """Create the applicant (and action) with the scenario header and hand the flow to the person with an

@@ -11,22 +11,18 @@ import string
 from datetime import timedelta
 from typing import Any
 
-from starlette.requests import Request
-
 from simulator.engine.clock import isoformat
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import handoff
-from simulator.providers.sumsub.api import endpoint, json_body, query_int
+from simulator.providers.sumsub.api import query_int
 from simulator.providers.sumsub.errors import bad_request
-from simulator.providers.sumsub.models import Ctx
-from simulator.web import base_url
+from simulator.providers.sumsub.state import SumsubState
+from simulator.toolkit.routes import Call
 
 
-def _base(request: Request) -> str:
-    return base_url(request.scope)
-
-
-def issue_token(ctx: Ctx, user_id: str, level: str, ttl: int, external_action_id: str | None, identifiers: Any) -> dict:
+def issue_token(
+    ctx: SumsubState, user_id: str, level: str, ttl: int, external_action_id: str | None, identifiers: Any
+) -> dict:
     prefix = c.ACCESS_TOKEN_PREFIX + ("sbx-" if ctx.sandbox else "")
     token = prefix + ctx.uuid()
     doc = {
@@ -42,10 +38,10 @@ def issue_token(ctx: Ctx, user_id: str, level: str, ttl: int, external_action_id
     return {"token": token, "userId": user_id}
 
 
-async def create_sdk_token(request: Request, ctx: Ctx) -> dict:
-    body = await json_body(request, "access_token.request")
+async def create_sdk_token(call: Call) -> dict:
+    body = call.body
     return issue_token(
-        ctx,
+        call.state,
         body["userId"],
         body["levelName"],
         body.get("ttlInSecs") or c.DEFAULT_TTL,
@@ -54,23 +50,23 @@ async def create_sdk_token(request: Request, ctx: Ctx) -> dict:
     )
 
 
-async def create_legacy_token(request: Request, ctx: Ctx) -> dict:
+async def create_legacy_token(call: Call) -> dict:
     """``POST /resources/accessTokens?userId=&levelName=&ttlInSecs=&externalActionId=`` (empty body)."""
-    q = request.query_params
+    q = call.query
     if not q.get("userId"):
         raise bad_request("Query parameter 'userId' is required")
     level = q.get("levelName") or c.DEFAULT_LEVEL
     return issue_token(
-        ctx,
+        call.state,
         q["userId"],
         level,
-        query_int(request, "ttlInSecs", c.DEFAULT_TTL, maximum=c.MAX_TTL),
+        query_int(call.request, "ttlInSecs", c.DEFAULT_TTL, maximum=c.MAX_TTL),
         q.get("externalActionId"),
         None,
     )
 
 
-def _link(ctx: Ctx, fields: dict[str, Any]) -> str:
+def _link(ctx: SumsubState, fields: dict[str, Any]) -> str:
     link_id = ("sbx_" if ctx.sandbox else "") + ctx.sim.ids.chars(string.ascii_letters + string.digits, 16, ctx.tenant)
     ttl = fields.pop("ttlInSecs", None) or 1800
     doc = {"id": link_id, **fields, "expiresAt": isoformat(ctx.now + timedelta(seconds=ttl))}
@@ -79,10 +75,10 @@ def _link(ctx: Ctx, fields: dict[str, Any]) -> str:
     return link_id
 
 
-async def create_websdk_link(request: Request, ctx: Ctx) -> dict:
-    body = await json_body(request, "websdk_link.request")
+async def create_websdk_link(call: Call) -> dict:
+    body = call.body
     link_id = _link(
-        ctx,
+        call.state,
         {
             "userId": body.get("userId") or body.get("externalUserId"),
             "levelName": body["levelName"],
@@ -90,36 +86,29 @@ async def create_websdk_link(request: Request, ctx: Ctx) -> dict:
             "applicantIdentifiers": body.get("applicantIdentifiers") or {},
             "redirect": body.get("redirect"),
             "ttlInSecs": body.get("ttlInSecs"),
-            "lang": request.query_params.get("lang"),
+            "lang": call.query.get("lang"),
         },
     )
-    return {"url": f"{_base(request)}/websdk/p/{link_id}"}
+    return {"url": f"{call.base_url}/websdk/p/{link_id}"}
 
 
-async def create_legacy_websdk_link(request: Request, ctx: Ctx) -> dict:
+async def create_legacy_websdk_link(call: Call) -> dict:
     """``POST /resources/sdkIntegrations/levels/{levelName}/websdkLink?ttlInSecs=&externalUserId=&lang=``."""
-    body = await json_body(request, required=False)
-    q = request.query_params
+    body = await call.json(required=False)
+    q = call.query
     link_id = _link(
-        ctx,
+        call.state,
         {
             "userId": q.get("externalUserId") or body.get("externalUserId"),
-            "levelName": request.path_params["level_name"],
+            "levelName": call.params["level_name"],
             "externalActionId": q.get("externalActionId"),
             "applicantIdentifiers": {k: body[k] for k in ("email", "phone") if body.get(k)},
-            "ttlInSecs": query_int(request, "ttlInSecs", 1800, maximum=c.MAX_TTL),
+            "ttlInSecs": query_int(call.request, "ttlInSecs", 1800, maximum=c.MAX_TTL),
             "lang": q.get("lang"),
         },
     )
-    return {"url": f"{_base(request)}/idensic/l/#/{link_id}"}
+    return {"url": f"{call.base_url}/idensic/l/#/{link_id}"}
 
 
-async def api_health(request: Request, ctx: Ctx) -> dict:
+async def api_health(call: Call) -> dict:
     return {"ok": 1}
-
-
-create_sdk_token = endpoint(create_sdk_token)
-create_legacy_token = endpoint(create_legacy_token)
-create_websdk_link = endpoint(create_websdk_link)
-create_legacy_websdk_link = endpoint(create_legacy_websdk_link)
-api_health = endpoint(api_health, signed=False)

@@ -5,24 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-
 from simulator.engine.scenarios.selection import SelectionError
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import handoff, lifecycle
 from simulator.providers.sumsub.api import (
-    endpoint,
     find_action,
     find_action_by_external_id,
     find_applicant,
-    json_body,
     matrix,
     query_int,
     scenario_header,
 )
 from simulator.providers.sumsub.errors import bad_request, conflict
-from simulator.providers.sumsub.models import Ctx, new_action, public
 from simulator.providers.sumsub.schemas import first_error
+from simulator.providers.sumsub.state import SumsubState, public
+from simulator.providers.sumsub.subjects import new_action
+from simulator.toolkit.routes import Call
 
 LEGACY_TYPES = {
     "paymentMethod": c.ACTION_PAYMENT_METHOD,
@@ -32,7 +30,7 @@ LEGACY_TYPES = {
 
 
 def create(
-    ctx: Ctx,
+    ctx: SumsubState,
     applicant: dict[str, Any],
     body: dict[str, Any],
     level: str,
@@ -66,29 +64,29 @@ def create(
     return doc
 
 
-async def create_action(request: Request, ctx: Ctx) -> dict:
-    applicant = find_applicant(ctx, request.path_params["applicant_id"])
-    level = request.query_params.get("levelName") or c.DEFAULT_ACTION_LEVEL
-    body = await json_body(request, "action.create.request")
+async def create_action(call: Call) -> dict:
+    applicant = find_applicant(call.state, call.params["applicant_id"])
+    level = call.query.get("levelName") or c.DEFAULT_ACTION_LEVEL
+    body = await call.json()
     if not [k for k, v in body.items() if k not in ("externalActionId", "applicantId", "levelName") and v is not None]:
         raise bad_request(
             "Request is empty: besides externalActionId, provide at least one of email, phone, paymentMethod,"
             " paymentSource or questionnaires"
         )
-    doc = create(ctx, applicant, body, level, scenario_header(request))
-    request.state.scenario = doc["_scenario"]
+    doc = create(call.state, applicant, body, level, scenario_header(call.request))
+    call.mark_scenario(doc["_scenario"])
     return public(doc)
 
 
-async def create_typed_action(request: Request, ctx: Ctx) -> dict:
+async def create_typed_action(call: Call) -> dict:
     """Legacy ``.../forApplicant/{applicantId}/{actionType}`` (paymentMethod, faceAuth, cryptoTransaction,
     cryptoSourceOfFunds); the external id may come in ``X-External-Action-Id``."""
-    applicant = find_applicant(ctx, request.path_params["applicant_id"])
-    action_type = request.path_params["action_type"]
+    applicant = find_applicant(call.state, call.params["applicant_id"])
+    action_type = call.params["action_type"]
     if action_type not in (*LEGACY_TYPES, c.ACTION_CRYPTO):
         raise bad_request(f"Unknown action type '{action_type}'")
-    body = await json_body(request, required=False)
-    external = request.headers.get(c.HEADER_EXTERNAL_ACTION_ID) or body.get("externalActionId")
+    body = await call.json(required=False)
+    external = call.request.headers.get(c.HEADER_EXTERNAL_ACTION_ID) or body.get("externalActionId")
     if not external:
         raise bad_request(f"Header {c.HEADER_EXTERNAL_ACTION_ID} is required")
     if action_type == c.ACTION_PAYMENT_METHOD and body and "paymentMethod" not in body:
@@ -101,72 +99,66 @@ async def create_typed_action(request: Request, ctx: Ctx) -> dict:
         if missing:
             raise bad_request(f"Missing required field(s): {', '.join(missing)}")
     body = {**body, "externalActionId": external}
-    level = request.query_params.get("levelName") or c.DEFAULT_ACTION_LEVEL
-    doc = create(ctx, applicant, body, level, scenario_header(request), LEGACY_TYPES.get(action_type, action_type))
-    request.state.scenario = doc["_scenario"]
+    level = call.query.get("levelName") or c.DEFAULT_ACTION_LEVEL
+    doc = create(
+        call.state, applicant, body, level, scenario_header(call.request), LEGACY_TYPES.get(action_type, action_type)
+    )
+    call.mark_scenario(doc["_scenario"])
     return public(doc)
 
 
-async def get_action(request: Request, ctx: Ctx) -> dict:
-    doc = find_action(ctx, request.path_params["action_id"])
-    request.state.scenario = doc.get("_scenario")
+async def get_action(call: Call) -> dict:
+    doc = find_action(call.state, call.params["action_id"])
+    call.mark_scenario(doc.get("_scenario"))
     return public(doc)
 
 
-async def list_actions(request: Request, ctx: Ctx) -> dict:
-    selector = request.path_params["selector"]
+async def list_actions(call: Call) -> dict:
+    selector = call.params["selector"]
     if not selector.startswith("-;"):
         raise bad_request(f"Unsupported filter {selector!r}: use -;applicantId=<id>")
-    params = matrix(request) or {}
+    params = matrix(call.request) or {}
     applicant_id = params.get("applicantId")
     if not applicant_id:
         raise bad_request("Filter applicantId is required: -;applicantId=<id>")
-    find_applicant(ctx, applicant_id)
-    limit = query_int(request, "limit", c.LIST_DEFAULT_LIMIT)
-    offset = query_int(request, "offset", 0)
-    items = [public(a) for a in ctx.list(c.KIND_ACTION) if a["applicantId"] == applicant_id]
+    find_applicant(call.state, applicant_id)
+    limit = query_int(call.request, "limit", c.LIST_DEFAULT_LIMIT)
+    offset = query_int(call.request, "offset", 0)
+    items = [public(a) for a in call.state.list(c.KIND_ACTION) if a["applicantId"] == applicant_id]
     txn = params.get("kytTxnReference.txnId")
     if txn is not None:
         items = [a for a in items if (a.get("kytTxnReference") or {}).get("txnId") == txn]
-    if request.query_params.get("order") == "-createdAt":
+    if call.query.get("order") == "-createdAt":
         items.reverse()
     page = items[offset : offset + limit]
     # Sources disagree on the envelope (list.items vs root items): emit both.
     return {"list": {"items": page, "totalItems": len(items)}, "items": page, "totalItems": len(items)}
 
 
-async def request_action_check(request: Request, ctx: Ctx) -> dict:
-    action = find_action(ctx, request.path_params["action_id"])
+async def request_action_check(call: Call) -> dict:
+    ctx = call.state
+    action = find_action(ctx, call.params["action_id"])
     applicant = find_applicant(ctx, action["applicantId"])
     lifecycle.check_can_request(ctx, action)
     lifecycle.applicant_submits(ctx, applicant, action)
     return public(ctx.get(c.KIND_ACTION, action["id"]) or action)
 
 
-async def set_payment_method(request: Request, ctx: Ctx) -> dict:
-    action = find_action(ctx, request.path_params["action_id"])
-    body = await json_body(request, "payment_method.request")
+async def set_payment_method(call: Call) -> dict:
+    action = find_action(call.state, call.params["action_id"])
+    body = await call.json()
     image_ids = (action.get("paymentMethod") or {}).get("imageIds")
     action["paymentMethod"] = {**body, **({"imageIds": image_ids} if image_ids else {})}
-    ctx.put(c.KIND_ACTION, action)
+    call.state.put(c.KIND_ACTION, action)
     return action["paymentMethod"]
 
 
-async def latest_check(request: Request, ctx: Ctx) -> dict:
-    action = find_action(ctx, request.path_params["action_id"])
-    wanted = request.query_params.get("type")
+async def latest_check(call: Call) -> dict:
+    action = find_action(call.state, call.params["action_id"])
+    wanted = call.query.get("type")
     if wanted and wanted not in c.ACTION_CHECK_TYPES:
         raise bad_request(f"Unknown check type '{wanted}'")
     checks = [ch for ch in action.get("checks", []) if not wanted or ch["checkType"] == wanted]
     if wanted == c.CHECK_PAYMENT_SOURCE and checks:
         checks = [{**checks[-1], "paymentSourceCheck": (action.get("paymentSource") or {}).get("checks", [None])[-1]}]
     return {"checks": checks[-1:]}
-
-
-create_action = endpoint(create_action)
-create_typed_action = endpoint(create_typed_action)
-get_action = endpoint(get_action)
-list_actions = endpoint(list_actions)
-request_action_check = endpoint(request_action_check)
-set_payment_method = endpoint(set_payment_method)
-latest_check = endpoint(latest_check)

@@ -5,28 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from simulator.engine.scenarios.selection import SelectionError
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import handoff, lifecycle, webhooks
-from simulator.providers.sumsub.api import (
-    endpoint,
-    find_applicant,
-    find_by_external_user_id,
-    json_body,
-    matrix,
-    scenario_header,
-)
+from simulator.providers.sumsub.api import find_applicant, find_by_external_user_id, matrix, scenario_header
 from simulator.providers.sumsub.errors import SumsubError, bad_request, conflict, not_found
-from simulator.providers.sumsub.models import DOC_SET_OF, Ctx, complete, new_applicant, public, review_result
+from simulator.providers.sumsub.review import complete, review_result
+from simulator.providers.sumsub.state import SumsubState, public
+from simulator.providers.sumsub.subjects import DOC_SET_OF, new_applicant
+from simulator.toolkit.routes import Call
 
 OK = {"ok": 1}
 
 
 def create(
-    ctx: Ctx, body: dict[str, Any], level: str, header: str | None, platform: str = "API", *, on_page: bool = False
+    ctx: SumsubState,
+    body: dict[str, Any],
+    level: str,
+    header: str | None,
+    platform: str = "API",
+    *,
+    on_page: bool = False,
 ) -> dict[str, Any]:
     """Create, pick the scenario, announce: shared by the API and the hosted page (``on_page``: the
     person is there already)."""
@@ -51,46 +52,46 @@ def create(
     return doc
 
 
-async def create_applicant(request: Request, ctx: Ctx) -> JSONResponse:
-    level = request.query_params.get("levelName")
+async def create_applicant(call: Call) -> JSONResponse:
+    level = call.query.get("levelName")
     if not level:
         raise bad_request("Query parameter 'levelName' is required")
-    body = await json_body(request, "applicant.create.request")
-    doc = create(ctx, body, level, scenario_header(request))
-    request.state.scenario = doc["_scenario"]
+    body = await call.json()
+    doc = create(call.state, body, level, scenario_header(call.request))
+    call.mark_scenario(doc["_scenario"])
     return JSONResponse(public(doc), status_code=201)
 
 
-def _lookup(request: Request, ctx: Ctx) -> dict[str, Any]:
-    selector = request.path_params["applicant_id"]
+def _lookup(call: Call) -> dict[str, Any]:
+    selector = call.params["applicant_id"]
     if selector.startswith("-;"):
-        external = (matrix(request) or {}).get("externalUserId")
+        external = (matrix(call.request) or {}).get("externalUserId")
         if not external:
             raise bad_request(f"Unsupported applicant filter {selector!r}: use -;externalUserId=<id>")
-        doc = find_by_external_user_id(ctx, external)
+        doc = find_by_external_user_id(call.state, external)
         if doc is None:
             raise not_found(f"Applicant not found: externalUserId={external}")
     else:
-        doc = find_applicant(ctx, selector)
-    request.state.scenario = doc.get("_scenario")
+        doc = find_applicant(call.state, selector)
+    call.mark_scenario(doc.get("_scenario"))
     return doc
 
 
-async def get_applicant(request: Request, ctx: Ctx) -> dict:
-    return public(_lookup(request, ctx))
+async def get_applicant(call: Call) -> dict:
+    return public(_lookup(call))
 
 
-async def get_status(request: Request, ctx: Ctx) -> dict:
-    return dict(_lookup(request, ctx)["review"])
+async def get_status(call: Call) -> dict:
+    return dict(_lookup(call)["review"])
 
 
-async def get_required_id_docs_status(request: Request, ctx: Ctx) -> dict:
-    doc = _lookup(request, ctx)
+async def get_required_id_docs_status(call: Call) -> dict:
+    doc = _lookup(call)
     review = doc["review"]
     result = review.get("reviewResult") if review["reviewStatus"] == c.COMPLETED else None
     steps: dict[str, Any] = {s["idDocSetType"]: None for s in doc["requiredIdDocs"]["docSets"]}
     for image_id in doc.get("_images", []):
-        image = ctx.get(c.KIND_IMAGE, image_id)
+        image = call.state.get(c.KIND_IMAGE, image_id)
         if image is None:
             continue
         step_name = DOC_SET_OF.get(image["idDocType"], image["idDocType"])
@@ -104,17 +105,18 @@ async def get_required_id_docs_status(request: Request, ctx: Ctx) -> dict:
     return steps
 
 
-async def request_check(request: Request, ctx: Ctx) -> dict:
+async def request_check(call: Call) -> dict:
     """The client's submission (``?reason=`` is accepted and not used): one attempt, refused as Sumsub
     refuses it; a GREEN review stays as it is."""
-    doc = _lookup(request, ctx)
-    lifecycle.check_can_request(ctx, doc)
-    lifecycle.applicant_submits(ctx, doc, None)
+    doc = _lookup(call)
+    lifecycle.check_can_request(call.state, doc)
+    lifecycle.applicant_submits(call.state, doc, None)
     return OK
 
 
-async def reset_applicant(request: Request, ctx: Ctx) -> dict:
-    doc = _lookup(request, ctx)
+async def reset_applicant(call: Call) -> dict:
+    ctx = call.state
+    doc = _lookup(call)
     status = doc["review"]["reviewStatus"]
     if status in c.IN_REVIEW:
         raise bad_request(f"Applicant can't be reset while its review status is '{status}'")
@@ -125,9 +127,10 @@ async def reset_applicant(request: Request, ctx: Ctx) -> dict:
     return OK
 
 
-async def test_completed(request: Request, ctx: Ctx) -> dict:
-    doc = _lookup(request, ctx)
-    body = await json_body(request, "test_completed.request")
+async def test_completed(call: Call) -> dict:
+    ctx = call.state
+    doc = _lookup(call)
+    body = await call.json()
     if not ctx.sandbox:
         raise SumsubError(400, "This method is only supported on sandbox env")
     if doc.get("_run"):
@@ -137,12 +140,3 @@ async def test_completed(request: Request, ctx: Ctx) -> dict:
     ctx.put(c.KIND_APPLICANT, doc)
     webhooks.publish(ctx, c.WH_APPLICANT_REVIEWED, doc)
     return OK
-
-
-create_applicant = endpoint(create_applicant)
-get_applicant = endpoint(get_applicant)
-get_status = endpoint(get_status)
-get_required_id_docs_status = endpoint(get_required_id_docs_status)
-request_check = endpoint(request_check)
-reset_applicant = endpoint(reset_applicant)
-test_completed = endpoint(test_completed)

@@ -9,27 +9,40 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.models import Ctx, default_check_types, fmt_created
+from simulator.providers.sumsub.state import SumsubState, fmt_created
+from simulator.providers.sumsub.subjects import default_check_types
 
 BRANDS = ("VISA", "MASTERCARD", "AMEX", "MAESTRO")
 
 
 def planned_checks(action: dict[str, Any], answer: str, explicit: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
     """(checkType, answer) pairs: the scenario's own, or the action type's defaults."""
-    default_answer = {c.GREEN: c.GREEN, c.RED: c.RED}.get(answer, c.ERROR)
     if explicit:
-        pairs = [(str(e["type"]), str(e.get("answer", default_answer))) for e in explicit]
-    else:
-        pairs = [(t, default_answer) for t in default_check_types(action)]
-        if answer == c.RED and pairs[:1] and pairs[0][0] == c.CHECK_FACE_LIVELINESS and len(pairs) > 1:
-            pairs = [(c.CHECK_FACE_LIVELINESS, c.GREEN), (c.CHECK_FACE_MATCH, c.RED)]
+        return explicit_checks(answer, explicit)
+    pairs = [(t, _default_answer(answer)) for t in default_check_types(action)]
+    if answer == c.RED and pairs[:1] and pairs[0][0] == c.CHECK_FACE_LIVELINESS and len(pairs) > 1:
+        pairs = [(c.CHECK_FACE_LIVELINESS, c.GREEN), (c.CHECK_FACE_MATCH, c.RED)]
+    return _liveness_rule(pairs)
+
+
+def explicit_checks(answer: str, explicit: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+    """The checks a review step names, each answered as it says (else as the review), after the liveness rule."""
+    return _liveness_rule([(str(e["type"]), str(e.get("answer", _default_answer(answer)))) for e in explicit or ()])
+
+
+def _default_answer(answer: str) -> str:
+    return {c.GREEN: c.GREEN, c.RED: c.RED}.get(answer, c.ERROR)
+
+
+def _liveness_rule(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A failed liveness check means no face match is performed."""
     liveness = dict(pairs).get(c.CHECK_FACE_LIVELINESS)
     if liveness is not None and liveness != c.GREEN:
-        pairs = [p for p in pairs if p[0] != c.CHECK_FACE_MATCH]
+        return [p for p in pairs if p[0] != c.CHECK_FACE_MATCH]
     return pairs
 
 
-def bin_info(ctx: Ctx, country: str, brand: str | None = None) -> dict[str, Any]:
+def bin_info(ctx: SumsubState, country: str, brand: str | None = None) -> dict[str, Any]:
     fake = ctx.sim.fake.faker("GB", ctx.tenant)
     return {
         "brand": brand or fake.random_element(BRANDS),
@@ -41,13 +54,15 @@ def bin_info(ctx: Ctx, country: str, brand: str | None = None) -> dict[str, Any]
     }
 
 
-def risk_info(ctx: Ctx, answer: str, country: str, brand: str | None = None) -> dict[str, Any]:
+def risk_info(ctx: SumsubState, answer: str, country: str, brand: str | None = None) -> dict[str, Any]:
     rng = ctx.sim.ids.rng(ctx.tenant)
     score = rng.uniform(0.01, 0.3) if answer == c.GREEN else rng.uniform(0.6, 0.99)
     return {"riskScore": round(score, 2), "binInfo": bin_info(ctx, country, brand)}
 
 
-def build_checks(ctx: Ctx, action: dict[str, Any], applicant: dict[str, Any], pairs: list[tuple[str, str]]) -> None:
+def build_checks(
+    ctx: SumsubState, action: dict[str, Any], applicant: dict[str, Any], pairs: list[tuple[str, str]]
+) -> None:
     """Write ``checks`` (and the per-source details) onto ``action``."""
     now = fmt_created(ctx.now)
     attempt = action["review"]["attemptId"]

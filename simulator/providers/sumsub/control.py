@@ -16,7 +16,7 @@ from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import handoff, lifecycle
 from simulator.providers.sumsub.api import provider_of, sim_of
 from simulator.providers.sumsub.auth import TOKEN_FORMAT
-from simulator.providers.sumsub.models import Ctx, public
+from simulator.providers.sumsub.state import SumsubState, public
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -112,7 +112,7 @@ async def submit(request: Request) -> Response:
     data = await _json(request) or {}
     token = _text(data, "appToken") or sim_of(request).settings.sumsub_app_token
     action_id, applicant_id = _text(data, "actionId"), _text(data, "applicantId") or ""
-    ctx = Ctx(sim_of(request), token)
+    ctx = SumsubState(sim_of(request), token)
     action = ctx.get(c.KIND_ACTION, action_id) if action_id else None
     applicant_id = action["applicantId"] if action else applicant_id
     applicant = ctx.get(c.KIND_APPLICANT, applicant_id)

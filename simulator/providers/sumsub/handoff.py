@@ -17,14 +17,14 @@ from typing import Any
 
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.api import find_action_by_external_id, find_by_external_user_id
-from simulator.providers.sumsub.models import Ctx
+from simulator.providers.sumsub.state import SumsubState
 
 
 def _key(user_id: str, external_action_id: str | None) -> str:
     return json.dumps([user_id, external_action_id or None])
 
 
-def grant(ctx: Ctx, user_id: str | None, external_action_id: str | None, expires_at: str) -> None:
+def grant(ctx: SumsubState, user_id: str | None, external_action_id: str | None, expires_at: str) -> None:
     """A token or link was issued for this user (and action): the person has the flow."""
     if not user_id:
         return  # a link for no user in particular: the first visit makes one (and hands it off then)
@@ -36,18 +36,18 @@ def grant(ctx: Ctx, user_id: str | None, external_action_id: str | None, expires
         hand_off(ctx, subject)
 
 
-def granted(ctx: Ctx, user_id: str, external_action_id: str | None) -> bool:
+def granted(ctx: SumsubState, user_id: str, external_action_id: str | None) -> bool:
     """Whether an unexpired token or link was issued for this user (and action) before it existed."""
     doc = ctx.get(c.KIND_HANDOFF, _key(user_id, external_action_id))
     return doc is not None and datetime.fromisoformat(doc["expiresAt"].replace("Z", "+00:00")) >= ctx.now
 
 
-def hand_off(ctx: Ctx, subject: dict[str, Any]) -> None:
+def hand_off(ctx: SumsubState, subject: dict[str, Any]) -> None:
     if subject.get("_run"):
         ctx.sim.runner.hand_off(ctx.tenant, c.PROVIDER, subject["_run"])
 
 
-def find(ctx: Ctx, user_id: str, external_action_id: str | None) -> tuple[dict | None, dict | None]:
+def find(ctx: SumsubState, user_id: str, external_action_id: str | None) -> tuple[dict | None, dict | None]:
     applicant = find_by_external_user_id(ctx, user_id)
     if applicant is None or not external_action_id:
         return applicant, None

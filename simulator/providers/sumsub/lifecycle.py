@@ -1,53 +1,57 @@
-"""The review lifecycle: state changes shared by scenario verbs and API calls, and the verbs.
+"""The review lifecycle: the transition table, and the state changes scenario verbs and API calls make.
 
 A run's subject is ``{"kind": "applicant" | "action", "id": ..., "applicantId": ...}``. Each
-change stores the document and publishes the webhook Sumsub sends for it (section 4.1).
+change stores the document and publishes the webhook Sumsub sends for it (section 4.1), as the
+table below says; the verbs (``verbs.py``) declare their effects from the same table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from simulator.engine.scenarios.model import APPLICANT as APPLICANT_ACTOR
-from simulator.engine.scenarios.model import Scenario, StepContext, Verb
+from simulator.engine.scenarios.model import Scenario
 from simulator.engine.scenarios.selection import select
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub import documents, media, webhooks
+from simulator.providers.sumsub import images, media, webhooks
 from simulator.providers.sumsub.checks import build_checks, planned_checks
 from simulator.providers.sumsub.errors import SumsubError
-from simulator.providers.sumsub.models import (
-    DOC_SET_OF,
-    Ctx,
-    begin_attempt,
-    complete,
-    fill_recognised_info,
-    fmt_created,
-    new_review,
-    review_result,
-    set_status,
-)
-
-if TYPE_CHECKING:
-    from simulator.app import Simulator
+from simulator.providers.sumsub.review import begin_attempt, complete, new_review, review_result, set_status
+from simulator.providers.sumsub.state import SumsubState, fmt_created
+from simulator.providers.sumsub.subjects import DOC_SET_OF, fill_recognised_info
 
 SUBMIT = "submit"
-STATUS_VERBS = {"precheck": c.PRECHECKED, "queue": c.QUEUED, "hold": c.ON_HOLD}
-PENDING_EVENT = {False: c.WH_APPLICANT_PENDING, True: c.WH_ACTION_PENDING}
-REVIEWED_EVENT = {False: c.WH_APPLICANT_REVIEWED, True: c.WH_ACTION_REVIEWED}
-STATUS_EVENTS = {
-    (c.PRECHECKED, False): c.WH_APPLICANT_PRECHECKED,
-    (c.ON_HOLD, False): c.WH_APPLICANT_ON_HOLD,
-    (c.ON_HOLD, True): c.WH_ACTION_ON_HOLD,
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A row of the table: the review status it moves to and the webhook it sends, for each subject."""
+
+    status: str
+    applicant_event: str | None
+    action_event: str | None
+
+    def event(self, action: dict[str, Any] | None) -> str | None:
+        return self.action_event if action is not None else self.applicant_event
+
+
+# trigger (a verb, or the client's request check for SUBMIT) -> review status, webhooks
+TRANSITIONS: dict[str, Transition] = {
+    SUBMIT: Transition(c.PENDING, c.WH_APPLICANT_PENDING, c.WH_ACTION_PENDING),
+    "precheck": Transition(c.PRECHECKED, c.WH_APPLICANT_PRECHECKED, None),
+    "queue": Transition(c.QUEUED, None, None),
+    "hold": Transition(c.ON_HOLD, c.WH_APPLICANT_ON_HOLD, c.WH_ACTION_ON_HOLD),
+    "review": Transition(c.COMPLETED, c.WH_APPLICANT_REVIEWED, c.WH_ACTION_REVIEWED),
 }
-NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)
+NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)  # what the ``notify`` verb may send
 
 
 # Runs
 
 
 def start_run(
-    ctx: Ctx,
+    ctx: SumsubState,
     product: str,
     doc: dict[str, Any],
     subject: dict[str, Any],
@@ -78,7 +82,7 @@ def start_run(
     doc["_personMayChoose"] = selection.person_may_choose
 
 
-def load(ctx: Ctx, subject: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def load(ctx: SumsubState, subject: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     if subject.get("kind") == "action":
         action = ctx.get(c.KIND_ACTION, subject["id"])
         applicant = ctx.get(c.KIND_APPLICANT, action["applicantId"]) if action else None
@@ -86,7 +90,7 @@ def load(ctx: Ctx, subject: Mapping[str, Any]) -> tuple[dict[str, Any] | None, d
     return ctx.get(c.KIND_APPLICANT, subject["id"]), None
 
 
-def save(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
+def save(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
     ctx.put(c.KIND_APPLICANT, applicant)
     if action is not None:
         ctx.put(c.KIND_ACTION, action)
@@ -98,7 +102,7 @@ def save(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> 
 CAPTURED = {"PAYMENT_METHOD": "PAYMENT_METHOD", "PAYMENT_SOURCE": "PAYMENT_SOURCE", "SELFIE": "SELFIE"}
 
 
-def capture(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
+def capture(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None) -> None:
     """The pictures the applicant takes in the WebSDK (real PNGs), unless the client uploaded some."""
     subject = action or applicant
     if subject.get("_images"):
@@ -110,18 +114,20 @@ def capture(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None) 
         wanted = [CAPTURED[t] for s in action["requiredIdDocs"]["docSets"] for t in s["types"] if t in CAPTURED]
     for id_doc_type in wanted:
         data = media.png(ctx.sim.ids.integer(0, 2**24 - 1, ctx.tenant))
-        image = documents.store_image(
+        image = images.store_image(
             ctx, subject, data, "image/png", {"idDocType": id_doc_type, "country": country}, None
         )
         if action is not None:
             image["reviewResult"] = {}
             ctx.put(c.KIND_IMAGE, image)
-            action.setdefault("images", []).append(documents.action_image_json(image))
+            action.setdefault("images", []).append(images.action_image_json(image))
             if "paymentMethod" in action and id_doc_type == "PAYMENT_METHOD":
                 action["paymentMethod"].setdefault("imageIds", []).append(image["id"])
 
 
-def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *, captures: bool = False) -> bool:
+def submit(
+    ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, *, captures: bool = False
+) -> bool:
     """The applicant finished the flow (``captures``: on the WebSDK, taking pictures) or the client
     requested the check: status pending."""
     subject = action or applicant
@@ -134,7 +140,7 @@ def submit(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, *
     elif captures:  # the person consented on the WebSDK's agreement screen; an API request check has no consent
         subject.setdefault("agreement", {"createdAt": fmt_created(ctx.now), "source": "WebSDK", "recordIds": []})
     save(ctx, applicant, action)
-    webhooks.publish(ctx, PENDING_EVENT[action is not None], applicant, action)
+    webhooks.publish(ctx, TRANSITIONS[SUBMIT].event(action), applicant, action)
     return True
 
 
@@ -149,20 +155,20 @@ def retry_requested(subject: Mapping[str, Any]) -> bool:
     )
 
 
-def run_is_live(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+def run_is_live(ctx: SumsubState, subject: Mapping[str, Any]) -> bool:
     """The subject's scenario still has steps to play (or waits for one)."""
     run = ctx.sim.runner.get(ctx.tenant, c.PROVIDER, subject["_run"]) if subject.get("_run") else None
     return run is not None and run["status"] == "running"
 
 
-def review_final(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+def review_final(ctx: SumsubState, subject: Mapping[str, Any]) -> bool:
     """The review has its answer for now: completed, unless a RETRY the scenario still answers with a
     scripted resubmission (``applicant-retry-then-approved``). Later profile events do not count."""
     completed = subject["review"]["reviewStatus"] == c.COMPLETED
     return completed and not (retry_requested(subject) and run_is_live(ctx, subject))
 
 
-def awaiting_resubmission(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
+def awaiting_resubmission(ctx: SumsubState, subject: Mapping[str, Any]) -> bool:
     """RETRY asked for new documents and no scenario scripts them: only the applicant can go on."""
     return retry_requested(subject) and not run_is_live(ctx, subject)
 
@@ -170,7 +176,7 @@ def awaiting_resubmission(ctx: Ctx, subject: Mapping[str, Any]) -> bool:
 # The client's request check
 
 
-def missing_steps(ctx: Ctx, subject: Mapping[str, Any]) -> list[str]:
+def missing_steps(ctx: SumsubState, subject: Mapping[str, Any]) -> list[str]:
     """The required steps (``requiredIdDocs`` docSets) with nothing uploaded for them, in order.
 
     A document sent as ``FRONT_SIDE`` needs its ``BACK_SIDE`` too (Sumsub's "Get started with API");
@@ -193,7 +199,7 @@ def missing_steps(ctx: Ctx, subject: Mapping[str, Any]) -> list[str]:
     return missing
 
 
-def check_can_request(ctx: Ctx, subject: Mapping[str, Any]) -> None:
+def check_can_request(ctx: SumsubState, subject: Mapping[str, Any]) -> None:
     """Raise Sumsub's refusal of a request check (409), or return when the check may go ahead.
 
     The docs: not while pending, queued or prechecked (onHold is refused too: kycsim's review is still
@@ -218,7 +224,7 @@ def check_can_request(ctx: Ctx, subject: Mapping[str, Any]) -> None:
         )
 
 
-def _follow_up(ctx: Ctx, subject: dict[str, Any], product: str, scenario: Scenario | None) -> None:
+def _follow_up(ctx: SumsubState, subject: dict[str, Any], product: str, scenario: Scenario | None) -> None:
     """The scenario that decides the new attempt: the one a person picked, else the default (GREEN).
 
     The finished run is replaced, so it keeps its id and history (and the console shows one run)."""
@@ -231,7 +237,7 @@ def _follow_up(ctx: Ctx, subject: dict[str, Any], product: str, scenario: Scenar
 
 
 def applicant_submits(
-    ctx: Ctx,
+    ctx: SumsubState,
     applicant: dict[str, Any],
     action: dict[str, Any] | None,
     *,
@@ -257,28 +263,30 @@ def applicant_submits(
     return changed
 
 
-def move(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, status: str) -> None:
+def move(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, trigger: str) -> None:
+    """A status change of the review in progress (``precheck``, ``queue``, ``hold``)."""
+    row = TRANSITIONS[trigger]
     subject = action or applicant
     if subject["review"]["reviewStatus"] == c.INIT:
         begin_attempt(ctx, subject)
-    set_status(subject, status, ctx.now)
+    set_status(subject, row.status, ctx.now)
     save(ctx, applicant, action)
-    event = STATUS_EVENTS.get((status, action is not None))
+    event = row.event(action)
     if event:
         webhooks.publish(ctx, event, applicant, action)
 
 
-def review(ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, args: Mapping[str, Any]) -> None:
+def review(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, args: Mapping[str, Any]) -> None:
     result = review_result(dict(args))
     subject = action or applicant
     complete(subject, result, ctx.now, action=action is not None)
     if action is not None:
         build_checks(ctx, action, applicant, planned_checks(action, result["reviewAnswer"], args.get("checks")))
     save(ctx, applicant, action)
-    webhooks.publish(ctx, REVIEWED_EVENT[action is not None], applicant, action)
+    webhooks.publish(ctx, TRANSITIONS["review"].event(action), applicant, action)
 
 
-def reset(ctx: Ctx, applicant: dict[str, Any]) -> None:
+def reset(ctx: SumsubState, applicant: dict[str, Any]) -> None:
     old = applicant["review"]
     fresh = new_review(ctx, old["levelName"])
     fresh["attemptCnt"] = old["attemptCnt"]
@@ -289,7 +297,7 @@ def reset(ctx: Ctx, applicant: dict[str, Any]) -> None:
 
 
 def notice(
-    ctx: Ctx, applicant: dict[str, Any], action: dict[str, Any] | None, event: str, args: Mapping[str, Any]
+    ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] | None, event: str, args: Mapping[str, Any]
 ) -> None:
     extra: dict[str, Any] = {}
     if event == c.WH_APPLICANT_RESET:
@@ -308,96 +316,3 @@ def notice(
     save(ctx, applicant, action)
     on_action = action if event == c.WH_ACTION_LEVEL_CHANGED else None
     webhooks.publish(ctx, event, applicant, on_action, extra)
-
-
-# Verbs
-
-
-def _verb(sim_of: Callable[[], Simulator], change: Callable[..., Any]) -> Callable[[StepContext], Any]:
-    async def handler(step: StepContext) -> None:
-        ctx = Ctx(sim_of(), step.tenant)
-        applicant, action = load(ctx, step.subject)
-        if applicant is None:
-            return  # reset or deleted since the run started
-        change(ctx, applicant, action, step.args)
-
-    return handler
-
-
-REVIEW_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "answer": {"enum": list(c.ACTION_REVIEW_ANSWERS)},
-        "reject_type": {"enum": list(c.REJECT_TYPES)},
-        "reject_labels": {
-            "type": "array",
-            "items": {"enum": [*c.REJECT_LABELS, *(label.lower() for label in c.REJECT_LABELS)]},
-        },
-        "moderation_comment": {"type": "string"},
-        "client_comment": {"type": "string"},
-        "button_ids": {"type": "array", "items": {"type": "string"}},
-        "checks": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["type"],
-                "properties": {"type": {"enum": list(c.ACTION_CHECK_TYPES)}, "answer": {"enum": list(c.CHECK_ANSWERS)}},
-            },
-        },
-    },
-    "required": ["answer"],
-}
-NOTIFY_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["event"],
-    "properties": {"event": {"enum": list(NOTICE_EVENTS)}, "level": {"type": "string"}},
-}
-
-
-def verbs(sim_of: Callable[[], Simulator]) -> dict[str, Verb]:
-    """``sim_of()`` returns the bound simulator (verbs are collected before ``bind``)."""
-
-    def status_change(status: str):
-        return lambda ctx, applicant, action, args: move(ctx, applicant, action, status)
-
-    table = {
-        SUBMIT: Verb(
-            SUBMIT,
-            _verb(sim_of, lambda ctx, applicant, action, args: submit(ctx, applicant, action, captures=True)),
-            "The applicant completes the WebSDK flow: status pending (applicantPending / applicantActionPending);"
-            " after a RETRY rejection it starts a new attempt.",
-            actor=APPLICANT_ACTOR,
-        ),
-        "review": Verb(
-            "review",
-            _verb(sim_of, review),
-            "The review completes: status completed with answer, reject type, labels, comments, buttonIds and"
-            " (actions) checks; applicantReviewed / applicantActionReviewed.",
-            schema=REVIEW_SCHEMA,
-        ),
-        "notify": Verb(
-            "notify",
-            _verb(sim_of, lambda ctx, applicant, action, args: notice(ctx, applicant, action, args["event"], args)),
-            "Something else happens to the applicant (reset, level change, deactivation, ...): its webhook.",
-            schema=NOTIFY_SCHEMA,
-        ),
-    }
-    descriptions = {
-        "precheck": "Primary processing done: status prechecked (applicantPrechecked).",
-        "queue": "Waiting for a reviewer: status queued.",
-        "hold": "Processing paused: status onHold (applicantOnHold / applicantActionOnHold).",
-    }
-    for name, status in STATUS_VERBS.items():
-        table[name] = Verb(name, _verb(sim_of, status_change(status)), descriptions[name])
-    return table
-
-
-def sim_getter(provider: Any) -> Callable[[], Simulator]:
-    def get() -> Simulator:
-        assert provider.sim is not None, "the provider is not bound to a simulator yet"
-        return provider.sim
-
-    return get

@@ -30,7 +30,8 @@ from typing import Any
 
 from simulator.engine.scenarios.selection import CONVENTION, RULE_NAMES
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.models import DOC_SET_OF, Ctx
+from simulator.providers.sumsub.state import SumsubState
+from simulator.providers.sumsub.subjects import DOC_SET_OF
 
 APPROVED, REJECTED = "Approved", "Rejected"
 TEMPLATE_NAME = re.compile(r"^.+_(?P<outcome>Approved|Rejected)$")
@@ -66,7 +67,7 @@ def scenario_name(images: Iterable[Mapping[str, Any]]) -> str | None:
     return APPROVED_SCENARIO if any(outcome == APPROVED for outcome, _ in outcomes) else None
 
 
-def apply(ctx: Ctx, applicant: dict[str, Any]) -> None:
+def apply(ctx: SumsubState, applicant: dict[str, Any]) -> None:
     """After an upload: let the templates pick the applicant's scenario (rule 3), unless the header or a
     binding picked it. The run starts over on the new scenario: its submission still waits for the
     client's request check or the person, and the caller stores the applicant."""

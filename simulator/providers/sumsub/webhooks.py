@@ -14,7 +14,7 @@ from typing import Any
 
 from simulator.engine.webhooks.dispatcher import Endpoint
 from simulator.providers.sumsub import constants as c
-from simulator.providers.sumsub.models import Ctx, fmt_ms
+from simulator.providers.sumsub.state import SumsubState, fmt_ms
 
 
 def digest(body: bytes, secret: str, alg: str = c.DEFAULT_DIGEST_ALG) -> str:
@@ -35,7 +35,7 @@ class SumsubWebhookProfile:
 
 
 def payload(
-    ctx: Ctx,
+    ctx: SumsubState,
     event_type: str,
     applicant: dict[str, Any],
     action: dict[str, Any] | None = None,
@@ -70,7 +70,7 @@ def payload(
 
 
 def publish(
-    ctx: Ctx,
+    ctx: SumsubState,
     event_type: str,
     applicant: dict[str, Any],
     action: dict[str, Any] | None = None,

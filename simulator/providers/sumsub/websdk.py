@@ -31,7 +31,7 @@ from simulator.providers.sumsub import applicant_actions, applicants, handoff, l
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.api import find_action_by_external_id, find_by_external_user_id, sim_of
 from simulator.providers.sumsub.errors import SumsubError
-from simulator.providers.sumsub.models import Ctx
+from simulator.providers.sumsub.state import SumsubState
 from simulator.toolkit import pages
 from simulator.toolkit.pages import Code, Follow
 
@@ -40,21 +40,21 @@ FLOW = "Sumsub WebSDK"
 PAGES = pages.Pages(Path(__file__).with_name("templates"))
 
 
-def _resolve(request: Request, kind: str, key: str) -> tuple[Ctx, dict[str, Any]] | None:
+def _resolve(request: Request, kind: str, key: str) -> tuple[SumsubState, dict[str, Any]] | None:
     sim = sim_of(request)
     store_kind = c.KIND_LINK if kind == "p" else c.KIND_TOKEN
     for tenant, doc in iter_all(sim.store, c.PROVIDER, store_kind):
         if doc["id"] == key:
             doc["_kind"] = store_kind
-            return Ctx(sim, tenant), doc
+            return SumsubState(sim, tenant), doc
     return None
 
 
-def _expired(ctx: Ctx, grant: dict[str, Any]) -> bool:
+def _expired(ctx: SumsubState, grant: dict[str, Any]) -> bool:
     return datetime.fromisoformat(grant["expiresAt"].replace("Z", "+00:00")) < ctx.now
 
 
-def open_flow(ctx: Ctx, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def open_flow(ctx: SumsubState, grant: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The applicant (and action) this link or token is for, created on first visit; the person on
     the page has its flow (an action link hands over the action only, not the applicant's own KYC)."""
     if not grant.get("userId"):
@@ -86,7 +86,7 @@ def _problem(request: Request, message: str, status_code: int) -> Response:
     return PAGES.message(request, {"title": "Identity verification", "flow": FLOW, "message": message}, status_code)
 
 
-def _flow(request: Request) -> tuple[Ctx, dict[str, Any], dict[str, Any] | None] | Response:
+def _flow(request: Request) -> tuple[SumsubState, dict[str, Any], dict[str, Any] | None] | Response:
     """The visitor's tenant, applicant and action, or the page explaining why there are none."""
     found = _resolve(request, request.path_params["kind"], request.path_params["key"])
     if found is None:
@@ -123,7 +123,7 @@ def redirect_jwt(sign_key: str, external_user_id: str, issued_at: int) -> str:
     return f"{header}.{payload}.{_b64(signature)}"
 
 
-def _remember_query(ctx: Ctx, grant: dict[str, Any], request: Request) -> None:
+def _remember_query(ctx: SumsubState, grant: dict[str, Any], request: Request) -> None:
     """Keep the query parameters the link was opened with that ``allowedQueryParams`` lets through
     (the page's own forms post without them)."""
     allowed = ((grant.get("redirect") or {}).get("allowedQueryParams")) or []
@@ -133,7 +133,9 @@ def _remember_query(ctx: Ctx, grant: dict[str, Any], request: Request) -> None:
         ctx.put(grant["_kind"], grant)
 
 
-def redirect_target(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]) -> str | None:
+def redirect_target(
+    ctx: SumsubState, grant: dict[str, Any], applicant: dict[str, Any], result: dict[str, Any]
+) -> str | None:
     """``successUrl`` after GREEN, ``rejectUrl`` after RED (their own query kept), plus the allowed
     query parameters the link was opened with and, with a ``signKey``, a signed ``jwt``."""
     redirect = grant.get("redirect") or {}
@@ -146,7 +148,7 @@ def redirect_target(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], 
     return pages.safe_redirect(url, extra)
 
 
-def _history(ctx: Ctx, subject: dict[str, Any]) -> list[dict[str, Any]]:
+def _history(ctx: SumsubState, subject: dict[str, Any]) -> list[dict[str, Any]]:
     """The subject's timeline: every webhook event it produced (kept whether or not an endpoint is set)."""
     rows = []
     for event in ctx.sim.dispatcher.events:
@@ -159,7 +161,9 @@ def _history(ctx: Ctx, subject: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _snapshot(ctx: Ctx, grant: dict[str, Any], applicant: dict[str, Any], action: dict[str, Any] | None) -> dict:
+def _snapshot(
+    ctx: SumsubState, grant: dict[str, Any], applicant: dict[str, Any], action: dict[str, Any] | None
+) -> dict:
     """What the page shows and its state endpoint answers."""
     subject = action or applicant
     review = subject["review"]
@@ -302,7 +306,7 @@ async def _scenario_field(request: Request) -> str | Response:
     return value if isinstance(value, str) else ""
 
 
-def _scenario_for(request: Request, ctx: Ctx, action: dict[str, Any] | None, name: str) -> Scenario | Response:
+def _scenario_for(request: Request, ctx: SumsubState, action: dict[str, Any] | None, name: str) -> Scenario | Response:
     scenario = ctx.sim.catalogue.get(name)
     product = c.APPLICANT_ACTION if action else c.APPLICANT
     if scenario is None or scenario.product != product or scenario.provider != c.PROVIDER:
@@ -311,7 +315,7 @@ def _scenario_for(request: Request, ctx: Ctx, action: dict[str, Any] | None, nam
 
 
 def _choose(
-    request: Request, ctx: Ctx, subject: dict[str, Any], action: dict[str, Any] | None, name: str
+    request: Request, ctx: SumsubState, subject: dict[str, Any], action: dict[str, Any] | None, name: str
 ) -> Response | None:
     """Switch the subject's run to the scenario a person picked; a page explaining the problem otherwise."""
     scenario = _scenario_for(request, ctx, action, name)

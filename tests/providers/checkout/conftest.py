@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -15,58 +14,23 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from simulator.app import create_app
+from simulator.providers.checkout.routes import operations
 from simulator.providers.checkout.schemas import response_errors
 from simulator.settings import Settings
+from simulator.toolkit.routes import find
 
 KEY = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"
 OTHER_KEY = "sk_sbox_otherotherotherotherotherothe"
 START = "2025-01-01T00:00:00Z"
 
 
-# Every successful response is checked against the schema of its path (first match wins).
-RESPONSE_SCHEMAS = [
-    (re.compile(r"^/applicants(/[^/]+(/anonymize)?)?$"), "applicant.response"),
-    (re.compile(r"^/identity-verifications/[^/]+/attempts/[^/]+/assets$"), "assets.response"),
-    (re.compile(r"^/identity-verifications/[^/]+/attempts/[^/]+$"), "attempt.response"),
-    (re.compile(r"^/identity-verifications/[^/]+/attempts$"), "attempt_list.response"),
-    (re.compile(r"^/identity-verifications/[^/]+/pdf-report$"), "pdf_report.response"),
-    (re.compile(r"^(/create-and-open-idv|/identity-verifications(/[^/]+(/anonymize)?)?)$"),
-     "identity_verification.response"),
-    (re.compile(r"^/workflows/events/[^/]+$"), "webhook_event"),
-]  # fmt: skip
-
-
-# Face Authentication, ID/Address Document Verification and AML have schemas of their own.
-PRODUCT_SEGMENTS = {"face-authentications": "face_authentication", "id-document-verifications":
-                    "id_document_verification", "address-document-verifications": "address_document_verification",
-                    "aml-verifications": "aml_screening"}  # fmt: skip
-PRODUCT_SUFFIXES = [
-    (re.compile(r"^/[^/]+/attempts/[^/]+/assets$"), "assets.response"),
-    (re.compile(r"^/[^/]+/attempts/[^/]+$"), "attempt.response"),
-    (re.compile(r"^/[^/]+/attempts$"), "attempts.response"),
-    (re.compile(r"^/[^/]+/pdf-report$"), "pdf_report.response"),
-    (re.compile(r"^(/[^/]+(/anonymize)?)?$"), "response"),
-]
-
-
-def product_schema_for(method: str, path: str) -> str | None:
-    segment, _, rest = path.lstrip("/").partition("/")
-    product = PRODUCT_SEGMENTS.get(segment)
-    if product is None:
-        return None
-    if method == "POST" and rest.endswith("/attempts"):
-        return f"{product}.attempt.response"
-    tail = f"/{rest}" if rest else ""
-    return next((f"{product}.{name}" for pattern, name in PRODUCT_SUFFIXES if pattern.match(tail)), None)
+# Every successful response is checked against the response schema its route declares.
+OPERATIONS = operations()
 
 
 def schema_for(method: str, path: str) -> str | None:
-    path = path.split("?")[0]
-    if (found := product_schema_for(method, path)) is not None:
-        return found
-    if method == "POST" and path.endswith("/attempts"):
-        return "attempt.response"
-    return next((name for pattern, name in RESPONSE_SCHEMAS if pattern.match(path)), None)
+    op = find(OPERATIONS, method, path)
+    return op.response if op is not None else None
 
 
 class Api:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.providers.checkout import aml
+from simulator.providers.checkout import aml_lifecycle as aml
 
 
 def doc(status: str = aml.CREATED, monitored: bool = False, **state) -> dict:

@@ -226,18 +226,17 @@ def test_reset_of_a_tenant_forgets_its_links(api, other):
 
 def test_the_machinery_serves_upload_products_too(api):
     """IDDV/ADV plug into the same lifecycle: no hosted link, their own first status and event."""
+    from simulator.providers.checkout import lifecycle
     from simulator.providers.checkout.products import ID_DOCUMENT_VERIFICATION as IDDV
+    from simulator.providers.checkout.state import State
 
-    lifecycle = api.sim.providers["checkout"].lifecycle
+    state = State(api.sim, api.key)
     applicant = api.applicant()
-    check = lifecycle.create_check(api.key, IDDV, applicant=applicant, base_url="http://testserver", fields={},
-                                   scenario={})  # fmt: skip
+    check = lifecycle.create_check(state, IDDV, applicant=applicant, base_url="http://testserver", fields={},
+                                   scenario={"name": "iddv-approved"})  # fmt: skip
     assert check["id"].startswith("iddv_") and "risk_labels" not in check
     step = "quality_checks_in_progress"
-    attempt = lifecycle.create_attempt(api.key, IDDV, check, base_url="http://testserver", fields={}, drive=False,
-                                       initial=(step, step, None))  # fmt: skip
+    attempt = lifecycle.create_upload_attempt(state, IDDV, check, uploads={}, extra={})
     assert attempt["id"].startswith("datp_") and "_link_token" not in attempt
     assert (check["status"], attempt["status"]) == (step, step)
     assert api.events(check["id"]) == ["id_document_verification_created"]  # an upload has no event
-    api.advance(3600)  # no link to expire
-    assert attempt["status"] == step

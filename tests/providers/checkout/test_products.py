@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.providers.checkout import constants as c
+from simulator.providers.checkout import response_codes as rc
 from simulator.providers.checkout.products import (
     FACE_AUTHENTICATION,
     ID_DOCUMENT_VERIFICATION,
@@ -35,8 +36,8 @@ def test_product_of_an_id():
 
 
 def test_code_table():
-    assert c.response_code(61332) == {"code": 61332, "summary": "secondary document_partially_hidden"}
-    assert {61204, 61205, 61315, 61414} <= set(c.codes_for(c.IDV))  # deprecated, still produced for old integrations
-    assert 62321 not in c.codes_for(c.IDV) and 62321 in c.codes_for(c.FA)
-    assert all(c.RESPONSE_CODES[code].status == c.DECLINED for code in c.codes_for(c.IDV, status=c.DECLINED))
-    assert len(c.RESPONSE_CODES) == 77  # 66 person-check codes, 61204 inferred from the seed, 10 website codes
+    assert rc.response_code(61332) == {"code": 61332, "summary": "secondary document_partially_hidden"}
+    assert {61204, 61205, 61315, 61414} <= set(rc.codes_for(c.IDV))  # deprecated, still produced for old integrations
+    assert 62321 not in rc.codes_for(c.IDV) and 62321 in rc.codes_for(c.FA)
+    assert all(rc.RESPONSE_CODES[code].status == c.DECLINED for code in rc.codes_for(c.IDV, status=c.DECLINED))
+    assert len(rc.RESPONSE_CODES) == 77  # 66 person-check codes, 61204 inferred from the seed, 10 website codes

@@ -6,7 +6,7 @@ import pytest
 
 from simulator.coverage import coverage_report
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import document_checks
+from simulator.providers.checkout import response_codes as rc
 from tests.providers.checkout.products_helpers import (
     JPEG,
     PATHS,
@@ -121,14 +121,14 @@ def test_coverage_targets_come_from_the_constants_and_nothing_is_missing(api):
     targets = provider.coverage_targets()
     assert targets["face_authentication.status"] == set(c.STATUSES_BY_PRODUCT[c.FA])
     assert targets["face_authentication.attempt_status"] == set(c.HOSTED_ATTEMPT_STATUSES)
-    assert targets["face_authentication.response_code"] == {str(code) for code in c.codes_for(c.FA)}
+    assert targets["face_authentication.response_code"] == {str(code) for code in rc.codes_for(c.FA)}
     assert "62321" in targets["face_authentication.response_code"]
     assert targets["face_authentication.event"] == set(c.FA_EVENTS)
     for product in (c.IDDV, c.ADV):
         assert targets[f"{product}.status"] == set(c.STATUSES_BY_PRODUCT[product])
         assert targets[f"{product}.attempt_status"] == set(c.UPLOAD_ATTEMPT_STATUSES)
         assert targets[f"{product}.event"] == set(c.EVENTS_BY_PRODUCT[product])
-        assert targets[f"{product}.response_code"] == {str(code) for code in document_checks.codes_for(product)}
+        assert targets[f"{product}.response_code"] == {str(code) for code in rc.upload_codes(product)}
     assert targets["address_document_verification.risk_label"] == set(c.RISK_LABELS)
     assert "id_document_verification.risk_label" not in targets
     assert targets["aml_screening.status"] == set(c.STATUSES_BY_PRODUCT[c.AML])

@@ -17,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import document_checks
+from simulator.providers.checkout import response_codes as rc
 from tests.facts import checkout_response_codes
 from tests.providers.checkout.conftest import Api, make_app
 from tests.providers.checkout.products_helpers import (
@@ -55,16 +55,16 @@ def documented_for(product: str, *, either_table: bool = True) -> set[int]:
 
 
 def test_kycsim_knows_every_documented_code_and_no_other():
-    assert set(c.RESPONSE_CODES) - set(UNNUMBERED_ROWS) == set(FACTS)
+    assert set(rc.RESPONSE_CODES) - set(UNNUMBERED_ROWS) == set(FACTS)
     for code, description in UNNUMBERED_ROWS.items():
         assert code not in FACTS
-        assert c.RESPONSE_CODES[code].deprecated and c.RESPONSE_CODES[code].description == description
+        assert rc.RESPONSE_CODES[code].deprecated and rc.RESPONSE_CODES[code].description == description
 
 
 @pytest.mark.parametrize("code", sorted(FACTS))
 def test_each_code_has_the_documented_summary_status_and_products(code):
-    fact, mine = FACTS[code], c.RESPONSE_CODES[code]
-    assert mine.as_json() == fact.as_json() == c.response_code(code)
+    fact, mine = FACTS[code], rc.RESPONSE_CODES[code]
+    assert mine.as_json() == fact.as_json() == rc.response_code(code)
     assert mine.status in fact.statuses
     assert set(mine.alt_summaries) == ({fact.summary_2025} if fact.summary_2025 else set())
     assert mine.deprecated == fact.deprecated
@@ -79,7 +79,7 @@ def test_each_code_has_the_documented_summary_status_and_products(code):
 
 def test_address_documents_use_only_codes_documented_for_identity_documents():
     # The table has no column for address document verification; kycsim borrows IDDV's codes.
-    assert set(document_checks.codes_for(c.ADV)) <= documented_for(c.ADV)
+    assert set(rc.upload_codes(c.ADV)) <= documented_for(c.ADV)
 
 
 # 2. What kycsim renders, played through the API
@@ -146,8 +146,8 @@ def rendered() -> dict[str, dict[int, list[tuple[str, str, str | None, dict]]]]:
         for product in (c.IDV, c.FA, c.IDDV, c.ADV):
             by_code: dict[int, list] = defaultdict(list)
             for scenario in sorted(s.name for s in catalogue.for_product("checkout", product)):
-                for where, status, rc in _play(api, product, scenario, applicant_id):
-                    by_code[rc["code"]].append((scenario, where, status, rc))
+                for where, status, shown in _play(api, product, scenario, applicant_id):
+                    by_code[shown["code"]].append((scenario, where, status, shown))
             out[product] = dict(by_code)
     return out
 
@@ -156,12 +156,12 @@ def rendered() -> dict[str, dict[int, list[tuple[str, str, str | None, dict]]]]:
 def test_every_rendered_code_has_the_documented_summary_and_status(rendered, product):
     for code, sightings in rendered[product].items():
         assert code in FACTS or code in UNNUMBERED_ROWS, f"{product} renders {code}, which no document lists"
-        for scenario, where, status, rc in sightings:
+        for scenario, where, status, shown in sightings:
             context = f"{product} {scenario}: {where}"
             if code in UNNUMBERED_ROWS:
-                assert rc == {"code": code, "summary": c.RESPONSE_CODES[code].summary}, context
+                assert shown == {"code": code, "summary": rc.RESPONSE_CODES[code].summary}, context
                 continue
-            assert rc == FACTS[code].as_json(), context
+            assert shown == FACTS[code].as_json(), context
             assert status is None or status in FACTS[code].statuses, f"{context}: {code} with status {status}"
 
 
@@ -169,7 +169,7 @@ def test_every_rendered_code_has_the_documented_summary_and_status(rendered, pro
 def test_every_documented_code_of_a_product_is_rendered_by_a_scenario(rendered, product):
     # ADV has no column in the table: its codes are kycsim's choice, each an IDDV code (checked above).
     expected = (
-        set(document_checks.codes_for(c.ADV)) if product == c.ADV else documented_for(product, either_table=False)
+        set(rc.upload_codes(c.ADV)) if product == c.ADV else documented_for(product, either_table=False)
     )
     assert expected - set(rendered[product]) == set(), "documented codes no scenario renders"
     deprecated = {code for code, fact in FACTS.items() if fact.deprecated} | set(UNNUMBERED_ROWS)

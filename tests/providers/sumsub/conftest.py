@@ -9,8 +9,10 @@ from starlette.testclient import TestClient
 
 from simulator.app import create_app
 from simulator.providers.sumsub.media import png
+from simulator.providers.sumsub.routes import operations
 from simulator.settings import Settings
-from tests.providers.sumsub.support import SumsubAuth
+from simulator.toolkit.routes import find
+from tests.providers.sumsub.support import SumsubAuth, assert_valid
 
 
 def sumsub_settings(**overrides) -> Settings:
@@ -41,8 +43,22 @@ def raw(app):
         yield client
 
 
+OPERATIONS = operations()
+
+
+def assert_follows_its_schema(method: str, url: str, response) -> None:
+    """A successful JSON answer matches the response schema its route declares."""
+    op = find(OPERATIONS, method, url)
+    if op is None or op.response is None or response.status_code >= 300:
+        return
+    if response.headers.get("content-type", "").startswith("application/json"):
+        assert_valid(op.response, response.json())
+
+
 class Signed:
-    """The test client, signing each request like Sumsub's Python example (``raw`` stays unsigned)."""
+    """The test client, signing each request like Sumsub's Python example (``raw`` stays unsigned).
+
+    Every successful answer is checked against the response schema of its route."""
 
     def __init__(self, client: TestClient, auth: SumsubAuth | None = None) -> None:
         self.client = client
@@ -50,7 +66,9 @@ class Signed:
         self.app = client.app
 
     def request(self, method: str, url: str, **kwargs):
-        return self.client.request(method, url, auth=self.auth, **kwargs)
+        response = self.client.request(method, url, auth=self.auth, **kwargs)
+        assert_follows_its_schema(method, url, response)
+        return response
 
     def get(self, url: str, **kwargs):
         return self.request("GET", url, **kwargs)

@@ -16,11 +16,13 @@ from starlette.responses import JSONResponse, Response
 from simulator.bodies import BodyError, body_limit, parse_json, read_body
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import sandbox
-from simulator.providers.sumsub.api import endpoint, find_action, find_applicant
+from simulator.providers.sumsub.api import find_action, find_applicant
 from simulator.providers.sumsub.errors import SumsubError, bad_request, not_found
 from simulator.providers.sumsub.media import dimensions, sniff
-from simulator.providers.sumsub.models import ID_DOC_TYPES, Ctx, fmt_created, public
 from simulator.providers.sumsub.schemas import first_error
+from simulator.providers.sumsub.state import SumsubState, fmt_created, public
+from simulator.providers.sumsub.subjects import ID_DOC_TYPES
+from simulator.toolkit.routes import Call
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -75,7 +77,7 @@ async def _parts(request: Request) -> tuple[dict[str, Any], bytes | None, str | 
     return metadata, data, filename
 
 
-def _check_file(ctx: Ctx, owner: dict[str, Any], data: bytes, id_doc_type: str) -> str:
+def _check_file(ctx: SumsubState, owner: dict[str, Any], data: bytes, id_doc_type: str) -> str:
     review = owner["review"]
     if owner.get("_deleted") or owner.get("_active") is False:
         raise SumsubError.coded(1008)
@@ -107,7 +109,7 @@ def _check_file(ctx: Ctx, owner: dict[str, Any], data: bytes, id_doc_type: str) 
 
 
 def store_image(
-    ctx: Ctx, owner: dict[str, Any], data: bytes, mime: str, metadata: dict[str, Any], filename: str | None
+    ctx: SumsubState, owner: dict[str, Any], data: bytes, mime: str, metadata: dict[str, Any], filename: str | None
 ) -> dict[str, Any]:
     image_id = ctx.image_id()
     width, height = dimensions(data)
@@ -133,9 +135,10 @@ def store_image(
     return image
 
 
-async def add_id_doc(request: Request, ctx: Ctx) -> JSONResponse:
-    applicant = find_applicant(ctx, request.path_params["applicant_id"])
-    metadata, data, filename = await _parts(request)
+async def add_id_doc(call: Call) -> JSONResponse:
+    ctx = call.state
+    applicant = find_applicant(ctx, call.params["applicant_id"])
+    metadata, data, filename = await _parts(call.request)
     headers = {}
     if data is not None:
         mime = _check_file(ctx, applicant, data, metadata["idDocType"])
@@ -157,9 +160,10 @@ def action_image_json(image: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-async def add_action_image(request: Request, ctx: Ctx) -> dict:
-    action = find_action(ctx, request.path_params["action_id"])
-    metadata, data, filename = await _parts(request)
+async def add_action_image(call: Call) -> dict:
+    ctx = call.state
+    action = find_action(ctx, call.params["action_id"])
+    metadata, data, filename = await _parts(call.request)
     if data is None:
         raise SumsubError.coded(1003, "Part 'content' is missing: the image file is required")
     mime = _check_file(ctx, action, data, metadata["idDocType"])
@@ -174,27 +178,21 @@ async def add_action_image(request: Request, ctx: Ctx) -> dict:
     return shown
 
 
-def _image_bytes(ctx: Ctx, owner_id: str, image_id: str) -> Response:
+def _image_bytes(ctx: SumsubState, owner_id: str, image_id: str) -> Response:
     image = ctx.get(c.KIND_IMAGE, image_id)
     if image is None or image["_owner"] != owner_id:
         raise not_found(f"Image not found: {image_id}")
     return Response(base64.b64decode(image["_bytes"]), media_type=image["mimeType"])
 
 
-async def get_action_image(request: Request, ctx: Ctx) -> Response:
-    action = find_action(ctx, request.path_params["action_id"])
-    return _image_bytes(ctx, action["id"], request.path_params["image_id"])
+async def get_action_image(call: Call) -> Response:
+    action = find_action(call.state, call.params["action_id"])
+    return _image_bytes(call.state, action["id"], call.params["image_id"])
 
 
-async def get_inspection_image(request: Request, ctx: Ctx) -> Response:
-    inspection_id = request.path_params["inspection_id"]
-    applicant = next((a for a in ctx.list(c.KIND_APPLICANT) if a["inspectionId"] == inspection_id), None)
+async def get_inspection_image(call: Call) -> Response:
+    inspection_id = call.params["inspection_id"]
+    applicant = next((a for a in call.state.list(c.KIND_APPLICANT) if a["inspectionId"] == inspection_id), None)
     if applicant is None:
         raise not_found(f"Inspection not found: {inspection_id}")
-    return _image_bytes(ctx, applicant["id"], request.path_params["image_id"])
-
-
-add_id_doc = endpoint(add_id_doc, upload=True)
-add_action_image = endpoint(add_action_image, upload=True)
-get_action_image = endpoint(get_action_image)
-get_inspection_image = endpoint(get_inspection_image)
+    return _image_bytes(call.state, applicant["id"], call.params["image_id"])

@@ -11,9 +11,11 @@ Each transition sends its own event. ``aml_verification_status_changed`` is not 
 of them: it is the event of a decision changed afterwards, when a decided screening's review is
 re-opened (``review_required`` again) or its status is updated (``approved`` <-> ``declined``).
 
-Every function here takes the current document and returns a :class:`Transition` (the new
-status, the webhook event types to send, the case and risk level to remember); nothing is
-mutated or stored. :func:`apply` writes a transition onto a document for the caller to store.
+:data:`TRANSITIONS` is the table: where each trigger applies, the status it moves to and the
+event it sends (None where the step or the case decides). Every function here reads its row,
+takes the current document and returns a :class:`Transition` (the new status, the webhook event
+types to send, the case and risk level to remember); nothing is mutated or stored. :func:`apply`
+writes a transition onto a document for the caller to store.
 """
 
 from __future__ import annotations
@@ -57,6 +59,29 @@ DECISIONS = (APPROVED, DECLINED)
 SIM_KEY = "_sim"  # private part of the stored document, never rendered
 
 
+@dataclass(frozen=True)
+class Row:
+    """A row of the table: the statuses a trigger applies in (else ``refusal``), where it leads, its event."""
+
+    allowed: tuple[str, ...]
+    refusal: str
+    status: str | None  # None: decided by the step (risk level, alerts, decision)
+    event: str | None  # None: decided by the case (an onboarding or a monitoring review)
+
+
+TRANSITIONS: dict[str, Row] = {
+    "start_screening": Row((CREATED,), "screening can only start on a created verification", SCREENING_IN_PROGRESS,
+                           EVENT_ONBOARDING_STARTED),
+    "complete_screening": Row((CREATED, SCREENING_IN_PROGRESS), "the onboarding screening has already completed",
+                              None, EVENT_ONBOARDING_COMPLETED),
+    "resolve_case": Row((REVIEW_REQUIRED,), "there is no open case to resolve", None, None),
+    "monitoring_alert": Row((APPROVED,), "monitoring alerts apply to approved, monitored verifications",
+                            REVIEW_REQUIRED, EVENT_MONITORING_ALERT),
+    "update_status": Row(DECISIONS, "only a decided (approved or declined) screening can be re-opened or updated",
+                         None, EVENT_STATUS_CHANGED),
+}  # fmt: skip
+
+
 class AmlTransitionError(Exception):
     """The transition does not apply to the verification in its current state."""
 
@@ -97,8 +122,8 @@ def created() -> Transition:
 
 def start_screening(doc: Mapping[str, Any]) -> Transition:
     """``created`` → ``screening_in_progress``: the risk model and list screening run."""
-    _require(doc, (CREATED,), "screening can only start on a created verification")
-    return Transition(status=SCREENING_IN_PROGRESS, events=(EVENT_ONBOARDING_STARTED,))
+    row = _require(doc, "start_screening")
+    return Transition(status=row.status or "", events=(row.event or "",))
 
 
 def complete_screening(doc: Mapping[str, Any], risk_level: str, alerts: int = 0) -> Transition:
@@ -107,7 +132,7 @@ def complete_screening(doc: Mapping[str, Any], risk_level: str, alerts: int = 0)
         raise ValueError(f"unknown risk level {risk_level!r}: one of {', '.join(RISK_LEVELS)}")
     if alerts < 0:
         raise ValueError("alerts cannot be negative")
-    _require(doc, (CREATED, SCREENING_IN_PROGRESS), "the onboarding screening has already completed")
+    row = _require(doc, "complete_screening")
     if risk_level == PROHIBITED:
         status, case, screened = DECLINED, None, False
     elif alerts:
@@ -116,7 +141,7 @@ def complete_screening(doc: Mapping[str, Any], risk_level: str, alerts: int = 0)
         status, case, screened = APPROVED, None, True
     return Transition(
         status=status,
-        events=(EVENT_ONBOARDING_COMPLETED,),
+        events=(row.event or "",),
         risk_level=risk_level,
         case=case,
         screened=screened,
@@ -127,7 +152,7 @@ def resolve_case(doc: Mapping[str, Any], decision: str) -> Transition:
     """A reviewer closes the open case: ``review_required`` → approved or declined."""
     if decision not in DECISIONS:
         raise ValueError(f"unknown decision {decision!r}: one of {', '.join(DECISIONS)}")
-    _require(doc, (REVIEW_REQUIRED,), "there is no open case to resolve")
+    _require(doc, "resolve_case")
     case = sim_state(doc).get("case") or {"origin": ONBOARDING}
     event = EVENT_MONITORING_REVIEWED if case.get("origin") == MONITORING else EVENT_ONBOARDING_REVIEWED
     return Transition(
@@ -145,10 +170,10 @@ def monitoring_alert(doc: Mapping[str, Any], alerts: int = 1) -> Transition:
         raise ValueError("a monitoring alert needs at least one alert")
     if not doc.get("monitored"):
         raise AmlTransitionError("the applicant is not monitored", status=doc.get("status", ""))
-    _require(doc, (APPROVED,), "monitoring alerts apply to approved, monitored verifications")
+    row = _require(doc, "monitoring_alert")
     return Transition(
-        status=REVIEW_REQUIRED,
-        events=(EVENT_MONITORING_ALERT,),
+        status=row.status or "",
+        events=(row.event or "",),
         risk_level=sim_state(doc).get("risk_level"),
         case={"origin": MONITORING, "alerts": alerts},
         screened=True,
@@ -177,13 +202,13 @@ def update_status(doc: Mapping[str, Any], status: str) -> Transition:
     to the other decision."""
     if status not in (*DECISIONS, REVIEW_REQUIRED):
         raise ValueError(f"unknown status {status!r}: one of {', '.join((*DECISIONS, REVIEW_REQUIRED))}")
-    _require(doc, DECISIONS, "only a decided (approved or declined) screening can be re-opened or updated")
+    row = _require(doc, "update_status")
     if doc.get("status") == status:
         raise AmlTransitionError(f"the screening is {status} already", status=status)
     case = {"origin": _last_case_origin(doc), "alerts": 0} if status == REVIEW_REQUIRED else None
     return Transition(
         status=status,
-        events=(EVENT_STATUS_CHANGED,),
+        events=(row.event or "",),
         risk_level=sim_state(doc).get("risk_level"),
         case=case,
         screened=sim_state(doc).get("screened"),
@@ -193,10 +218,13 @@ def update_status(doc: Mapping[str, Any], status: str) -> Transition:
 # Private functions
 
 
-def _require(doc: Mapping[str, Any], allowed: tuple[str, ...], message: str) -> None:
+def _require(doc: Mapping[str, Any], trigger: str) -> Row:
+    """The row of ``trigger``, if it applies to ``doc`` in its current status."""
+    row = TRANSITIONS[trigger]
     status = doc.get("status", "")
-    if status not in allowed:
-        raise AmlTransitionError(f"{message} (status is {status})", status=status)
+    if status not in row.allowed:
+        raise AmlTransitionError(f"{row.refusal} (status is {status})", status=status)
+    return row
 
 
 def _last_case_origin(doc: Mapping[str, Any]) -> str:

@@ -1,91 +1,21 @@
-"""Applicants and applicant actions: their documents, formats and review transitions.
+"""Applicants and applicant actions as documents: how one is made, which documents (steps) it
+requires, and what Sumsub reads off the documents uploaded for it.
 
-Documents are stored as the wire JSON itself plus private keys starting with ``_`` (run id,
-timestamps, image bytes index); :func:`public` strips those. Every id, date and fake value comes
-from the simulator's seeded components through :class:`Ctx`.
+The wire JSON plus private keys starting with ``_`` (the run, the uploaded images, oldest
+first); :func:`~simulator.providers.sumsub.state.public` strips those. Every id, date and fake
+value comes from the tenant's state.
 """
 
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
 
 from simulator.engine.fakedata import alpha3, passport_mrz
 from simulator.providers.sumsub import constants as c
-
-if TYPE_CHECKING:
-    from simulator.app import Simulator
-
-
-# Formats (section 0)
-
-
-def fmt_created(moment: datetime) -> str:
-    return moment.strftime(c.DATE_CREATED)
-
-
-def fmt_review(moment: datetime) -> str:
-    return moment.strftime(c.DATE_REVIEW)
-
-
-def fmt_ms(moment: datetime) -> str:
-    return moment.strftime(c.DATE_CREATED) + f".{moment.microsecond // 1000:03d}"
-
-
-def parse_created(text: str) -> datetime:
-    from datetime import UTC
-
-    return datetime.strptime(text[:19], c.DATE_CREATED).replace(tzinfo=UTC)
-
-
-def public(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
-@dataclass
-class Ctx:
-    """One tenant's view of the simulator: ids, time, fake data and the store."""
-
-    sim: Simulator
-    tenant: str
-
-    @property
-    def now(self) -> datetime:
-        return self.sim.clock.now(self.tenant)
-
-    @property
-    def sandbox(self) -> bool:
-        return not self.tenant.startswith(c.PRODUCTION_TOKEN_PREFIX)
-
-    def object_id(self) -> str:
-        return self.sim.ids.hex(24, self.tenant)
-
-    def letters(self) -> str:
-        return self.sim.ids.letters(5, self.tenant)
-
-    def uuid(self) -> str:
-        return self.sim.ids.uuid(self.tenant)
-
-    def key(self) -> str:
-        return self.sim.ids.chars(string.ascii_uppercase, 14, self.tenant)
-
-    def image_id(self) -> str:
-        return str(self.sim.ids.integer(100_000_000, 1_999_999_999, self.tenant))
-
-    def correlation_id(self) -> str:
-        return self.sim.ids.hex(32, self.tenant)
-
-    def get(self, kind: str, key: str) -> dict[str, Any] | None:
-        return self.sim.store.get(self.tenant, c.PROVIDER, kind, key)
-
-    def put(self, kind: str, doc: dict[str, Any], key: str | None = None) -> None:
-        self.sim.store.put(self.tenant, c.PROVIDER, kind, key or doc["id"], doc)
-
-    def list(self, kind: str) -> list[dict[str, Any]]:
-        return self.sim.store.list(self.tenant, c.PROVIDER, kind)
-
+from simulator.providers.sumsub.review import new_review
+from simulator.providers.sumsub.state import SumsubState, fmt_created
 
 # Applicants
 
@@ -134,20 +64,7 @@ APPLICANT_DOC_SETS = [
 ]
 
 
-def new_review(ctx: Ctx, level: str) -> dict[str, Any]:
-    return {
-        "reviewId": ctx.letters(),
-        "attemptId": ctx.letters(),
-        "attemptCnt": 0,
-        "levelName": level,
-        "createDate": fmt_review(ctx.now),
-        "reviewStatus": c.INIT,
-        "priority": 0,
-        "reprocessing": False,
-    }
-
-
-def new_applicant(ctx: Ctx, body: dict[str, Any], level: str, platform: str = "API") -> dict[str, Any]:
+def new_applicant(ctx: SumsubState, body: dict[str, Any], level: str, platform: str = "API") -> dict[str, Any]:
     fixed = dict(body.get("fixedInfo") or {})
     doc: dict[str, Any] = {
         "id": ctx.object_id(),
@@ -180,7 +97,7 @@ def new_applicant(ctx: Ctx, body: dict[str, Any], level: str, platform: str = "A
     return doc
 
 
-def fill_recognised_info(ctx: Ctx, applicant: dict[str, Any]) -> None:
+def fill_recognised_info(ctx: SumsubState, applicant: dict[str, Any]) -> None:
     """What Sumsub would read off the documents: a Faker person consistent with the country (the
     client's ``fixedInfo`` wins), and one ``idDocs`` entry per uploaded identity document."""
     info = applicant.setdefault("info", {})
@@ -266,7 +183,7 @@ def action_shape(body: dict[str, Any], level: str, action_type: str | None = Non
 
 
 def new_action(
-    ctx: Ctx, applicant: dict[str, Any], body: dict[str, Any], level: str, action_type: str | None = None
+    ctx: SumsubState, applicant: dict[str, Any], body: dict[str, Any], level: str, action_type: str | None = None
 ) -> dict[str, Any]:
     kind, doc_sets = action_shape(body, level, action_type)
     review = new_review(ctx, level)
@@ -307,81 +224,3 @@ def default_check_types(action: dict[str, Any]) -> list[str]:
     if "SELFIE" in types:
         return [c.CHECK_FACE_LIVELINESS, c.CHECK_FACE_MATCH]
     return []
-
-
-# Review transitions (shared by applicants and actions)
-
-
-def set_status(doc: dict[str, Any], status: str, now: datetime) -> None:
-    review = doc["review"]
-    review["reviewStatus"] = status
-    stamp = now.isoformat()
-    if status == c.PENDING:
-        doc["_pendingAt"] = stamp
-        review.setdefault("startDate", fmt_review(now))
-    elif status == c.QUEUED:
-        doc["_queuedAt"] = stamp
-
-
-def begin_attempt(ctx: Ctx, doc: dict[str, Any]) -> bool:
-    """Submission: init -> pending (first attempt) or a RETRY-rejected review -> a new attempt.
-
-    Returns False when there is nothing to submit (already in review or finally decided).
-    """
-    review = doc["review"]
-    status = review["reviewStatus"]
-    result = review.get("reviewResult") or {}
-    retry = status == c.COMPLETED and result.get("reviewAnswer") == c.RED and result.get("reviewRejectType") == c.RETRY
-    if status != c.INIT and not retry:
-        return False
-    if retry or review["attemptCnt"] > 0:
-        review["attemptId"] = ctx.letters()
-        review["createDate"] = fmt_review(ctx.now)
-        for key in ("reviewResult", "reviewDate", "elapsedSincePendingMs", "elapsedSinceQueuedMs", "startDate"):
-            review.pop(key, None)
-        doc.pop("reviewResult", None)
-        doc.pop("_queuedAt", None)
-    review["attemptCnt"] += 1
-    set_status(doc, c.PENDING, ctx.now)
-    return True
-
-
-def review_result(args: dict[str, Any]) -> dict[str, Any]:
-    """A ``reviewResult`` in Sumsub's field order from verb or API arguments."""
-    answer = args.get("answer") or args.get("reviewAnswer") or c.GREEN
-    result: dict[str, Any] = {}
-    for key, arg in (("moderationComment", "moderation_comment"), ("clientComment", "client_comment")):
-        value = args.get(arg, args.get(key))
-        if value:
-            result[key] = value
-    result["reviewAnswer"] = answer
-    if answer == c.RED:
-        labels = args.get("reject_labels", args.get("rejectLabels")) or []
-        result["rejectLabels"] = [str(label).upper() for label in labels]
-        result["reviewRejectType"] = args.get("reject_type") or args.get("reviewRejectType") or c.RETRY
-    buttons = args.get("button_ids", args.get("buttonIds"))
-    if buttons:
-        result["buttonIds"] = list(buttons)
-    return result
-
-
-def complete(doc: dict[str, Any], result: dict[str, Any], now: datetime, *, action: bool) -> None:
-    review = doc["review"]
-    if review["reviewStatus"] == c.INIT:
-        review["attemptCnt"] = max(review["attemptCnt"], 1)
-        doc.setdefault("_pendingAt", now.isoformat())
-    pending_at = datetime.fromisoformat(doc.get("_pendingAt", now.isoformat()))
-    review["elapsedSincePendingMs"] = int((now - pending_at) / timedelta(milliseconds=1))
-    if not action:
-        queued_at = datetime.fromisoformat(doc.get("_queuedAt", doc.get("_pendingAt", now.isoformat())))
-        review["elapsedSinceQueuedMs"] = int((now - queued_at) / timedelta(milliseconds=1))
-        review["reprocessing"] = bool(doc.get("_reviewed"))
-    review["reviewDate"] = fmt_review(now)
-    review["reviewResult"] = result
-    review["reviewStatus"] = c.COMPLETED
-    if action:
-        doc["reviewResult"] = dict(result)
-    doc["_reviewed"] = True
-    # Keep the documented key order: reviewResult before reviewStatus.
-    status = review.pop("reviewStatus")
-    review["reviewStatus"] = status
