@@ -114,6 +114,10 @@ class Receiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._port}/hooks"
 
+    @property
+    def port(self) -> int:
+        return self._port
+
     def wait_for(self, count: int, timeout: float = 5.0) -> list[Received]:
         with self._cond:
             self._cond.wait_for(lambda: len(self.requests) >= count, timeout)
