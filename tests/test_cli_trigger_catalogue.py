@@ -133,3 +133,21 @@ def test_timeout_means_wall_seconds_from_the_start():
     assert code == 1 and 0.5 <= took < 5
     assert report[-1].startswith("run still running after ")
     assert "; gave up after --timeout 0.5s of wall time (next: open_link at 2025-01-01T00:00:10" in report[-1]
+
+
+def test_in_interactive_mode_the_trigger_waits_for_the_person_and_says_where():
+    progress: list[str] = []
+    report: list[str] = []
+    with ThreadedServer(Settings(seed=7, speed="instant", applicant="interactive", start_time=START)) as server:
+        code = trigger(
+            server.url,
+            "idv-approved",
+            providers=server.sim.providers,
+            timeout=1,
+            out=report.append,
+            progress=progress.append,
+        )
+    waiting = [line for line in progress if line.startswith("  waiting for a person to open_link on the hosted page")]
+    assert code == 1 and len(waiting) == 1 and f"{server.url}/verify/" in waiting[0], progress
+    assert report[-1].startswith("run waiting for open_link after ")
+    assert report[-1].endswith("gave up after --timeout 1s of wall time (waits for a person to open_link)")

@@ -168,9 +168,7 @@ def test_every_rendered_code_has_the_documented_summary_and_status(rendered, pro
 @pytest.mark.parametrize("product", [c.IDV, c.FA, c.IDDV, c.ADV])
 def test_every_documented_code_of_a_product_is_rendered_by_a_scenario(rendered, product):
     # ADV has no column in the table: its codes are kycsim's choice, each an IDDV code (checked above).
-    expected = (
-        set(rc.upload_codes(c.ADV)) if product == c.ADV else documented_for(product, either_table=False)
-    )
+    expected = set(rc.upload_codes(c.ADV)) if product == c.ADV else documented_for(product, either_table=False)
     assert expected - set(rendered[product]) == set(), "documented codes no scenario renders"
     deprecated = {code for code, fact in FACTS.items() if fact.deprecated} | set(UNNUMBERED_ROWS)
     assert set(rendered[product]) - deprecated <= documented_for(product), "codes the table does not give this product"
