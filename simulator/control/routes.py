@@ -43,6 +43,7 @@ async def health(request: Request) -> Response:
             "version": sim.version,
             "seed": sim.settings.seed,
             "speed": sim.clock.speed,
+            "applicant": sim.settings.applicant,
             "providers": sorted(sim.providers),
         }
     )
@@ -56,7 +57,8 @@ async def list_scenarios(request: Request) -> Response:
         for s in sim.catalogue.scenarios.values()
         if (not provider or s.provider == provider) and (not product or s.product == product)
     ]
-    return JSONResponse({"count": len(items), "folders": sim.catalogue.folders, "data": items})
+    groups = {name: list(p.outcome_groups) for name, p in sim.providers.items()}  # the order pickers show them in
+    return JSONResponse({"count": len(items), "folders": sim.catalogue.folders, "groups": groups, "data": items})
 
 
 def _outcome(sim: Any, scenario: Scenario) -> dict[str, Any]:

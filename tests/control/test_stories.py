@@ -83,7 +83,7 @@ def test_a_search_ranks_whole_values_first_and_tells_what_matched(live):
     found = search(http, "ext-1")
     assert [r["matched"] for r in found][:2] == ["external_applicant_id", "external_applicant_id"]
     assert {r["tenant"] for r in found[:2]} == {"sk_sbox_…0001", "sk_sbox_…0002"}
-    assert found[2]["facts"]["external_applicant_id"] == "ext-10"  # a part of a value comes after
+    assert found[2]["ids"]["external_applicant_id"] == "ext-10"  # a part of a value comes after
     assert search(http, "nothing-goes-by-this") == []
     assert len(search(http, "")) == 4  # no query: the newest verifications
 

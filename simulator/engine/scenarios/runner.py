@@ -140,7 +140,7 @@ class Runner:
         run["cursor"] += 1
         run["waiting_for"] = None
         run["generation"] = run.get("generation", 0) + 1  # a timer armed for the step finds it done
-        run["history"].append(self._moment(tenant, verb))
+        run["history"].append({**self._moment(tenant, verb), "outside": True})  # not played by the run
         self._schedule_next(tenant, run)
         return True
 

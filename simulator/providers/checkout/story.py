@@ -39,9 +39,7 @@ def subject(sim: Simulator, tenant: str, run: Mapping[str, Any], *, detail: bool
     if applicant is not None:
         if applicant.get("external_applicant_id"):
             ids["external_applicant_id"] = applicant["external_applicant_id"]
-        facts.update(
-            {k: applicant[k] for k in ("email", "external_applicant_id", "external_applicant_name") if applicant.get(k)}
-        )
+        facts.update({k: applicant[k] for k in ("email", "external_applicant_name") if applicant.get(k)})
     attempts = check.get("_attempt_ids") or []
     for number, attempt_id in enumerate(attempts, 1):
         ids[f"attempt {number}"] = attempt_id
