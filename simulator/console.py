@@ -244,9 +244,10 @@ class RequestLogMiddleware:
                 provider=provider,
                 scenario=scenario,
                 wall=clock.wall(),
-                operation=state.get("operation"),
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
+                warnings=state.get("warnings"),
+                operation=state.get("operation"),
             )
         # Polls (a hosted page following its flow) and reads of the control API (the dashboard, `kycsim
         # trigger`) are most of the traffic: at info they would hide the real requests.
@@ -269,5 +270,6 @@ class RequestLogMiddleware:
                 "latency_ms": latency,
                 "tenant": shown,
                 "scenario": scenario,
+                "operation": state.get("operation"),
             },
         )

@@ -1,7 +1,7 @@
 // One verification's story (GET /_sim/stories/{id}): what it is, what can be done to it, and everything
 // that happened to it on one timeline, in virtual time with the real time beside it.
 import {api, days, details, esc, enc, json, kindOf, linkIds, qs, storyLink, table, tag, tenantLink, wall, when} from "./lib.js";
-import {attemptDetails, chaos, clockForm, replayButtons, result} from "./views.js";
+import {attemptDetails, chaos, clockForm, replayButtons, result, warnings} from "./views.js";
 
 export const story = {
   title: (state) => `story of ${state.id}`,
@@ -79,7 +79,7 @@ const render = {
     const what = `<span class="kind">request</span> <code>${esc(r.method)} ${linkIds(r.path, s.tenant)}${r.query ? "?" + esc(r.query) : ""}</code>${r.operation ? `<span class="small muted">${esc(r.operation)}</span>` : ""}`;
     const bodies = (r.request_body ? details(`tq-${r.id}`, "request body", json(r.request_body)) : "")
       + (r.response_body ? details(`ts-${r.id}`, "response", json(r.response_body)) : "");
-    return [what, `${tag(r.status, r.status < 400 ? "ok" : "bad")} <span class="muted">${esc(r.latency_ms)} ms</span>${bodies}`];
+    return [what, `${tag(r.status, r.status < 400 ? "ok" : "bad")} <span class="muted">${esc(r.latency_ms)} ms</span>${warnings(r)}${bodies}`];
   },
   run(r) {
     return [`<span class="kind">scenario</span> <code>${esc(r.scenario)}</code> starts`, `<span class="muted">run <code>${esc(r.run)}</code></span>`];

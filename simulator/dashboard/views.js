@@ -66,7 +66,7 @@ export const views = {
         <td class="request"><code>${esc(e.method)} ${linkIds(e.path, e.tenant)}${e.query ? "?" + esc(e.query) : ""}</code>
           ${e.operation ? `<span class="small muted">${esc(e.operation)}</span>` : ""}
           ${e.request_body ? details(`rq-${e.id}`, "request body", json(e.request_body)) : ""}</td>
-        <td>${tag(e.status, e.status < 400 ? "ok" : "bad")}<span class="small muted">${esc(e.latency_ms)} ms</span></td>
+        <td>${tag(e.status, e.status < 400 ? "ok" : "bad")}<span class="small muted">${esc(e.latency_ms)} ms</span>${warnings(e)}</td>
         <td>${tenantLink(e.tenant)}${e.scenario ? `<span class="small"><code>${esc(e.scenario)}</code></span>` : ""}</td>
         <td>${subjects(e)}</td>
         <td>${e.response_body ? details(`rs-${e.id}`, `<span class="preview">${esc(e.response_body.slice(0, 120))}</span>`, json(e.response_body)) : ""}</td></tr>`);
@@ -229,6 +229,9 @@ export function result(a) {
   const why = !a.ok && a.error ? `<span class="small bad">${esc(a.error)}</span>` : "";
   return `<span class="${a.ok ? "ok" : "bad"}">${esc(a.status_code ?? "no answer")}</span> ${verdict} <span class="small muted">${esc(a.latency_ms)} ms</span>${why}${retry}`;
 }
+
+// What did not go as the request asked (an email tag or header naming no scenario...), from the journal.
+export const warnings = (entry) => (entry.warnings || []).map((w) => `<span class="warning">⚠ ${esc(w)}</span>`).join("");
 
 export const chaos = (notes) => (notes && notes.length ? notes.map((n) => `<span class="chaos">⚡ ${esc(n)}</span>`).join("") : "");
 

@@ -31,9 +31,10 @@ class Entry:
     tenant: str | None
     provider: str | None
     scenario: str | None
-    operation: str | None  # the route's operation name (``checkout:create_applicant``), when it has one
     request_chunks: list[bytes]
     response_chunks: list[bytes]
+    warnings: list[str] | None = None  # what did not go as asked (an email tag naming no scenario, ...)
+    operation: str | None = None  # the route's name, "<provider>:<operation>"
 
     def as_json(self, body_limit: int) -> dict:
         return {
@@ -47,10 +48,11 @@ class Entry:
             "latency_ms": latency_ms(self.elapsed),
             "tenant": mask(self.tenant),  # credentials are masked where they are shown (engine/masking.py)
             "provider": self.provider,
-            "scenario": self.scenario,
             "operation": self.operation,
+            "scenario": self.scenario,
             "request_body": mask_text(_text(self.request_chunks, body_limit)),
             "response_body": mask_text(_text(self.response_chunks, body_limit)),
+            "warnings": list(self.warnings or ()),
         }
 
 
@@ -74,9 +76,10 @@ class Journal:
         provider: str | None,
         scenario: str | None = None,
         wall: float = 0.0,
-        operation: str | None = None,
         request_chunks: list[bytes] | None = None,
         response_chunks: list[bytes] | None = None,
+        warnings: list[str] | None = None,
+        operation: str | None = None,
     ) -> Entry:
         entry = Entry(
             next(self._ids),
@@ -91,9 +94,10 @@ class Journal:
             tenant,
             provider,
             scenario,
-            operation,
             request_chunks or [],
             response_chunks or [],
+            warnings,
+            operation,
         )
         self._entries.append(entry)
         return entry

@@ -72,9 +72,9 @@ class Dashboard:
 
     def shot(self, name: str, *, full: bool = False) -> Path:
         assert self.browser.horizontal_overflow() == 0, f"{name} scrolls sideways"
-        path = self.browser.screenshot(self.shots / f"dashboard-{name}.png")
+        path = self.browser.screenshot(self.shots / f"{name}.png")
         if full:
-            self.browser.screenshot(self.shots / "full" / f"dashboard-{name}.png", full_page=True)
+            self.browser.screenshot(self.shots / "full" / f"{name}.png", full_page=True)
         return path
 
 
@@ -133,7 +133,7 @@ def test_a_verification_found_by_external_id_tells_its_story(kycsim, dashboard):
     # Each row tells both times: virtual, and real time beside it.
     assert dashboard.browser.run("return document.querySelectorAll('table.timeline time.wall').length;") >= 10
     assert "62304 face_mismatch" in dashboard.text("main")
-    dashboard.shot("story", full=True)
+    dashboard.shot("dashboard-story", full=True)
 
 
 def test_a_scenario_bound_in_the_dashboard_decides_the_next_check(kycsim, dashboard):
@@ -150,7 +150,7 @@ def test_a_scenario_bound_in_the_dashboard_decides_the_next_check(kycsim, dashbo
     dashboard.browser.click('form[data-form="bind"] button[type="submit"]')
     assert "Bound idv-declined-62304 for the next check whose email is bound@example.com" in dashboard.result("Bound")
     assert "idv-declined-62304" in dashboard.wait_text("#view", "bound@example.com")
-    dashboard.shot("bindings")
+    dashboard.shot("dashboard-bindings")
 
     idv = new_check(server.url, key, email="bound@example.com")
     dashboard.go(f"story/{idv}")
@@ -175,7 +175,7 @@ def test_the_clock_moves_from_the_story_step_by_step(kycsim, dashboard):
     dashboard.result("00:10:10")
     assert dashboard.wait_text("#story-status", "approved") == "approved"
     assert "create_report" in dashboard.text("table.timeline")
-    dashboard.shot("story-clock-moved")
+    dashboard.shot("dashboard-story-clock-moved")
 
 
 def test_a_delivery_is_replayed_to_its_endpoint_or_another_url(kycsim, dashboard):
@@ -198,7 +198,7 @@ def test_a_delivery_is_replayed_to_its_endpoint_or_another_url(kycsim, dashboard
         elsewhere.wait_for(1)
     finally:
         elsewhere.stop()
-    dashboard.shot("story-replayed")
+    dashboard.shot("dashboard-story-replayed")
 
 
 def test_a_scenario_found_by_its_code_is_triggered_and_its_story_opens(kycsim, dashboard):
@@ -210,7 +210,7 @@ def test_a_scenario_found_by_its_code_is_triggered_and_its_story_opens(kycsim, d
     )
     listed = dashboard.text("#view")
     assert "face_mismatch" in listed and "adv-approved" not in listed
-    dashboard.shot("scenarios-filtered")
+    dashboard.shot("dashboard-scenarios-filtered")
     dashboard.browser.click('button[data-act="trigger"][data-scenario="idv-declined-62304"]')
     dashboard.result("Triggered idv-declined-62304")
     dashboard.browser.wait_for("return location.hash.startsWith('#/story/idv_');")
@@ -228,6 +228,29 @@ def test_the_page_follows_new_requests_by_itself(kycsim, dashboard):
         )
     row = dashboard.wait_text("#view tbody tr:first-child", "sk_sbox_…0005")  # the tenant, shown masked
     assert "checkout:create_applicant" in row
+
+
+def test_with_a_control_token_the_page_opened_once_with_it_loads_and_acts_with_its_cookie(browser, screenshots):
+    settings = Settings(seed=13, speed="manual", control_token="dashboard-browser-token-0001")
+    with ThreadedServer(settings) as server:
+        assert httpx.get(f"{server.url}/_sim/ui/app.js").status_code == 401  # no token, no page
+        browser.open(f"{server.url}/_sim/ui/?token=dashboard-browser-token-0001")
+        browser.wait_for("return location.href.endsWith('/_sim/ui/');")  # the token is gone from the address
+        page = Dashboard(browser, server.url, screenshots)
+        page.settled()  # its scripts, style and reads all came with the cookie
+        page.browser.click("#live")  # nothing redrawn under the click below
+        page.go("scenarios")
+        page.browser.wait_for("return document.querySelectorAll('button[data-act=trigger]').length > 100;")
+        page.browser.click('button[data-act="trigger"][data-scenario="idv-approved"]')
+        assert "Triggered idv-approved" in page.result("Triggered")  # a write: JSON, same origin, the cookie
+
+
+def test_a_request_whose_email_tag_names_no_scenario_shows_the_warning_in_the_story(kycsim, dashboard):
+    server, _ = kycsim
+    idv = new_check(server.url, "sk_sbox_browser_typo_0008", email="q+idv-declinedd-62304@example.com")
+    dashboard.open(f"story/{idv}")
+    warning = dashboard.wait_text("table.timeline .warning", "names no scenario")
+    assert "did you mean 'idv-declined-62304'" in warning and "follows the default" in warning
 
 
 def test_values_from_requests_are_shown_as_text_never_as_markup(kycsim, dashboard):
@@ -253,8 +276,8 @@ def test_no_page_scrolls_sideways_at_1280_by_800(kycsim, dashboard):
     for tab in TABS:
         dashboard.go(tab)
         assert dashboard.browser.horizontal_overflow() == 0, tab
-        dashboard.shot(tab, full=True)
+        dashboard.shot(f"dashboard-{tab}", full=True)
     dashboard.go("story/" + "w" * 80)
     dashboard.wait_text("main", "Timeline")
     assert dashboard.browser.horizontal_overflow() == 0
-    dashboard.shot("story-long-ids", full=True)
+    dashboard.shot("dashboard-story-long-ids", full=True)

@@ -138,6 +138,7 @@ def test_an_interactive_sumsub_flow_ends_at_the_merchants_reject_url(kycsim, das
     dashboard.shot("sumsub-websdk-picked")
     browser.click("form[action$='/submit'] button[type='submit']:not([formaction])")
     dashboard.wait_text("main", "Submitted")
+    dashboard.shot("sumsub-websdk-submitted")
 
     dashboard.open(f"story/{found[0]['id']}")
     dashboard.play_out()
@@ -145,6 +146,8 @@ def test_an_interactive_sumsub_flow_ends_at_the_merchants_reject_url(kycsim, das
     dashboard.shot("sumsub-story-after-the-flow", full=True)
 
     open_hosted_page(dashboard, found[0]["id"])
+    dashboard.wait_text("main", "Return to the merchant")
+    dashboard.shot("sumsub-websdk-final")
     browser.click("a.button[href*='/sumsub/']")
     browser.wait_for("return location.href.startsWith(arguments[0]);", redirect["rejectUrl"])
     assert [p for p in merchant.seen if p.startswith("/sumsub/")] == ["/sumsub/rejected"]
