@@ -20,6 +20,7 @@ from simulator.providers.checkout.schemas import REGISTRY
 from simulator.providers.checkout.state import LINKS, LINKS_TENANT, State
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 from simulator.toolkit.pages import Outcome
+from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
     from simulator.simulator import Simulator
@@ -195,8 +196,12 @@ class CheckoutProvider(Provider):
 
     # Scenarios: verbs with their effects (coverage is derived from them), sandbox convention
 
+    _verbs: dict[str, Verb] | None = None
+
     def verbs(self) -> Mapping[str, Verb]:
-        return scenario_verbs.VERBS.bind(self)
+        if self._verbs is None:  # bound once: the hosted page asks on every view
+            self._verbs = scenario_verbs.VERBS.bind(self)
+        return self._verbs
 
     def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
         return scenario_verbs.created(ctx)
@@ -234,6 +239,11 @@ class CheckoutProvider(Provider):
         from simulator.providers.checkout import retention
 
         retention.forget(self.sim, tenant, run)
+
+    def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
+        from simulator.providers.checkout import story
+
+        return story.subject(self.sim, tenant, run, detail=detail)
 
     def reset(self, tenant: str | None) -> None:
         """Forget the tenant's hosted-page and media tokens (the store forgets the rest)."""
