@@ -80,8 +80,10 @@ def create_app(
     # mount, behind the same guard (control token, JSON writes, no cross-site Origin) as the rest.
     provider_routes = [route for provider in sim.providers.values() for route in provider.routes()]
     controls = [r for r in provider_routes if getattr(r, "path", "").startswith("/_sim/")]
-    mounted = [Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
-               for r in controls]  # fmt: skip
+    mounted = [
+        Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
+        for r in controls
+    ]
     guard = [Middleware(ControlGuard, sim=sim)]
     routes: list[BaseRoute] = [
         Route("/", home, methods=["GET"], name="home"),  # where everything is; the /_sim one is guarded

@@ -27,7 +27,7 @@ _SECRETS_IN_TEXT = [
             r'((?:[^"\\]|\\.)*)"'
         ),
         2,
-    ),  # fmt: skip
+    ),
     # credentials wherever they appear
     (re.compile(r"\b(sk_(?:sbox_|test_)?[A-Za-z0-9_\-*#$=]{6,})"), 1),
     (re.compile(r"\b((?:sbx|prd):[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)"), 1),

@@ -168,8 +168,10 @@ def test_a_file_from_before_the_epoch_counter_counts_as_opened(tmp_path):
 
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT, seq INTEGER, body TEXT,"
-                   " PRIMARY KEY (tenant, provider, kind, key))")  # fmt: skip
+        db.execute(
+            "CREATE TABLE documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT, seq INTEGER, body TEXT,"
+            " PRIMARY KEY (tenant, provider, kind, key))"
+        )
         db.execute("INSERT INTO documents VALUES ('t', 'p', 'k', 'a', 1, '{}')")
     store = SqliteStore(path)
     assert store.epoch == 1 and store.get("t", "p", "k", "a") == {}

@@ -317,8 +317,10 @@ class Dispatcher:
             if id(event) not in busy:
                 dropped.add(id(event))
         if self.outbox is not None:
-            self.outbox.forget([e for e in self.events if id(e) in dropped],
-                               [d for d in self.deliveries.values() if id(d.event) in dropped])  # fmt: skip
+            self.outbox.forget(
+                [e for e in self.events if id(e) in dropped],
+                [d for d in self.deliveries.values() if id(d.event) in dropped],
+            )
         self.events = [e for e in self.events if id(e) not in dropped]
         self.deliveries = {k: d for k, d in self.deliveries.items() if id(d.event) not in dropped}
         live = set(self.deliveries)

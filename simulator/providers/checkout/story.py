@@ -56,14 +56,22 @@ def subject(sim: Simulator, tenant: str, run: Mapping[str, Any], *, detail: bool
     elif product is not None:
         history = check.get("_history") or []
         statuses = changes(
-            ({"at": h["at"], "status": h["status"], "attempt_status": h.get("attempt_status"), "event": h.get("event")}
-             for h in history),
+            (
+                {
+                    "at": h["at"],
+                    "status": h["status"],
+                    "attempt_status": h.get("attempt_status"),
+                    "event": h.get("event"),
+                }
+                for h in history
+            ),
             ("status", "attempt_status"),
-        )  # fmt: skip
+        )
     else:
         history = (check.get(AML_STATE) or {}).get("history") or []
-        statuses = changes(({"at": h["at"], "status": h["status"], "event": h.get("event")} for h in history),
-                           ("status",))  # fmt: skip
+        statuses = changes(
+            ({"at": h["at"], "status": h["status"], "event": h.get("event")} for h in history), ("status",)
+        )
     return Subject(
         kind=label,
         id=check["id"],
