@@ -69,11 +69,12 @@ def mask_text(text: str | None) -> str | None:
     if not text:
         return text
     for pattern, group in _SECRETS_IN_TEXT:
-        text = pattern.sub(lambda m, g=group: _replace(m, g), text)
+        text = pattern.sub(functools.partial(_replace, group=group), text)
     return text
 
 
-def _replace(match: re.Match, group: int) -> str:
-    whole, secret = match.group(0), match.group(group)
+def _replace(match: re.Match[str], group: int) -> str:
+    whole: str = match.group(0)
+    secret: str = match.group(group)
     start = match.start(group) - match.start(0)
     return whole[:start] + (mask(secret) or "") + whole[start + len(secret) :]

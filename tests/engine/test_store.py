@@ -202,7 +202,7 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
 def test_sqlite_a_failed_write_fails_its_waiters_and_the_changes_are_written_later(tmp_path, monkeypatch):
     import asyncio
 
-    import simulator.engine.store as store_module
+    import simulator.engine.store.sqlite as store_module
 
     monkeypatch.setattr(store_module, "RETRY_SECONDS", 0.0)
     path = tmp_path / "state.db"

@@ -85,7 +85,7 @@ class Dispatcher:
         self._lanes: dict[tuple[str, str, str], deque[Delivery]] = {}
         self._held: dict[tuple[str, str, str], list[Delivery]] = {}
         self._log: list[Attempt] = []
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[Attempt]] = set()
         self._senders: dict[str, Sender] = {}  # endpoint id -> its bounded set of connections
         self._endpoint_ids = itertools.count(1)
 
@@ -333,6 +333,7 @@ class Dispatcher:
     def _scenario_chaos(self, scenario: Any) -> tuple[str | None, dict[str, Any]]:
         if scenario is None:
             return None, {}
+        name: str | None
         if isinstance(scenario, str):
             name, found = scenario, self.scenario_lookup(scenario) if self.scenario_lookup else None
         else:
@@ -426,7 +427,7 @@ class Dispatcher:
             return
         self.scheduler.schedule(delay, job, tenant=d.event.tenant, label=f"webhook {d.id} attempt {number}")
 
-    def _spawn(self, d: Delivery) -> asyncio.Task:
+    def _spawn(self, d: Delivery) -> asyncio.Task[Attempt]:
         # A context of its own: not the request's or the step's it was queued from.
         task = asyncio.get_running_loop().create_task(self._attempt(d), context=contextvars.Context())
         self._tasks.add(task)
