@@ -134,6 +134,7 @@ async def advance_clock(request: Request) -> Response:
     sim = _sim(request)
     data = await json_body(request, required=True)
     tenant = resolve(sim, optional_str(data, "tenant"))
+    seconds: object
     if "to" in data:
         seconds = _seconds_to(sim, data["to"], tenant)
     elif "seconds" not in data and "duration" in data:

@@ -222,7 +222,7 @@ def _timeline(sim: Any, tenant: str, runs: list[dict], subjects: dict[str, Subje
         upcoming = next((s for s in _script(sim, tenant, run) if s["state"] == "next"), None)
         if upcoming is not None and run.get("next_step_at"):
             items.append({"kind": "next", "at": run["next_step_at"], "step": upcoming["step"], **common})
-    walls: dict[tuple[str, str], str | None] = {}
+    walls: dict[tuple[str | None, str | None], str | None] = {}  # (virtual time, event type) -> real time
     for event, deliveries in _events(sim, tenant, ids):
         item = {
             "kind": "webhook",
@@ -298,7 +298,7 @@ async def get_story(request: Request) -> Response:
         "what": primary.kind if key in subjects else (named or "run"),
         "tenant": mask(tenant),
         "provider": runs[0]["provider"],
-        "also_in": sorted({mask(t) for t, _ in found if t != tenant}),
+        "also_in": sorted({mask(t) or "" for t, _ in found if t != tenant}),
         "now": isoformat(sim.clock.now(tenant)),
         "wall_now": sim.clock.wall_now(),
         "speed": sim.clock.speed,

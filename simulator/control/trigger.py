@@ -23,6 +23,7 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from simulator.control.errors import ControlError, bad_request, handles_errors, json_body, not_found, optional_str
 from simulator.control.tenants import resolve
@@ -33,7 +34,7 @@ from simulator.web import base_url
 CALL_TIMEOUT = 30.0
 
 
-def _own_url(scope: dict[str, Any]) -> str:
+def _own_url(scope: Scope) -> str:
     """Where this server answers: the local address of the connection the request came in on."""
     server = scope.get("server")
     if not server:

@@ -29,7 +29,7 @@ def subject(sim: Simulator, tenant: str, run: Mapping[str, Any], *, detail: bool
     check = state.get(kind, check_id) if kind and check_id else None
     if check is None:
         return default_subject(run)  # forgotten (retention) or reset: the run is all there is
-    product = PRODUCTS.get(product_name)
+    product = PRODUCTS.get(product_name or "")
     label = product.label if product is not None else "AML screening"
     ids = {"check": check["id"]}
     facts: dict[str, Any] = {"product": product_name}
