@@ -1,4 +1,4 @@
-"""Control API routes: a readable table, thin handlers over the simulator's components."""
+"""Control API routes: a table of calls (``table.py``), thin handlers over the simulator's components."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str, query_int
+from simulator.control.table import ControlOp, Param, build_routes
 from simulator.engine.clock import ClockError
 from simulator.engine.durations import parse_duration
 from simulator.engine.masking import mask
@@ -23,6 +24,8 @@ def _sim(request: Request):
 
 
 def handles_errors(fn: Handler) -> Handler:
+    """For handlers outside the table (a table's route handles its errors itself)."""
+
     async def wrapper(request: Request) -> Response:
         try:
             return await fn(request)
@@ -64,7 +67,6 @@ def _outcome(sim: Any, scenario: Scenario) -> dict[str, Any]:
     return {"group": outcome.group, "codes": codes}
 
 
-@handles_errors
 async def get_scenario(request: Request) -> Response:
     sim = _sim(request)
     name = request.path_params["name"]
@@ -82,7 +84,6 @@ async def coverage(request: Request) -> Response:
     return JSONResponse(coverage_report(_sim(request).catalogue, _sim(request).providers))
 
 
-@handles_errors
 async def create_binding(request: Request) -> Response:
     sim = _sim(request)
     data = await json_body(request, required=True)
@@ -112,7 +113,6 @@ async def list_bindings(request: Request) -> Response:
     return JSONResponse({"count": len(items), "data": items})
 
 
-@handles_errors
 async def delete_binding(request: Request) -> Response:
     binding_id = request.path_params["binding_id"]
     if _sim(request).bindings.items.pop(binding_id, None) is None:
@@ -120,7 +120,6 @@ async def delete_binding(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@handles_errors
 async def reset(request: Request) -> Response:
     data = await json_body(request)
     tenant = optional_str(data, "tenant")
@@ -133,7 +132,6 @@ async def get_clock(request: Request) -> Response:
     return JSONResponse({**_sim(request).clock.describe(tenant), "tenant": mask(tenant)})
 
 
-@handles_errors
 async def advance_clock(request: Request) -> Response:
     sim = _sim(request)
     data = await json_body(request, required=True)
@@ -151,14 +149,13 @@ async def advance_clock(request: Request) -> Response:
         raise bad_request("'seconds' must be at least 0: the clock cannot go backwards")
     try:
         seconds = sim.clock.check_move(seconds, tenant)
-    except ClockError as exc:
-        raise bad_request(str(exc)) from None
+    except ClockError as exc:  # a number, but more than the clock's range has left: the state says no
+        raise ControlError(409, "conflict", str(exc)) from None
     fired = await sim.scheduler.advance(seconds, tenant)
     await sim.dispatcher.drain()
     return JSONResponse({**sim.clock.describe(tenant), "tenant": mask(tenant), "fired": fired})
 
 
-@handles_errors
 async def list_requests(request: Request) -> Response:
     q = request.query_params
     limit = query_int(request, "limit", 100)
@@ -168,26 +165,47 @@ async def list_requests(request: Request) -> Response:
     return JSONResponse({"count": len(items), "data": items})
 
 
+TENANT = Param("tenant", "only this tenant's (a credential: secret key, app token)")
+PROVIDER = Param("provider", "only this provider's (checkout, sumsub)")
+LIMIT = Param("limit", "at most this many, newest first", {"type": "integer", "minimum": 0, "maximum": 100000})
+
+OPERATIONS = [
+    ControlOp("GET", "/health", health, "health", "Ready to serve?", "Health"),
+    ControlOp("GET", "/scenarios", list_scenarios, "list_scenarios", "The scenario catalogue", "ScenarioList",
+              query=(PROVIDER, Param("product", "only this product's (identity_verification, applicant, ...)"))),
+    ControlOp("GET", "/scenarios/{name}", get_scenario, "get_scenario", "One scenario, its steps and what it produces",
+              "Scenario", errors=(404,)),
+    ControlOp("GET", "/coverage", coverage, "coverage", "Every status, code, label and event type, and the scenarios"
+              " that produce it", "Coverage"),
+    ControlOp("POST", "/bindings", create_binding, "create_binding", "Bind a scenario ahead of time", "Binding",
+              status=201, request="BindingRequest", body_required=True),
+    ControlOp("GET", "/bindings", list_bindings, "list_bindings", "The bindings", "BindingList", query=(TENANT,)),
+    ControlOp("DELETE", "/bindings/{binding_id}", delete_binding, "delete_binding", "Forget a binding", None,
+              status=204, errors=(404,)),
+    ControlOp("POST", "/reset", reset, "reset", "Forget all state and rewind the clock (or forget one tenant's)",
+              "Reset", request="ResetRequest"),
+    ControlOp("GET", "/clock", get_clock, "get_clock", "The virtual clock (a tenant's, with tenant)", "Clock",
+              query=(TENANT,)),
+    ControlOp("POST", "/clock/advance", advance_clock, "advance_clock", "Move the clock forward, firing every timed"
+              " step and delivery on the way", "Advanced", request="AdvanceRequest", body_required=True,
+              errors=(409,)),
+    ControlOp("GET", "/requests", list_requests, "list_requests", "The request journal, newest first", "RequestList",
+              query=(Param("method", "only this method"), Param("path", "only paths starting with this"), TENANT,
+                     PROVIDER, LIMIT)),
+]  # fmt: skip
+
+
+def control_operations() -> list[ControlOp]:
+    """Every call of the control API's own table (providers add theirs under /_sim/<provider>/)."""
+    from simulator.control.openapi import OPERATIONS as OPENAPI
+    from simulator.control.runs import OPERATIONS as RUNS
+    from simulator.control.webhooks import OPERATIONS as WEBHOOKS
+
+    return [*OPERATIONS, *WEBHOOKS, *RUNS, *OPENAPI]
+
+
 def control_routes() -> list[Route]:
     from simulator.control.home import home_routes
-    from simulator.control.runs import run_routes
-    from simulator.control.webhooks import webhook_routes
     from simulator.dashboard.routes import dashboard_routes
 
-    return [
-        *home_routes(),
-        *dashboard_routes(),
-        Route("/health", health, methods=["GET"], name="sim:health"),
-        Route("/scenarios", list_scenarios, methods=["GET"], name="sim:list_scenarios"),
-        Route("/scenarios/{name}", get_scenario, methods=["GET"], name="sim:get_scenario"),
-        Route("/coverage", coverage, methods=["GET"], name="sim:coverage"),
-        Route("/bindings", create_binding, methods=["POST"], name="sim:create_binding"),
-        Route("/bindings", list_bindings, methods=["GET"], name="sim:list_bindings"),
-        Route("/bindings/{binding_id}", delete_binding, methods=["DELETE"], name="sim:delete_binding"),
-        Route("/reset", reset, methods=["POST"], name="sim:reset"),
-        Route("/clock", get_clock, methods=["GET"], name="sim:get_clock"),
-        Route("/clock/advance", advance_clock, methods=["POST"], name="sim:advance_clock"),
-        *webhook_routes(),
-        *run_routes(),
-        Route("/requests", list_requests, methods=["GET"], name="sim:list_requests"),
-    ]
+    return [*home_routes(), *dashboard_routes(), *build_routes(control_operations())]
