@@ -246,6 +246,7 @@ class RequestLogMiddleware:
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
                 warnings=state.get("warnings"),
+                operation=state.get("operation"),
             )
         # Polls (a hosted page following its flow) and reads of the control API (the dashboard, `kycsim
         # trigger`) are most of the traffic: at info they would hide the real requests.
@@ -268,5 +269,6 @@ class RequestLogMiddleware:
                 "latency_ms": latency,
                 "tenant": shown,
                 "scenario": scenario,
+                "operation": state.get("operation"),
             },
         )

@@ -31,6 +31,7 @@ class Entry:
     request_chunks: list[bytes]
     response_chunks: list[bytes]
     warnings: list[str] | None = None  # what did not go as asked (an email tag naming no scenario, ...)
+    operation: str | None = None  # the route's name, "<provider>:<operation>"
 
     def as_json(self, body_limit: int) -> dict:
         return {
@@ -43,6 +44,7 @@ class Entry:
             "latency_ms": latency_ms(self.elapsed),
             "tenant": mask(self.tenant),  # credentials are masked where they are shown (engine/masking.py)
             "provider": self.provider,
+            "operation": self.operation,
             "scenario": self.scenario,
             "request_body": mask_text(_text(self.request_chunks, body_limit)),
             "response_body": mask_text(_text(self.response_chunks, body_limit)),
@@ -72,6 +74,7 @@ class Journal:
         request_chunks: list[bytes] | None = None,
         response_chunks: list[bytes] | None = None,
         warnings: list[str] | None = None,
+        operation: str | None = None,
     ) -> Entry:
         entry = Entry(
             next(self._ids),
@@ -88,6 +91,7 @@ class Journal:
             request_chunks or [],
             response_chunks or [],
             warnings,
+            operation,
         )
         self._entries.append(entry)
         return entry
