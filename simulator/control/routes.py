@@ -11,9 +11,10 @@ from starlette.routing import Route
 
 from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str, query_int
 from simulator.control.table import ControlOp, Param, build_routes
-from simulator.engine.clock import ClockError
+from simulator.engine.clock import MAX_ELAPSED, ClockError
 from simulator.engine.durations import parse_duration
 from simulator.engine.masking import mask
+from simulator.engine.names import whole
 from simulator.engine.scenarios.model import Scenario
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -96,8 +97,8 @@ async def create_binding(request: Request) -> Response:
         raise bad_request('\'match\' must be a non-empty object (up to 20 facts), e.g. {"external_applicant_id": "x"}')
     if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in match.values()):
         raise bad_request("each value of 'match' must be a string or a number")
-    times = data.get("times")
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or not 1 <= times <= 1_000_000):
+    times = whole(data.get("times"))
+    if times is not None and (not isinstance(times, int) or not 1 <= times <= 1_000_000):
         raise bad_request("'times' must be a whole number from 1 to 1000000 when given")
     binding = sim.bindings.add(sim.catalogue.get(name).name, match, optional_str(data, "tenant"), times)
     return JSONResponse({**binding.as_json(), "tenant": mask(binding.tenant)}, status_code=201)
@@ -147,6 +148,8 @@ async def advance_clock(request: Request) -> Response:
         raise bad_request(f"'seconds' must be a number, not {seconds!r}")
     if seconds < 0:
         raise bad_request("'seconds' must be at least 0: the clock cannot go backwards")
+    if seconds > MAX_ELAPSED:
+        raise bad_request(f"'seconds' must be at most {MAX_ELAPSED} (100 years, the clock's whole range)")
     try:
         seconds = sim.clock.check_move(seconds, tenant)
     except ClockError as exc:  # a number, but more than the clock's range has left: the state says no

@@ -62,7 +62,10 @@ URL: Schema = {
     "description": "an http(s) URL",
 }
 HEADER_VALUE: Schema = {"type": "string", "maxLength": 4096, "pattern": "^[ -~]*$"}
-COUNT: Schema = {"anyOf": [BOOL, {"type": "null"}, {"type": "integer", "minimum": 0}], "description": "true = 1"}
+COUNT: Schema = {
+    "anyOf": [BOOL, NULL, {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}],
+    "description": "true = 1",
+}
 SWITCH_DURATION: Schema = {"anyOf": [BOOL, {"type": "null"}, DURATION]}
 
 SCHEMAS: dict[str, Schema] = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from simulator.engine.names import whole
 from simulator.engine.webhooks.chaos import ChaosError, normalize
 
 FIELDS = ("provider", "url", "secret", "tenant", "events", "options", "chaos", "ordered", "concurrency")
@@ -159,6 +160,7 @@ def endpoint_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[s
                 raise EndpointError(f"'ordered' must be true or false, not {value!r}")
             clean[name] = value
         elif name == "concurrency":
+            value = whole(value)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CONCURRENCY:
                 raise EndpointError(f"'concurrency' must be a whole number from 1 to {MAX_CONCURRENCY}, not {value!r}")
             clean[name] = value
