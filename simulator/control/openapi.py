@@ -17,7 +17,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simulator.control.schemas import ref, with_catalogue
+from simulator.control.schemas import components, ref
 from simulator.control.table import ControlOp, path_params
 from simulator.web import JSONResponse
 
@@ -42,7 +42,7 @@ async def openapi_json(request: Request) -> Response:
 
 
 OPERATIONS = [
-    ControlOp("GET", "/openapi.json", openapi_json, "openapi", "This document (OpenAPI 3.1)", "OpenApi"),
+    ControlOp("GET", "/openapi.json", openapi_json, "openapi", "This document (OpenAPI 3.1)", "openapi.response"),
 ]
 
 
@@ -50,10 +50,9 @@ def document(sim: Any) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``sim``'s control API (its own calls and its providers')."""
     from simulator.control.routes import control_operations
 
-    catalogue = sim.catalogue
     paths: dict[str, dict[str, Any]] = {}
     for op in control_operations():
-        paths.setdefault(f"/_sim{op.path}", {})[op.method.lower()] = _operation(op)
+        paths.setdefault(f"/_sim{op.path}", {})[op.method.lower()] = _operation(op, sorted(sim.providers))
     for provider in sim.providers.values():
         for op in _provider_controls(provider):
             paths.setdefault(op.path, {})[op.method.lower()] = _provider_operation(provider.name, op)
@@ -69,7 +68,7 @@ def document(sim: Any) -> dict[str, Any]:
         },
         "paths": paths,
         "components": {
-            "schemas": with_catalogue([*catalogue.scenarios, *catalogue.by_alias()], list(sim.dispatcher.profiles)),
+            "schemas": _with_names(components(), sim),
             "securitySchemes": {"controlToken": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{}, {"controlToken": []}],  # open on a loopback bind unless a token is set
@@ -78,17 +77,12 @@ def document(sim: Any) -> dict[str, Any]:
     }
 
 
-def _operation(op: ControlOp) -> dict[str, Any]:
+def _operation(op: ControlOp, providers: list[str]) -> dict[str, Any]:
     parameters = [_path_param(name) for name in path_params(op.path)]
     for param in op.query:
+        schema = param.schema or ({"enum": providers} if param.name == "provider" else {"type": "string"})
         parameters.append(
-            {
-                "name": param.name,
-                "in": "query",
-                "required": False,
-                "description": param.description,
-                "schema": param.schema or {"type": "string"},
-            }
+            {"name": param.name, "in": "query", "required": False, "description": param.description, "schema": schema}
         )
     success: dict[str, Any] = {"description": op.summary}
     if op.response is not None:
@@ -127,7 +121,7 @@ def _provider_operation(provider: str, op: Any) -> dict[str, Any]:
         "summary": summary,
         "tags": [provider],
         "responses": {
-            "2XX": {"description": "done", "content": {"application/json": {"schema": ref("Json")}}},
+            "2XX": {"description": "done", "content": {"application/json": {"schema": ref("common#/$defs/object")}}},
             "4XX": {"description": "refused (the message says why)", "content": _error_content()},
         },
     }
@@ -137,7 +131,10 @@ def _provider_operation(provider: str, op: Any) -> dict[str, Any]:
     if params:
         operation["parameters"] = params
     if op.method in WRITES:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref("Json")}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref("common#/$defs/object")}},
+        }
     return operation
 
 
@@ -159,4 +156,24 @@ def _error(status: int) -> dict[str, Any]:
 
 
 def _error_content() -> dict[str, Any]:
-    return {"application/json": {"schema": ref("Error")}}
+    return {"application/json": {"schema": ref("common#/$defs/error")}}
+
+
+def _with_names(schemas: dict[str, Any], sim: Any) -> dict[str, Any]:
+    """``schemas`` with what only the running simulator knows: its scenario names and webhook providers."""
+    scenarios = {"type": "string", "enum": sorted([*sim.catalogue.scenarios, *sim.catalogue.by_alias()])}
+    providers = {"type": "string", "enum": sorted(sim.dispatcher.profiles)}
+    for name, field, schema in (
+        ("binding.request", "scenario", scenarios),
+        ("trigger.request", "scenario", scenarios),
+        ("webhook_endpoint.request", "provider", providers),
+        ("webhook_endpoint_update.request", "provider", providers),
+    ):
+        if name in schemas:
+            described = schemas[name]["properties"].get(field, {}).get("description")
+            properties = {
+                **schemas[name]["properties"],
+                field: {**schema, **({"description": described} if described else {})},
+            }
+            schemas[name] = {**schemas[name], "properties": properties}
+    return schemas

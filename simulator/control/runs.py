@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from simulator.control.table import ControlOp, Param
+from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask
 from simulator.engine.scenarios.runner import RUNS
 
@@ -13,7 +14,7 @@ from simulator.engine.scenarios.runner import RUNS
 async def list_runs(request: Request) -> Response:
     sim = request.app.state.sim
     q = request.query_params
-    tenant = q.get("tenant") or None
+    tenant = query_tenant(request)
     tenants = [tenant] if tenant else sim.store.tenants()
     items = [
         {"tenant": mask(t), **run, "waiting_on": sim.runner.waiting_on(run)}
@@ -39,7 +40,7 @@ OPERATIONS = [
         list_runs,
         "list_runs",
         "Scenario runs: which scenario each check follows, what it waits for, when its next step is due",
-        "RunList",
+        "runs.response",
         query=(
             Param("tenant", "only this tenant's; adds next_job_in_seconds and pending_jobs"),
             Param("provider", "only this provider's"),

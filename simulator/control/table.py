@@ -3,7 +3,7 @@
 In the spirit of the providers' route tables (``simulator/toolkit/routes.py``): the modules of
 ``simulator/control`` each list their calls as :class:`ControlOp` rows; :func:`build_routes` turns
 the rows into Starlette routes under the ``/_sim`` mount, and ``openapi.py`` turns the same rows
-into ``GET /_sim/openapi.json``. Schemas are named, and live in ``schemas.py``.
+into ``GET /_sim/openapi.json``. Schemas are JSON files in ``schemas/``, named by their ``$id``.
 
 Every route runs its handler inside one small wrapper: a :class:`ControlError` becomes the control
 envelope, and a body with a field its request schema does not know is refused before the handler
@@ -44,7 +44,7 @@ class ControlOp:
     handler: Handler
     name: str  # unique: the route's name is "sim:<name>", the OpenAPI operationId "<name>"
     summary: str  # one line; the handler's docstring, if any, is the longer description
-    response: str | None = "Json"  # schema of the answer (schemas.py); None: no body
+    response: str | None = "common#/$defs/object"  # schema of the answer (control/schemas/); None: no body
     status: int = 200  # the status of a successful answer
     request: str | None = None  # schema of the JSON body, when it takes one
     body_required: bool = False
@@ -85,12 +85,9 @@ def _fields(schema_name: str | None) -> frozenset[str] | None:
     """The fields a closed request schema allows (None: the body is not checked here)."""
     if schema_name is None:
         return None
-    from simulator.control.schemas import SCHEMAS
+    from simulator.control.schemas import closed_fields
 
-    schema = SCHEMAS[schema_name]
-    if schema.get("additionalProperties") is not False:
-        return None
-    return frozenset(schema.get("properties", {}))
+    return closed_fields(schema_name)
 
 
 def _unknown_fields(unknown: list[str], known: frozenset[str]) -> str:

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from simulator.bodies import BodyError, parse_json
 from simulator.control.errors import bad_request, json_body, not_found, query_int
 from simulator.control.table import ControlOp, Param
+from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask, mask_headers, mask_url
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 from simulator.engine.webhooks.stream import Subscription, frame
@@ -81,7 +82,7 @@ async def list_attempts(request: Request) -> Response:
     exact = ("provider", "event_type", "event_id", "endpoint_id", "delivery_id", "resource")
     items = [
         shown_attempt(a.as_json())
-        for a in _sim(request).dispatcher.attempts(q.get("tenant"))
+        for a in _sim(request).dispatcher.attempts(query_tenant(request))
         if all(not q.get(k) or getattr(a, k) == q[k] for k in exact)
         and (ok is None or a.ok == ok)
         and (replay is None or a.replay == replay)
@@ -92,6 +93,7 @@ async def list_attempts(request: Request) -> Response:
 
 async def list_deliveries(request: Request) -> Response:
     q = request.query_params
+    tenant = query_tenant(request)
     items = [
         {
             **d.as_json(),
@@ -100,7 +102,7 @@ async def list_deliveries(request: Request) -> Response:
             "attempts": [shown_attempt(a.as_json()) for a in d.attempts],
         }
         for d in _sim(request).dispatcher.deliveries.values()
-        if (not q.get("tenant") or d.event.tenant == q["tenant"])
+        if (not tenant or d.event.tenant == tenant)
         and (not q.get("provider") or d.event.provider == q["provider"])
         and (not q.get("state") or d.state == q["state"])
         and (not q.get("event_id") or d.event.id == q["event_id"])
@@ -111,6 +113,7 @@ async def list_deliveries(request: Request) -> Response:
 
 async def list_events(request: Request) -> Response:
     q = request.query_params
+    tenant = query_tenant(request)
     dispatcher = _sim(request).dispatcher
     by_event: dict[int, list] = {}
     for d in dispatcher.deliveries.values():
@@ -118,7 +121,7 @@ async def list_events(request: Request) -> Response:
     items = []
     for event in dispatcher.events:
         if (
-            (q.get("tenant") and event.tenant != q["tenant"])
+            (tenant and event.tenant != tenant)
             or (q.get("provider") and event.provider != q["provider"])
             or (q.get("type") and event.type != q["type"])
             or (q.get("resource") and event.resource != q["resource"])
@@ -314,39 +317,66 @@ LIMIT = Param("limit", "only the last this many", {"type": "integer", "minimum":
 FLAG = {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]}
 ENDPOINT = "/webhooks/endpoints/{endpoint_id}"
 
+ATTEMPT_FILTERS = (
+    TENANT,
+    PROVIDER,
+    Param("event_type", "only this event type"),
+    Param("event_id", "only this event's"),
+    Param("endpoint_id", "only to this endpoint"),
+    Param("delivery_id", "only this delivery's"),
+    Param("resource", "only about this resource"),
+    Param("ok", "only those that succeeded (true) or failed (false)", FLAG),
+    Param("replay", "only replays (true) or only first sends (false)", FLAG),
+    Param("chaos", "only those carrying this chaos switch"),
+    LIMIT,
+)
+DELIVERY_FILTERS = (
+    TENANT,
+    PROVIDER,
+    Param("state", "held, queued, pending, delivered, failed or cancelled"),
+    Param("event_id", "this event's"),
+    Param("endpoint_id", "to this endpoint"),
+    LIMIT,
+)
+EVENT_FILTERS = (
+    TENANT,
+    PROVIDER,
+    Param("type", "only this event type"),
+    Param("resource", "only about this resource"),
+    Param("scenario", "only from this scenario"),
+    LIMIT,
+)
+STREAM_OPTIONS = (
+    TENANT,
+    Param("provider", "only these providers' (comma-separated)"),
+    Param("events", "only these event types (comma-separated)"),
+    Param("attempts", "also an attempt frame per delivery attempt", FLAG),
+    Param("options", 'signing options for the frames, as JSON: {"alg": "HMAC_SHA512_HEX"}'),
+)
+ENDPOINT_ROW = "common#/$defs/endpoint"
+
 OPERATIONS = [
     ControlOp("GET", "/webhooks", list_attempts, "list_webhooks", "Every delivery attempt, oldest first",
-              "AttemptList", errors=(400,), query=(TENANT, PROVIDER, Param("event_type", "only this event type"),
-              Param("event_id", "only this event's"), Param("endpoint_id", "only to this endpoint"),
-              Param("delivery_id", "only this delivery's"), Param("resource", "only about this resource"),
-              Param("ok", "only those that succeeded (true) or failed (false)", FLAG),
-              Param("replay", "only replays (true) or only first sends (false)", FLAG),
-              Param("chaos", "only those carrying this chaos switch"), LIMIT)),
+              "webhook_attempts.response", errors=(400,), query=ATTEMPT_FILTERS),
     ControlOp("GET", "/webhooks/deliveries", list_deliveries, "list_webhook_deliveries", "One row per delivery of an"
-              " event to an endpoint, with its attempts", "DeliveryList", errors=(400,), query=(TENANT, PROVIDER,
-              Param("state", "held, queued, pending, delivered, failed or cancelled"),
-              Param("event_id", "this event's"), Param("endpoint_id", "to this endpoint"), LIMIT)),
+              " event to an endpoint, with its attempts", "webhook_deliveries.response", errors=(400,),
+              query=DELIVERY_FILTERS),
     ControlOp("GET", "/webhooks/events", list_events, "list_webhook_events", "Every published event, with its body",
-              "EventList", errors=(400,), query=(TENANT, PROVIDER, Param("type", "only this event type"),
-              Param("resource", "only about this resource"), Param("scenario", "only from this scenario"), LIMIT)),
+              "webhook_events.response", errors=(400,), query=EVENT_FILTERS),
     ControlOp("POST", "/webhooks/endpoints", create_endpoint, "create_webhook_endpoint", "Add a webhook endpoint",
-              "Endpoint", status=201, request="EndpointCreateRequest", body_required=True),
+              ENDPOINT_ROW, status=201, request="webhook_endpoint.request", body_required=True),
     ControlOp("GET", "/webhooks/endpoints", list_endpoints, "list_webhook_endpoints", "The webhook endpoints",
-              "EndpointList", query=(PROVIDER, TENANT)),
-    ControlOp("GET", ENDPOINT, get_endpoint, "get_webhook_endpoint", "One webhook endpoint", "Endpoint",
+              "webhook_endpoints.response", query=(PROVIDER, TENANT)),
+    ControlOp("GET", ENDPOINT, get_endpoint, "get_webhook_endpoint", "One webhook endpoint", ENDPOINT_ROW,
               errors=(404,)),
     ControlOp("PATCH", ENDPOINT, update_endpoint, "update_webhook_endpoint", "Change an endpoint: its URL, filters,"
-              " secret, chaos switches", "Endpoint", request="EndpointUpdateRequest", body_required=True,
+              " secret, chaos switches", ENDPOINT_ROW, request="webhook_endpoint_update.request", body_required=True,
               errors=(404,)),
     ControlOp("DELETE", ENDPOINT, delete_endpoint, "delete_webhook_endpoint", "Forget an endpoint (its deliveries"
               " still to come are cancelled)", None, status=204, errors=(404,)),
     ControlOp("POST", "/webhooks/{delivery_id}/replay", replay, "replay_webhook", "Send a delivery (dlv_...) or an"
-              " event again, to its endpoints or to url", "Replayed", status=201, request="ReplayRequest",
+              " event again, to its endpoints or to url", "replay.response", status=201, request="replay.request",
               errors=(404,)),
     ControlOp("GET", "/events", event_stream, "events", "Server-Sent Events: every event as it is published",
-              "EventStream", media="text/event-stream", errors=(400,), query=(TENANT,
-              Param("provider", "only these providers' (comma-separated)"),
-              Param("events", "only these event types (comma-separated)"),
-              Param("attempts", "also an attempt frame per delivery attempt", FLAG),
-              Param("options", 'signing options for the frames, as JSON: {"alg": "HMAC_SHA512_HEX"}'))),
+              "events.stream", media="text/event-stream", errors=(400,), query=STREAM_OPTIONS),
 ]  # fmt: skip
