@@ -14,12 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from simulator.control.schemas import components, ref
 from simulator.control.table import ControlOp, path_params
-from simulator.web import JSONResponse
 
 WRITES = ("POST", "PUT", "PATCH")
 ERRORS = {
@@ -33,25 +29,10 @@ ERRORS = {
 }
 
 
-async def openapi_json(request: Request) -> Response:
-    sim = request.app.state.sim
-    doc = sim.extras.get("openapi")
-    if doc is None:
-        doc = sim.extras["openapi"] = document(sim)
-    return JSONResponse(doc)
-
-
-OPERATIONS = [
-    ControlOp("GET", "/openapi.json", openapi_json, "openapi", "This document (OpenAPI 3.1)", "openapi.response"),
-]
-
-
-def document(sim: Any) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of ``sim``'s control API (its own calls and its providers')."""
-    from simulator.control.routes import control_operations
-
+def document(sim: Any, operations: list[ControlOp]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``sim``'s control API: ``operations`` (its own calls) and its providers'."""
     paths: dict[str, dict[str, Any]] = {}
-    for op in control_operations():
+    for op in operations:
         paths.setdefault(f"/_sim{op.path}", {})[op.method.lower()] = _operation(op, sorted(sim.providers))
     for provider in sim.providers.values():
         for op in _provider_controls(provider):

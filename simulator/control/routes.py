@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str, query_int
-from simulator.control.table import ControlOp, Param, build_routes
+from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant, resolve
 from simulator.engine.clock import MAX_ELAPSED, ClockError
 from simulator.engine.durations import parse_duration
@@ -19,24 +17,9 @@ from simulator.engine.masking import mask
 from simulator.engine.names import whole
 from simulator.engine.scenarios.model import Scenario
 
-Handler = Callable[[Request], Awaitable[Response]]
-
 
 def _sim(request: Request):
     return request.app.state.sim
-
-
-def handles_errors(fn: Handler) -> Handler:
-    """For handlers outside the table (a table's route handles its errors itself)."""
-
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await fn(request)
-        except ControlError as exc:
-            return exc.response()
-
-    wrapper.__name__ = fn.__name__
-    return wrapper
 
 
 async def health(request: Request) -> Response:
@@ -232,22 +215,3 @@ OPERATIONS = [
               "requests.response", query=(Param("method", "only this method"),
               Param("path", "only paths starting with this"), TENANT, PROVIDER, LIMIT)),
 ]  # fmt: skip
-
-
-def control_operations() -> list[ControlOp]:
-    """Every call of the control API's own table (providers add theirs under /_sim/<provider>/)."""
-    from simulator.control.openapi import OPERATIONS as OPENAPI
-    from simulator.control.runs import OPERATIONS as RUNS
-    from simulator.control.stories import OPERATIONS as STORIES
-    from simulator.control.tenants import OPERATIONS as TENANTS
-    from simulator.control.trigger import OPERATIONS as TRIGGER
-    from simulator.control.webhooks import OPERATIONS as WEBHOOKS
-
-    return [*OPERATIONS, *WEBHOOKS, *RUNS, *STORIES, *TENANTS, *TRIGGER, *OPENAPI]
-
-
-def control_routes() -> list[Route]:
-    from simulator.control.home import home_routes
-    from simulator.dashboard.routes import dashboard_routes
-
-    return [*home_routes(), *dashboard_routes(), *build_routes(control_operations())]
