@@ -36,9 +36,9 @@ def create_app(
 ) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
     from simulator.console import flush as flush_console
+    from simulator.control.api import control_routes
     from simulator.control.guard import ControlGuard
     from simulator.control.home import home
-    from simulator.control.routes import control_routes
     from simulator.control.scenario_header import ScenarioHeaderCheck
 
     settings = settings or Settings()

@@ -144,6 +144,15 @@ class Runner:
         self._schedule_next(tenant, run)
         return True
 
+    def waiting_on(self, run: dict[str, Any]) -> str | None:
+        """Who can end the run's wait: ``"signal"`` (a ``wait:`` step: the merchant's call, such as a new
+        attempt) or ``"person"`` (an applicant step: a person on the hosted flow, or the merchant's own
+        call that does the step); None when it does not wait."""
+        if not run.get("waiting_for") or run.get("status") != "running":
+            return None
+        step = self._current_step(run)
+        return "signal" if step is not None and step.wait == run["waiting_for"] else "person"
+
     def waiting_for(self, tenant: str, provider: str, run_id: str) -> str | None:
         run = self.get(tenant, provider, run_id)
         return run["waiting_for"] if run else None
