@@ -106,3 +106,15 @@ class ControlCalls(Generic[Obj, Items, Nothing]):
 def _query(params: Mapping[str, Any] | None) -> dict[str, Any]:
     """Query parameters as kycsim reads them: booleans as ``true``/``false``, None left out."""
     return {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in (params or {}).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class KitTenant:
+    """A provider's part of one test's own tenant (the pytest plugin, ``simulator/testing``): made by the
+    provider's ``client.py`` (``kit_tenant``), which knows its credentials and how its webhooks are signed."""
+
+    provider: str
+    tenant: str  # the credential kycsim files this test's state under
+    exposed: Mapping[str, Any]  # what the fixture shows under these names (``checkout_key``, ``sumsub_auth``...)
+    webhook_secret: str  # the secret kycsim signs this tenant's webhooks with
+    webhook_options: Mapping[str, Any] = field(default_factory=dict)  # the endpoint's signing options

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
-from simulator.toolkit.client import ControlCalls, Items, Nothing, Obj, segment
+from simulator.toolkit.client import ControlCalls, Items, KitTenant, Nothing, Obj, segment
 
 
 class CheckoutCalls(ControlCalls[Obj, Items, Nothing]):
@@ -31,3 +34,21 @@ def _aml(screening_id: str) -> str:
 
 
 CLIENT = CheckoutCalls  # what the Python client finds through the provider registry
+
+
+# The pytest plugin's part (simulator/testing): a test's own tenant, and the check an app makes of a webhook.
+
+EVENT_CATEGORIES = ("*.event",)  # the coverage categories (GET /_sim/coverage) that list event types
+
+
+def kit_tenant(kycsim: Any, secret: Callable[[], str]) -> KitTenant:
+    """A fresh secret key: a tenant of its own (kycsim needs no registration for it)."""
+    key = f"sk_sbox_{secret()}"
+    return KitTenant("checkout", key, {"checkout_key": key}, webhook_secret=secret())
+
+
+def verify_webhook(headers: Mapping[str, str], body: bytes, secret: str) -> bool:
+    """As an app checks a Checkout.com webhook: ``Cko-Signature`` is the hex HMAC-SHA256 of the raw body."""
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    given = next((v for k, v in headers.items() if k.lower() == "cko-signature"), "")
+    return hmac.compare_digest(expected, given)
