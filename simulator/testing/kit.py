@@ -233,12 +233,9 @@ def _matches(event: ReceivedEvent, type: str | None, subject: str | None) -> boo
 
 
 def _describe(event: ReceivedEvent) -> str:
-    """``type (id)``: the id of what it is about (``data.id``, else the body's first ``...Id`` field)."""
-    body = event.body if isinstance(event.body, dict) else {}
-    data = body.get("data")
-    about = (data.get("id") if isinstance(data, dict) else None) or next(
-        (v for k, v in body.items() if k.endswith("Id") and isinstance(v, str)), None
-    )
+    """``type (id)``: with the id of what it is about, as its provider's ``event_subject`` finds it."""
+    module = provider_part(event.provider, "client") if event.provider in PROVIDERS else None
+    about = getattr(module, "event_subject", lambda body: None)(event.body)
     return f"{event.type} ({about})" if about else event.type
 
 

@@ -1,7 +1,8 @@
 """pytest plugin (entry point ``kycsim``): the ``kycsim`` fixture, each test its own tenant (docs/testing.md).
 
 - ``KYCSIM_URL`` set: the tests use that running kycsim (a CI service container, one ``kycsim serve``
-  shared by pytest-xdist workers), with the control token ``KYCSIM_CONTROL_TOKEN`` when it needs one.
+  shared by pytest-xdist workers), with the control token ``KYCSIM_CONTROL_TOKEN`` when it needs one,
+  once it answers healthy (within ``KYCSIM_WAIT_TIMEOUT`` seconds, default 30).
   Otherwise one kycsim starts in-process on a free port, once per session (per xdist worker), at
   ``--speed manual`` unless ``KYCSIM_SPEED`` says otherwise (the other ``KYCSIM_*`` settings apply too).
 - ``kycsim``: a :class:`~simulator.testing.kit.KycSimKit` for this test: fresh credentials (a tenant of
@@ -68,8 +69,15 @@ def kycsim_session(kycsim_server: Any) -> Iterator[Session]:
 
     sim = getattr(kycsim_server, "sim", None)  # in-process: its token, if its settings gave it one
     client = KycSim(kycsim_server.url, token=sim.control_token if sim is not None else None)
+    text = os.environ.get("KYCSIM_WAIT_TIMEOUT") or "30"
     try:
-        health = client.wait_healthy(timeout=30)
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not 0 <= wait <= 3600:
+        pytest.fail(f"KYCSIM_WAIT_TIMEOUT must be a number of seconds (0 to 3600), not {text!r}", pytrace=False)
+    try:
+        health = client.wait_healthy(timeout=wait)
         types = event_types(client)
     except KycSimError as exc:
         where = " (KYCSIM_URL)" if os.environ.get("KYCSIM_URL") else ""

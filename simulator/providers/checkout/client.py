@@ -52,3 +52,13 @@ def verify_webhook(headers: Mapping[str, str], body: bytes, secret: str) -> bool
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     given = next((v for k, v in headers.items() if k.lower() == "cko-signature"), "")
     return hmac.compare_digest(expected, given)
+
+
+def event_subject(body: Any) -> str | None:
+    """The id of what an event is about: its check's (``identity_verification_id``...), else its applicant's."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return None
+    others = ("applicant_id", "external_applicant_id", "user_journey_id")
+    found = next((v for k, v in data.items() if k.endswith("_id") and k not in others and isinstance(v, str)), None)
+    return found or data.get("applicant_id") or data.get("id")

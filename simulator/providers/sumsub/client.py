@@ -102,3 +102,8 @@ def verify_webhook(headers: Mapping[str, str], body: bytes, secret: str) -> bool
         return False
     expected = hmac.new(secret.encode(), body, algorithm).hexdigest()
     return hmac.compare_digest(expected, lowered.get("x-payload-digest", ""))
+
+
+def event_subject(body: Any) -> str | None:
+    """The id of what an event is about: its action's (``applicantActionId``), else its applicant's."""
+    return (body.get("applicantActionId") or body.get("applicantId")) if isinstance(body, dict) else None
