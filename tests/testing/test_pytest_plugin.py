@@ -41,7 +41,8 @@ def start_sumsub(kycsim, user: str = "user-1") -> dict:
 
 
 def test_each_test_gets_fresh_credentials_of_its_own(kycsim):
-    assert re.fullmatch(r"sk_sbox_[0-9a-f]{24}", kycsim.checkout_key)
+    assert re.fullmatch(r"sk_sbox_[a-z2-7]{27}", kycsim.checkout_key)  # what the official SDKs accept
+    assert kycsim.checkout_webhook_secret and kycsim.sumsub_webhook_secret
     assert re.fullmatch(r"sbx:kit[0-9a-f]{24}\.[0-9a-f]{24}", kycsim.sumsub_app_token) and kycsim.sumsub_secret_key
     assert kycsim.tenants == {"checkout": kycsim.checkout_key, "sumsub": kycsim.sumsub_app_token}
     signed = httpx.get(f"{kycsim.url}/resources/applicants/-;externalUserId=nobody/one", auth=kycsim.sumsub_auth)
