@@ -75,7 +75,11 @@ def _create(call: Call, applicant: dict[str, Any]) -> dict[str, Any]:
     header = call.request.headers.get(c.SCENARIO_HEADER)
     scenario = selection.choose(call.state, IDV, applicant, call.body["declared_data"].get("email"), header)
     return lifecycle.create_check(
-        call.state, IDV, applicant=applicant, base_url=call.base_url, fields=_check_fields(call.body),
+        call.state,
+        IDV,
+        applicant=applicant,
+        base_url=call.base_url,
+        fields=_check_fields(call.body),
         scenario=scenario,
     )
 
