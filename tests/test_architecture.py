@@ -25,6 +25,15 @@ def test_the_engine_never_imports_a_provider():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_the_toolkit_imports_no_provider():
+    """What every provider is built from names none of them (nor their common base)."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.startswith("simulator.providers"))
+        for path in (ROOT / "toolkit").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
 def test_providers_do_not_import_each_other():
     providers = [p.name for p in (ROOT / "providers").iterdir() if p.is_dir() and not p.name.startswith("_")]
     for name in providers:

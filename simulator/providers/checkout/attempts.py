@@ -12,6 +12,7 @@ from typing import Any
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import lifecycle
 from simulator.providers.checkout.api import page, require
+from simulator.providers.checkout.errors import NotFound
 from simulator.providers.checkout.products import Product
 from simulator.toolkit.routes import Call
 
@@ -79,35 +80,48 @@ def attempt_fields(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def handlers(product: Product) -> dict[str, Callable]:
-    """The four attempt endpoints of ``product``, for the route table."""
+    """The four attempt endpoints of a hosted product, for the route table."""
 
     async def create_attempt(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         call.mark_scenario(check["_scenario"].get("playing") or check["_scenario"].get("name"))
-        attempt = lifecycle.create_attempt(call.state, product, check, base_url=call.base_url,
-                                           fields=attempt_fields(call.body))  # fmt: skip
+        attempt = lifecycle.create_attempt(
+            call.state, product, check, base_url=call.base_url, fields=attempt_fields(call.body)
+        )
         return render_attempt(product, check, attempt, call.base_url)
+
+    return {"create_attempt": create_attempt, **readers(product, render_attempt, render_assets)}
+
+
+Render = Callable[[Product, dict[str, Any], dict[str, Any], str], Any]
+
+
+def readers(product: Product, render: Render, assets: Render) -> dict[str, Callable]:
+    """List, get and the assets of ``product``'s attempts (hosted or uploaded, each with its rendering)."""
 
     async def list_attempts(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         # Newest first, as the API lists them.
-        items = [render_attempt(product, check, a, call.base_url) for a in call.state.attempts(product, check)][::-1]
+        items = [render(product, check, a, call.base_url) for a in call.state.attempts(product, check)][::-1]
         return page(call, items, f"/{product.path}/{check['id']}/attempts")
 
     async def get_attempt(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
-        attempt = find_attempt(call, product, check)
-        return render_attempt(product, check, attempt, call.base_url)
+        return render(product, check, find_attempt(call, product, check), call.base_url)
 
     async def list_assets(call: Call) -> dict[str, Any]:
         check = find_check(call, product)
         attempt = find_attempt(call, product, check)
-        items = render_assets(product, check, attempt, call.base_url)
+        items = assets(product, check, attempt, call.base_url)
         return page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets")
 
-    return {
-        "create_attempt": create_attempt,
-        "list_attempts": list_attempts,
-        "get_attempt": get_attempt,
-        "list_assets": list_assets,
-    }
+    return {"list_attempts": list_attempts, "get_attempt": get_attempt, "list_assets": list_assets}
+
+
+def pdf_report(call: Call, product: Product) -> dict[str, Any]:
+    """``{"pdf_report": <url>}`` once the checks are completed and the report created, else 404."""
+    check = find_check(call, product)
+    token = check.get("_report_token")
+    if not token or check.get("_anonymized") or check["status"] not in (c.APPROVED, c.DECLINED):
+        raise NotFound("pdf_report_not_found", message="the report exists once the checks are completed")
+    return {"pdf_report": media_url(call.base_url, token, "report.pdf")}

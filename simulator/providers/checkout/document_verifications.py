@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from simulator.providers.checkout import attempts, lifecycle, selection
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import lifecycle, selection
-from simulator.providers.checkout.api import page
 from simulator.providers.checkout.applicants import find as find_applicant
-from simulator.providers.checkout.attempts import find_attempt, find_check, media_url
-from simulator.providers.checkout.errors import InvalidRequest, NotFound, ValidationFailed
+from simulator.providers.checkout.attempts import find_check
+from simulator.providers.checkout.errors import InvalidRequest, ValidationFailed
 from simulator.providers.checkout.identity_verifications import _clean
 from simulator.providers.checkout.products import Product
 from simulator.providers.checkout.state import State
@@ -104,11 +103,7 @@ def handlers(product: Product) -> dict[str, Callable]:
         return render(call, check)
 
     async def pdf_report(call: Call) -> dict[str, Any]:
-        check = find_check(call, product)
-        token = check.get("_report_token")
-        if not token or check.get("_anonymized") or check["status"] not in (c.APPROVED, c.DECLINED):
-            raise NotFound("pdf_report_not_found", message="the report exists once the checks are completed")
-        return {"pdf_report": media_url(call.base_url, token, "report.pdf")}
+        return attempts.pdf_report(call, product)
 
     async def create_attempt(call: Call) -> dict[str, Any]:
         try:
@@ -124,30 +119,11 @@ def handlers(product: Product) -> dict[str, Callable]:
         attempt = lifecycle.create_upload_attempt(call.state, product, check, uploads, plain)
         return render_attempt(product, check, attempt, call.base_url)
 
-    async def list_attempts(call: Call) -> dict[str, Any]:
-        check = find_check(call, product)
-        attempts = call.state.attempts(product, check)[::-1]  # newest first
-        items = [render_attempt(product, check, a, call.base_url) for a in attempts]
-        return page(call, items, f"/{product.path}/{check['id']}/attempts")
-
-    async def get_attempt(call: Call) -> dict[str, Any]:
-        check = find_check(call, product)
-        attempt = find_attempt(call, product, check)
-        return render_attempt(product, check, attempt, call.base_url)
-
-    async def list_assets(call: Call) -> dict[str, Any]:
-        check = find_check(call, product)
-        attempt = find_attempt(call, product, check)
-        items = render_assets(product, check, attempt, call.base_url)
-        return page(call, items, f"/{product.path}/{check['id']}/attempts/{attempt['id']}/assets")
-
     return {
         "create": create,
         "get": get,
         "anonymize": anonymize,
         "pdf_report": pdf_report,
         "create_attempt": create_attempt,
-        "list_attempts": list_attempts,
-        "get_attempt": get_attempt,
-        "list_assets": list_assets,
+        **attempts.readers(product, render_attempt, render_assets),
     }

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.providers.checkout import attempts, lifecycle, selection
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout import lifecycle, selection
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.applicants import new_applicant
 from simulator.providers.checkout.attempts import attempt_fields, find_check, media_url, render_attempt
 from simulator.providers.checkout.attempts import verification_url as attempt_verification_url
-from simulator.providers.checkout.errors import NotFound
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION as IDV
 from simulator.providers.checkout.state import State
 from simulator.toolkit.routes import Call
@@ -119,11 +118,7 @@ async def anonymize_identity_verification(call: Call) -> dict[str, Any]:
 
 
 async def get_pdf_report(call: Call) -> dict[str, Any]:
-    check = find_check(call, IDV)
-    token = check.get("_report_token")
-    if not token or check.get("_anonymized") or check["status"] not in (c.APPROVED, c.DECLINED):
-        raise NotFound("pdf_report_not_found", message="the report exists once the checks are completed")
-    return {"pdf_report": media_url(call.base_url, token, "report.pdf")}
+    return attempts.pdf_report(call, IDV)
 
 
 __all__ = ["render", "render_attempt"]

@@ -196,36 +196,27 @@ def operations() -> list[Operation]:
     ]
 
 
-def _attempt_rows(product: Product, item: str, h: dict) -> list[Operation]:
-    """The attempts of a hosted product other than IDV (FA): its own schemas and names."""
+def _attempt_rows(product: Product, item: str, h: dict, **create: bool) -> list[Operation]:
+    """The attempts of a product other than IDV: its own schemas and names. ``create``: how the new
+    attempt's body is read (uploads are read by their handler)."""
     prefix, name = product.event_prefix, product.name
+    attempts, one = f"{item}/attempts", f"{item}/attempts/{{attempt_id}}"
     return [
         Operation(
             "POST",
-            f"{item}/attempts",
+            attempts,
             h["create_attempt"],
             f"create_{prefix}_attempt",
             request=f"{name}.attempt.create.request",
             response=f"{name}.attempt.response",
             status=201,
+            **create,
         ),
+        Operation("GET", attempts, h["list_attempts"], f"list_{prefix}_attempts", response=f"{name}.attempts.response"),
+        Operation("GET", one, h["get_attempt"], f"get_{prefix}_attempt", response=f"{name}.attempt.response"),
         Operation(
             "GET",
-            f"{item}/attempts",
-            h["list_attempts"],
-            f"list_{prefix}_attempts",
-            response=f"{name}.attempts.response",
-        ),
-        Operation(
-            "GET",
-            f"{item}/attempts/{{attempt_id}}",
-            h["get_attempt"],
-            f"get_{prefix}_attempt",
-            response=f"{name}.attempt.response",
-        ),
-        Operation(
-            "GET",
-            f"{item}/attempts/{{attempt_id}}/assets",
+            f"{one}/assets",
             h["list_assets"],
             f"list_{prefix}_attempt_assets",
             response=f"{name}.assets.response",
@@ -237,11 +228,10 @@ def _document_rows(product: Product, item: str) -> list[Operation]:
     """An uploaded-document product: the check, its report, and attempts that carry the files."""
     h = document_verifications.handlers(product)
     prefix, name = product.event_prefix, product.name
-    collection = "/" + product.path
     return [
         Operation(
             "POST",
-            collection,
+            f"/{product.path}",
             h["create"],
             f"create_{prefix}",
             request=f"{name}.create.request",
@@ -251,38 +241,7 @@ def _document_rows(product: Product, item: str) -> list[Operation]:
         Operation("GET", item, h["get"], f"get_{prefix}", response=f"{name}.response"),
         Operation("POST", f"{item}/anonymize", h["anonymize"], f"anonymize_{prefix}", response=f"{name}.response"),
         # Multipart or JSON with the files: the handler reads the body, then checks the other fields.
-        Operation(
-            "POST",
-            f"{item}/attempts",
-            h["create_attempt"],
-            f"create_{prefix}_attempt",
-            request=f"{name}.attempt.create.request",
-            response=f"{name}.attempt.response",
-            status=201,
-            upload=True,
-            deferred=True,
-        ),
-        Operation(
-            "GET",
-            f"{item}/attempts",
-            h["list_attempts"],
-            f"list_{prefix}_attempts",
-            response=f"{name}.attempts.response",
-        ),
-        Operation(
-            "GET",
-            f"{item}/attempts/{{attempt_id}}",
-            h["get_attempt"],
-            f"get_{prefix}_attempt",
-            response=f"{name}.attempt.response",
-        ),
-        Operation(
-            "GET",
-            f"{item}/attempts/{{attempt_id}}/assets",
-            h["list_assets"],
-            f"list_{prefix}_attempt_assets",
-            response=f"{name}.assets.response",
-        ),
+        *_attempt_rows(product, item, h, upload=True, deferred=True),
         Operation(
             "GET",
             f"{item}/pdf-report",

@@ -1,6 +1,6 @@
 """WebSDK access tokens and links (current and legacy forms), and the API health check.
 
-Tokens and links point at the simulator's own hosted page (:mod:`websdk`), where the applicant
+Tokens and links point at the simulator's own hosted page (:mod:`hosted`), where the applicant
 or action flow completes: played by the scenario in ``auto`` mode, by a person in ``interactive``.
 Issuing one hands the user's flow (or the action's) to that person (:mod:`handoff`).
 """

@@ -1,14 +1,13 @@
-"""The review lifecycle: the transition table, and the state changes scenario verbs and API calls make.
+"""The review lifecycle: the state changes scenario verbs and API calls make, by the transition table.
 
 A run's subject is ``{"kind": "applicant" | "action", "id": ..., "applicantId": ...}``. Each
 change stores the document and publishes the webhook Sumsub sends for it (section 4.1), as the
-table below says; the verbs (``verbs.py``) declare their effects from the same table.
+table (``transitions.py``) says; the verbs (``verbs.py``) declare their effects from the same table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from simulator.engine.scenarios.model import Scenario
@@ -20,32 +19,7 @@ from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.review import begin_attempt, complete, new_review, review_result, set_status
 from simulator.providers.sumsub.state import SumsubState, fmt_created
 from simulator.providers.sumsub.subjects import DOC_SET_OF, fill_recognised_info
-
-SUBMIT = "submit"
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A row of the table: the review status it moves to and the webhook it sends, for each subject."""
-
-    status: str
-    applicant_event: str | None
-    action_event: str | None
-
-    def event(self, action: dict[str, Any] | None) -> str | None:
-        return self.action_event if action is not None else self.applicant_event
-
-
-# trigger (a verb, or the client's request check for SUBMIT) -> review status, webhooks
-TRANSITIONS: dict[str, Transition] = {
-    SUBMIT: Transition(c.PENDING, c.WH_APPLICANT_PENDING, c.WH_ACTION_PENDING),
-    "precheck": Transition(c.PRECHECKED, c.WH_APPLICANT_PRECHECKED, None),
-    "queue": Transition(c.QUEUED, None, None),
-    "hold": Transition(c.ON_HOLD, c.WH_APPLICANT_ON_HOLD, c.WH_ACTION_ON_HOLD),
-    "review": Transition(c.COMPLETED, c.WH_APPLICANT_REVIEWED, c.WH_ACTION_REVIEWED),
-}
-NOTICE_EVENTS = (*c.NOTICE_WEBHOOKS, c.WH_ACTION_LEVEL_CHANGED)  # what the ``notify`` verb may send
-
+from simulator.providers.sumsub.transitions import SUBMIT, TRANSITIONS
 
 # Runs
 

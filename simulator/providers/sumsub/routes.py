@@ -7,7 +7,7 @@ missing ``levelName``, an unknown applicant). Pages and control calls are ``plai
 
 from __future__ import annotations
 
-from simulator.providers.sumsub import access_tokens, applicant_actions, applicants, control, images, websdk
+from simulator.providers.sumsub import access_tokens, applicant_actions, applicants, control, hosted, images
 from simulator.toolkit.routes import Operation
 
 APPLICANT = "/resources/applicants/{applicant_id}"
@@ -162,11 +162,11 @@ def api_operations() -> list[Operation]:
 
 def page_operations() -> list[Operation]:
     return [
-        Operation("GET", "/websdk/{kind:str}/{key}", websdk.show, "websdk_page", plain=True),
-        Operation("GET", "/websdk/{kind:str}/{key}/state", websdk.state, "websdk_state", plain=True),
-        Operation("POST", "/websdk/{kind:str}/{key}/submit", websdk.submit, "websdk_submit", plain=True),
-        Operation("POST", "/websdk/{kind:str}/{key}/scenario", websdk.choose, "websdk_choose_scenario", plain=True),
-        Operation("GET", "/idensic/l/", websdk.legacy_forward, "websdk_legacy_link", plain=True),
+        Operation("GET", "/websdk/{kind:str}/{key}", hosted.show, "websdk_page", plain=True),
+        Operation("GET", "/websdk/{kind:str}/{key}/state", hosted.state, "websdk_state", plain=True),
+        Operation("POST", "/websdk/{kind:str}/{key}/submit", hosted.submit, "websdk_submit", plain=True),
+        Operation("POST", "/websdk/{kind:str}/{key}/scenario", hosted.choose, "websdk_choose_scenario", plain=True),
+        Operation("GET", "/idensic/l/", hosted.legacy_forward, "websdk_legacy_link", plain=True),
     ]
 
 

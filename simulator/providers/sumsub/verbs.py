@@ -14,8 +14,8 @@ from simulator.engine.scenarios.model import APPLICANT, EffectContext, Effects, 
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import lifecycle
 from simulator.providers.sumsub.checks import explicit_checks
-from simulator.providers.sumsub.lifecycle import SUBMIT, TRANSITIONS
 from simulator.providers.sumsub.state import SumsubState
+from simulator.providers.sumsub.transitions import NOTICE_EVENTS, SUBMIT, TRANSITIONS
 from simulator.toolkit.pages import Code, Outcome
 from simulator.toolkit.verbs import VerbTable
 
@@ -50,7 +50,7 @@ NOTIFY_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "required": ["event"],
-    "properties": {"event": {"enum": list(lifecycle.NOTICE_EVENTS)}, "level": {"type": "string"}},
+    "properties": {"event": {"enum": list(NOTICE_EVENTS)}, "level": {"type": "string"}},
 }
 
 

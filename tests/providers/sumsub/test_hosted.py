@@ -16,7 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
-from simulator.providers.sumsub import websdk
+from simulator.providers.sumsub import hosted
 from tests.providers.sumsub.conftest import Flow, Signed, sumsub_settings
 from tests.providers.sumsub.support import assert_error
 
@@ -307,7 +307,7 @@ def test_a_red_review_leads_to_the_reject_url_with_allowed_params_and_a_signed_j
 
 
 def test_the_jwt_matches_sumsubs_documented_example():
-    token = websdk.redirect_jwt("1", "userId_8", 1620052527)
+    token = hosted.redirect_jwt("1", "userId_8", 1620052527)
     assert (
         token.split(".")[1]
         == "eyJpYXQiOjE2MjAwNTI1MjcsImV4cCI6MTYyMDY1NzMyNywic3ViIjoidXNlcklkXzgiLCJhdWQiOiJreWNzaW0ifQ"
@@ -318,7 +318,7 @@ def test_the_jwt_matches_sumsubs_documented_example():
     )
     header, payload, signature = documented.split(".")
     mine = hmac.new(b"1", f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    assert token.split(".")[0] == header and websdk._b64(mine) == signature
+    assert token.split(".")[0] == header and hosted._b64(mine) == signature
 
 
 def test_a_retry_offers_the_reject_url_beside_resubmission(interactive):
