@@ -245,6 +245,7 @@ class RequestLogMiddleware:
                 scenario=scenario,
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
+                operation=state.get("operation"),
             )
         # Polls (a hosted page following its flow) and reads of the control API (the dashboard, `kycsim
         # trigger`) are most of the traffic: at info they would hide the real requests.
@@ -267,5 +268,6 @@ class RequestLogMiddleware:
                 "latency_ms": latency,
                 "tenant": shown,
                 "scenario": scenario,
+                "operation": state.get("operation"),
             },
         )

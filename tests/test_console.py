@@ -148,6 +148,7 @@ def test_json_lines_carry_the_fields(stdout):
     assert (first["method"], first["path"], first["status"], first["tenant"]) == ("POST", "/demo/widgets", 201,
                                                                                  "sk_sbox_…cons")  # fmt: skip
     assert first["message"].startswith("POST /demo/widgets 201 ")
+    assert first["operation"] == "demo:create_widget"  # the route's name
 
 
 def test_other_log_lines_keep_their_place_and_warning_silences_requests(stdout):

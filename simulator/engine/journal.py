@@ -30,6 +30,7 @@ class Entry:
     scenario: str | None
     request_chunks: list[bytes]
     response_chunks: list[bytes]
+    operation: str | None = None  # the route's name, "<provider>:<operation>"
 
     def as_json(self, body_limit: int) -> dict:
         return {
@@ -42,6 +43,7 @@ class Entry:
             "latency_ms": latency_ms(self.elapsed),
             "tenant": mask(self.tenant),  # credentials are masked where they are shown (engine/masking.py)
             "provider": self.provider,
+            "operation": self.operation,
             "scenario": self.scenario,
             "request_body": mask_text(_text(self.request_chunks, body_limit)),
             "response_body": mask_text(_text(self.response_chunks, body_limit)),
@@ -69,6 +71,7 @@ class Journal:
         scenario: str | None = None,
         request_chunks: list[bytes] | None = None,
         response_chunks: list[bytes] | None = None,
+        operation: str | None = None,
     ) -> Entry:
         entry = Entry(
             next(self._ids),
@@ -84,6 +87,7 @@ class Journal:
             scenario,
             request_chunks or [],
             response_chunks or [],
+            operation,
         )
         self._entries.append(entry)
         return entry

@@ -194,7 +194,7 @@ def test_operations_without_auth_and_plain_ones(client):
 def test_every_call_is_tagged_with_its_operation(client):
     client.post("/tiny/things", json={"name": "a"})
     entry = client.get("/_sim/requests").json()["data"][0]
-    assert entry["provider"] == "tiny" and entry["path"] == "/tiny/things"
+    assert (entry["provider"], entry["operation"], entry["path"]) == ("tiny", "tiny:create_thing", "/tiny/things")
 
 
 def test_operation_names_are_unique(tmp_path):

@@ -1,4 +1,4 @@
-"""Small helpers Checkout.com handlers share: list pages, query numbers, lookups, timestamps.
+"""Small helpers Checkout.com handlers share: list pages, query numbers, lookups.
 
 The request pipeline itself is the toolkit's (``simulator/toolkit/routes.py``); the provider plugs
 into it with its credentials (``auth.py``), its error envelope (``errors.py``) and the request id
@@ -10,16 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.providers.checkout.errors import InvalidRequest, not_found
-from simulator.providers.checkout.state import rfc3339
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
     from simulator.toolkit.routes import Call
-
-
-def timestamp(sim: Simulator, tenant: str) -> str:
-    """``created_on``/``modified_on`` as the API writes them: :func:`rfc3339`."""
-    return rfc3339(sim.clock.now(tenant))
 
 
 def query_int(call: Call, name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
@@ -58,6 +51,3 @@ def require(doc: dict[str, Any] | None, resource: str) -> dict[str, Any]:
     if doc is None:
         raise not_found(resource)
     return doc
-
-
-__all__ = ["page", "query_int", "require", "rfc3339", "timestamp"]

@@ -60,7 +60,7 @@ def test_unknown_applicant_is_404(api):
 def test_timestamps_use_go_rfc3339_like_the_api_and_its_webhooks():
     from datetime import UTC, datetime
 
-    from simulator.providers.checkout.api import rfc3339
+    from simulator.providers.checkout.state import rfc3339
 
     assert rfc3339(datetime(2025, 7, 21, 17, 32, 28, tzinfo=UTC)) == "2025-07-21T17:32:28Z"  # API reference sample
     assert rfc3339(datetime(2024, 12, 5, 18, 32, 39, 394150, tzinfo=UTC)) == "2024-12-05T18:32:39.39415Z"  # webhook
