@@ -202,6 +202,7 @@ def create_app(
     from simulator.control.guard import ControlGuard
     from simulator.control.home import home
     from simulator.control.routes import control_routes
+    from simulator.control.scenario_header import ScenarioHeaderCheck
 
     settings = settings or Settings()
     sim = build_simulator(settings, providers, skip_broken_files=skip_broken_files)
@@ -276,7 +277,7 @@ def create_app(
 
     app = _App(
         routes=routes,
-        middleware=[Middleware(RequestLogMiddleware, sim=sim)],
+        middleware=[Middleware(RequestLogMiddleware, sim=sim), Middleware(ScenarioHeaderCheck, sim=sim)],
         # A provider's errors become its envelope in one place; anything else is a routing error or a 500.
         exception_handlers={ProviderError: provider_errors.handle, HTTPException: http_error, Exception: http_error},
         lifespan=lifespan,

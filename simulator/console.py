@@ -245,6 +245,7 @@ class RequestLogMiddleware:
                 scenario=scenario,
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
+                warnings=state.get("warnings"),
                 operation=state.get("operation"),
             )
         # Polls (a hosted page following its flow) and reads of the control API (the dashboard, `kycsim

@@ -70,7 +70,7 @@ async def get_scenario(request: Request) -> Response:
     name = request.path_params["name"]
     scenario = sim.catalogue.get(name)
     if scenario is None:
-        raise not_found(f"no scenario named {name!r}{sim.catalogue.did_you_mean(name)}; GET /_sim/scenarios lists them")
+        raise not_found(f"{sim.catalogue.unknown_name(name)} (GET /_sim/scenarios lists them)")
     detail = scenario.detail()
     detail["produces"] = {k: sorted(v) for k, v in sim.providers[scenario.provider].produces(scenario).items()}
     return JSONResponse(detail)

@@ -132,8 +132,12 @@ class Clock:
         return 0.0 if self.speed == INSTANT else None
 
     def reset(self, tenant: str | None = None) -> None:
+        """Forget ``tenant``'s offset; with no tenant, rewind to :attr:`start` (every offset, the shared
+        base and, for a speed factor, the wall time counted so far), so the same calls give the same bodies."""
         if tenant is None:
             self._offsets.clear()
+            self._global_offset = 0.0
+            self._origin = self.monotonic()
         else:
             self._offsets.pop(tenant, None)
 

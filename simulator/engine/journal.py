@@ -30,6 +30,7 @@ class Entry:
     scenario: str | None
     request_chunks: list[bytes]
     response_chunks: list[bytes]
+    warnings: list[str] | None = None  # what did not go as asked (an email tag naming no scenario, ...)
     operation: str | None = None  # the route's name, "<provider>:<operation>"
 
     def as_json(self, body_limit: int) -> dict:
@@ -47,6 +48,7 @@ class Entry:
             "scenario": self.scenario,
             "request_body": mask_text(_text(self.request_chunks, body_limit)),
             "response_body": mask_text(_text(self.response_chunks, body_limit)),
+            "warnings": list(self.warnings or ()),
         }
 
 
@@ -71,6 +73,7 @@ class Journal:
         scenario: str | None = None,
         request_chunks: list[bytes] | None = None,
         response_chunks: list[bytes] | None = None,
+        warnings: list[str] | None = None,
         operation: str | None = None,
     ) -> Entry:
         entry = Entry(
@@ -87,6 +90,7 @@ class Journal:
             scenario,
             request_chunks or [],
             response_chunks or [],
+            warnings,
             operation,
         )
         self._entries.append(entry)

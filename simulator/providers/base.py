@@ -8,7 +8,7 @@ routes that run one request pipeline, using the hooks below.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -59,19 +59,21 @@ class Provider:
     def routes(self) -> list[BaseRoute]:
         return list(build_routes(self, self.operations()))
 
-    async def authenticate(self, request: Request, op: Operation) -> str:
-        """The tenant (the credential) of ``request``; raises the provider's error otherwise."""
+    def authenticate(self, request: Request, op: Operation) -> str | Awaitable[str]:
+        """The tenant (the credential) of ``request``; raises the provider's error otherwise.
+
+        A coroutine (``async def``) where the check needs the body, as a request signature does; a
+        plain method otherwise, which saves an await on every call."""
         raise NotImplementedError
 
     def accepts_json(self, media_type: str | None) -> bool:
         """Whether a body sent with this ``Content-Type`` (lowercased, no parameters) is read as JSON."""
         return media_type is None or media_type == "application/json" or media_type.endswith("+json")
 
-    def on_request(self, call: Call) -> None:
-        """Once the tenant is known, before the body is read."""
-
-    def on_response(self, call: Call, response: Response) -> None:
-        """After the handler answered (not for errors: those are rendered by ``error``)."""
+    # Optional hooks: ``on_request(call)`` once the tenant is known, before the body is read;
+    # ``on_response(call, response)`` after the handler answered (errors are rendered by ``error``).
+    on_request: Callable[[Call], None] | None = None
+    on_response: Callable[[Call, Response], None] | None = None
 
     def state(self, tenant: str) -> TenantState:
         """The tenant's view of this provider's part of the simulator."""

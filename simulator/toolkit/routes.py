@@ -17,6 +17,7 @@ operation.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -62,13 +63,12 @@ class Api(Protocol):
     schemas: SchemaRegistry | None
     json_required: bool
 
-    async def authenticate(self, request: Request, op: Operation) -> str: ...
+    # (request, op) -> the tenant; a plain function or a coroutine function (a signature over the body)
+    authenticate: Callable[[Request, Operation], Any]
+    on_request: Callable[[Call], None] | None  # once the tenant is known, before the body is read
+    on_response: Callable[[Call, Response], None] | None  # after the handler answered
 
     def accepts_json(self, media_type: str | None) -> bool: ...
-
-    def on_request(self, call: Call) -> None: ...
-
-    def on_response(self, call: Call, response: Response) -> None: ...
 
 
 class Call:
@@ -77,23 +77,17 @@ class Call:
     A plain class with slots: one is built on every call, and ``base_url`` only on demand.
     """
 
-    __slots__ = ("request", "state", "op", "provider", "body", "_base_url")
+    __slots__ = ("request", "state", "sim", "tenant", "op", "provider", "body", "_base_url")
 
     def __init__(self, request: Request, state: Any, op: Operation, provider: Any) -> None:
         self.request = request
         self.state = state  # the provider's TenantState subclass
+        self.sim: Simulator = state.sim
+        self.tenant: str = state.tenant
         self.op = op
         self.provider = provider
         self.body: dict[str, Any] = {}
         self._base_url: str | None = None
-
-    @property
-    def sim(self) -> Simulator:
-        return self.state.sim
-
-    @property
-    def tenant(self) -> str:
-        return self.state.tenant
 
     @property
     def params(self) -> Any:
@@ -169,6 +163,7 @@ def pipeline(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Resp
     handler, status, state_class, error = op.handler, op.status, provider.state_class, provider.error
     reads_body = op.request is not None and not op.deferred
     authenticate = provider.authenticate if op.auth else None
+    awaits_auth = inspect.iscoroutinefunction(authenticate)
     on_request, on_response = provider.on_request, provider.on_response
 
     async def endpoint(request: Request) -> Response:
@@ -178,17 +173,22 @@ def pipeline(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Resp
         state["provider"] = name
         state["operation"] = operation
         try:
-            tenant = await authenticate(request, op) if authenticate is not None else f"{name}:anonymous"
+            if authenticate is None:
+                tenant = f"{name}:anonymous"
+            else:
+                tenant = await authenticate(request, op) if awaits_auth else authenticate(request, op)
             state["tenant"] = tenant
             call = Call(request, state_class(scope["app"].state.sim, tenant), op, provider)
-            on_request(call)
+            if on_request is not None:
+                on_request(call)
             if reads_body:
                 await call.json()
             result = await handler(call)
         except BodyError as exc:  # read for a signature, by the pipeline or by the handler
             raise error.from_body(exc, op) from None
         response = result if isinstance(result, Response) else JSONResponse(result, status_code=status)
-        on_response(call, response)
+        if on_response is not None:
+            on_response(call, response)
         return response
 
     endpoint.__name__ = op.handler.__name__

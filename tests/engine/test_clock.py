@@ -203,8 +203,24 @@ def test_advances_add_up_for_the_base_and_for_each_tenant():
     clock.advance(30, "a")
     assert (clock.seconds(), clock.seconds("a"), clock.seconds("b")) == (15, 105, 15)
     assert clock.now("a") == datetime(2025, 1, 1, 0, 1, 45, tzinfo=UTC)
-    clock.reset()  # every tenant's offset goes; the shared base stays
+    clock.reset("a")  # one tenant's offset goes; the shared base stays
     assert (clock.seconds(), clock.seconds("a")) == (15, 15)
+    clock.advance(30, "b")
+    clock.reset()  # a global reset rewinds everything to the start
+    assert (clock.seconds(), clock.seconds("a"), clock.seconds("b")) == (0, 0, 0)
+    assert clock.now() == START
+
+
+def test_a_global_reset_rewinds_a_running_clock_to_its_start():
+    wall = FakeMonotonic()
+    clock = Clock(speed=2.0, start=START, monotonic=wall)
+    wall.now += 100
+    clock.advance(10, "t")
+    assert clock.seconds() == pytest.approx(50)
+    clock.reset()
+    assert clock.seconds() == 0 and clock.seconds("t") == 0
+    wall.now += 4
+    assert clock.seconds() == pytest.approx(2)
 
 
 def test_the_factor_counts_from_when_the_clock_was_made():

@@ -309,16 +309,31 @@ class Catalogue:
     def get(self, name: str) -> Scenario | None:
         return self.scenarios.get(name) or self.by_alias().get(name)
 
-    def did_you_mean(self, name: str) -> str:
-        """`` (did you mean ...?)`` with the names closest to ``name``, or ``""``."""
-        from simulator.engine.names import did_you_mean
-
-        return did_you_mean(name, [*self.scenarios, *self.by_alias()])
-
     def by_alias(self) -> dict[str, Scenario]:
         if self._aliases is None:
             self._aliases = {alias: s for s in self.scenarios.values() for alias in s.aliases}
         return self._aliases
+
+    def close_names(self, name: str, provider: str | None = None, product: str | None = None, n: int = 3) -> list[str]:
+        """Up to ``n`` scenario names (or aliases) that look like ``name``, those of ``provider``/``product``
+        first: what a "did you mean" offers for a typo."""
+        from simulator.engine.names import closest
+
+        everything = {**{s.name: s for s in self.scenarios.values()}, **self.by_alias()}
+        fitting = [k for k, s in everything.items() if provider in (None, s.provider) and product in (None, s.product)]
+        found = closest(name, fitting, limit=n, cutoff=0.8)
+        others = closest(name, [k for k in everything if k not in fitting], limit=n, cutoff=0.8)
+        return (found + [k for k in others if k not in found])[:n]
+
+    def did_you_mean(self, name: str, provider: str | None = None, product: str | None = None) -> str:
+        """`` (did you mean 'y' or 'z'?)`` for a name the catalogue lacks, or ``""`` when nothing looks close."""
+        from simulator.engine.names import suggestion
+
+        return suggestion(self.close_names(name, provider, product))
+
+    def unknown_name(self, name: str, provider: str | None = None, product: str | None = None) -> str:
+        """``no scenario named 'x' (did you mean 'y'?)``: the message for a name the catalogue lacks."""
+        return f"no scenario named {name!r}{self.did_you_mean(name, provider, product)}"
 
     def for_product(self, provider: str, product: str) -> list[Scenario]:
         return [s for s in self.scenarios.values() if s.provider == provider and s.product == product]

@@ -11,13 +11,16 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.engine.scenarios.loader import Catalogue
-from simulator.engine.scenarios.model import Scenario
+from simulator.engine.scenarios.model import REQUEST_STATE, Scenario
+
+log = logging.getLogger("kycsim.selection")
 
 HEADER, BINDING, CONVENTION, EMAIL_TAG, PERSON, DEFAULT = 1, 2, 3, 4, 5, 6
 RULE_NAMES = {
@@ -75,11 +78,16 @@ class Bindings:
 
     def find(self, tenant: str, facts: Mapping[str, Any]) -> Binding | None:
         # Newest first: a later binding is the more deliberate one.
-        return next((b for b in reversed(self.items.values()) if b.matches(tenant, facts)), None)
+        return next(iter(self.matching(tenant, facts)), None)
+
+    def matching(self, tenant: str, facts: Mapping[str, Any]) -> list[Binding]:
+        """Every binding that matches, newest first."""
+        return [b for b in reversed(self.items.values()) if b.matches(tenant, facts)]
 
     def reset(self, tenant: str | None = None) -> None:
         if tenant is None:
             self.items.clear()
+            self._ids = itertools.count(1)  # a global reset starts over: the same calls give the same ids
         else:
             self.items = {k: b for k, b in self.items.items() if b.tenant != tenant}
 
@@ -102,19 +110,28 @@ class Selection:
 EMAIL_TAG_RE = re.compile(r"^[^@+]+\+([^@]+)@")
 
 
+def warn(message: str) -> None:
+    """A scenario choice that did not go as asked: a console warning, and a note on the request's journal entry."""
+    log.warning("warning: %s", message)
+    state = REQUEST_STATE.get()
+    if state is not None:
+        state.setdefault("warnings", []).append(message)
+
+
 def _fit(catalogue: Catalogue, name: str, provider: str, product: str, how: str) -> Scenario:
     scenario = catalogue.get(name)
     if scenario is None:
-        raise SelectionError(
-            f"{how} names scenario {name!r}, which is not in the catalogue{catalogue.did_you_mean(name)}"
-            " (GET /_sim/scenarios)"
-        )
+        raise SelectionError(f"{how}: {catalogue.unknown_name(name, provider, product)} (GET /_sim/scenarios)")
     if scenario.provider != provider or scenario.product != product:
         raise SelectionError(
             f"{how} names scenario {name!r}, which is for {scenario.provider}/{scenario.product},"
             f" not {provider}/{product}"
         )
     return scenario
+
+
+def _fits(scenario: Scenario | None, provider: str, product: str) -> bool:
+    return scenario is not None and scenario.provider == provider and scenario.product == product
 
 
 def select(
@@ -129,24 +146,40 @@ def select(
     header: str | None = None,
     convention: Convention | None = None,
 ) -> Selection:
+    """The scenario of a new check. A name that matches nothing (an email tag, a binding for another
+    product) is never passed over silently: it is :func:`warn`-ed, and the next rule applies."""
     if header:
         return Selection(_fit(catalogue, header.strip(), provider, product, "X-KycSim-Scenario"), HEADER)
-    binding = bindings.find(tenant, facts)
+    matched = bindings.matching(tenant, facts)
+    binding = next((b for b in matched if _fits(catalogue.get(b.scenario), provider, product)), None)
     if binding is not None:
-        scenario = catalogue.get(binding.scenario)
-        if scenario is not None and scenario.provider == provider and scenario.product == product:
-            binding.used += 1
-            return Selection(scenario, BINDING)
+        binding.used += 1
+        return Selection(catalogue.get(binding.scenario), BINDING)  # type: ignore[arg-type]
+    if matched:
+        other = matched[0]
+        named = catalogue.get(other.scenario)
+        kind = f"a {named.provider}/{named.product} scenario" if named else "no scenario in the catalogue"
+        warn(f"binding {other.id} matches this {provider}/{product} check but names {other.scenario!r}, {kind}:"
+             " it is skipped")  # fmt: skip
     if convention is not None:
         found = convention(facts)
         if isinstance(found, str):
             found = _fit(catalogue, found, provider, product, "the sandbox convention")
         if found is not None:
             return Selection(found, CONVENTION)
+    problems = []
     for key in ("email", "applicant_email"):
         match = EMAIL_TAG_RE.match(str(facts.get(key) or ""))
         if match:
-            scenario = catalogue.get(match.group(1).lower())
-            if scenario is not None and scenario.provider == provider and scenario.product == product:
-                return Selection(scenario, EMAIL_TAG)
-    return Selection(_fit(catalogue, default, provider, product, "the default"), DEFAULT)
+            tag = match.group(1).lower()
+            tagged = catalogue.get(tag)
+            if _fits(tagged, provider, product):
+                return Selection(tagged, EMAIL_TAG)  # type: ignore[arg-type]
+            if tagged is not None:
+                problems.append(f"+{tag} names a {tagged.provider}/{tagged.product} scenario, not {provider}/{product}")
+            else:
+                problems.append(f"+{tag} names no scenario{catalogue.did_you_mean(tag, provider, product)}")
+    chosen = _fit(catalogue, default, provider, product, "the default")
+    for problem in dict.fromkeys(problems):  # the same email twice: one warning
+        warn(f"the email tag {problem}; this check follows the default, {chosen.name!r}")
+    return Selection(chosen, DEFAULT)

@@ -237,6 +237,9 @@ class Dispatcher:
         for endpoint in list(self.endpoints.values()):
             if endpoint.source == "api" and (tenant is None or endpoint.tenant == tenant):
                 del self.endpoints[endpoint.id]
+        if tenant is None:  # numbered on from the configured endpoints, as after a fresh start
+            numbers = [int(e.removeprefix("we_")) for e in self.endpoints if e.removeprefix("we_").isdigit()]
+            self._endpoint_ids = itertools.count(max(numbers, default=0) + 1)
 
         self.events = [e for e in self.events if kept(e)]
         self.deliveries = {k: d for k, d in self.deliveries.items() if kept(d.event)}

@@ -163,7 +163,7 @@ class CheckoutProvider(Provider):
 
         return operations()
 
-    async def authenticate(self, request: Request, op: Operation) -> str:
+    def authenticate(self, request: Request, op: Operation) -> str:
         """The tenant: ``Authorization: Bearer <credential>`` (``auth.py``).
 
         Reads the first ``authorization`` header from the ASGI scope as ``request.headers.get``

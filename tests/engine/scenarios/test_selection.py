@@ -67,5 +67,58 @@ def test_email_tags_for_unknown_scenarios_fall_through_and_aliases_work():
 
 
 def test_a_header_naming_nothing_is_an_error_with_a_clear_message():
-    with pytest.raises(SelectionError, match="not in the catalogue"):
+    with pytest.raises(SelectionError, match="no scenario named"):
         pick({}, header="no-such-scenario")
+
+
+def test_an_email_tag_naming_no_scenario_is_a_warning_with_close_names_and_the_default_follows(caplog):
+    from simulator.engine.scenarios.model import REQUEST_STATE
+
+    state: dict = {}
+    token = REQUEST_STATE.set(state)
+    try:
+        chosen = pick({"email": "qa+widget-opend@example.com"})
+    finally:
+        REQUEST_STATE.reset(token)
+    assert (chosen.rule, chosen.scenario.name) == (DEFAULT, "widget-default")
+    assert state["warnings"] == [
+        "the email tag +widget-opend names no scenario (did you mean 'widget-opened'?);"
+        " this check follows the default, 'widget-default'"
+    ]
+    assert "did you mean 'widget-opened'" in caplog.text and caplog.records[0].levelname == "WARNING"
+
+
+def test_a_binding_for_another_product_is_skipped_with_a_warning_and_an_older_fitting_one_wins(caplog):
+    other_product = Catalogue()
+    other_product.scenarios = dict(CATALOGUE.scenarios)
+    gadget = CATALOGUE.get("widget-failed").__class__(**{**vars(CATALOGUE.get("widget-failed")), "name": "gadget-x",
+                                                         "product": "gadget"})  # fmt: skip
+    other_product.scenarios["gadget-x"] = gadget
+    bindings = Bindings()
+    bindings.add("widget-failed", {"external_id": "e"})
+    bindings.add("gadget-x", {"external_id": "e"})
+    chosen = select(other_product, bindings, tenant="t", provider="demo", product="widget", default="widget-default",
+                    facts={"external_id": "e"})  # fmt: skip
+    assert (chosen.rule, chosen.scenario.name) == (BINDING, "widget-failed")
+    assert not caplog.records  # a fitting binding was found: nothing to warn about
+    bindings.items.pop("bnd_1")
+    chosen = select(other_product, bindings, tenant="t", provider="demo", product="widget", default="widget-default",
+                    facts={"external_id": "e"})  # fmt: skip
+    assert chosen.rule == DEFAULT and "binding bnd_2" in caplog.text and "demo/gadget" in caplog.text
+
+
+def test_close_names_prefer_the_product_and_say_nothing_for_far_off_names():
+    assert CATALOGUE.close_names("widget-faild") == ["widget-failed"]
+    assert CATALOGUE.unknown_name("zzz") == "no scenario named 'zzz'"
+    assert CATALOGUE.did_you_mean("widget-defualt", "demo", "widget") == " (did you mean 'widget-default'?)"
+
+
+def test_a_swap_of_neighbours_is_the_closest_typo():
+    from simulator.engine.names import closest, edits
+
+    assert (edits("ab", "ba"), edits("kitten", "sitting"), edits("", "abc")) == (1, 3, 3)
+    choices = ["idv-declined-62405", "idv-declined-62304", "idv-declined-62403"]
+    assert closest("idv-declined-62340", choices, limit=2) == [
+        "idv-declined-62304",
+        "idv-declined-62403",
+    ]

@@ -101,11 +101,23 @@ def test_conflict_envelope(api):
     assert body["error_codes"] == ["identity_verification_status_invalid"]
 
 
-def test_unknown_scenario_header_is_422(api):
+def test_a_scenario_header_for_another_product_is_422(api):
     applicant = api.applicant()
-    body = api.call("POST", "/identity-verifications", status=422, headers={"X-KycSim-Scenario": "no-such-scenario"},
+    body = api.call("POST", "/identity-verifications", status=422, headers={"X-KycSim-Scenario": "fa-approved"},
                     json={"applicant_id": applicant["id"], "declared_data": {"name": "Al Bo"}})  # fmt: skip
     assert body["error_codes"] == ["x_kycsim_scenario__invalid"]
+
+
+def test_an_unknown_scenario_header_is_refused_by_kycsim_with_close_names(api):
+    applicant = api.applicant()
+    headers = {"X-KycSim-Scenario": "idv-aproved", "Authorization": f"Bearer {api.key}"}
+    response = api.client.post("/identity-verifications", headers=headers, json={"applicant_id": applicant["id"]})
+    body = response.json()
+    assert response.status_code == 400 and body["error"]["type"] == "unknown_scenario"
+    assert body["error"]["close_names"][0] == "idv-approved"
+    assert "did you mean 'idv-approved'" in body["error"]["message"]
+    journal = api.client.get("/_sim/requests", params={"path": "/identity-verifications"}).json()["data"]
+    assert journal[0]["status"] == 400 and "did you mean 'idv-approved'" in journal[0]["warnings"][0]
 
 
 def test_request_ids_differ_and_are_deterministic(make_api):

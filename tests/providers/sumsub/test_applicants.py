@@ -127,11 +127,19 @@ def test_a_request_check_after_a_finished_retry_is_a_new_attempt_reviewed_by_the
     assert events.count("applicantPending") == 2 and events[-1] == "applicantReviewed"
 
 
-def test_an_unknown_scenario_header_is_a_400(api):
+def test_a_scenario_header_for_another_product_is_a_400(api):
     response = api.post(
-        "/resources/applicants?levelName=l", json={"externalUserId": "x"}, headers={"X-KycSim-Scenario": "nope"}
+        "/resources/applicants?levelName=l", json={"externalUserId": "x"}, headers={"X-KycSim-Scenario": "idv-approved"}
     )
-    assert "nope" in assert_error(response, 400)["description"]
+    assert "idv-approved" in assert_error(response, 400)["description"]
+
+
+def test_an_unknown_scenario_header_is_refused_by_kycsim_with_close_names(api):
+    headers = {"X-KycSim-Scenario": "red-retry-ok_"}
+    response = api.post("/resources/applicants?levelName=l", json={"externalUserId": "x"}, headers=headers)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["type"] == "unknown_scenario" and error["close_names"][0] == "red-retry-ok"
 
 
 def test_an_email_tag_selects_a_scenario(api, flow):

@@ -44,7 +44,7 @@ class DemoProvider(Provider):
     def operations(self) -> list[Operation]:
         return routes.OPERATIONS
 
-    async def authenticate(self, request: Request, op: Operation) -> str:
+    def authenticate(self, request: Request, op: Operation) -> str:
         return request.headers.get("authorization", "anonymous")
 
     def owns_path(self, path: str) -> bool:
