@@ -32,7 +32,17 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import KEY, Tally, free_port, load_conditions, rss_mb, start_kycsim, stop, wait_healthy  # noqa: E402
+from common import (  # noqa: E402
+    KEY,
+    Tally,
+    exit_on_sigterm,
+    free_port,
+    load_conditions,
+    rss_mb,
+    start_kycsim,
+    stop,
+    wait_healthy,
+)
 
 BASELINE_APP = textwrap.dedent("""
     import sys
@@ -135,6 +145,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per server, alternated; medians reported")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
+    exit_on_sigterm()
     load = load_wrk if shutil.which("wrk") else load_python
     auth = {"Authorization": f"Bearer {KEY}"}
     print(f"machine: {load_conditions()}")

@@ -74,6 +74,13 @@ def start_kycsim(*flags: str, env: dict[str, str] | None = None, log_to: Path | 
     return proc, url, time.perf_counter() - started
 
 
+def exit_on_sigterm() -> None:
+    """A benchmark stopped with SIGTERM still stops the servers it started (its ``finally`` blocks run)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def stop(proc: subprocess.Popen | None) -> None:
     if proc is not None and proc.poll() is None:
         proc.terminate()

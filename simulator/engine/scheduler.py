@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from simulator.engine.clock import INSTANT, MAX_ELAPSED, Clock
 
 log = logging.getLogger("kycsim.scheduler")
-TURN_SECONDS = 0.002  # the background loop fires due jobs for this long, then lets requests in
+TURN_SECONDS = 0.002  # the background loop fires due jobs at least this long, then lets requests in
+LONGEST_TURN = 0.02  # ... and at most this long while the backlog is small
+BACKLOG = 1000  # beyond this many pending jobs a turn goes on until they are fewer: the API waits, memory stays bounded
 
 JobFn = Callable[[], Awaitable[None]]
 
@@ -129,6 +131,9 @@ class Scheduler:
     def _is_due(self, job: Job) -> bool:
         return job.due <= self.clock.seconds(job.tenant) + 1e-9
 
+    def _pending_count(self) -> int:
+        return sum(len(heap) for heap in self._heaps.values())
+
     def _head(self, tenant: str | None) -> Job | None:
         """The tenant's next job, dropping cancelled ones on the way (and the heap once empty)."""
         heap = self._heaps.get(tenant)
@@ -195,15 +200,21 @@ class Scheduler:
         return min(waits) if waits else None
 
     async def _run_forever(self) -> None:
+        turn_ended = time.perf_counter()
         while True:
             self._wake.clear()
             async with self._lock:
                 fired = 0
-                turn_ends = time.perf_counter() + TURN_SECONDS
+                started = time.perf_counter()
+                # Jobs get at least as long as the rest of the loop got since the last turn (a fair half
+                # under load), and all the time they need while too many are waiting: under more load
+                # than the machine can take, requests slow down instead of the backlog (and memory) growing.
+                turn_ends = started + min(max(TURN_SECONDS, started - turn_ended), LONGEST_TURN)
                 while await self._fire_next_due():
                     fired += 1
-                    if time.perf_counter() > turn_ends:
+                    if time.perf_counter() > turn_ends and self._pending_count() < BACKLOG:
                         break
+                turn_ended = time.perf_counter()
             if fired:
                 # Requests get their turn between short bursts of jobs: thousands of due jobs must
                 # not hold up the API (or a clock advance) until the last one has fired.

@@ -76,12 +76,17 @@ class Server:
             match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", self.output.read_text())
             return match.group(1) if match else None
 
-        self.url = wait_until(listening, "kycsim to start")
-        wait_until(lambda: self._healthy(), "/_sim/health")
+        try:
+            self.url = wait_until(listening, "kycsim to start")
+            wait_until(lambda: self._healthy(), "/_sim/health")
+        except BaseException:
+            self.kill()
+            raise
         return self
 
     def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
 
     def _healthy(self) -> bool:
@@ -200,9 +205,11 @@ def test_kill_9_mid_load_loses_no_acknowledged_write_no_run_and_no_webhook(tmp_p
     with Receiver() as receiver:
         for cycle in range(CYCLES):
             server = Server(tmp_path, receiver.url, f"cycle{cycle}").started()
-            load = Load(server.url, acked).start()
-            load.wait_for_flows(FLOWS_PER_CYCLE)
-            server.kill()  # while the threads are mid-request and webhooks mid-flight
+            try:
+                load = Load(server.url, acked).start()
+                load.wait_for_flows(FLOWS_PER_CYCLE)
+            finally:
+                server.kill()  # while the threads are mid-request and webhooks mid-flight
             load.join()
 
         server = Server(tmp_path, receiver.url, "final").started()
@@ -220,9 +227,11 @@ def test_kill_9_mid_load_loses_no_acknowledged_write_no_run_and_no_webhook(tmp_p
 def test_a_restart_with_the_same_seed_overwrites_nothing(tmp_path):
     with Receiver() as receiver:
         first = Server(tmp_path, receiver.url, "first").started()
-        with httpx.Client(base_url=first.url, headers=AUTH, timeout=10) as client:
-            before = [client.post("/applicants", json={"email": f"a{n}@example.com"}).json() for n in range(3)]
-        first.kill()
+        try:
+            with httpx.Client(base_url=first.url, headers=AUTH, timeout=10) as client:
+                before = [client.post("/applicants", json={"email": f"a{n}@example.com"}).json() for n in range(3)]
+        finally:
+            first.kill()
         second = Server(tmp_path, receiver.url, "second").started()
         try:
             with httpx.Client(base_url=second.url, headers=AUTH, timeout=10) as client:
@@ -250,6 +259,7 @@ def without_links(body: dict) -> dict:
 def test_a_second_process_on_the_same_file_is_refused(tmp_path):
     with Receiver() as receiver:
         first = Server(tmp_path, receiver.url, "first").started()
+        second = None
         try:
             second = Server(tmp_path, receiver.url, "second")
             assert second.proc.wait(TIMEOUT) == 2
@@ -259,3 +269,5 @@ def test_a_second_process_on_the_same_file_is_refused(tmp_path):
             assert httpx.get(f"{first.url}/_sim/health").status_code == 200  # the first one carries on
         finally:
             first.kill()
+            if second is not None:
+                second.kill()

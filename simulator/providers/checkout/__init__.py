@@ -195,8 +195,12 @@ class CheckoutProvider(Provider):
 
     # Scenarios: verbs with their effects (coverage is derived from them), sandbox convention
 
+    _verbs: dict[str, Verb] | None = None
+
     def verbs(self) -> Mapping[str, Verb]:
-        return scenario_verbs.VERBS.bind(self)
+        if self._verbs is None:  # bound once: the hosted page asks on every view
+            self._verbs = scenario_verbs.VERBS.bind(self)
+        return self._verbs
 
     def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
         return scenario_verbs.created(ctx)

@@ -181,10 +181,14 @@ class SumsubProvider(Provider):
     def owns_path(self, path: str) -> bool:
         return path.startswith(("/resources", "/websdk", "/idensic"))
 
-    def verbs(self) -> Mapping[str, Verb]:
-        from simulator.providers.sumsub.verbs import VERBS
+    _verbs: dict[str, Verb] | None = None
 
-        return VERBS.bind(self)
+    def verbs(self) -> Mapping[str, Verb]:
+        if self._verbs is None:  # bound once: the hosted page asks on every view
+            from simulator.providers.sumsub.verbs import VERBS
+
+            self._verbs = VERBS.bind(self)
+        return self._verbs
 
     def creation_effects(self, ctx: EffectContext) -> Mapping[str, Iterable[str]]:
         from simulator.providers.sumsub.verbs import created
