@@ -243,6 +243,7 @@ class RequestLogMiddleware:
                 tenant=tenant,
                 provider=provider,
                 scenario=scenario,
+                wall=clock.wall(),
                 request_chunks=request_chunks,
                 response_chunks=response_chunks,
                 warnings=state.get("warnings"),

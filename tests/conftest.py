@@ -34,3 +34,28 @@ def demo_app():
 def demo_client(demo_app):
     with TestClient(demo_app) as client:
         yield client
+
+
+# One headless Chromium for the whole session (tests/support/browser.py), and where screenshots go.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.support.browser import Browser, available
+
+    if not available():
+        pytest.skip("Chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)")
+    with Browser() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory):
+    """``KYCSIM_SCREENSHOTS`` (``.ci/run`` sets it and prints it), else a temporary folder."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("KYCSIM_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -6,14 +6,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from simulator.control.routes import handles_errors
+from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask
 from simulator.engine.scenarios.runner import RUNS
 
 
+@handles_errors
 async def list_runs(request: Request) -> Response:
     sim = request.app.state.sim
     q = request.query_params
-    tenant = q.get("tenant") or None
+    tenant = query_tenant(request)
     tenants = [tenant] if tenant else sim.store.tenants()
     items = [
         {"tenant": mask(t), **run}

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from simulator.bodies import BodyError, parse_json
 from simulator.control.errors import bad_request, json_body, not_found, query_int
 from simulator.control.routes import handles_errors
+from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask, mask_headers, mask_url
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 from simulator.engine.webhooks.stream import Subscription, frame
@@ -83,7 +84,7 @@ async def list_attempts(request: Request) -> Response:
     exact = ("provider", "event_type", "event_id", "endpoint_id", "delivery_id", "resource")
     items = [
         shown_attempt(a.as_json())
-        for a in _sim(request).dispatcher.attempts(q.get("tenant"))
+        for a in _sim(request).dispatcher.attempts(query_tenant(request))
         if all(not q.get(k) or getattr(a, k) == q[k] for k in exact)
         and (ok is None or a.ok == ok)
         and (replay is None or a.replay == replay)
@@ -95,6 +96,7 @@ async def list_attempts(request: Request) -> Response:
 @handles_errors
 async def list_deliveries(request: Request) -> Response:
     q = request.query_params
+    tenant = query_tenant(request)
     items = [
         {
             **d.as_json(),
@@ -103,7 +105,7 @@ async def list_deliveries(request: Request) -> Response:
             "attempts": [shown_attempt(a.as_json()) for a in d.attempts],
         }
         for d in _sim(request).dispatcher.deliveries.values()
-        if (not q.get("tenant") or d.event.tenant == q["tenant"])
+        if (not tenant or d.event.tenant == tenant)
         and (not q.get("provider") or d.event.provider == q["provider"])
         and (not q.get("state") or d.state == q["state"])
         and (not q.get("event_id") or d.event.id == q["event_id"])
@@ -115,6 +117,7 @@ async def list_deliveries(request: Request) -> Response:
 @handles_errors
 async def list_events(request: Request) -> Response:
     q = request.query_params
+    tenant = query_tenant(request)
     dispatcher = _sim(request).dispatcher
     by_event: dict[int, list] = {}
     for d in dispatcher.deliveries.values():
@@ -122,7 +125,7 @@ async def list_events(request: Request) -> Response:
     items = []
     for event in dispatcher.events:
         if (
-            (q.get("tenant") and event.tenant != q["tenant"])
+            (tenant and event.tenant != tenant)
             or (q.get("provider") and event.provider != q["provider"])
             or (q.get("type") and event.type != q["type"])
             or (q.get("resource") and event.resource != q["resource"])

@@ -131,6 +131,10 @@ class Clock:
             return gap * self.speed
         return 0.0 if self.speed == INSTANT else None
 
+    def wall_now(self) -> str:
+        """Real time, as the dashboard's timelines show it beside virtual time (when it happened for you)."""
+        return wall_isoformat(self.wall())
+
     def reset(self, tenant: str | None = None) -> None:
         """Forget ``tenant``'s offset; with no tenant, rewind to :attr:`start` (every offset, the shared
         base and, for a speed factor, the wall time counted so far), so the same calls give the same bodies."""
@@ -154,3 +158,9 @@ def isoformat(moment: datetime) -> str:
     """``2025-07-21T17:32:28Z`` (microseconds only when present)."""
     text = moment.astimezone(UTC).isoformat()
     return text.replace("+00:00", "Z")
+
+
+def wall_isoformat(seconds: float) -> str:
+    """A wall-clock timestamp (``time.time()``) as ``2025-07-21T17:32:28.123Z``: milliseconds tell apart
+    the steps one clock move fires."""
+    return isoformat(datetime.fromtimestamp(round(seconds, 3), UTC)).replace("000Z", "Z")

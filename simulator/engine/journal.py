@@ -7,11 +7,13 @@ and seconds, byte chunks) and is turned into text only when somebody reads the j
 from __future__ import annotations
 
 import itertools
+import re
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from simulator.engine.clock import isoformat
+from simulator.engine.clock import isoformat, wall_isoformat
 from simulator.engine.masking import mask, mask_text
 
 
@@ -25,6 +27,7 @@ class Entry:
     query: bytes
     status: int
     elapsed: float  # wall seconds; rounded to ``latency_ms`` on read (round() is slow for a hot path)
+    wall: float  # when the request ended, in real time (seconds since the epoch), formatted on read
     tenant: str | None
     provider: str | None
     scenario: str | None
@@ -37,6 +40,7 @@ class Entry:
         return {
             "id": self.id,
             "at": isoformat(self.start + timedelta(seconds=self.seconds)),
+            "wall_at": wall_isoformat(self.wall - self.elapsed),
             "method": self.method,
             "path": self.path,
             "query": mask_text(self.query.decode("latin-1")),
@@ -71,6 +75,7 @@ class Journal:
         tenant: str | None,
         provider: str | None,
         scenario: str | None = None,
+        wall: float = 0.0,
         request_chunks: list[bytes] | None = None,
         response_chunks: list[bytes] | None = None,
         warnings: list[str] | None = None,
@@ -85,6 +90,7 @@ class Journal:
             query,
             status,
             elapsed,
+            wall,
             tenant,
             provider,
             scenario,
@@ -121,6 +127,28 @@ class Journal:
                 break
         return found
 
+    def mentioning(self, tenant: str, needles: Iterable[str], limit: int = 500) -> list[dict]:
+        """``tenant``'s entries whose path, query or bodies hold one of ``needles`` (a verification's ids) as
+        a whole word (``ext-1`` is not found in ``ext-10``), oldest first, the newest ``limit``. A scan of raw
+        bytes: the journal is bounded, and nobody asks this on a request's path."""
+        pattern = whole_words(needles)
+        if pattern is None:
+            return []
+        found = []
+        for entry in reversed(self._entries):
+            if entry.tenant != tenant:
+                continue
+            raw = b" ".join([entry.path.encode(), entry.query, *entry.request_chunks, *entry.response_chunks])
+            if pattern.search(raw):
+                found.append(entry.as_json(self.body_limit))
+                if len(found) >= limit:
+                    break
+        return found[::-1]
+
+    def tenants(self) -> list[str]:
+        """Every tenant with a request in the journal, oldest first."""
+        return [t for t in dict.fromkeys(e.tenant for e in self._entries) if t]
+
     def reset(self, tenant: str | None = None) -> None:
         if tenant is None:
             self._entries.clear()
@@ -128,6 +156,22 @@ class Journal:
             kept = [e for e in self._entries if e.tenant != tenant]
             self._entries.clear()
             self._entries.extend(kept)
+
+
+def whole_words(needles: Iterable[str]) -> re.Pattern[bytes] | None:
+    """A pattern finding any of ``needles`` not glued to more of an id: no letter, digit, ``_``, ``-`` or
+    ``.`` right before it, nor a letter, digit, ``_`` or ``-`` right after (a needle that starts or
+    ends with another character, such as a path, is free on that side)."""
+    parts = []
+    for needle in sorted({n for n in needles if n}, key=len, reverse=True):
+        raw = needle.encode()
+        before = rb"(?<![\w.-])" if _WORD.match(raw[:1]) else b""
+        after = rb"(?![\w-])" if _WORD.match(raw[-1:]) else b""
+        parts.append(before + re.escape(raw) + after)
+    return re.compile(b"|".join(parts)) if parts else None
+
+
+_WORD = re.compile(rb"[\w.-]")
 
 
 def latency_ms(elapsed: float) -> float:

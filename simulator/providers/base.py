@@ -23,6 +23,7 @@ from simulator.toolkit.pages import Outcome
 from simulator.toolkit.routes import Call, Operation, build_routes
 from simulator.toolkit.schemas import SchemaRegistry
 from simulator.toolkit.state import TenantState
+from simulator.toolkit.story import Subject, default_subject
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -145,6 +146,12 @@ class Provider:
         (a new attempt, a request check...) and say what was done, or return None when it is not the
         client's part (a person on the hosted page, or a signal only the control API gives)."""
         return None
+
+    def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
+        """The dashboard's page for one verification: what ``run``'s subject is, every id it goes by, its
+        status and (``detail``) how it changed and the hosted pages a person opens for it; a search asks
+        without ``detail`` (``toolkit/story.py``)."""
+        return default_subject(run)
 
     def reset(self, tenant: str | None) -> None:
         """Forget provider-held state beyond the store (caches, tokens)."""

@@ -29,10 +29,20 @@ def test_bindings_lifecycle(demo_client):
     assert demo_client.delete(f"/_sim/bindings/{created.json()['id']}").status_code == 404
 
 
+def test_a_binding_without_a_match_picks_the_scenario_of_the_next_checks_of_its_tenant(demo_client):
+    bound = demo_client.post("/_sim/bindings", json={"scenario": "widget-failed", "tenant": "k", "times": 1})
+    assert bound.status_code == 201 and bound.json()["match"] == {}
+    other = demo_client.post("/demo/widgets", json={}, headers={"Authorization": "another"}).json()
+    first = demo_client.post("/demo/widgets", json={}, headers={"Authorization": "k"}).json()
+    second = demo_client.post("/demo/widgets", json={}, headers={"Authorization": "k"}).json()
+    assert (first["scenario"], first["rule"]) == ("widget-failed", "binding")
+    assert other["rule"] != "binding" and second["rule"] != "binding"  # another tenant's; used up
+
+
 def test_bad_control_bodies_get_clear_json_errors(demo_client):
     cases = [
         ("/_sim/bindings", {"scenario": "nope", "match": {"a": 1}}, "must name a scenario"),
-        ("/_sim/bindings", {"scenario": "widget-failed"}, "'match' must be a non-empty object"),
+        ("/_sim/bindings", {"scenario": "widget-failed", "match": ["e1"]}, "'match' must be an object"),
         ("/_sim/clock/advance", {"seconds": "soon"}, "'seconds' must be a number"),
         ("/_sim/clock/advance", {"seconds": -5}, "at least 0"),
     ]

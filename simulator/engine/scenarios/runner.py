@@ -78,6 +78,7 @@ class Runner:
             "waiting_for": None,
             "status": "running",
             "started_at": isoformat(self.clock.now(tenant)),
+            "started_wall_at": self.clock.wall_now(),
             "history": [],
         }
         if not handed_off:
@@ -102,7 +103,7 @@ class Runner:
         if run is None or run["status"] != "running" or run["waiting_for"] != name:
             return False
         run["waiting_for"] = None
-        run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": f"signal:{name}"})
+        run["history"].append(self._moment(tenant, f"signal:{name}"))
         step = self._current_step(run)
         # A wait step is done once signalled; so is an applicant step a person just performed
         # (interactive mode): the provider already made its change before signalling.
@@ -139,7 +140,7 @@ class Runner:
         run["cursor"] += 1
         run["waiting_for"] = None
         run["generation"] = run.get("generation", 0) + 1  # a timer armed for the step finds it done
-        run["history"].append({"at": isoformat(self.clock.now(tenant)), "step": verb})
+        run["history"].append({**self._moment(tenant, verb), "outside": True})  # not played by the run
         self._schedule_next(tenant, run)
         return True
 
@@ -209,6 +210,10 @@ class Runner:
         scenario = self.scenario_of(run)
         return scenario.steps[run["cursor"]] if scenario and run["cursor"] < len(scenario.steps) else None
 
+    def _moment(self, tenant: str, step: str) -> dict[str, str]:
+        """A history entry: the step, when it happened in the tenant's virtual time and in real time."""
+        return {"at": isoformat(self.clock.now(tenant)), "wall_at": self.clock.wall_now(), "step": step}
+
     def _save(self, tenant: str, run: dict) -> None:
         self.store.put(tenant, run["provider"], RUNS, run["id"], run)
 
@@ -257,7 +262,7 @@ class Runner:
         if scenario is None:
             return
         verb = self.verbs[provider][step.do]
-        at = isoformat(self.clock.now(tenant))
+        done = self._moment(tenant, step.do)
         # The step is marked done after its effects, in the same write transaction (the scheduler
         # commits once the job returns): a crash before that commit replays the step, never skips it.
         playing = CURRENT_SCENARIO.set(scenario)  # webhooks published by the step apply its chaos
@@ -265,7 +270,7 @@ class Runner:
             await verb.handler(StepContext(tenant=tenant, run=run, step=step, scenario=scenario))
         except Exception:
             log.exception("step %s of scenario %s failed", step.do, scenario.name)
-            run["history"].append({"at": at, "step": step.do, "failed": True})
+            run["history"].append({**done, "failed": True})
             run["status"] = "failed"
             self._end(tenant, run)
             return
@@ -274,7 +279,7 @@ class Runner:
         run = self.get(tenant, provider, run_id)
         if run is None:
             return  # the step reset its tenant
-        run["history"].append({"at": at, "step": step.do})
+        run["history"].append(done)
         if run.get("generation", 0) != generation:  # the step replaced or stopped its own run
             self._save(tenant, run)
             return

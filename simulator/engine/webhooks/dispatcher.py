@@ -175,9 +175,8 @@ class Dispatcher:
         if scenario is None:  # published by a scenario step, or by a handler that selected one
             scenario = CURRENT_SCENARIO.get() or (REQUEST_STATE.get() or {}).get("scenario")
         scenario_name, scenario_chaos = self._scenario_chaos(scenario)
-        event = Event(
-            event_id, tenant, provider, event_type, body, resource, isoformat(self.clock.now(tenant)), scenario_name
-        )
+        at = isoformat(self.clock.now(tenant))
+        event = Event(event_id, tenant, provider, event_type, body, resource, at, scenario_name, self.clock.wall_now())
         self.events.append(event)
         if self.outbox is not None:
             self.outbox.save_event(event)
@@ -492,6 +491,7 @@ class Dispatcher:
             number = len(d.attempts) + 1
             started_at = self.clock.seconds(event.tenant)
             at = isoformat(self.clock.now(event.tenant))
+            wall_at = self.clock.wall_now()
             chaos = NONE if replay else d.chaos
             notes = list(d.notes)
             signer = endpoint
@@ -535,6 +535,7 @@ class Dispatcher:
             ok=ok,
             chaos=notes,
             resource=event.resource,
+            wall_at=wall_at,
         )
         d.attempts.append(attempt)
         self._log.append(attempt)

@@ -29,6 +29,7 @@ class Event:
     resource: str | None
     created_at: str
     scenario: str | None = None
+    wall_at: str | None = None  # when it was published, in real time
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class Event:
             "resource": self.resource,
             "scenario": self.scenario,
             "created_at": self.created_at,
+            "wall_at": self.wall_at,
             "body": self.body.decode(),
         }
 
@@ -64,6 +66,7 @@ class Attempt:
     ok: bool = False  # 2xx and not failed on purpose
     chaos: list[str] = field(default_factory=list)  # the chaos this attempt carried, in words
     resource: str | None = None
+    wall_at: str | None = None  # when it started, in real time
 
     def as_json(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies field by field, and this runs for every attempt.
@@ -87,6 +90,7 @@ class Attempt:
             "ok": self.ok,
             "chaos": list(self.chaos),
             "resource": self.resource,
+            "wall_at": self.wall_at,
         }
 
 

@@ -66,7 +66,9 @@ class Outbox:
             for tenant, doc in iter_all(self.store, provider, EVENTS):
                 body = doc["body"].encode()
                 fields = {k: doc.get(k) for k in ("id", "tenant", "provider", "type", "resource", "created_at")}
-                events[(tenant, doc["id"])] = Event(**fields, body=body, scenario=doc.get("scenario"))
+                events[(tenant, doc["id"])] = Event(
+                    **fields, body=body, scenario=doc.get("scenario"), wall_at=doc.get("wall_at")
+                )
             for tenant, doc in iter_all(self.store, provider, DELIVERIES):
                 event = events.get((tenant, doc["event_id"]))
                 if event is None:

@@ -20,6 +20,7 @@ from simulator.providers.checkout.schemas import REGISTRY
 from simulator.providers.checkout.state import LINKS, LINKS_TENANT, State
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 from simulator.toolkit.pages import Outcome
+from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -238,6 +239,11 @@ class CheckoutProvider(Provider):
         from simulator.providers.checkout import retention
 
         retention.forget(self.sim, tenant, run)
+
+    def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
+        from simulator.providers.checkout import story
+
+        return story.subject(self.sim, tenant, run, detail=detail)
 
     def reset(self, tenant: str | None) -> None:
         """Forget the tenant's hosted-page and media tokens (the store forgets the rest)."""

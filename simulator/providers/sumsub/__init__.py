@@ -17,6 +17,7 @@ from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.schemas import REGISTRY
 from simulator.providers.sumsub.state import SumsubState
 from simulator.toolkit.pages import Outcome
+from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
     from simulator.toolkit.routes import Operation
@@ -273,6 +274,11 @@ class SumsubProvider(Provider):
         for image_id in doc.get("_images", []):
             store.delete(tenant, c.PROVIDER, c.KIND_IMAGE, str(image_id))
         store.delete(tenant, c.PROVIDER, kind, doc["id"])
+
+    def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
+        from simulator.providers.sumsub import story
+
+        return story.subject(self.sim, tenant, run, detail=detail)
 
     def reset(self, tenant: str | None) -> None:
         """Credentials added at run time stay: they are configuration, not state."""

@@ -79,4 +79,5 @@
     filter();
   }
   Array.prototype.forEach.call(document.querySelectorAll("[data-picker]"), enhance);
+  window.kycsimPicker = { enhance: enhance };  // the dashboard draws pickers later and enhances them itself
 })();
