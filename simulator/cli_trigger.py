@@ -353,8 +353,8 @@ def _local_providers() -> Mapping[str, Any]:
     A provider's ``trigger`` may need its settings (Sumsub signs calls with the app token and
     secret); the local simulator reads them from the same ``KYCSIM_*`` variables as the server.
     """
-    from simulator.app import build_simulator
     from simulator.settings import SettingsError, load_settings
+    from simulator.simulator import build_simulator
 
     try:
         settings = load_settings({"bundled": False, "scenarios": [], "store": "memory"})

@@ -28,8 +28,8 @@ from simulator.engine.masking import mask, mask_url
 from simulator.engine.scenarios.model import REQUEST_STATE
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
     from simulator.engine.webhooks.dispatcher import Attempt
+    from simulator.simulator import Simulator
 
 log = logging.getLogger("kycsim.console")
 QUIET_PATHS = ("/_sim/health", "/_sim/events")  # never on the console

@@ -74,3 +74,104 @@ def test_start_up_imports_no_heavy_module_once_the_catalogue_is_cached(tmp_path)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fills the cache
     warm = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     assert warm.stdout.strip() == "[]"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(path): path for path in ROOT.rglob("*.py")}
+
+
+def run_time_imports(module: str) -> set[str]:
+    """The package's modules ``module`` imports when it runs: at module level or inside a function.
+
+    A function-local import is an edge like any other: kycsim imports lazily to keep start-up cheap
+    (Faker, jsonschema, whole subsystems a command does not use), never to get round a cycle. An
+    import under ``if TYPE_CHECKING:`` is not: it never runs, it only names a type (a provider names
+    the simulator it is bound to, the simulator names the providers it holds).
+    """
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names: set[str] = set()
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+                visit(node.orelse)
+                continue
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: from the package, up level - 1
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, base] if base else up)
+                # ``from package import module`` imports the module; ``from module import name`` the module
+                for alias in node.names:
+                    names.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                visit([n for n in getattr(node, field, []) if isinstance(n, ast.stmt | ast.excepthandler)])
+
+    visit(ast.parse(path.read_text()).body)
+    found = set()
+    for name in names:
+        while name and name not in MODULES:  # ``simulator.x.function`` -> ``simulator.x``
+            name = name.rpartition(".")[0]
+        if name and name != module:
+            found.add(name)
+    return found
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                connect(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while (member := stack.pop()) != node:
+                component.append(member)
+            if component:
+                found.append(sorted([*component, node]))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return found
+
+
+def test_no_import_cycle():
+    graph = {module: run_time_imports(module) for module in MODULES}
+    explained = [[f"{m} -> {sorted(graph[m] & set(cycle))}" for m in cycle] for cycle in cycles(graph)]
+    assert explained == []
+
+
+def test_the_cycle_check_sees_lazy_imports_and_cycles():
+    """The check above can fail: a lazy import counts, and a cycle through three modules is found."""
+    assert "simulator.app" in run_time_imports("simulator.server")  # imported inside a function
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_only_the_entry_points_import_the_app():
+    """``app.py`` is the top: it wires everything, so a module below it that imported it (even to
+    name a type) would import the whole package back. They name ``simulator.simulator.Simulator``."""
+    entry_points = ("simulator.cli", "simulator.server", "simulator.testing")
+    importers = sorted(
+        module
+        for module, path in MODULES.items()
+        if "simulator.app" in imported_modules(path) and not module.startswith(entry_points)
+    )
+    assert importers == []

@@ -341,8 +341,8 @@ def test_scenario_examples_load_and_play_to_their_last_step(block, tmp_path):
 
 
 def test_the_config_file_example_declares_its_endpoints(tmp_path):
-    from simulator.app import build_simulator
     from simulator.settings import load_settings
+    from simulator.simulator import build_simulator
 
     config = tmp_path / "kycsim.yaml"
     config.write_text(one("config").text)
@@ -509,7 +509,7 @@ def test_the_test_completed_request_completes_the_review():
 
 
 def test_scenario_names_in_the_readme_exist():
-    from simulator.app import build_simulator
+    from simulator.simulator import build_simulator
 
     catalogue = build_simulator(Settings(seed=1)).catalogue
     readme = (ROOT / "README.md").read_text()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,29 +9,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str, query_int
+from simulator.control.errors import bad_request, handles_errors, json_body, not_found, optional_str, query_int
 from simulator.control.tenants import query_tenant, resolve
 from simulator.engine.clock import ClockError
 from simulator.engine.durations import parse_duration
 from simulator.engine.masking import mask
 from simulator.engine.scenarios.model import Scenario
 
-Handler = Callable[[Request], Awaitable[Response]]
-
 
 def _sim(request: Request):
     return request.app.state.sim
-
-
-def handles_errors(fn: Handler) -> Handler:
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await fn(request)
-        except ControlError as exc:
-            return exc.response()
-
-    wrapper.__name__ = fn.__name__
-    return wrapper
 
 
 async def health(request: Request) -> Response:

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulator.control.routes import handles_errors
+from simulator.control.errors import handles_errors
 from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask
 from simulator.engine.scenarios.runner import RUNS

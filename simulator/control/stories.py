@@ -30,8 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulator.control.errors import bad_request, not_found, query_int
-from simulator.control.routes import handles_errors
+from simulator.control.errors import bad_request, handles_errors, not_found, query_int
 from simulator.control.tenants import query_tenant
 from simulator.control.webhooks import shown_attempt
 from simulator.engine.clock import isoformat

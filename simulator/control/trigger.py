@@ -24,8 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str
-from simulator.control.routes import handles_errors
+from simulator.control.errors import ControlError, bad_request, handles_errors, json_body, not_found, optional_str
 from simulator.control.tenants import resolve
 from simulator.engine.masking import mask, mask_text
 from simulator.engine.scenarios.runner import RUNS

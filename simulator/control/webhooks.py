@@ -19,8 +19,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from simulator.bodies import BodyError, parse_json
-from simulator.control.errors import bad_request, json_body, not_found, query_int
-from simulator.control.routes import handles_errors
+from simulator.control.errors import bad_request, handles_errors, json_body, not_found, query_int
 from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask, mask_headers, mask_url
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields

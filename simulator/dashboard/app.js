@@ -53,7 +53,7 @@ async function header() {
     state.health = health;
     document.getElementById("meta").textContent =
       `v${health.version} · seed ${health.seed} · speed ${health.speed} · applicant ${health.applicant || "auto"}`;
-    document.getElementById("clock").innerHTML = `virtual time <b>${esc(String(clock.now).replace("T", " ").replace("Z", ""))}</b>`;
+    document.getElementById("clock").innerHTML = `shared virtual time <b>${esc(String(clock.now).replace("T", " ").replace("Z", ""))}</b>`;
   } catch (err) {
     document.getElementById("meta").textContent = "cannot reach the simulator: " + err.message;
   }

@@ -74,6 +74,9 @@ const ID = /\b((?:[a-z]{2,5}_[a-z0-9]{20,32})|(?:[0-9a-f]{24}))\b/g;
 export const linkIds = (text, tenant) => esc(text).replace(ID, (m) => `<a class="id" href="${storyHref(m, tenant)}">${m}</a>`);
 export const idsIn = (text) => [...new Set(String(text || "").match(ID) || [])];
 
+// A snake_case or camelCase name (an event type) escaped, with a line-break opportunity between its words
+// (toolkit/pages.py's "breakable"), so that a narrow column wraps it between words.
+export const words = (name) => esc(name).replace(/_/g, "_<wbr>").replace(/([a-z])(?=[A-Z])/g, "$1<wbr>");
 export const tag = (text, kind = "") => `<span class="tag ${esc(kind)}">${esc(text)}</span>`;
 export const empty = (html) => `<p class="empty">${html}</p>`;
 export const table = (head, rows, none, cls = "") => (rows.length

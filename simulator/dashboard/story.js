@@ -1,6 +1,6 @@
 // One verification's story (GET /_sim/stories/{id}): what it is, what can be done to it, and everything
 // that happened to it on one timeline, in virtual time with the real time beside it.
-import {api, days, details, esc, enc, json, kindOf, linkIds, qs, storyLink, table, tag, tenantLink, wall, when} from "./lib.js";
+import {api, days, details, esc, enc, json, words, kindOf, linkIds, qs, storyLink, table, tag, tenantLink, wall, when} from "./lib.js";
 import {attemptDetails, chaos, clockForm, replayButtons, result, warnings} from "./views.js";
 
 export const story = {
@@ -16,7 +16,7 @@ export const story = {
         <div class="chips">${main.status ? `<span class="chip ${kindOf(main.status)}">status <b id="story-status">${esc(main.status)}</b></span>` : ""}
           <span class="chip">${esc(s.provider)} · ${esc(main.kind)}</span>
           <span class="chip">tenant ${tenantLink(s.tenant)}</span>
-          <span class="chip">virtual time <b>${when(s.now)}</b></span>
+          <span class="chip">this tenant's virtual time <b>${when(s.now)}</b></span>
           <span class="chip">applicant ${esc(s.applicant_mode)}</span></div></div>
       ${others}
       <div class="story-grid">
@@ -106,7 +106,7 @@ const render = {
         <ol class="attempts">${attempts}</ol>${replayButtons(d.id, d.url)}</div>`;
     }).join("");
     const none = r.deliveries.length ? "" : `<p class="muted">No endpoint took it: it was not sent (it is in the log, and <code>kycsim listen</code> streams it).</p>${replayButtons(r.event_id, "")}`;
-    return [`<span class="kind">webhook</span> <code class="event">${esc(r.type)}</code><span class="small muted"><code>${esc(r.event_id)}</code></span>`,
+    return [`<span class="kind">webhook</span> <code class="event">${words(r.type)}</code><span class="small muted"><code>${esc(r.event_id)}</code></span>`,
       `${details(`pl-${r.event_id}`, "payload", json(r.payload))}${deliveries}${none}`];
   },
   next(r) {

@@ -1,7 +1,7 @@
 // The list views: verifications, requests, webhooks, scenarios, tenants, bindings, coverage.
 // A view has controls (filters, forms: drawn once per visit, never under the person's hands) and
 // data (redrawn every 2 s from the control API).
-import {api, days, details, empty, esc, json, kindOf, linkIds, idsIn, options, qs, storyLink, table, tag, tenantLink, wall, when} from "./lib.js";
+import {api, days, details, empty, esc, json, words, kindOf, linkIds, idsIn, options, qs, storyLink, table, tag, tenantLink, wall, when} from "./lib.js";
 import {catalogue, pickerBox} from "./scenarios.js";
 
 export const filters = {
@@ -92,14 +92,14 @@ export const views = {
       ]);
       const day = days();
       const attemptRows = attempts.data.slice().reverse().map((a) => `<tr><td>${times(day, a.at, a.wall_at)}</td>
-        <td><code class="event">${esc(a.event_type)}</code><span class="small">${storyLink(a.resource, a.tenant)}</span></td>
+        <td><code class="event">${words(a.event_type)}</code><span class="small">${storyLink(a.resource, a.tenant)}</span></td>
         <td class="url">${esc(a.url)}<span class="small muted">${esc(a.endpoint_id)} · ${esc(a.provider)}</span></td>
         <td>${result(a)}${chaos(a.chaos)}</td>
         <td>#${a.number}${a.replay ? " (replay)" : ""}<span class="small muted"><code>${esc(a.delivery_id)}</code></span>
           ${attemptDetails(a)}</td>
         <td>${replayButtons(a.delivery_id, a.url)}</td></tr>`);
       const waiting = deliveries.data.filter((d) => ["held", "queued", "pending"].includes(d.state));
-      const waitingRows = waiting.map((d) => `<tr><td><code>${esc(d.id)}</code></td><td><code class="event">${esc(d.event_type)}</code><span class="small">${storyLink(d.resource, d.tenant)}</span></td>
+      const waitingRows = waiting.map((d) => `<tr><td><code>${esc(d.id)}</code></td><td><code class="event">${words(d.event_type)}</code><span class="small">${storyLink(d.resource, d.tenant)}</span></td>
         <td class="url">${esc(d.url)}</td><td>${tag(d.state, "warn")}${chaos(d.notes)}</td><td>${d.attempts.length}</td><td>${when(d.due_at)}</td></tr>`);
       const chaosOf = (c) => Object.entries(c || {}).map(([k, v]) => `${k}=${v}`).join(", ");
       const endpointRows = endpoints.data.map((e) => `<tr><td><code>${esc(e.id)}</code></td><td>${esc(e.provider)}</td><td class="url">${esc(e.url)}</td>

@@ -26,7 +26,7 @@ from simulator.toolkit.state import TenantState
 from simulator.toolkit.story import Subject, default_subject
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
 
 
 class Provider:

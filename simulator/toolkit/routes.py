@@ -31,7 +31,7 @@ from simulator.bodies import BodyError, NotAnObject, UnsupportedMediaType, body_
 from simulator.web import JSONResponse, base_url
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
     from simulator.toolkit.errors import ProviderError
     from simulator.toolkit.schemas import SchemaRegistry
     from simulator.toolkit.state import TenantState

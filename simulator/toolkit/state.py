@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from faker import Faker
 
-    from simulator.app import Simulator
     from simulator.engine.fakedata import Person
+    from simulator.simulator import Simulator
 
 
 class TenantState:

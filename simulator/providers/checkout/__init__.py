@@ -23,7 +23,7 @@ from simulator.toolkit.pages import Outcome
 from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
     from simulator.toolkit.routes import Call, Operation
 
 _REQUEST_ID_KEY = c.REQUEST_ID_HEADER.lower().encode("latin-1")

@@ -16,11 +16,10 @@ from simulator.providers.checkout import retention, selection, webhooks
 from simulator.providers.checkout.api import require
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.errors import ValidationFailed
-from simulator.providers.checkout.products import IDENTITY_VERIFICATION, _descriptor
+from simulator.providers.checkout.products import AML_SCREENING, IDENTITY_VERIFICATION
 from simulator.providers.checkout.state import PROVIDER, State
 from simulator.toolkit.routes import Call
 
-AML_SCREENING = _descriptor(c.AML, "aml_verification_id", "aml-verifications", "AML Screening")
 KIND = AML_SCREENING.kind
 CASE_RESOLVED_SIGNAL = "case_resolved"  # a scenario may ``wait`` for the control API's resolution
 

@@ -24,7 +24,7 @@ from simulator.providers.checkout.aml_screenings import CASE_RESOLVED_SIGNAL, KI
 from simulator.providers.checkout.state import PROVIDER, State
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
 
 
 def _find_any_tenant(sim: Simulator, screening_id: str) -> tuple[str, dict[str, Any]]:

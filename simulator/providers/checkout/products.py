@@ -85,6 +85,8 @@ PRODUCTS: dict[str, Product] = {
     for p in (IDENTITY_VERIFICATION, FACE_AUTHENTICATION, ID_DOCUMENT_VERIFICATION, ADDRESS_DOCUMENT_VERIFICATION)
 }
 BY_PREFIX: dict[str, Product] = {p.id_prefix: p for p in PRODUCTS.values()}
+# AML Screening is a check of its own kind (no attempts, no hosted page): not one of PRODUCTS.
+AML_SCREENING = _descriptor(c.AML, "aml_verification_id", "aml-verifications", "AML Screening")
 
 
 def product_of(check_id: str) -> Product | None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.providers.checkout import constants as c
-from simulator.providers.checkout.products import PRODUCTS
+from simulator.providers.checkout.products import AML_SCREENING, PRODUCTS
 from simulator.providers.checkout.state import APPLICANTS, LINKS, LINKS_TENANT, PROVIDER, State
 from simulator.providers.checkout.uploads import forget_uploads
 from simulator.providers.checkout.webhooks import EVENTS_KIND
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
 
 
 def remember_check(state: State, applicant: dict[str, Any], check: dict[str, Any]) -> None:
@@ -62,9 +62,7 @@ def _kind(product_name: str | None) -> str | None:
     if product_name in PRODUCTS:
         return PRODUCTS[product_name].kind
     if product_name == c.AML:
-        from simulator.providers.checkout.aml_screenings import KIND
-
-        return KIND
+        return AML_SCREENING.kind
     return None
 
 

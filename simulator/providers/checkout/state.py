@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from simulator.toolkit.state import TenantState
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
     from simulator.providers.checkout.products import Product
+    from simulator.simulator import Simulator
 
 PROVIDER = "checkout"
 APPLICANTS = "applicants"

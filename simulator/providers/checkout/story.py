@@ -16,7 +16,7 @@ from simulator.providers.checkout.state import State
 from simulator.toolkit.story import Subject, changes, default_subject
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
 
 AML_STATE = "_sim"  # an AML screening's private state (its SIM_KEY), which keeps its history
 

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 from simulator.providers.checkout import constants as c
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
     from simulator.engine.webhooks.dispatcher import Endpoint
     from simulator.providers.checkout.products import Product
+    from simulator.simulator import Simulator
 
 EVENTS_KIND = "events"
 

@@ -17,7 +17,7 @@ from simulator.providers.sumsub import constants as c
 from simulator.toolkit.story import Subject, changes, default_subject
 
 if TYPE_CHECKING:
-    from simulator.app import Simulator
+    from simulator.simulator import Simulator
 
 PAGE_KINDS = {c.KIND_LINK: "p", c.KIND_TOKEN: "t"}  # store kind -> the WebSDK page's path segment
 
