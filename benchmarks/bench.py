@@ -195,8 +195,10 @@ def main() -> int:
     print(f"{'':32}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'RSS MB':>9}{'ratio':>7}")
     for name, r in results.items():
         ratio = r["rps"] / base
-        print(f"{name:32}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p90_ms']:>9.2f}{r['p99_ms']:>9.2f}"
-              f"{rss[name]:>9.1f}{ratio:>7.2f}")  # fmt: skip
+        print(
+            f"{name:32}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p90_ms']:>9.2f}{r['p99_ms']:>9.2f}"
+            f"{rss[name]:>9.1f}{ratio:>7.2f}"
+        )
     ratio = results["kycsim, default console log"]["rps"] / base
     per_round = [
         k["rps"] / b["rps"]

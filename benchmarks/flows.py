@@ -169,15 +169,19 @@ def main() -> int:
     for r in results:
         events = f"{r['events_per_s']:>9.0f}" if "events_per_s" in r else f"{'-':>9}"
         queued = f"{r['queued_after_10s']:>7}" if "queued_after_10s" in r else f"{'-':>7}"
-        print(f"{r['label']:34}{r['rps']:>8.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}{r['max_ms']:>8.0f}"
-              f"{r['flows']:>7}{events}{queued}{r['rss_mb']:>8.0f}{r['cpu_us_per_request']:>11.0f}")  # fmt: skip
+        print(
+            f"{r['label']:34}{r['rps']:>8.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}{r['max_ms']:>8.0f}"
+            f"{r['flows']:>7}{events}{queued}{r['rss_mb']:>8.0f}{r['cpu_us_per_request']:>11.0f}"
+        )
     base = results[0]["rps"]
     print(f"{results[0]['label']}: flows per quarter {results[0]['flows_per_quarter']}")
     for r in results[1:]:
-        print(f"{r['label']}: {r['rps'] / base:.2f}x the baseline's requests/s; flows per quarter "
-              f"{r['flows_per_quarter']}; events delivered {r['events_delivered']} "
-              f"(at least {r['events_expected_at_least']} expected), {r['queued_after_10s']} still queued "
-              f"{DRAIN_SECONDS:.0f}s after the load")  # fmt: skip
+        print(
+            f"{r['label']}: {r['rps'] / base:.2f}x the baseline's requests/s; flows per quarter "
+            f"{r['flows_per_quarter']}; events delivered {r['events_delivered']} "
+            f"(at least {r['events_expected_at_least']} expected), {r['queued_after_10s']} still queued "
+            f"{DRAIN_SECONDS:.0f}s after the load"
+        )
         if "file_mb" in r:
             print(f"  the SQLite file (retention off: everything kept) grew to {r['file_mb']:.0f} MB during the run")
         if r["errors"] or set(r["statuses"]) - {200, 201}:

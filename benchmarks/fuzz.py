@@ -45,8 +45,20 @@ RAW_REQUESTS = [
 
 
 def start(speed: str, log: Path) -> tuple[subprocess.Popen, str]:
-    command = [sys.executable, "-m", "simulator", "serve", "--port", "0", "--seed", "1", "--speed", speed,
-               "--start-time", "2025-01-01T00:00:00Z"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "serve",
+        "--port",
+        "0",
+        "--seed",
+        "1",
+        "--speed",
+        speed,
+        "--start-time",
+        "2025-01-01T00:00:00Z",
+    ]
     handle = log.open("wb")
     proc = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 30
@@ -111,8 +123,10 @@ def main() -> int:
     statuses = dict(outcome.statuses)
     for status, count in fuzzed.statuses.items():
         statuses[status] = statuses.get(status, 0) + count
-    print(f"requests sent      {requests}  ({fuzzed.requests} fuzzed, {outcome.requests} seeding and read-back,"
-          f" {len(RAW_REQUESTS)} raw)")  # fmt: skip
+    print(
+        f"requests sent      {requests}  ({fuzzed.requests} fuzzed, {outcome.requests} seeding and read-back,"
+        f" {len(RAW_REQUESTS)} raw)"
+    )
     print(f"routes covered     {len(fuzzed.routes)} of {len(table)}")
     print(f"answers by status  {dict(sorted(statuses.items()))}")
     print(f"5xx answers        {errors}")

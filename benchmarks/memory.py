@@ -50,8 +50,10 @@ def play_flows(url: str, count: int, users: int, pid: int, every: int, label: st
                 now = time.perf_counter()
                 rate = (len(finished) - last_count) / (now - last_time)
                 samples.append({"flows": len(finished), "rss_mb": rss_mb(pid), "flows_per_s": rate})
-                print(f"  {label}: {len(finished):>7} flows  RSS {samples[-1]['rss_mb']:7.1f} MB  {rate:7.0f} flows/s",
-                      flush=True)  # fmt: skip
+                print(
+                    f"  {label}: {len(finished):>7} flows  RSS {samples[-1]['rss_mb']:7.1f} MB  {rate:7.0f} flows/s",
+                    flush=True,
+                )
                 last_count, last_time = len(finished), now
         for task in tasks:
             task.cancel()
@@ -103,20 +105,28 @@ def main() -> int:
     args = parser.parse_args()
     exit_on_sigterm()
     print(f"machine: {load_conditions()}")
-    print(f"load: {args.users} users, {args.flows} flows per run (3 creates + 3 polls each), --speed instant, "
-          "a webhook receiver attached, default retention")  # fmt: skip
+    print(
+        f"load: {args.users} users, {args.flows} flows per run (3 creates + 3 polls each), --speed instant, "
+        "a webhook receiver attached, default retention"
+    )
     results = [run_store(store, args.flows, args.every, args.users) for store in args.stores.split(",")]
-    print(f"\n{'':10}{'RSS start':>11}{'RSS end':>10}{'MB/1k flows':>13}{'2nd half':>10}{'after reset':>13}"
-          f"{'+ flows again':>15}")  # fmt: skip
+    print(
+        f"\n{'':10}{'RSS start':>11}{'RSS end':>10}{'MB/1k flows':>13}{'2nd half':>10}{'after reset':>13}"
+        f"{'+ flows again':>15}"
+    )
     for r in results:
-        print(f"{r['store']:10}{r['rss_start_mb']:>11.0f}{r['rss_end_mb']:>10.0f}{r['mb_per_1000_flows']:>13.2f}"
-              f"{r['mb_per_1000_flows_second_half']:>10.2f}{r['rss_after_reset_mb']:>13.0f}"
-              f"{r['rss_after_reset_and_flows_mb']:>15.0f}")  # fmt: skip
+        print(
+            f"{r['store']:10}{r['rss_start_mb']:>11.0f}{r['rss_end_mb']:>10.0f}{r['mb_per_1000_flows']:>13.2f}"
+            f"{r['mb_per_1000_flows_second_half']:>10.2f}{r['rss_after_reset_mb']:>13.0f}"
+            f"{r['rss_after_reset_and_flows_mb']:>15.0f}"
+        )
     for r in results:
         goal = "met" if r["rss_end_mb"] < 500 else "NOT met"
-        print(f"{r['store']}: RSS after {r['samples'][-1]['flows']} finished flows {r['rss_end_mb']:.0f} MB "
-              f"(goal < 500 MB after 100,000: {goal}); flows/s per sample "
-              f"{[round(s['flows_per_s']) for s in r['samples']]}")  # fmt: skip
+        print(
+            f"{r['store']}: RSS after {r['samples'][-1]['flows']} finished flows {r['rss_end_mb']:.0f} MB "
+            f"(goal < 500 MB after 100,000: {goal}); flows/s per sample "
+            f"{[round(s['flows_per_s']) for s in r['samples']]}"
+        )
     print(json.dumps(results))
     return 0
 

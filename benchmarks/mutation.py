@@ -28,31 +28,50 @@ ROOT = Path(__file__).resolve().parent.parent
 T = "tests/"
 # module (under simulator/) -> the tests that exercise it.
 MODULES: dict[str, list[str]] = {
-    "engine/clock.py": [f"{T}engine/test_clock.py", f"{T}engine/test_scheduler.py",
-                        f"{T}engine/webhooks/test_retry_timing.py", f"{T}control/test_routes.py"],
-    "engine/fakedata.py": [f"{T}engine/test_mrz.py", f"{T}engine/test_ids_and_fakedata.py",
-                           f"{T}providers/sumsub/test_documents.py",
-                           f"{T}providers/checkout/test_identity_verifications.py"],
+    "engine/clock.py": [
+        f"{T}engine/test_clock.py",
+        f"{T}engine/test_scheduler.py",
+        f"{T}engine/webhooks/test_retry_timing.py",
+        f"{T}control/test_routes.py",
+    ],
+    "engine/fakedata.py": [
+        f"{T}engine/test_mrz.py",
+        f"{T}engine/test_ids_and_fakedata.py",
+        f"{T}providers/sumsub/test_documents.py",
+        f"{T}providers/checkout/test_identity_verifications.py",
+    ],
     "providers/checkout/auth.py": [f"{T}providers/checkout/test_auth.py", f"{T}providers/checkout/test_oauth.py"],
-    "providers/checkout/errors.py": [f"{T}providers/checkout/test_errors.py",
-                                     f"{T}providers/checkout/test_robustness.py"],
-    "providers/checkout/lifecycle.py": [f"{T}providers/checkout/test_lifecycle.py",
-                                        f"{T}providers/checkout/test_identity_verifications.py",
-                                        f"{T}providers/checkout/test_response_code_facts.py",
-                                        f"{T}providers/checkout/test_scenarios.py"],
+    "providers/checkout/errors.py": [
+        f"{T}providers/checkout/test_errors.py",
+        f"{T}providers/checkout/test_robustness.py",
+    ],
+    "providers/checkout/lifecycle.py": [
+        f"{T}providers/checkout/test_lifecycle.py",
+        f"{T}providers/checkout/test_identity_verifications.py",
+        f"{T}providers/checkout/test_response_code_facts.py",
+        f"{T}providers/checkout/test_scenarios.py",
+    ],
     "providers/sumsub/auth.py": [f"{T}providers/sumsub/test_auth.py"],
     "providers/sumsub/errors.py": [f"{T}providers/sumsub/test_auth.py", f"{T}providers/sumsub/test_robustness.py"],
-    "providers/sumsub/lifecycle.py": [f"{T}providers/sumsub/test_applicants.py",
-                                      f"{T}providers/sumsub/test_applicant_actions.py",
-                                      f"{T}providers/sumsub/test_facts.py", f"{T}providers/sumsub/test_webhooks.py"],
+    "providers/sumsub/lifecycle.py": [
+        f"{T}providers/sumsub/test_applicants.py",
+        f"{T}providers/sumsub/test_applicant_actions.py",
+        f"{T}providers/sumsub/test_facts.py",
+        f"{T}providers/sumsub/test_webhooks.py",
+    ],
     "engine/webhooks/": [f"{T}engine/webhooks/", f"{T}control/test_webhook_stream.py"],
-}  # fmt: skip
+}
 
 
 def scratch_copy() -> Path:
     """The working tree's files (tracked and untracked, not ignored) in a temporary folder."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
-                           capture_output=True).stdout.decode().split("\0")  # fmt: skip
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     target = Path(tempfile.mkdtemp(prefix="kycsim-mutation-"))
     for name in filter(None, files):
         source = ROOT / name
@@ -76,10 +95,22 @@ def run_module(module: str, tests: list[str]) -> dict:
         # pytest exit 2 (collection error) and would pass for a survivor. Any failure is 1 here.
         pytest = f"{sys.executable} -m pytest -x -q -p no:cacheprovider {' '.join(tests)}"
         runner = f'bash -c "{pytest} || exit 1"'
-        mutmut(tree, "run", "--paths-to-mutate", f"simulator/{module}", "--runner", runner, "--no-progress",
-               "--simple-output", "--CI", check=True)  # fmt: skip
-        ids = {kind: _ids(mutmut(tree, "result-ids", kind)) for kind in ("killed", "timeout", "suspicious",
-                                                                          "survived", "skipped")}  # fmt: skip
+        mutmut(
+            tree,
+            "run",
+            "--paths-to-mutate",
+            f"simulator/{module}",
+            "--runner",
+            runner,
+            "--no-progress",
+            "--simple-output",
+            "--CI",
+            check=True,
+        )
+        ids = {
+            kind: _ids(mutmut(tree, "result-ids", kind))
+            for kind in ("killed", "timeout", "suspicious", "survived", "skipped")
+        }
         survivors = {i: mutmut(tree, "show", str(i)) for i in ids["survived"]}
     finally:
         shutil.rmtree(tree, ignore_errors=True)

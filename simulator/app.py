@@ -19,6 +19,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator.providers.base import Provider
 from simulator.routing import SegmentRouter
@@ -35,9 +36,9 @@ def create_app(
 ) -> Starlette:
     from simulator.console import RequestLogMiddleware, log_attempt
     from simulator.console import flush as flush_console
+    from simulator.control.api import control_routes
     from simulator.control.guard import ControlGuard
     from simulator.control.home import home
-    from simulator.control.routes import control_routes
     from simulator.control.scenario_header import ScenarioHeaderCheck
 
     settings = settings or Settings()
@@ -79,9 +80,11 @@ def create_app(
     # A provider may add its own control endpoints under /_sim/<provider>/...: they join the /_sim
     # mount, behind the same guard (control token, JSON writes, no cross-site Origin) as the rest.
     provider_routes = [route for provider in sim.providers.values() for route in provider.routes()]
-    controls = [r for r in provider_routes if getattr(r, "path", "").startswith("/_sim/")]
-    mounted = [Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted(r.methods - {"HEAD"}), name=r.name)
-               for r in controls]  # fmt: skip
+    controls = [r for r in provider_routes if isinstance(r, Route) and r.path.startswith("/_sim/")]
+    mounted = [
+        Route(r.path.removeprefix("/_sim"), r.endpoint, methods=sorted((r.methods or set()) - {"HEAD"}), name=r.name)
+        for r in controls
+    ]
     guard = [Middleware(ControlGuard, sim=sim)]
     routes: list[BaseRoute] = [
         Route("/", home, methods=["GET"], name="home"),  # where everything is; the /_sim one is guarded
@@ -134,10 +137,10 @@ class _App(Starlette):
     closes that connection, as it must.)
     """
 
-    def build_middleware_stack(self):  # type: ignore[no-untyped-def]
+    def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
 
-        async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
             try:
                 await stack(scope, receive, send)
             except Exception:
@@ -165,7 +168,7 @@ def _request_id(response: Response) -> str | None:
         if name in response.headers:
             return response.headers[name]
     try:
-        body = json.loads(response.body)
+        body = json.loads(bytes(response.body))
     except ValueError:
         return None
     found = body.get("request_id") or body.get("correlationId") if isinstance(body, dict) else None

@@ -20,7 +20,8 @@ RECONNECT_DELAYS = (0.5, 1, 2, 5)
 
 def sse_frames(lines: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
     """``(event, data, id)`` for each Server-Sent Events frame in ``lines``."""
-    kind, data, event_id = "message", [], None
+    data: list[str] = []
+    kind, event_id = "message", None
     for line in lines:
         if line == "":
             if data:

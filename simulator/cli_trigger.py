@@ -200,7 +200,8 @@ class _Trigger:
         or the status the run ended with."""
         run_id: str | None = None
         waiting_shown: str | None = None
-        self.moved, self.moves, self.pause, self.idle_since = 0.0, 0, MIN_POLL, None
+        self.moved, self.moves, self.pause = 0.0, 0, MIN_POLL
+        self.idle_since: float | None = None
         while True:
             body = self.client.runs(tenant=self.tenant, **({"id": run_id} if run_id else {"scenario": scenario}))
             run = self._our_run(body["data"])

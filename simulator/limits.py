@@ -89,8 +89,9 @@ def protocol_class(limits: Limits) -> Any:
             self._timer = self.loop.call_later(seconds, self._expired, head)
 
         def _disarm(self) -> None:
-            if getattr(self, "_timer", None) is not None:
-                self._timer.cancel()
+            timer = getattr(self, "_timer", None)
+            if timer is not None:
+                timer.cancel()
                 self._timer = None
 
         def _expired(self, head: bool) -> None:

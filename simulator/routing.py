@@ -30,8 +30,9 @@ class SegmentRouter:
         for segment in dict.fromkeys(k for k in keys if k is not None):
             # A route whose first segment is a parameter may match any path: it stays in every table, in order.
             candidates: list[BaseRoute] = [r for r, k in zip(router.routes, keys, strict=True) if k in (segment, None)]
-            self._by_segment[segment] = Router(candidates, redirect_slashes=router.redirect_slashes,
-                                               default=router.default)  # fmt: skip
+            self._by_segment[segment] = Router(
+                candidates, redirect_slashes=router.redirect_slashes, default=router.default
+            )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.router, name)

@@ -135,9 +135,11 @@ def build_simulator(
     fatal = [e for e in catalogue.errors if e.folder_missing or not skip_broken_files]
     if fatal:
         raise ScenarioLoadError(fatal)
-    clock = Clock(speed=settings.speed, **({"start": settings.start_datetime()} if settings.start_time else {}))
+    start = settings.start_datetime()
+    clock = Clock(speed=settings.speed, start=start) if start is not None else Clock(speed=settings.speed)
     store = open_store(settings.store)
     scheduler = Scheduler(clock, after_job=store.commit_soon)  # a job's changes land together
+    assert settings.seed is not None, "Settings draws a seed when none is given"
     ids = Ids(settings.seed, store.epoch)
     dispatcher = Dispatcher(
         clock=clock,

@@ -87,8 +87,10 @@ def test_every_bundled_scenario_at_a_fast_speed_factor():
     with _server(FAST) as server:
         catalogue = server.sim.catalogue
         # The longest first: their wall-time waits overlap the short ones' work.
-        names = sorted((n for n, s in catalogue.scenarios.items() if _nominal(s) <= LONGEST_AT_FAST),
-                       key=lambda n: (-_nominal(catalogue.get(n)), n))  # fmt: skip
+        names = sorted(
+            (n for n, s in catalogue.scenarios.items() if _nominal(s) <= LONGEST_AT_FAST),
+            key=lambda n: (-_nominal(catalogue.get(n)), n),
+        )
         assert len(catalogue.scenarios) - len(names) <= 2, "more scenarios too long for this test: raise the bound"
         tenants = {n: _tenant(server, catalogue.get(n).provider, i) for i, n in enumerate(names)}
         with ThreadPoolExecutor(8) as pool:  # they mostly wait for the clock: side by side

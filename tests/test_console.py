@@ -145,8 +145,12 @@ def test_json_lines_carry_the_fields(stdout):
     serve_two_requests()
     first = json.loads(wait_for_lines(stdout, 2)[0])
     assert first["time"] and (first["level"], first["logger"], first["kind"]) == ("info", "kycsim.console", "request")
-    assert (first["method"], first["path"], first["status"], first["tenant"]) == ("POST", "/demo/widgets", 201,
-                                                                                 "sk_sbox_…cons")  # fmt: skip
+    assert (first["method"], first["path"], first["status"], first["tenant"]) == (
+        "POST",
+        "/demo/widgets",
+        201,
+        "sk_sbox_…cons",
+    )
     assert first["message"].startswith("POST /demo/widgets 201 ")
     assert first["operation"] == "demo:create_widget"  # the route's name
 

@@ -16,8 +16,14 @@ KEY = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"
 
 @pytest.fixture(scope="module")
 def server():
-    settings = Settings(seed=1, speed="manual", start_time="2025-01-01T00:00:00Z", max_header_bytes=4096,
-                        header_timeout=0.5, body_timeout=0.5)  # fmt: skip
+    settings = Settings(
+        seed=1,
+        speed="manual",
+        start_time="2025-01-01T00:00:00Z",
+        max_header_bytes=4096,
+        header_timeout=0.5,
+        body_timeout=0.5,
+    )
     with ThreadedServer(settings) as running:
         yield running
 
@@ -61,9 +67,10 @@ def test_a_slow_head_gets_408_and_is_closed(server, sent):
 def test_a_slow_body_gets_408_and_is_closed(server):
     with _connect(server) as sock:
         sock.sendall(
-            b"POST /applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY.encode()
-            + b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\": "
-        )  # fmt: skip
+            b"POST /applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + KEY.encode()
+            + b'\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email": '
+        )
         answer = _read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 408 ") and b"body did not arrive in time" in answer
     assert server.sim.store.list(KEY, "checkout", "applicants") == []
@@ -78,15 +85,17 @@ def test_keep_alive_requests_within_the_limits_are_served(server):
 def test_a_declared_50_mb_body_gets_413_before_it_is_sent(server):
     with _connect(server) as sock:
         sock.sendall(
-            b"POST /applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY.encode()
+            b"POST /applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + KEY.encode()
             + b"\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n"
-        )  # fmt: skip
+        )
         data = b""
         while b"\r\n\r\n" not in data:
             data += sock.recv(65536)
         head, _, body = data.partition(b"\r\n\r\n")
-        length = int(next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
-                     .split(b":")[1])  # fmt: skip
+        length = int(
+            next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")).split(b":")[1]
+        )
         while len(body) < length:
             body += sock.recv(65536)
     assert head.startswith(b"HTTP/1.1 413 ")

@@ -243,8 +243,14 @@ def _folder_with_the_install(tmp_path: Path) -> Path:
 
 
 def _for(table: dict[str, Callable], block: Block) -> Callable | None:
-    return next((f for start, f in table.items() if block.first.startswith(start.removeprefix("$ ").strip())
-                 or block.text.lstrip().startswith(start)), None)  # fmt: skip
+    return next(
+        (
+            f
+            for start, f in table.items()
+            if block.first.startswith(start.removeprefix("$ ").strip()) or block.text.lstrip().startswith(start)
+        ),
+        None,
+    )
 
 
 @pytest.mark.parametrize("block", of_kind("shell"), ids=str)
@@ -414,8 +420,14 @@ def test_the_signature_check_accepts_a_real_webhook():
 def test_the_provider_author_example_publishes_an_event():
     with kycsim() as server:
         sim = server.sim
-        scope = {"provider": sim.providers["checkout"], "sim": sim, "tenant": "sk_sbox_author",
-                 "body_bytes": b'{"id": "evt_docs"}', "event_id": "evt_docs", "idv_id": "idv_docs"}  # fmt: skip
+        scope = {
+            "provider": sim.providers["checkout"],
+            "sim": sim,
+            "tenant": "sk_sbox_author",
+            "body_bytes": b'{"id": "evt_docs"}',
+            "event_id": "evt_docs",
+            "idv_id": "idv_docs",
+        }
         exec(one("provider-author").text, scope)
         events = httpx.get(f"{server.url}/_sim/webhooks/events", params={"resource": "idv_docs"}).json()["data"]
     assert scope["profile"].retry_schedule and [e["id"] for e in events] == ["evt_docs"]

@@ -16,12 +16,14 @@ def endpoint(name):
 
 
 def make_app():
-    app = Starlette(routes=[
-        Route("/items/{item_id}", endpoint("one"), methods=["GET"], name="items:one"),
-        Route("/items", endpoint("list"), methods=["GET"]),
-        Mount("/_sim", routes=[Route("/health", endpoint("health"))]),
-        Route("/{anything}/special", endpoint("wildcard")),
-    ])  # fmt: skip
+    app = Starlette(
+        routes=[
+            Route("/items/{item_id}", endpoint("one"), methods=["GET"], name="items:one"),
+            Route("/items", endpoint("list"), methods=["GET"]),
+            Mount("/_sim", routes=[Route("/health", endpoint("health"))]),
+            Route("/{anything}/special", endpoint("wildcard")),
+        ]
+    )
     app.router = SegmentRouter(app.router)
     return app
 

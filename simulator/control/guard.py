@@ -51,8 +51,12 @@ class ControlGuard:
             if path.rstrip("/") == "/_sim/ui" and scope["method"] == "GET" and _query_token(scope) is not None:
                 return self._login(scope, token)
             if not _holds(headers, token):
-                return _refuse(401, "unauthorized", "this control API needs its token: Authorization: Bearer"
-                               " $KYCSIM_CONTROL_TOKEN (the dashboard: open /_sim/ui/?token=...)")  # fmt: skip
+                return _refuse(
+                    401,
+                    "unauthorized",
+                    "this control API needs its token: Authorization: Bearer"
+                    " $KYCSIM_CONTROL_TOKEN (the dashboard: open /_sim/ui/?token=...)",
+                )
         if scope["method"] in BODY_METHODS or scope["method"] == "DELETE":
             site = headers.get("sec-fetch-site")
             origin = headers.get("origin")
@@ -83,8 +87,14 @@ def _holds(headers: dict[str, str], token: str) -> bool:
     scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode("latin-1"), token.encode()):
         return True
-    cookie = next((c.strip()[len(COOKIE) + 1 :] for c in headers.get("cookie", "").split(";")
-                   if c.strip().startswith(COOKIE + "=")), None)  # fmt: skip
+    cookie = next(
+        (
+            c.strip()[len(COOKIE) + 1 :]
+            for c in headers.get("cookie", "").split(";")
+            if c.strip().startswith(COOKIE + "=")
+        ),
+        None,
+    )
     return cookie is not None and hmac.compare_digest(cookie.encode("latin-1"), token.encode())
 
 

@@ -29,6 +29,7 @@ CONTROL = (
     ("/_sim/bindings", "scenarios bound ahead of time"),
     ("/_sim/clock", "the virtual clock"),
     ("/_sim/events", "the event stream (Server-Sent Events)"),
+    ("/_sim/openapi.json", "this control API in OpenAPI 3.1"),
 )
 
 

@@ -1,4 +1,4 @@
-"""Control API routes: a readable table, thin handlers over the simulator's components."""
+"""Control API routes: a table of calls (``table.py``), thin handlers over the simulator's components."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from simulator.control.errors import bad_request, handles_errors, json_body, not_found, optional_str, query_int
+from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str, query_int
+from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant, resolve
-from simulator.engine.clock import ClockError
+from simulator.engine.clock import MAX_ELAPSED, ClockError
 from simulator.engine.durations import parse_duration
 from simulator.engine.masking import mask
+from simulator.engine.names import whole
 from simulator.engine.scenarios.model import Scenario
 
 
@@ -54,7 +55,6 @@ def _outcome(sim: Any, scenario: Scenario) -> dict[str, Any]:
     return {"group": outcome.group, "codes": codes}
 
 
-@handles_errors
 async def get_scenario(request: Request) -> Response:
     sim = _sim(request)
     name = request.path_params["name"]
@@ -72,7 +72,6 @@ async def coverage(request: Request) -> Response:
     return JSONResponse(coverage_report(_sim(request).catalogue, _sim(request).providers))
 
 
-@handles_errors
 async def create_binding(request: Request) -> Response:
     sim = _sim(request)
     data = await json_body(request, required=True)
@@ -88,15 +87,14 @@ async def create_binding(request: Request) -> Response:
         )
     if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in match.values()):
         raise bad_request("each value of 'match' must be a string or a number")
-    times = data.get("times")
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or not 1 <= times <= 1_000_000):
+    times = whole(data.get("times"))
+    if times is not None and (not isinstance(times, int) or not 1 <= times <= 1_000_000):
         raise bad_request("'times' must be a whole number from 1 to 1000000 when given")
     tenant = resolve(sim, optional_str(data, "tenant"))
     binding = sim.bindings.add(sim.catalogue.get(name).name, match, tenant, times)
     return JSONResponse({**binding.as_json(), "tenant": mask(binding.tenant)}, status_code=201)
 
 
-@handles_errors
 async def list_bindings(request: Request) -> Response:
     tenant = query_tenant(request)
     items = [
@@ -107,7 +105,6 @@ async def list_bindings(request: Request) -> Response:
     return JSONResponse({"count": len(items), "data": items})
 
 
-@handles_errors
 async def delete_binding(request: Request) -> Response:
     binding_id = request.path_params["binding_id"]
     if _sim(request).bindings.items.pop(binding_id, None) is None:
@@ -115,7 +112,6 @@ async def delete_binding(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@handles_errors
 async def reset(request: Request) -> Response:
     data = await json_body(request)
     tenant = resolve(_sim(request), optional_str(data, "tenant"))
@@ -123,17 +119,16 @@ async def reset(request: Request) -> Response:
     return JSONResponse({"reset": mask(tenant) or "all"})
 
 
-@handles_errors
 async def get_clock(request: Request) -> Response:
     tenant = query_tenant(request)
     return JSONResponse({**_sim(request).clock.describe(tenant), "tenant": mask(tenant)})
 
 
-@handles_errors
 async def advance_clock(request: Request) -> Response:
     sim = _sim(request)
     data = await json_body(request, required=True)
     tenant = resolve(sim, optional_str(data, "tenant"))
+    seconds: object
     if "to" in data:
         seconds = _seconds_to(sim, data["to"], tenant)
     elif "seconds" not in data and "duration" in data:
@@ -147,10 +142,12 @@ async def advance_clock(request: Request) -> Response:
         raise bad_request(f"'seconds' must be a number, not {seconds!r}")
     if seconds < 0:
         raise bad_request("'seconds' must be at least 0: the clock cannot go backwards")
+    if seconds > MAX_ELAPSED:
+        raise bad_request(f"'seconds' must be at most {MAX_ELAPSED} (100 years, the clock's whole range)")
     try:
         seconds = sim.clock.check_move(seconds, tenant)
-    except ClockError as exc:
-        raise bad_request(str(exc)) from None
+    except ClockError as exc:  # a number, but more than the clock's range has left: the state says no
+        raise ControlError(409, "conflict", str(exc)) from None
     fired = await sim.scheduler.advance(seconds, tenant)
     await sim.dispatcher.drain()
     return JSONResponse({**sim.clock.describe(tenant), "tenant": mask(tenant), "fired": fired})
@@ -163,9 +160,8 @@ def _seconds_to(sim: Any, to: object, tenant: str | None) -> float:
     if to == "next":
         jobs = sim.scheduler.pending(tenant)
         if not jobs:
-            raise bad_request(
-                "nothing is scheduled" + (" for this tenant" if tenant else "") + ": no next job to move to"
-            )
+            message = "nothing is scheduled" + (" for this tenant" if tenant else "") + ": no next job to move to"
+            raise ControlError(409, "conflict", message)
         return max(jobs[0].due - now, 0.0)
     if not isinstance(to, str) or len(to) > 64:
         raise bad_request(f"'to' must be \"next\" or a time in ISO 8601, not {to!r}")
@@ -178,7 +174,6 @@ def _seconds_to(sim: Any, to: object, tenant: str | None) -> float:
     return max((moment - sim.clock.start).total_seconds() - now, 0.0)
 
 
-@handles_errors
 async def list_requests(request: Request) -> Response:
     q = request.query_params
     limit = query_int(request, "limit", 100)
@@ -192,32 +187,102 @@ async def list_requests(request: Request) -> Response:
     return JSONResponse({"count": len(items), "data": items})
 
 
-def control_routes() -> list[Route]:
-    from simulator.control.home import home_routes
-    from simulator.control.runs import run_routes
-    from simulator.control.stories import story_routes
-    from simulator.control.tenants import tenant_routes
-    from simulator.control.trigger import trigger_routes
-    from simulator.control.webhooks import webhook_routes
-    from simulator.dashboard.routes import dashboard_routes
+TENANT = Param("tenant", "only this tenant's (a credential, in full or masked as shown)")
+PROVIDER = Param("provider", "only this provider's (checkout, sumsub)")
+LIMIT = Param("limit", "at most this many, newest first", {"type": "integer", "minimum": 0, "maximum": 100000})
 
-    return [
-        *home_routes(),
-        *dashboard_routes(),
-        Route("/health", health, methods=["GET"], name="sim:health"),
-        Route("/scenarios", list_scenarios, methods=["GET"], name="sim:list_scenarios"),
-        Route("/scenarios/{name}", get_scenario, methods=["GET"], name="sim:get_scenario"),
-        Route("/coverage", coverage, methods=["GET"], name="sim:coverage"),
-        Route("/bindings", create_binding, methods=["POST"], name="sim:create_binding"),
-        Route("/bindings", list_bindings, methods=["GET"], name="sim:list_bindings"),
-        Route("/bindings/{binding_id}", delete_binding, methods=["DELETE"], name="sim:delete_binding"),
-        Route("/reset", reset, methods=["POST"], name="sim:reset"),
-        Route("/clock", get_clock, methods=["GET"], name="sim:get_clock"),
-        Route("/clock/advance", advance_clock, methods=["POST"], name="sim:advance_clock"),
-        *webhook_routes(),
-        *run_routes(),
-        *story_routes(),
-        *tenant_routes(),
-        *trigger_routes(),
-        Route("/requests", list_requests, methods=["GET"], name="sim:list_requests"),
-    ]
+OPERATIONS = [
+    ControlOp("GET", "/health", health, "health", "Ready to serve?", "health.response"),
+    ControlOp(
+        "GET",
+        "/scenarios",
+        list_scenarios,
+        "list_scenarios",
+        "The scenario catalogue",
+        "scenarios.response",
+        query=(PROVIDER, Param("product", "only this product's (identity_verification, applicant, ...)")),
+    ),
+    ControlOp(
+        "GET",
+        "/scenarios/{name}",
+        get_scenario,
+        "get_scenario",
+        "One scenario, its steps and what it produces",
+        "scenario.response",
+        errors=(404,),
+    ),
+    ControlOp(
+        "GET",
+        "/coverage",
+        coverage,
+        "coverage",
+        "Every status, code, label and event type, and the scenarios that produce it",
+        "coverage.response",
+    ),
+    ControlOp(
+        "POST",
+        "/bindings",
+        create_binding,
+        "create_binding",
+        "Bind a scenario ahead of time",
+        "common#/$defs/binding",
+        status=201,
+        request="binding.request",
+        body_required=True,
+    ),
+    ControlOp("GET", "/bindings", list_bindings, "list_bindings", "The bindings", "bindings.response", query=(TENANT,)),
+    ControlOp(
+        "DELETE",
+        "/bindings/{binding_id}",
+        delete_binding,
+        "delete_binding",
+        "Forget a binding",
+        None,
+        status=204,
+        errors=(404,),
+    ),
+    ControlOp(
+        "POST",
+        "/reset",
+        reset,
+        "reset",
+        "Forget all state and rewind the clock (or forget one tenant's)",
+        "reset.response",
+        request="reset.request",
+    ),
+    ControlOp(
+        "GET",
+        "/clock",
+        get_clock,
+        "get_clock",
+        "The virtual clock (a tenant's, with tenant)",
+        "common#/$defs/clock",
+        query=(TENANT,),
+    ),
+    ControlOp(
+        "POST",
+        "/clock/advance",
+        advance_clock,
+        "advance_clock",
+        "Move the clock forward, firing every timed step and delivery on the way",
+        "clock_advance.response",
+        request="clock_advance.request",
+        body_required=True,
+        errors=(409,),
+    ),
+    ControlOp(
+        "GET",
+        "/requests",
+        list_requests,
+        "list_requests",
+        "The request journal, newest first",
+        "requests.response",
+        query=(
+            Param("method", "only this method"),
+            Param("path", "only paths starting with this"),
+            TENANT,
+            PROVIDER,
+            LIMIT,
+        ),
+    ),
+]

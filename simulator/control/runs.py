@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from simulator.control.errors import handles_errors
+from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask
 from simulator.engine.scenarios.runner import RUNS
 
 
-@handles_errors
 async def list_runs(request: Request) -> Response:
     sim = request.app.state.sim
     q = request.query_params
     tenant = query_tenant(request)
     tenants = [tenant] if tenant else sim.store.tenants()
     items = [
-        {"tenant": mask(t), **run}
+        {"tenant": mask(t), **run, "waiting_on": sim.runner.waiting_on(run)}
         for t in tenants
         for name in sim.providers
         if not q.get("provider") or name == q["provider"]
@@ -35,5 +33,19 @@ async def list_runs(request: Request) -> Response:
     return JSONResponse(body)
 
 
-def run_routes() -> list[Route]:
-    return [Route("/runs", list_runs, methods=["GET"], name="sim:list_runs")]
+OPERATIONS = [
+    ControlOp(
+        "GET",
+        "/runs",
+        list_runs,
+        "list_runs",
+        "Scenario runs: which scenario each check follows, what it waits for, when its next step is due",
+        "runs.response",
+        query=(
+            Param("tenant", "only this tenant's; adds next_job_in_seconds and pending_jobs"),
+            Param("provider", "only this provider's"),
+            Param("scenario", "only runs of this scenario"),
+            Param("id", "only this run"),
+        ),
+    )
+]

@@ -28,9 +28,9 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from simulator.control.errors import bad_request, handles_errors, not_found, query_int
+from simulator.control.errors import bad_request, not_found, query_int
+from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant
 from simulator.control.webhooks import shown_attempt
 from simulator.engine.clock import isoformat
@@ -125,7 +125,6 @@ def _row(tenant: str, run: dict, subject: Subject) -> dict[str, Any]:
     }
 
 
-@handles_errors
 async def search(request: Request) -> Response:
     sim = _sim(request)
     query = (request.query_params.get("q") or "").strip()
@@ -222,7 +221,7 @@ def _timeline(sim: Any, tenant: str, runs: list[dict], subjects: dict[str, Subje
         upcoming = next((s for s in _script(sim, tenant, run) if s["state"] == "next"), None)
         if upcoming is not None and run.get("next_step_at"):
             items.append({"kind": "next", "at": run["next_step_at"], "step": upcoming["step"], **common})
-    walls: dict[tuple[str, str], str | None] = {}
+    walls: dict[tuple[str | None, str | None], str | None] = {}  # (virtual time, event type) -> real time
     for event, deliveries in _events(sim, tenant, ids):
         item = {
             "kind": "webhook",
@@ -271,7 +270,6 @@ def _delivery(d: Any) -> dict[str, Any]:
     }
 
 
-@handles_errors
 async def get_story(request: Request) -> Response:
     sim = _sim(request)
     asked = request.path_params["story_id"]
@@ -298,7 +296,7 @@ async def get_story(request: Request) -> Response:
         "what": primary.kind if key in subjects else (named or "run"),
         "tenant": mask(tenant),
         "provider": runs[0]["provider"],
-        "also_in": sorted({mask(t) for t, _ in found if t != tenant}),
+        "also_in": sorted({mask(t) or "" for t, _ in found if t != tenant}),
         "now": isoformat(sim.clock.now(tenant)),
         "wall_now": sim.clock.wall_now(),
         "speed": sim.clock.speed,
@@ -310,8 +308,34 @@ async def get_story(request: Request) -> Response:
     return JSONResponse(body)
 
 
-def story_routes() -> list[Route]:
-    return [
-        Route("/stories", search, methods=["GET"], name="sim:search_stories"),
-        Route("/stories/{story_id}", get_story, methods=["GET"], name="sim:get_story"),
-    ]
+OPERATIONS = [
+    ControlOp(
+        "GET",
+        "/stories",
+        search,
+        "search_stories",
+        "Verifications (a run's subject), newest first or best match first",
+        "stories.response",
+        errors=(400,),
+        query=(
+            Param(
+                "q",
+                "an id, run, scenario, tenant, or a name among a subject's ids or facts",
+                {"type": "string", "maxLength": 200},
+            ),
+            Param("provider", "only this provider's"),
+            Param("tenant", "only this tenant's (in full or masked as shown)"),
+            Param("limit", "at most this many", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        ),
+    ),
+    ControlOp(
+        "GET",
+        "/stories/{story_id}",
+        get_story,
+        "get_story",
+        "Everything that happened to a check, applicant or action: its runs, script and timeline",
+        "story.response",
+        errors=(404,),
+        query=(Param("tenant", "this tenant's story, when several go by the id"),),
+    ),
+]

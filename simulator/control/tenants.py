@@ -18,9 +18,9 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from simulator.control.errors import bad_request
+from simulator.control.table import ControlOp
 from simulator.engine.clock import isoformat
 from simulator.engine.masking import mask
 from simulator.engine.scenarios.runner import RUNS
@@ -78,5 +78,13 @@ async def list_tenants(request: Request) -> Response:
     return JSONResponse({"count": len(items), "data": items})
 
 
-def tenant_routes() -> list[Route]:
-    return [Route("/tenants", list_tenants, methods=["GET"], name="sim:list_tenants")]
+OPERATIONS = [
+    ControlOp(
+        "GET",
+        "/tenants",
+        list_tenants,
+        "list_tenants",
+        "Every tenant kycsim holds state for (masked), its clock, verifications and next job",
+        "tenants.response",
+    ),
+]

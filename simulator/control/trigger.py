@@ -22,9 +22,10 @@ from typing import Any
 import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.types import Scope
 
-from simulator.control.errors import ControlError, bad_request, handles_errors, json_body, not_found, optional_str
+from simulator.control.errors import ControlError, bad_request, json_body, not_found, optional_str
+from simulator.control.table import ControlOp
 from simulator.control.tenants import resolve
 from simulator.engine.masking import mask, mask_text
 from simulator.engine.scenarios.runner import RUNS
@@ -33,7 +34,7 @@ from simulator.web import base_url
 CALL_TIMEOUT = 30.0
 
 
-def _own_url(scope: dict[str, Any]) -> str:
+def _own_url(scope: Scope) -> str:
     """Where this server answers: the local address of the connection the request came in on."""
     server = scope.get("server")
     if not server:
@@ -77,7 +78,6 @@ async def _as_client(
         raise bad_request(f"{type(exc).__name__}: {exc}") from None
 
 
-@handles_errors
 async def trigger(request: Request) -> Response:
     sim = request.app.state.sim
     data = await json_body(request, required=True)
@@ -121,7 +121,6 @@ def _story_of(sim: Any, tenant: str, ids: Any) -> str | None:
     return None
 
 
-@handles_errors
 async def resume(request: Request) -> Response:
     sim = request.app.state.sim
     run_id = request.path_params["run_id"]
@@ -145,8 +144,27 @@ async def resume(request: Request) -> Response:
     return JSONResponse({"run": run_id, "done": done, "calls": calls, "waiting_for": waited})
 
 
-def trigger_routes() -> list[Route]:
-    return [
-        Route("/trigger", trigger, methods=["POST"], name="sim:trigger"),
-        Route("/runs/{run_id}/resume", resume, methods=["POST"], name="sim:resume_run"),
-    ]
+OPERATIONS = [
+    ControlOp(
+        "POST",
+        "/trigger",
+        trigger,
+        "trigger",
+        "Play a scenario end to end: kycsim makes the client's calls",
+        "trigger.response",
+        status=201,
+        request="trigger.request",
+        body_required=True,
+        errors=(502,),
+    ),
+    ControlOp(
+        "POST",
+        "/runs/{run_id}/resume",
+        resume,
+        "resume_run",
+        "Make the client's call a run waits for (a new attempt, ...)",
+        "resume.response",
+        request="empty.request",
+        errors=(404,),
+    ),
+]

@@ -16,10 +16,10 @@ import asyncio
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
 
 from simulator.bodies import BodyError, parse_json
-from simulator.control.errors import bad_request, handles_errors, json_body, not_found, query_int
+from simulator.control.errors import bad_request, json_body, not_found, query_int
+from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask, mask_headers, mask_url
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
@@ -76,7 +76,6 @@ def _listing(items: list[dict], limit: int | None) -> JSONResponse:
 # Delivery log
 
 
-@handles_errors
 async def list_attempts(request: Request) -> Response:
     q = request.query_params
     ok, replay = _flag(request, "ok"), _flag(request, "replay")
@@ -92,7 +91,6 @@ async def list_attempts(request: Request) -> Response:
     return _listing(items, _limit(request))
 
 
-@handles_errors
 async def list_deliveries(request: Request) -> Response:
     q = request.query_params
     tenant = query_tenant(request)
@@ -113,7 +111,6 @@ async def list_deliveries(request: Request) -> Response:
     return _listing(items, _limit(request))
 
 
-@handles_errors
 async def list_events(request: Request) -> Response:
     q = request.query_params
     tenant = query_tenant(request)
@@ -151,7 +148,6 @@ async def list_events(request: Request) -> Response:
     return _listing(items, _limit(request))
 
 
-@handles_errors
 async def replay(request: Request) -> Response:
     dispatcher = _sim(request).dispatcher
     data = await json_body(request)
@@ -206,7 +202,6 @@ def _whose(data: dict) -> dict:
     return data | ({"tenant": None} if everybody else {})
 
 
-@handles_errors
 async def create_endpoint(request: Request) -> Response:
     data = await json_body(request, required=True)
     if data.get("tenant") is None and data.get("all_tenants") is not True:
@@ -228,12 +223,10 @@ async def list_endpoints(request: Request) -> Response:
     return JSONResponse({"count": len(items), "data": items})
 
 
-@handles_errors
 async def get_endpoint(request: Request) -> Response:
     return JSONResponse(shown_endpoint(_endpoint_or_404(request).as_json()))
 
 
-@handles_errors
 async def update_endpoint(request: Request) -> Response:
     endpoint = _endpoint_or_404(request)
     data = await json_body(request, required=True)
@@ -246,7 +239,6 @@ async def update_endpoint(request: Request) -> Response:
     return JSONResponse(shown_endpoint(_sim(request).dispatcher.update_endpoint(endpoint.id, **fields).as_json()))
 
 
-@handles_errors
 async def delete_endpoint(request: Request) -> Response:
     _sim(request).dispatcher.remove_endpoint(_endpoint_or_404(request).id)
     return Response(status_code=204)
@@ -255,7 +247,6 @@ async def delete_endpoint(request: Request) -> Response:
 # Event stream
 
 
-@handles_errors
 async def event_stream(request: Request) -> Response:
     """``text/event-stream`` of published events; ``Last-Event-ID`` resumes after an event."""
     sim = _sim(request)
@@ -320,20 +311,145 @@ async def event_stream(request: Request) -> Response:
     )
 
 
-def webhook_routes() -> list[Route]:
-    return [
-        Route("/webhooks", list_attempts, methods=["GET"], name="sim:list_webhooks"),
-        Route("/webhooks/deliveries", list_deliveries, methods=["GET"], name="sim:list_webhook_deliveries"),
-        Route("/webhooks/events", list_events, methods=["GET"], name="sim:list_webhook_events"),
-        Route("/webhooks/endpoints", create_endpoint, methods=["POST"], name="sim:create_webhook_endpoint"),
-        Route("/webhooks/endpoints", list_endpoints, methods=["GET"], name="sim:list_webhook_endpoints"),
-        Route("/webhooks/endpoints/{endpoint_id}", get_endpoint, methods=["GET"], name="sim:get_webhook_endpoint"),
-        Route(
-            "/webhooks/endpoints/{endpoint_id}", update_endpoint, methods=["PATCH"], name="sim:update_webhook_endpoint"
-        ),
-        Route(
-            "/webhooks/endpoints/{endpoint_id}", delete_endpoint, methods=["DELETE"], name="sim:delete_webhook_endpoint"
-        ),
-        Route("/webhooks/{delivery_id}/replay", replay, methods=["POST"], name="sim:replay_webhook"),
-        Route("/events", event_stream, methods=["GET"], name="sim:events"),
-    ]
+TENANT = Param("tenant", "only this tenant's (a credential: secret key, app token)")
+PROVIDER = Param("provider", "only this provider's")
+LIMIT = Param("limit", "only the last this many", {"type": "integer", "minimum": 0, "maximum": 1000000})
+FLAG = {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]}
+ENDPOINT = "/webhooks/endpoints/{endpoint_id}"
+
+ATTEMPT_FILTERS = (
+    TENANT,
+    PROVIDER,
+    Param("event_type", "only this event type"),
+    Param("event_id", "only this event's"),
+    Param("endpoint_id", "only to this endpoint"),
+    Param("delivery_id", "only this delivery's"),
+    Param("resource", "only about this resource"),
+    Param("ok", "only those that succeeded (true) or failed (false)", FLAG),
+    Param("replay", "only replays (true) or only first sends (false)", FLAG),
+    Param("chaos", "only those carrying this chaos switch"),
+    LIMIT,
+)
+DELIVERY_FILTERS = (
+    TENANT,
+    PROVIDER,
+    Param("state", "held, queued, pending, delivered, failed or cancelled"),
+    Param("event_id", "this event's"),
+    Param("endpoint_id", "to this endpoint"),
+    LIMIT,
+)
+EVENT_FILTERS = (
+    TENANT,
+    PROVIDER,
+    Param("type", "only this event type"),
+    Param("resource", "only about this resource"),
+    Param("scenario", "only from this scenario"),
+    LIMIT,
+)
+STREAM_OPTIONS = (
+    TENANT,
+    Param("provider", "only these providers' (comma-separated)"),
+    Param("events", "only these event types (comma-separated)"),
+    Param("attempts", "also an attempt frame per delivery attempt", FLAG),
+    Param("options", 'signing options for the frames, as JSON: {"alg": "HMAC_SHA512_HEX"}'),
+)
+ENDPOINT_ROW = "common#/$defs/endpoint"
+
+OPERATIONS = [
+    ControlOp(
+        "GET",
+        "/webhooks",
+        list_attempts,
+        "list_webhooks",
+        "Every delivery attempt, oldest first",
+        "webhook_attempts.response",
+        errors=(400,),
+        query=ATTEMPT_FILTERS,
+    ),
+    ControlOp(
+        "GET",
+        "/webhooks/deliveries",
+        list_deliveries,
+        "list_webhook_deliveries",
+        "One row per delivery of an event to an endpoint, with its attempts",
+        "webhook_deliveries.response",
+        errors=(400,),
+        query=DELIVERY_FILTERS,
+    ),
+    ControlOp(
+        "GET",
+        "/webhooks/events",
+        list_events,
+        "list_webhook_events",
+        "Every published event, with its body",
+        "webhook_events.response",
+        errors=(400,),
+        query=EVENT_FILTERS,
+    ),
+    ControlOp(
+        "POST",
+        "/webhooks/endpoints",
+        create_endpoint,
+        "create_webhook_endpoint",
+        "Add a webhook endpoint",
+        ENDPOINT_ROW,
+        status=201,
+        request="webhook_endpoint.request",
+        body_required=True,
+    ),
+    ControlOp(
+        "GET",
+        "/webhooks/endpoints",
+        list_endpoints,
+        "list_webhook_endpoints",
+        "The webhook endpoints",
+        "webhook_endpoints.response",
+        query=(PROVIDER, TENANT),
+    ),
+    ControlOp(
+        "GET", ENDPOINT, get_endpoint, "get_webhook_endpoint", "One webhook endpoint", ENDPOINT_ROW, errors=(404,)
+    ),
+    ControlOp(
+        "PATCH",
+        ENDPOINT,
+        update_endpoint,
+        "update_webhook_endpoint",
+        "Change an endpoint: its URL, filters, secret, chaos switches",
+        ENDPOINT_ROW,
+        request="webhook_endpoint_update.request",
+        body_required=True,
+        errors=(404,),
+    ),
+    ControlOp(
+        "DELETE",
+        ENDPOINT,
+        delete_endpoint,
+        "delete_webhook_endpoint",
+        "Forget an endpoint (its deliveries still to come are cancelled)",
+        None,
+        status=204,
+        errors=(404,),
+    ),
+    ControlOp(
+        "POST",
+        "/webhooks/{delivery_id}/replay",
+        replay,
+        "replay_webhook",
+        "Send a delivery (dlv_...) or an event again, to its endpoints or to url",
+        "replay.response",
+        status=201,
+        request="replay.request",
+        errors=(404,),
+    ),
+    ControlOp(
+        "GET",
+        "/events",
+        event_stream,
+        "events",
+        "Server-Sent Events: every event as it is published",
+        "events.stream",
+        media="text/event-stream",
+        errors=(400,),
+        query=STREAM_OPTIONS,
+    ),
+]

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 MANUAL = "manual"
 INSTANT = "instant"
@@ -145,7 +146,7 @@ class Clock:
         else:
             self._offsets.pop(tenant, None)
 
-    def describe(self, tenant: str | None = None) -> dict:
+    def describe(self, tenant: str | None = None) -> dict[str, Any]:
         return {
             "now": isoformat(self.now(tenant)),
             "speed": self.speed,

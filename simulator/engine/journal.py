@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from simulator.engine.clock import isoformat, wall_isoformat
 from simulator.engine.masking import mask, mask_text
@@ -36,7 +37,7 @@ class Entry:
     warnings: list[str] | None = None  # what did not go as asked (an email tag naming no scenario, ...)
     operation: str | None = None  # the route's name, "<provider>:<operation>"
 
-    def as_json(self, body_limit: int) -> dict:
+    def as_json(self, body_limit: int) -> dict[str, Any]:
         return {
             "id": self.id,
             "at": isoformat(self.start + timedelta(seconds=self.seconds)),
@@ -110,7 +111,7 @@ class Journal:
         tenant: str | None = None,
         provider: str | None = None,
         limit: int = 100,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Newest first; ``path`` matches as a prefix."""
         found = []
         for entry in reversed(self._entries):
@@ -127,7 +128,7 @@ class Journal:
                 break
         return found
 
-    def mentioning(self, tenant: str, needles: Iterable[str], limit: int = 500) -> list[dict]:
+    def mentioning(self, tenant: str, needles: Iterable[str], limit: int = 500) -> list[dict[str, Any]]:
         """``tenant``'s entries whose path, query or bodies hold one of ``needles`` (a verification's ids) as
         a whole word (``ext-1`` is not found in ``ext-10``), oldest first, the newest ``limit``. A scan of raw
         bytes: the journal is bounded, and nobody asks this on a request's path."""

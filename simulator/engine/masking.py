@@ -27,7 +27,7 @@ _SECRETS_IN_TEXT = [
             r'((?:[^"\\]|\\.)*)"'
         ),
         2,
-    ),  # fmt: skip
+    ),
     # credentials wherever they appear
     (re.compile(r"\b(sk_(?:sbox_|test_)?[A-Za-z0-9_\-*#$=]{6,})"), 1),
     (re.compile(r"\b((?:sbx|prd):[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)"), 1),
@@ -69,11 +69,12 @@ def mask_text(text: str | None) -> str | None:
     if not text:
         return text
     for pattern, group in _SECRETS_IN_TEXT:
-        text = pattern.sub(lambda m, g=group: _replace(m, g), text)
+        text = pattern.sub(functools.partial(_replace, group=group), text)
     return text
 
 
-def _replace(match: re.Match, group: int) -> str:
-    whole, secret = match.group(0), match.group(group)
+def _replace(match: re.Match[str], group: int) -> str:
+    whole: str = match.group(0)
+    secret: str = match.group(group)
     start = match.start(group) - match.start(0)
     return whole[:start] + (mask(secret) or "") + whole[start + len(secret) :]

@@ -19,6 +19,14 @@ def closest(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: float 
     return [choice for *_, choice in sorted(scored)[:limit]]
 
 
+def whole(value: object) -> object:
+    """``value`` as an ``int`` when it is a whole number (``5`` or ``5.0``: JSON does not tell them apart);
+    anything else (a bool, ``5.5``, a string) unchanged, for the caller to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def did_you_mean(word: str, choices: Iterable[str], *, limit: int = 3) -> str:
     """`` (did you mean 'a' or 'b'?)`` for the known names closest to ``word``, or ``""``."""
     return suggestion(closest(word, choices, limit=limit))

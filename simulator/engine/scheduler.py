@@ -53,7 +53,7 @@ class Scheduler:
         self._heaps: dict[str | None, list[Job]] = {}
         self._seq = itertools.count()
         self._wake = asyncio.Event()
-        self._loop_task: asyncio.Task | None = None
+        self._loop_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     # Public API
@@ -196,8 +196,8 @@ class Scheduler:
             for tenant in list(self._heaps)
             if (head := self._head(tenant)) is not None
         ]
-        waits = [w for w in waits if w is not None]
-        return min(waits) if waits else None
+        known = [w for w in waits if w is not None]
+        return min(known) if known else None
 
     async def _run_forever(self) -> None:
         turn_ended = time.perf_counter()

@@ -76,10 +76,15 @@ class Provider:
     on_request: Callable[[Call], None] | None = None
     on_response: Callable[[Call, Response], None] | None = None
 
+    @property
+    def bound(self) -> Simulator:
+        """The simulator :meth:`bind` gave this provider."""
+        assert self.sim is not None, "the provider is not bound to a simulator yet"
+        return self.sim
+
     def state(self, tenant: str) -> TenantState:
         """The tenant's view of this provider's part of the simulator."""
-        assert self.sim is not None, "the provider is not bound to a simulator yet"
-        return self.state_class(self.sim, tenant)
+        return self.state_class(self.bound, tenant)
 
     # True for a provider whose paths sit at the root with no common prefix (Checkout.com): it
     # answers for unmatched paths only after every provider with its own prefixes declined them.

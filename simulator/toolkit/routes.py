@@ -17,7 +17,6 @@ operation.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -63,10 +62,12 @@ class Api(Protocol):
     schemas: SchemaRegistry | None
     json_required: bool
 
-    # (request, op) -> the tenant; a plain function or a coroutine function (a signature over the body)
-    authenticate: Callable[[Request, Operation], Any]
     on_request: Callable[[Call], None] | None  # once the tenant is known, before the body is read
     on_response: Callable[[Call, Response], None] | None  # after the handler answered
+
+    def authenticate(self, request: Request, op: Operation) -> str | Awaitable[str]:
+        """The tenant; a coroutine where the check needs the body (a signature over it)."""
+        ...
 
     def accepts_json(self, media_type: str | None) -> bool: ...
 
@@ -163,7 +164,6 @@ def pipeline(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Resp
     handler, status, state_class, error = op.handler, op.status, provider.state_class, provider.error
     reads_body = op.request is not None and not op.deferred
     authenticate = provider.authenticate if op.auth else None
-    awaits_auth = inspect.iscoroutinefunction(authenticate)
     on_request, on_response = provider.on_request, provider.on_response
 
     async def endpoint(request: Request) -> Response:
@@ -176,7 +176,8 @@ def pipeline(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Resp
             if authenticate is None:
                 tenant = f"{name}:anonymous"
             else:
-                tenant = await authenticate(request, op) if awaits_auth else authenticate(request, op)
+                found = authenticate(request, op)  # a plain method answers at once; a coroutine is awaited
+                tenant = found if isinstance(found, str) else await found
             state["tenant"] = tenant
             call = Call(request, state_class(scope["app"].state.sim, tenant), op, provider)
             if on_request is not None:

@@ -54,11 +54,11 @@ def test_the_clock_moves_to_the_next_job_or_a_time_for_a_tenant_given_as_shown(h
     assert [s["state"] for s in story["runs"][0]["script"]] == ["done", "done", "next", "later"]
     assert story["runs"][0]["next_step_at"] == "2025-01-01T00:01:40Z"
     assert story["timeline"][-1]["kind"] == "next" and story["timeline"][-1]["step"] == "complete_checks"
-    # The past is not a move; nothing scheduled is a clear 400.
+    # The past is not a move; nothing scheduled is a clear 409 (the state, not the request, is in the way).
     assert http.post("/_sim/clock/advance", json={"tenant": SHOWN, "to": "2024-01-01T00:00:00Z"}).json()["fired"] == 0
     http.post("/_sim/clock/advance", json={"tenant": SHOWN, "seconds": 3600})
     nothing = http.post("/_sim/clock/advance", json={"tenant": SHOWN, "to": "next"})
-    assert nothing.status_code == 400 and "nothing is scheduled" in nothing.json()["error"]["message"]
+    assert nothing.status_code == 409 and "nothing is scheduled" in nothing.json()["error"]["message"]
     for bad in ("soon", 5, "2025-13-01T00:00:00Z"):
         refused = http.post("/_sim/clock/advance", json={"tenant": SHOWN, "to": bad})
         assert refused.status_code == 400 and "'to'" in refused.json()["error"]["message"], bad

@@ -131,12 +131,25 @@ def test_unmatched_paths_get_the_envelope_of_the_provider_that_owns_the_prefix()
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"seconds": NaN}', b'{"seconds": Infinity}', b'{"seconds": -Infinity}', b'{"seconds": 1e12}',
-     b'{"seconds": 1e308}', b'{"seconds": 99999999999999999999}', b'{"seconds": -1}', b'{"seconds": "1"}',
-     b'{"seconds": true}', b'{"seconds": [60]}', b'{"duration": "99999999999d"}', b'{"duration": "1e400"}',
-     b'{"duration": {"s": 1}}', b'{"seconds": 60, "tenant": ["a"]}', b'{"seconds": 60, "tenant": {"a": 1}}',
-     b'{"seconds": 1e12, "tenant": "k"}'],
-)  # fmt: skip
+    [
+        b'{"seconds": NaN}',
+        b'{"seconds": Infinity}',
+        b'{"seconds": -Infinity}',
+        b'{"seconds": 1e12}',
+        b'{"seconds": 1e308}',
+        b'{"seconds": 99999999999999999999}',
+        b'{"seconds": -1}',
+        b'{"seconds": "1"}',
+        b'{"seconds": true}',
+        b'{"seconds": [60]}',
+        b'{"duration": "99999999999d"}',
+        b'{"duration": "1e400"}',
+        b'{"duration": {"s": 1}}',
+        b'{"seconds": 60, "tenant": ["a"]}',
+        b'{"seconds": 60, "tenant": {"a": 1}}',
+        b'{"seconds": 1e12, "tenant": "k"}',
+    ],
+)
 def test_no_clock_move_breaks_the_clock(demo_client, body):
     before = demo_client.get("/_sim/clock").json()
     response = demo_client.post("/_sim/clock/advance", content=body, headers={"Content-Type": "application/json"})
@@ -149,11 +162,13 @@ def test_no_clock_move_breaks_the_clock(demo_client, body):
 
 
 def test_a_refused_binding_leaves_the_list_readable(demo_client):
-    for body in (b'{"scenario": "widget-failed", "match": {"external_id": NaN}}',
-                 b'{"scenario": "widget-failed", "match": {"external_id": "\\ud800"}}',
-                 b'{"scenario": "widget-failed", "match": {"external_id": {"a": [1]}}}',
-                 b'{"scenario": "widget-failed", "match": {"external_id": "e"}, "times": 1e300}',
-                 b'{"scenario": "widget-failed", "match": {"external_id": "e"}, "tenant": 5}'):  # fmt: skip
+    for body in (
+        b'{"scenario": "widget-failed", "match": {"external_id": NaN}}',
+        b'{"scenario": "widget-failed", "match": {"external_id": "\\ud800"}}',
+        b'{"scenario": "widget-failed", "match": {"external_id": {"a": [1]}}}',
+        b'{"scenario": "widget-failed", "match": {"external_id": "e"}, "times": 1e300}',
+        b'{"scenario": "widget-failed", "match": {"external_id": "e"}, "tenant": 5}',
+    ):
         response = demo_client.post("/_sim/bindings", content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 400, (body, response.text)
     listed = demo_client.get("/_sim/bindings")

@@ -39,9 +39,15 @@ def exposed():
 def test_a_non_loopback_bind_generates_a_token_and_needs_it(exposed):
     client, token = exposed
     assert token and len(token) >= 24
-    for method, path in [("GET", "/_sim/requests"), ("GET", "/_sim/webhooks"), ("GET", "/_sim/ui/"),
-                         ("POST", "/_sim/reset"), ("GET", "/_sim/events"), ("GET", "/_sim/sumsub/app-tokens"),
-                         ("POST", "/_sim/checkout/aml-verifications/amlv_x/resolve")]:  # fmt: skip
+    for method, path in [
+        ("GET", "/_sim/requests"),
+        ("GET", "/_sim/webhooks"),
+        ("GET", "/_sim/ui/"),
+        ("POST", "/_sim/reset"),
+        ("GET", "/_sim/events"),
+        ("GET", "/_sim/sumsub/app-tokens"),
+        ("POST", "/_sim/checkout/aml-verifications/amlv_x/resolve"),
+    ]:
         refused = client.request(method, path, json={})
         assert refused.status_code == 401, (method, path)
         assert refused.json()["error"]["type"] == "unauthorized"
@@ -129,7 +135,9 @@ def test_a_cross_site_write_is_refused_and_changes_nothing(local, headers):
     assert local.get("/_sim/clock").json()["elapsed_seconds"] == 60  # not reset
     endpoint = {"provider": "checkout", "url": "http://127.0.0.1:9/x", "all_tenants": True}
     assert local.post("/_sim/webhooks/endpoints", content=str(endpoint).encode(), headers=headers).status_code in (
-        403, 415)  # fmt: skip
+        403,
+        415,
+    )
     assert local.get("/_sim/webhooks/endpoints").json()["count"] == 0
 
 
@@ -157,25 +165,50 @@ def test_secrets_are_masked_in_the_journal_the_delivery_log_and_the_endpoint_lis
     authorization = "Bearer static-receiver-secret-0001"
     with ThreadedServer(settings()) as server, Receiver() as receiver, httpx.Client(base_url=server.url) as http:
         options = {"authorization": authorization, "headers": {"X-Api-Key": "api-key-value-7"}}
-        endpoint = {"provider": "checkout", "url": receiver.url.replace("http://", "http://me:pass-word-9@"),
-                    "secret": "whsec_signing_secret_1", "tenant": KEY, "options": options}  # fmt: skip
+        endpoint = {
+            "provider": "checkout",
+            "url": receiver.url.replace("http://", "http://me:pass-word-9@"),
+            "secret": "whsec_signing_secret_1",
+            "tenant": KEY,
+            "options": options,
+        }
         assert http.post("/_sim/webhooks/endpoints", json=endpoint).status_code == 201
         auth = {"Authorization": f"Bearer {KEY}"}
         applicant = http.post("/applicants", json={"email": "a@example.com"}, headers=auth).json()
-        http.post("/identity-verifications", headers=auth,
-                  json={"applicant_id": applicant["id"], "declared_data": {"name": "Hannah Bret"}})  # fmt: skip
-        token = http.post("/connect/token", data={"grant_type": "client_credentials", "client_id": "ack_c",
-                                                  "client_secret": "oauth-client-secret-1"}).json()  # fmt: skip
+        http.post(
+            "/identity-verifications",
+            headers=auth,
+            json={"applicant_id": applicant["id"], "declared_data": {"name": "Hannah Bret"}},
+        )
+        token = http.post(
+            "/connect/token",
+            data={"grant_type": "client_credentials", "client_id": "ack_c", "client_secret": "oauth-client-secret-1"},
+        ).json()
         http.post("/_sim/clock/advance", json={"seconds": 0})
         assert receiver.wait_for(1)
         shown = " ".join(
             http.get(path).text
-            for path in ("/_sim/requests", "/_sim/webhooks", "/_sim/webhooks/deliveries", "/_sim/webhooks/endpoints",
-                         "/_sim/webhooks/events", "/_sim/runs", f"/_sim/clock?tenant={KEY}")
-        )  # fmt: skip
+            for path in (
+                "/_sim/requests",
+                "/_sim/webhooks",
+                "/_sim/webhooks/deliveries",
+                "/_sim/webhooks/endpoints",
+                "/_sim/webhooks/events",
+                "/_sim/runs",
+                f"/_sim/clock?tenant={KEY}",
+            )
+        )
         signature = receiver.requests[0].headers["Cko-Signature"]
-    secrets = [KEY, "static-receiver-secret-0001", "api-key-value-7", "pass-word-9", "whsec_signing_secret_1",
-               "oauth-client-secret-1", token["access_token"], signature]  # fmt: skip
+    secrets = [
+        KEY,
+        "static-receiver-secret-0001",
+        "api-key-value-7",
+        "pass-word-9",
+        "whsec_signing_secret_1",
+        "oauth-client-secret-1",
+        token["access_token"],
+        signature,
+    ]
     for secret in secrets:
         assert secret not in shown, secret
         assert secret not in caplog.text, secret  # the console
@@ -188,8 +221,9 @@ def test_secrets_are_masked_in_the_journal_the_delivery_log_and_the_endpoint_lis
 
 def test_the_event_stream_and_the_lists_filter_by_tenant():
     with hook_server() as server, httpx.Client(base_url=server.url) as http:
-        http.post("/_sim/webhooks/endpoints", json={"provider": "hooks", "url": "http://127.0.0.1:9/x",
-                                                    "all_tenants": True})  # fmt: skip
+        http.post(
+            "/_sim/webhooks/endpoints", json={"provider": "hooks", "url": "http://127.0.0.1:9/x", "all_tenants": True}
+        )
         http.post("/hooks/ping", headers={"Authorization": "Bearer tenant-b-key"})
         first_b = http.get("/_sim/webhooks/events").json()["data"][0]["id"]
         with event_stream(server.url, tenant="tenant-a-key", attempts="true") as frames:
@@ -198,14 +232,23 @@ def test_the_event_stream_and_the_lists_filter_by_tenant():
             http.post("/hooks/ping", headers={"Authorization": "Bearer tenant-a-key"})
             http.post("/_sim/clock/advance", json={"seconds": 0})
             seen = [next(frames) for _ in range(2)]
-        assert [(kind, data["tenant"]) for kind, data, _ in seen] == [("webhook", "tenant-a-key"),
-                                                                      ("attempt", "tenant-a-key")]  # fmt: skip
+        assert [(kind, data["tenant"]) for kind, data, _ in seen] == [
+            ("webhook", "tenant-a-key"),
+            ("attempt", "tenant-a-key"),
+        ]
         with event_stream(server.url, tenant="tenant-a-key", headers={"Last-Event-ID": first_b}) as frames:
             next(frames)  # ready, then the backlog after first_b: only tenant a's
             kind, data, _ = next(frames)
             assert (kind, data["tenant"]) == ("webhook", "tenant-a-key")
-        for path in ("/_sim/webhooks/events", "/_sim/webhooks", "/_sim/webhooks/deliveries", "/_sim/requests",
-                     "/_sim/bindings", "/_sim/webhooks/endpoints", "/_sim/runs"):  # fmt: skip
+        for path in (
+            "/_sim/webhooks/events",
+            "/_sim/webhooks",
+            "/_sim/webhooks/deliveries",
+            "/_sim/requests",
+            "/_sim/bindings",
+            "/_sim/webhooks/endpoints",
+            "/_sim/runs",
+        ):
             items = http.get(path, params={"tenant": "tenant-a-key"}).json()["data"]
             assert all(item["tenant"] == mask("tenant-a-key") for item in items), path
 
@@ -231,18 +274,30 @@ def test_a_replay_to_another_url_reports_the_status_only():
 # Redirect URLs
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", "data:text/html,<script>x</script>",
-                                 "JaVaScRiPt:alert(1)", "//evil.example/x", "http://", "vbscript:x"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>x</script>",
+        "JaVaScRiPt:alert(1)",
+        "//evil.example/x",
+        "http://",
+        "vbscript:x",
+    ],
+)
 def test_a_redirect_url_that_is_not_http_is_refused(url):
     with TestClient(create_app(settings())) as client:
         auth = {"Authorization": f"Bearer {KEY}"}
-        created = client.post("/create-and-open-idv", headers=auth,
-                              json={"declared_data": {"name": "Hannah Bret"}, "redirect_url": url})  # fmt: skip
+        created = client.post(
+            "/create-and-open-idv", headers=auth, json={"declared_data": {"name": "Hannah Bret"}, "redirect_url": url}
+        )
         assert created.status_code == 422
         assert created.json()["error_codes"] == ["redirect_url__invalid_format"]
-        link = client.post("/resources/sdkIntegrations/levels/-/websdkLink", json={
-            "levelName": "basic-kyc-level", "userId": "u1", "redirect": {"successUrl": url}},
-            auth=SumsubAuth())  # fmt: skip
+        link = client.post(
+            "/resources/sdkIntegrations/levels/-/websdkLink",
+            json={"levelName": "basic-kyc-level", "userId": "u1", "redirect": {"successUrl": url}},
+            auth=SumsubAuth(),
+        )
         assert link.status_code == 400 and "successUrl" in link.json()["description"]
 
 
@@ -267,8 +322,12 @@ def test_a_50_mb_body_gets_each_providers_413():
         checkout = client.post("/applicants", content=fifty_mb, headers={"Authorization": f"Bearer {KEY}", **json_type})
         assert checkout.status_code == 413
         assert checkout.json()["error_type"] == "request_entity_too_large"
-        sumsub = client.post("/resources/applicants?levelName=basic-kyc-level", content=fifty_mb,
-                             headers={"Content-Type": "application/json"}, auth=SumsubAuth())  # fmt: skip
+        sumsub = client.post(
+            "/resources/applicants?levelName=basic-kyc-level",
+            content=fifty_mb,
+            headers={"Content-Type": "application/json"},
+            auth=SumsubAuth(),
+        )
         assert sumsub.status_code == 413 and sumsub.json()["description"] == "HTTP 413 Request Entity Too Large"
         control = client.post("/_sim/bindings", content=fifty_mb, headers={"Content-Type": "application/json"})
         assert control.status_code == 413

@@ -45,8 +45,12 @@ def test_a_sumsub_email_tag_naming_no_scenario_warns_too(client):
     body = b'{"externalUserId": "u1", "email": "bo+red-retry-screenshot@example.com"}'
     path = "/resources/applicants?levelName=basic-kyc-level"
     ts = str(int(__import__("time").time()))
-    headers = {"X-App-Token": app_token, "X-App-Access-Ts": ts, "Content-Type": "application/json",
-               "X-App-Access-Sig": signature(secret, ts, "POST", path.encode(), body)}  # fmt: skip
+    headers = {
+        "X-App-Token": app_token,
+        "X-App-Access-Ts": ts,
+        "Content-Type": "application/json",
+        "X-App-Access-Sig": signature(secret, ts, "POST", path.encode(), body),
+    }
     assert client.post(path, content=body, headers=headers).status_code == 201
     entry = client.get("/_sim/requests", params={"tenant": app_token}).json()["data"][0]
     assert "did you mean 'red-retry-screenshots'?" in entry["warnings"][0]

@@ -43,8 +43,10 @@ class Dashboard:
 
     def settled(self) -> None:
         """Wait until the page shows the route in the address bar (navigating is asynchronous)."""
-        self.browser.wait_for("const v = document.querySelector('#view'); return document.readyState === 'complete'"
-                              " && !!v && v.dataset.drawn === (location.hash || '#/verifications');")  # fmt: skip
+        self.browser.wait_for(
+            "const v = document.querySelector('#view'); return document.readyState === 'complete'"
+            " && !!v && v.dataset.drawn === (location.hash || '#/verifications');"
+        )
 
     def text(self, css: str = "main") -> str:
         return self.browser.run("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css)
@@ -126,8 +128,15 @@ def test_a_verification_found_by_external_id_tells_its_story(kycsim, dashboard):
     assert "Identity Verification" in head
     assert dashboard.text("#story-status") == "declined"
     timeline = dashboard.text("table.timeline")
-    for seen in ("POST /applicants", f"POST /identity-verifications/{idv}/attempts", "open_link", "complete_checks",
-                 "identity_verification_checks_completed", "declined", "delivered"):  # fmt: skip
+    for seen in (
+        "POST /applicants",
+        f"POST /identity-verifications/{idv}/attempts",
+        "open_link",
+        "complete_checks",
+        "identity_verification_checks_completed",
+        "declined",
+        "delivered",
+    ):
         assert seen in timeline, seen
     assert dashboard.browser.run("return document.querySelectorAll('table.timeline tr.kind-webhook').length;") >= 5
     # Each row tells both times: virtual, and real time beside it.

@@ -64,8 +64,19 @@ def test_every_call_the_scripts_make_answers_json(url):
     reads = set()
     for text in SCRIPTS.values():
         reads |= set(re.findall(r'api\(`?"?(/[a-z/]+)', text))
-    assert {"/stories", "/requests", "/webhooks", "/webhooks/deliveries", "/webhooks/endpoints", "/scenarios",
-            "/tenants", "/bindings", "/coverage", "/health", "/clock"} <= reads  # fmt: skip
+    assert {
+        "/stories",
+        "/requests",
+        "/webhooks",
+        "/webhooks/deliveries",
+        "/webhooks/endpoints",
+        "/scenarios",
+        "/tenants",
+        "/bindings",
+        "/coverage",
+        "/health",
+        "/clock",
+    } <= reads
     story = httpx.get(f"{url}/_sim/stories").json()["data"][0]["id"]
     for path in reads:
         answer = httpx.get(f"{url}/_sim{path}{story if path.endswith('/') else ''}")

@@ -249,10 +249,18 @@ def test_wall_seconds_until_a_moment_per_mode():
 def test_describe_and_isoformat():
     clock = Clock(speed="manual", start=START)
     clock.advance(1.2345678, "t")
-    assert clock.describe("t") == {"now": "2025-01-01T00:00:01.234568Z", "speed": "manual",
-                                   "elapsed_seconds": 1.234568, "tenant": "t"}  # fmt: skip
-    assert clock.describe() == {"now": "2025-01-01T00:00:00Z", "speed": "manual", "elapsed_seconds": 0.0,
-                                "tenant": None}  # fmt: skip
+    assert clock.describe("t") == {
+        "now": "2025-01-01T00:00:01.234568Z",
+        "speed": "manual",
+        "elapsed_seconds": 1.234568,
+        "tenant": "t",
+    }
+    assert clock.describe() == {
+        "now": "2025-01-01T00:00:00Z",
+        "speed": "manual",
+        "elapsed_seconds": 0.0,
+        "tenant": None,
+    }
     paris = datetime.fromisoformat("2025-01-01T01:00:00+01:00")
     assert isoformat(paris) == "2025-01-01T00:00:00Z"
 

@@ -63,10 +63,26 @@ class Server:
         }
         with self.output.open("w") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "simulator", "serve", "--port", "0", "--seed", SEED, "--speed", "instant",
-                 "--store", f"sqlite:///{tmp_path / 'kycsim.db'}", "--log-level", "warning"],
-                stdout=out, stderr=subprocess.STDOUT, env=env,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "simulator",
+                    "serve",
+                    "--port",
+                    "0",
+                    "--seed",
+                    SEED,
+                    "--speed",
+                    "instant",
+                    "--store",
+                    f"sqlite:///{tmp_path / 'kycsim.db'}",
+                    "--log-level",
+                    "warning",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         self.url = ""
 
     def started(self) -> Server:
@@ -152,10 +168,16 @@ class Load:
                     email = f"flow{number}.{n}.{time.monotonic_ns()}@example.com"
                     applicant = self._ack(client.post("/applicants", json={"email": email}), "applicant")
                     idv = self._ack(
-                        client.post("/identity-verifications", json={"applicant_id": applicant["id"],
-                                    "declared_data": {"name": "Dura Bility"}}), "idv")  # fmt: skip
-                    attempt = client.post(f"/identity-verifications/{idv['id']}/attempts",
-                                          json={"redirect_url": "https://example.com/back"})  # fmt: skip
+                        client.post(
+                            "/identity-verifications",
+                            json={"applicant_id": applicant["id"], "declared_data": {"name": "Dura Bility"}},
+                        ),
+                        "idv",
+                    )
+                    attempt = client.post(
+                        f"/identity-verifications/{idv['id']}/attempts",
+                        json={"redirect_url": "https://example.com/back"},
+                    )
                     self._ack(attempt, "attempt", idv=idv["id"])
                 except httpx.HTTPError:  # the server was killed under us
                     return

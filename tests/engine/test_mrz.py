@@ -21,15 +21,27 @@ from tests.support.icao9303 import check_digit, td1_errors, td3_errors, td3_fiel
 
 # (format, lines, source); every check digit in them is the issuer's, not computed here.
 PUBLISHED = [
-    ("TD3", ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"],
-     "ICAO Doc 9303 Part 4, Appendix A (Utopia specimen passport)"),
-    ("TD3", ["P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<", "C01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<4"],
-     "German specimen passport (Erika Mustermann); personal number left filler, its digit '<'"),
-    ("TD1", ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"],
-     "ICAO Doc 9303 Part 5, Appendix A (Utopia specimen identity card)"),
-    ("TD1", ["IDD<<T220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4", "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"],
-     "German specimen identity card (Erika Mustermann)"),
-]  # fmt: skip
+    (
+        "TD3",
+        ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"],
+        "ICAO Doc 9303 Part 4, Appendix A (Utopia specimen passport)",
+    ),
+    (
+        "TD3",
+        ["P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<", "C01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<4"],
+        "German specimen passport (Erika Mustermann); personal number left filler, its digit '<'",
+    ),
+    (
+        "TD1",
+        ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"],
+        "ICAO Doc 9303 Part 5, Appendix A (Utopia specimen identity card)",
+    ),
+    (
+        "TD1",
+        ["IDD<<T220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4", "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"],
+        "German specimen identity card (Erika Mustermann)",
+    ),
+]
 ERRORS = {"TD3": td3_errors, "TD1": td1_errors}
 # (line, column) of each check digit, per format.
 CHECK_DIGITS = {"TD3": [(1, 9), (1, 19), (1, 27), (1, 42), (1, 43)], "TD1": [(0, 14), (1, 6), (1, 14), (1, 29)]}
@@ -62,9 +74,18 @@ def test_the_checker_catches_a_wrong_digit_or_a_changed_field(kind, lines, sourc
 
 def test_kycsims_check_digit_gives_the_published_digits():
     # Fields and digits read off the published MRZs above.
-    for field, digit in [("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"),
-                         ("C01X00T47", "8"), ("640812", "5"), ("270228", "3"), ("D23145890", "7"),
-                         ("T22000129", "3"), ("201031", "5")]:  # fmt: skip
+    for field, digit in [
+        ("L898902C3", "6"),
+        ("740812", "2"),
+        ("120415", "9"),
+        ("ZE184226B<<<<<", "1"),
+        ("C01X00T47", "8"),
+        ("640812", "5"),
+        ("270228", "3"),
+        ("D23145890", "7"),
+        ("T22000129", "3"),
+        ("201031", "5"),
+    ]:
         assert mrz_check_digit(field) == digit == check_digit(field), field
 
 

@@ -168,8 +168,10 @@ def test_a_file_from_before_the_epoch_counter_counts_as_opened(tmp_path):
 
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT, seq INTEGER, body TEXT,"
-                   " PRIMARY KEY (tenant, provider, kind, key))")  # fmt: skip
+        db.execute(
+            "CREATE TABLE documents (tenant TEXT, provider TEXT, kind TEXT, key TEXT, seq INTEGER, body TEXT,"
+            " PRIMARY KEY (tenant, provider, kind, key))"
+        )
         db.execute("INSERT INTO documents VALUES ('t', 'p', 'k', 'a', 1, '{}')")
     store = SqliteStore(path)
     assert store.epoch == 1 and store.get("t", "p", "k", "a") == {}
@@ -200,7 +202,7 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
 def test_sqlite_a_failed_write_fails_its_waiters_and_the_changes_are_written_later(tmp_path, monkeypatch):
     import asyncio
 
-    import simulator.engine.store as store_module
+    import simulator.engine.store.sqlite as store_module
 
     monkeypatch.setattr(store_module, "RETRY_SECONDS", 0.0)
     path = tmp_path / "state.db"

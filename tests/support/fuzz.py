@@ -73,28 +73,141 @@ def _encode(value: Any) -> str:
 
 
 HOSTILE_VALUES: list[Any] = [
-    Raw("NaN"), Raw("Infinity"), Raw("-Infinity"), Raw("1e999"), Raw("-1e999"), Raw("1" * 5000),
-    Raw('"\\ud800"'), Raw('"\\udfff tail"'), Raw('"\\ud83d\\ude00"'), Raw("[" * 1000 + "]" * 1000),
-    Raw('{"a":' * 60 + "1" + "}" * 60), Raw("[" * 33 + "]" * 33),
-    10**30, 2**63, -(2**63) - 1, 2**63 - 1, 1e30, 1e308, -1e308, 1e-320, -1, 0, 1, 0.5, -0.0,
-    True, False, None, "", " ", "x" * 10_000, [], {}, [None], [{}], {"": ""}, {"a": [1, {"b": None}]},
-    "\x00", "\u202e", "é", "😀", "\ud800", "2025-13-45", "9999-12-31", "0000-00-00", "1e3", "NaN",
-    "javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "http://127.0.0.1:9/x", "ftp://x",
-    "http://[::1", "http://a:99999/", "//evil.example", "../../etc/passwd", "%00", "-;applicantId=x",
-    "<script>alert(1)</script>", "sk_sbox_x", "sbx:a.b", "usj_", "aplt_", "idv_" + "a" * 500,
-]  # fmt: skip
+    Raw("NaN"),
+    Raw("Infinity"),
+    Raw("-Infinity"),
+    Raw("1e999"),
+    Raw("-1e999"),
+    Raw("1" * 5000),
+    Raw('"\\ud800"'),
+    Raw('"\\udfff tail"'),
+    Raw('"\\ud83d\\ude00"'),
+    Raw("[" * 1000 + "]" * 1000),
+    Raw('{"a":' * 60 + "1" + "}" * 60),
+    Raw("[" * 33 + "]" * 33),
+    10**30,
+    2**63,
+    -(2**63) - 1,
+    2**63 - 1,
+    1e30,
+    1e308,
+    -1e308,
+    1e-320,
+    -1,
+    0,
+    1,
+    0.5,
+    -0.0,
+    True,
+    False,
+    None,
+    "",
+    " ",
+    "x" * 10_000,
+    [],
+    {},
+    [None],
+    [{}],
+    {"": ""},
+    {"a": [1, {"b": None}]},
+    "\x00",
+    "\u202e",
+    "é",
+    "😀",
+    "\ud800",
+    "2025-13-45",
+    "9999-12-31",
+    "0000-00-00",
+    "1e3",
+    "NaN",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "http://127.0.0.1:9/x",
+    "ftp://x",
+    "http://[::1",
+    "http://a:99999/",
+    "//evil.example",
+    "../../etc/passwd",
+    "%00",
+    "-;applicantId=x",
+    "<script>alert(1)</script>",
+    "sk_sbox_x",
+    "sbx:a.b",
+    "usj_",
+    "aplt_",
+    "idv_" + "a" * 500,
+]
 HOSTILE_STRINGS: list[str] = [
-    "", " ", "0", "-1", "1e400", "NaN", "99999999999999999999", "\x00", "é", "😀", "\u202e", "\ufffd",
-    "../../etc/passwd", "%00", "%ff", "%2F", "a" * 3000, "javascript:alert(1)", "<x>", "-;applicantId=",
-    "-;externalUserId=", "-;applicantId=x;kytTxnReference.txnId=y", "{}", "[]", "null", "true", "²",
-    "sk_sbox_", "sbx:a.b", "p", "t", "0123456789abcdef01234567", "ffffffffffffffffffffffff", "-", "~",
-]  # fmt: skip
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e400",
+    "NaN",
+    "99999999999999999999",
+    "\x00",
+    "é",
+    "😀",
+    "\u202e",
+    "\ufffd",
+    "../../etc/passwd",
+    "%00",
+    "%ff",
+    "%2F",
+    "a" * 3000,
+    "javascript:alert(1)",
+    "<x>",
+    "-;applicantId=",
+    "-;externalUserId=",
+    "-;applicantId=x;kytTxnReference.txnId=y",
+    "{}",
+    "[]",
+    "null",
+    "true",
+    "²",
+    "sk_sbox_",
+    "sbx:a.b",
+    "p",
+    "t",
+    "0123456789abcdef01234567",
+    "ffffffffffffffffffffffff",
+    "-",
+    "~",
+]
 QUERY_NAMES = [
-    "limit", "skip", "offset", "levelName", "ttlInSecs", "userId", "externalUserId", "externalActionId",
-    "type", "order", "lang", "tenant", "method", "path", "provider", "state", "event_id", "endpoint_id",
-    "chaos", "ok", "replay", "events", "options", "attempts", "scenario", "product", "resource", "id",
-    "preview", "delivery_id", "event_type", "all_tenants",
-]  # fmt: skip
+    "limit",
+    "skip",
+    "offset",
+    "levelName",
+    "ttlInSecs",
+    "userId",
+    "externalUserId",
+    "externalActionId",
+    "type",
+    "order",
+    "lang",
+    "tenant",
+    "method",
+    "path",
+    "provider",
+    "state",
+    "event_id",
+    "endpoint_id",
+    "chaos",
+    "ok",
+    "replay",
+    "events",
+    "options",
+    "attempts",
+    "scenario",
+    "product",
+    "resource",
+    "id",
+    "preview",
+    "delivery_id",
+    "event_type",
+    "all_tenants",
+]
 
 
 def hostile_jwt(payload: bytes) -> str:
@@ -105,12 +218,19 @@ def hostile_jwt(payload: bytes) -> str:
 CHECKOUT_AUTH: list[bytes | None] = [
     *[f"Bearer {CHECKOUT_KEY}".encode()] * 40,
     f"Bearer {OTHER_KEY}".encode(),
-    None, b"", b"Bearer", b"Basic dXNlcjpwYXNz", b"Bearer pk_sbox_x", b"Bearer sk_sbox_" + b"a" * 5000,
-    b"Bearer sk_sbox_\xe9\xff\x01", b"Bearer \xff\xfe", b"Bearer " + b"A" * 70_000,
+    None,
+    b"",
+    b"Bearer",
+    b"Basic dXNlcjpwYXNz",
+    b"Bearer pk_sbox_x",
+    b"Bearer sk_sbox_" + b"a" * 5000,
+    b"Bearer sk_sbox_\xe9\xff\x01",
+    b"Bearer \xff\xfe",
+    b"Bearer " + b"A" * 70_000,
     b"Bearer " + hostile_jwt(b"[" * 5000 + b"]" * 5000).encode(),
     b"Bearer " + hostile_jwt(b'{"client_id": "victim", "scope": "identity-verification"}').encode(),
     b"Bearer " + hostile_jwt(bytes(range(256))).encode(),
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -187,61 +307,121 @@ USJ = "usj_aaaaaaaaaaaaaaaaaaaaaaaaaa"
 DECLARED = {"name": "Hannah Bret", "birth_date": "1990-01-01", "email": "hannah@example.com"}
 PAYMENT = {"type": "bankCard", "subType": "VISA", "data": {"requiredIdDoc": {"firstName": "J", "lastName": "D"}}}
 EXAMPLES: dict[tuple[str, str], Any] = {
-    ("POST", "/applicants"): {"email": "a@example.com", "external_applicant_id": "ext_1",
-                              "external_applicant_name": "Hannah Bret"},
+    ("POST", "/applicants"): {
+        "email": "a@example.com",
+        "external_applicant_id": "ext_1",
+        "external_applicant_name": "Hannah Bret",
+    },
     ("PATCH", "/applicants/{applicant_id}"): {"email": "b@example.com", "external_applicant_name": "B"},
-    ("POST", "/identity-verifications"): {"applicant_id": "@checkout:applicant_id", "declared_data": DECLARED,
-                                          "redirect_url": "https://example.com/done"},
-    ("POST", "/create-and-open-idv"): {"declared_data": DECLARED, "redirect_url": "https://example.com/done",
-                                       "phone_number": {"country_code": "+33", "number": "5555550102"},
-                                       "client_information": {"pre_selected_residence_country": "FR"}},
+    ("POST", "/identity-verifications"): {
+        "applicant_id": "@checkout:applicant_id",
+        "declared_data": DECLARED,
+        "redirect_url": "https://example.com/done",
+    },
+    ("POST", "/create-and-open-idv"): {
+        "declared_data": DECLARED,
+        "redirect_url": "https://example.com/done",
+        "phone_number": {"country_code": "+33", "number": "5555550102"},
+        "client_information": {"pre_selected_residence_country": "FR"},
+    },
     ("POST", "/identity-verifications/{identity_verification_id}/attempts"): {
-        "redirect_url": "https://example.com/done", "client_information": {"pre_selected_language": "en"}},
+        "redirect_url": "https://example.com/done",
+        "client_information": {"pre_selected_language": "en"},
+    },
     ("POST", "/face-authentications"): {"applicant_id": "@checkout:applicant_id", "user_journey_id": USJ},
     ("POST", "/face-authentications/{face_authentication_id}/attempts"): {"redirect_url": "https://example.com/x"},
-    ("POST", "/id-document-verifications"): {"applicant_id": "@checkout:applicant_id", "user_journey_id": USJ,
-                                             "declared_data": DECLARED},
+    ("POST", "/id-document-verifications"): {
+        "applicant_id": "@checkout:applicant_id",
+        "user_journey_id": USJ,
+        "declared_data": DECLARED,
+    },
     ("POST", "/id-document-verifications/{id_document_verification_id}/attempts"): {
-        "document_front": "data:image/png;base64," + base64.b64encode(PNG).decode(), "document_type": "Passport",
-        "document_issuing_country": "GB"},
+        "document_front": "data:image/png;base64," + base64.b64encode(PNG).decode(),
+        "document_type": "Passport",
+        "document_issuing_country": "GB",
+    },
     ("POST", "/address-document-verifications"): {"applicant_id": "@checkout:applicant_id", "user_journey_id": USJ},
     ("POST", "/address-document-verifications/{address_document_verification_id}/attempts"): {
-        "document": base64.b64encode(PNG).decode()},
-    ("POST", "/aml-verifications"): {"applicant_id": "@checkout:applicant_id", "monitored": True,
-                                     "search_parameters": {"configuration_identifier": "cfg_1"}},
+        "document": base64.b64encode(PNG).decode()
+    },
+    ("POST", "/aml-verifications"): {
+        "applicant_id": "@checkout:applicant_id",
+        "monitored": True,
+        "search_parameters": {"configuration_identifier": "cfg_1"},
+    },
     ("POST", "/_sim/checkout/aml-verifications/{aml_verification_id}/resolve"): {"decision": "approved"},
     ("POST", "/_sim/checkout/aml-verifications/{aml_verification_id}/monitoring-alert"): {"alerts": 2},
-    ("POST", "/resources/applicants"): {"externalUserId": "fuzz-user", "email": "a@example.com", "phone": "+1555",
-                                        "fixedInfo": {"firstName": "A", "country": "GBR"}, "type": "individual",
-                                        "metadata": [{"key": "k", "value": "v"}]},
+    ("POST", "/resources/applicants"): {
+        "externalUserId": "fuzz-user",
+        "email": "a@example.com",
+        "phone": "+1555",
+        "fixedInfo": {"firstName": "A", "country": "GBR"},
+        "type": "individual",
+        "metadata": [{"key": "k", "value": "v"}],
+    },
     ("POST", "/resources/applicants/{applicant_id}/status/testCompleted"): {
-        "reviewAnswer": "RED", "rejectLabels": ["FORGERY"], "reviewRejectType": "FINAL"},
+        "reviewAnswer": "RED",
+        "rejectLabels": ["FORGERY"],
+        "reviewRejectType": "FINAL",
+    },
     ("POST", "/resources/applicantActions/-/forApplicant/{applicant_id}"): {
-        "externalActionId": "fuzz-action", "paymentMethod": PAYMENT},
+        "externalActionId": "fuzz-action",
+        "paymentMethod": PAYMENT,
+    },
     ("POST", "/resources/applicantActions/-/forApplicant/{applicant_id}/{action_type}"): {
-        "currency": "BTC", "direction": "in", "address": "x", **PAYMENT},
+        "currency": "BTC",
+        "direction": "in",
+        "address": "x",
+        **PAYMENT,
+    },
     ("POST", "/resources/applicantActions/{action_id}/paymentMethod"): PAYMENT,
-    ("POST", "/resources/accessTokens/sdk"): {"userId": "fuzz-user", "levelName": "basic-kyc-level",
-                                              "ttlInSecs": 600, "applicantIdentifiers": {"email": "a@example.com"}},
+    ("POST", "/resources/accessTokens/sdk"): {
+        "userId": "fuzz-user",
+        "levelName": "basic-kyc-level",
+        "ttlInSecs": 600,
+        "applicantIdentifiers": {"email": "a@example.com"},
+    },
     ("POST", "/resources/sdkIntegrations/levels/-/websdkLink"): {
-        "levelName": "basic-kyc-level", "userId": "fuzz-user", "ttlInSecs": 1800,
-        "redirect": {"successUrl": "https://example.com/ok", "rejectUrl": "https://example.com/no",
-                     "signKey": "k", "allowedQueryParams": ["a"]}},
+        "levelName": "basic-kyc-level",
+        "userId": "fuzz-user",
+        "ttlInSecs": 1800,
+        "redirect": {
+            "successUrl": "https://example.com/ok",
+            "rejectUrl": "https://example.com/no",
+            "signKey": "k",
+            "allowedQueryParams": ["a"],
+        },
+    },
     ("POST", "/_sim/sumsub/app-tokens"): {"appToken": "sbx:fuzz.fuzz", "secretKey": "s"},
-    ("POST", "/_sim/sumsub/webhooks"): {"url": CLOSED_URL, "secret": "s", "alg": "HMAC_SHA512_HEX",
-                                        "appToken": SUMSUB_TOKEN, "events": ["applicantReviewed"]},
+    ("POST", "/_sim/sumsub/webhooks"): {
+        "url": CLOSED_URL,
+        "secret": "s",
+        "alg": "HMAC_SHA512_HEX",
+        "appToken": SUMSUB_TOKEN,
+        "events": ["applicantReviewed"],
+    },
     ("POST", "/_sim/sumsub/submit"): {"applicantId": "@sumsub:applicant_id"},
-    ("POST", "/_sim/bindings"): {"scenario": "@control:name", "match": {"external_applicant_id": "x"},
-                                 "tenant": CHECKOUT_KEY, "times": 2},
+    ("POST", "/_sim/bindings"): {
+        "scenario": "@control:name",
+        "match": {"external_applicant_id": "x"},
+        "tenant": CHECKOUT_KEY,
+        "times": 2,
+    },
     ("POST", "/_sim/reset"): {"tenant": "sk_sbox_somebody_else"},
     ("POST", "/_sim/clock/advance"): {"seconds": 30, "tenant": CHECKOUT_KEY},
-    ("POST", "/_sim/webhooks/endpoints"): {"provider": "checkout", "url": CLOSED_URL, "tenant": CHECKOUT_KEY,
-                                           "secret": "s", "events": ["identity_verification_*"],
-                                           "options": {"authorization": "Bearer x", "headers": {"X-A": "b"}},
-                                           "chaos": {"fail_first": 1}, "ordered": True},
+    ("POST", "/_sim/webhooks/endpoints"): {
+        "provider": "checkout",
+        "url": CLOSED_URL,
+        "tenant": CHECKOUT_KEY,
+        "secret": "s",
+        "events": ["identity_verification_*"],
+        "options": {"authorization": "Bearer x", "headers": {"X-A": "b"}},
+        "chaos": {"fail_first": 1},
+        "ordered": True,
+    },
     ("PATCH", "/_sim/webhooks/endpoints/{endpoint_id}"): {"url": CLOSED_URL, "chaos": {"duplicate": 1}},
     ("POST", "/_sim/webhooks/{delivery_id}/replay"): {"url": CLOSED_URL},
-}  # fmt: skip
+}
 FORM_ROUTES = {
     "/connect/token",
     "/verify/{token}/",
@@ -249,12 +429,16 @@ FORM_ROUTES = {
     "/websdk/{kind:str}/{key}/scenario",
 }
 FORM_EXAMPLES = {
-    "/connect/token": {"grant_type": "client_credentials", "client_id": "ack_fuzz", "client_secret": "s",
-                       "scope": "identity-verification"},
+    "/connect/token": {
+        "grant_type": "client_credentials",
+        "client_id": "ack_fuzz",
+        "client_secret": "s",
+        "scope": "identity-verification",
+    },
     "/verify/{token}/": {"action": "abort", "code": "61111", "scenario": "@control:name"},
     "/websdk/{kind:str}/{key}/submit": {"scenario": "@control:name"},
     "/websdk/{kind:str}/{key}/scenario": {"scenario": "@control:name"},
-}  # fmt: skip
+}
 UPLOAD_ROUTES = {"/resources/applicants/{applicant_id}/info/idDoc", "/resources/applicantActions/{action_id}/images"}
 UPLOAD_METADATA = {"idDocType": "PASSPORT", "country": "GBR", "idDocSubType": "FRONT_SIDE"}
 
@@ -308,28 +492,50 @@ def _mutate(value: Any, draw: Callable[[st.SearchStrategy], Any], rnd: random.Ra
 
 
 _LEAVES = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30), st.sampled_from(HOSTILE_VALUES),
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(HOSTILE_VALUES),
+)
 JSON_VALUES = st.recursive(
-    _LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
-)  # fmt: skip
+)
 HOSTILE_VALUE = st.one_of(st.sampled_from(HOSTILE_VALUES), JSON_VALUES)
 HOSTILE_TEXT = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(max_size=40))
 SEEDS = st.integers(0, 2**32)
 SUMSUB_BAD_AUTH = [
-    {}, {"x-app-token": SUMSUB_TOKEN.encode(), "x-app-access-ts": b"1", "x-app-access-sig": b"00"},
+    {},
+    {"x-app-token": SUMSUB_TOKEN.encode(), "x-app-access-ts": b"1", "x-app-access-sig": b"00"},
     {"x-app-token": SUMSUB_TOKEN.encode(), "x-app-access-ts": b"@now", "x-app-access-sig": "é".encode("latin-1") * 64},
     {"x-app-token": b"\xff\xfe", "x-app-access-ts": b"\xd9\xa1", "x-app-access-sig": b"\x00"},
     {"x-app-token": b"sbx:" + b"a" * 3000 + b".b", "x-app-access-ts": b"9" * 50, "x-app-access-sig": b"a"},
-]  # fmt: skip
+]
 RAW_BODIES = [
-    b"", b"{", b"\xff\xfe{}", b"\xef\xbb\xbf{}", b'{"a":' * 2000, b"[" * 100_000, b"null", b"--x\r\nnope",
-    b"a=1&b=%ff&c", b'{"a": 1} trailing', "{}".encode("utf-16"),
-]  # fmt: skip
-CONTENT_TYPES = [None, b"text/plain", b"application/x-www-form-urlencoded", b"multipart/form-data",
-                 b"application/json; charset=latin-1", b"\xff/\xfe", b"application/merge-patch+json"]  # fmt: skip
+    b"",
+    b"{",
+    b"\xff\xfe{}",
+    b"\xef\xbb\xbf{}",
+    b'{"a":' * 2000,
+    b"[" * 100_000,
+    b"null",
+    b"--x\r\nnope",
+    b"a=1&b=%ff&c",
+    b'{"a": 1} trailing',
+    "{}".encode("utf-16"),
+]
+CONTENT_TYPES = [
+    None,
+    b"text/plain",
+    b"application/x-www-form-urlencoded",
+    b"multipart/form-data",
+    b"application/json; charset=latin-1",
+    b"\xff/\xfe",
+    b"application/merge-patch+json",
+]
 
 
 @st.composite
@@ -386,9 +592,12 @@ def fuzz_requests(draw: Callable[[st.SearchStrategy], Any], table: list[tuple[st
         boundary = "fuzzboundary"
         parts = [
             (f'--{boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n').encode() + encode(metadata),
-            (f'--{boundary}\r\nContent-Disposition: form-data; name="content"; filename="{filename}"\r\n'
-             "Content-Type: image/png\r\n\r\n").encode("utf-8", "surrogateescape") + content,
-        ]  # fmt: skip
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="content"; filename="{filename}"\r\n'
+                "Content-Type: image/png\r\n\r\n"
+            ).encode("utf-8", "surrogateescape")
+            + content,
+        ]
         body = b"\r\n".join(parts) + f"\r\n--{boundary}--\r\n".encode()
         content_type = f"multipart/form-data; boundary={boundary}".encode()
     elif template in FORM_ROUTES and kind < 6:
@@ -458,8 +667,13 @@ def run(http: httpx.Client, table: list[tuple[str, str]], world: World, examples
     for index, route in enumerate(table):
 
         @hypothesis_seed(seed * 1000 + index)
-        @settings(max_examples=per_route, deadline=None, database=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=per_route,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(fuzz_requests([route], world))
         def one(request: FuzzRequest) -> None:
             response = send(http, request, outcome)
@@ -479,8 +693,9 @@ def _sumsub(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.R
     ts = str(int(time.time()))
     request.headers["X-App-Token"] = SUMSUB_TOKEN
     request.headers["X-App-Access-Ts"] = ts
-    request.headers["X-App-Access-Sig"] = sumsub_signature(SUMSUB_SECRET, ts, method, request.url.raw_path,
-                                                           request.read())  # fmt: skip
+    request.headers["X-App-Access-Sig"] = sumsub_signature(
+        SUMSUB_SECRET, ts, method, request.url.raw_path, request.read()
+    )
     return http.send(request)
 
 
@@ -566,8 +781,12 @@ def seed_world(http: httpx.Client, outcome: Outcome) -> World:
     )
     outcome.record("seed sumsub token", token)
     world.add("sumsub:key", (token.json() if token.status_code < 400 else {}).get("token"))
-    link = _sumsub(http, "POST", "/resources/sdkIntegrations/levels/-/websdkLink",
-                   json=EXAMPLES[("POST", "/resources/sdkIntegrations/levels/-/websdkLink")])  # fmt: skip
+    link = _sumsub(
+        http,
+        "POST",
+        "/resources/sdkIntegrations/levels/-/websdkLink",
+        json=EXAMPLES[("POST", "/resources/sdkIntegrations/levels/-/websdkLink")],
+    )
     outcome.record("seed sumsub link", link)
     world.add("sumsub:key", *re.findall(r"/websdk/p/([^/\"]+)", link.text))
 

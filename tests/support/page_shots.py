@@ -102,8 +102,10 @@ def interactive(shots: Shots) -> None:
         shots.take("checkout-interactive-2-filter-62304")
         shots.filter("face")
         shots.take("checkout-interactive-3-filter-face")
-        shots.browser.run("document.querySelector('.picker select').value = 'idv-declined-62304';"
-                          "document.querySelector('.picker select').dispatchEvent(new Event('change'));")  # fmt: skip
+        shots.browser.run(
+            "document.querySelector('.picker select').value = 'idv-declined-62304';"
+            "document.querySelector('.picker select').dispatchEvent(new Event('change'));"
+        )
         shots.take("checkout-interactive-4-picked")
         shots.browser.click("form button[type=submit]")  # Start the capture
         shots.take("checkout-interactive-5-started", settle="return !!document.querySelector('#status')")

@@ -27,7 +27,8 @@ def produced(
     if created is not None:
         _merge(out, created(EffectContext(scenario.product, {}, model)))
     for step in scenario.steps:
-        effects = verbs[step.do].effects if step.do in verbs else (signals or {}).get(step.wait or "")
+        verb = verbs.get(step.do) if step.do else None
+        effects = verb.effects if verb is not None else (signals or {}).get(step.wait or "")
         if effects is not None:
             _merge(out, effects(EffectContext(scenario.product, dict(step.args), model)))
     return out

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,6 +26,10 @@ from simulator.engine.scenarios import catalogue_cache
 from simulator.engine.scenarios.model import Scenario, Step, Verb
 from simulator.engine.webhooks.chaos import ChaosError
 from simulator.engine.webhooks.chaos import normalize as normalize_chaos
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 # libyaml parses several times faster; start-up reads every scenario file.
@@ -65,14 +69,14 @@ class ProviderCatalogue:
 
 
 @cache
-def _file_validator():
+def _file_validator() -> Validator:
     import jsonschema
 
     return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 
 
 @cache
-def _verb_validator(schema_json: str):
+def _verb_validator(schema_json: str) -> Validator:
     import jsonschema
 
     return jsonschema.Draft202012Validator(json.loads(schema_json))
@@ -97,12 +101,10 @@ def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int:
     return node.start_mark.line + 1
 
 
-def _describe(error) -> str:
+def _describe(error: ValidationError) -> str:
     where = ".".join(str(p) for p in error.absolute_path)
     if error.validator == "oneOf" and list(error.absolute_path)[:1] == ["steps"]:
         return f"{where}: a step needs exactly one of 'do' (a verb) or 'wait' (a signal)"
-    if error.validator == "additionalProperties":
-        return f"{where or 'top level'}: {error.message}"
     return f"{where or 'top level'}: {error.message}"
 
 
@@ -167,7 +169,7 @@ def load_file(path: Path, providers: Mapping[str, ProviderCatalogue]) -> list[Sc
             ]
         )
 
-    matrix: dict[str, list] = data.get("matrix") or {}
+    matrix: dict[str, list[Any]] = data.get("matrix") or {}
     if not matrix and data["name"] != path.stem:
         errors.append(
             ScenarioError(

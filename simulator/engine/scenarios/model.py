@@ -79,7 +79,8 @@ class StepContext:
 
     @property
     def subject(self) -> dict[str, Any]:
-        return self.run["subject"]
+        subject: dict[str, Any] = self.run["subject"]
+        return subject
 
     @property
     def args(self) -> dict[str, Any]:

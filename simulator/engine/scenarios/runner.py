@@ -65,10 +65,10 @@ class Runner:
         *,
         run_id: str | None = None,
         handed_off: bool = True,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Begin playing ``scenario`` on ``subject``; returns the run document. ``handed_off=False``:
         no person has the flow yet, so applicant steps wait for :meth:`hand_off`."""
-        run = {
+        run: dict[str, Any] = {
             "id": run_id or f"run_{self.ids.base32(16, None)}",
             "scenario": scenario.name,
             "provider": scenario.provider,
@@ -90,10 +90,10 @@ class Runner:
         self._schedule_next(tenant, run)
         return run
 
-    def get(self, tenant: str, provider: str, run_id: str) -> dict | None:
+    def get(self, tenant: str, provider: str, run_id: str) -> dict[str, Any] | None:
         return self.store.get(tenant, provider, RUNS, run_id)
 
-    def scenario_of(self, run: dict) -> Scenario | None:
+    def scenario_of(self, run: dict[str, Any]) -> Scenario | None:
         override = self._overrides.get(run["id"])
         return override[1] if override is not None else self.catalogue.get(run["scenario"])
 
@@ -144,11 +144,20 @@ class Runner:
         self._schedule_next(tenant, run)
         return True
 
+    def waiting_on(self, run: dict[str, Any]) -> str | None:
+        """Who can end the run's wait: ``"signal"`` (a ``wait:`` step: the merchant's call, such as a new
+        attempt) or ``"person"`` (an applicant step: a person on the hosted flow, or the merchant's own
+        call that does the step); None when it does not wait."""
+        if not run.get("waiting_for") or run.get("status") != "running":
+            return None
+        step = self._current_step(run)
+        return "signal" if step is not None and step.wait == run["waiting_for"] else "person"
+
     def waiting_for(self, tenant: str, provider: str, run_id: str) -> str | None:
         run = self.get(tenant, provider, run_id)
         return run["waiting_for"] if run else None
 
-    def replace(self, tenant: str, provider: str, run_id: str, scenario: Scenario) -> dict | None:
+    def replace(self, tenant: str, provider: str, run_id: str, scenario: Scenario) -> dict[str, Any] | None:
         """Switch a run to another scenario from its start (a person chose on the hosted page)."""
         run = self.get(tenant, provider, run_id)
         if run is None:
@@ -206,7 +215,7 @@ class Runner:
 
     # Private functions
 
-    def _current_step(self, run: dict) -> Step | None:
+    def _current_step(self, run: dict[str, Any]) -> Step | None:
         scenario = self.scenario_of(run)
         return scenario.steps[run["cursor"]] if scenario and run["cursor"] < len(scenario.steps) else None
 
@@ -214,15 +223,15 @@ class Runner:
         """A history entry: the step, when it happened in the tenant's virtual time and in real time."""
         return {"at": isoformat(self.clock.now(tenant)), "wall_at": self.clock.wall_now(), "step": step}
 
-    def _save(self, tenant: str, run: dict) -> None:
+    def _save(self, tenant: str, run: dict[str, Any]) -> None:
         self.store.put(tenant, run["provider"], RUNS, run["id"], run)
 
-    def _end(self, tenant: str, run: dict) -> None:
+    def _end(self, tenant: str, run: dict[str, Any]) -> None:
         self._save(tenant, run)
         if self.on_end is not None:
             self.on_end(tenant, run["provider"], run["id"])
 
-    def _schedule_next(self, tenant: str, run: dict) -> None:
+    def _schedule_next(self, tenant: str, run: dict[str, Any]) -> None:
         scenario = self.scenario_of(run)
         if scenario is None or run["cursor"] >= len(scenario.steps):
             run["status"] = "finished" if scenario else "missing_scenario"
@@ -246,7 +255,7 @@ class Runner:
         self._save(tenant, run)
         self._arm(tenant, run, step, step.after)
 
-    def _arm(self, tenant: str, run: dict, step: Step, delay: float) -> None:
+    def _arm(self, tenant: str, run: dict[str, Any], step: Step, delay: float) -> None:
         generation = run.get("generation", 0)
 
         async def fire() -> None:
@@ -259,7 +268,7 @@ class Runner:
         if run is None or run["status"] != "running" or run.get("generation", 0) != generation:
             return  # reset, replaced or stopped since this step was scheduled
         scenario = self.scenario_of(run)
-        if scenario is None:
+        if scenario is None or step.do is None:  # a wait step is never armed
             return
         verb = self.verbs[provider][step.do]
         done = self._moment(tenant, step.do)

@@ -159,8 +159,10 @@ def select(
         other = matched[0]
         named = catalogue.get(other.scenario)
         kind = f"a {named.provider}/{named.product} scenario" if named else "no scenario in the catalogue"
-        warn(f"binding {other.id} matches this {provider}/{product} check but names {other.scenario!r}, {kind}:"
-             " it is skipped")  # fmt: skip
+        warn(
+            f"binding {other.id} matches this {provider}/{product} check but names {other.scenario!r}, {kind}:"
+            " it is skipped"
+        )
     if convention is not None:
         found = convention(facts)
         if isinstance(found, str):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.engine.durations import parse_duration
+from simulator.engine.names import whole
 
 DEFAULT_HOLD = 600.0  # out_of_order: how long an event waits for a later one to overtake it
 
@@ -52,6 +53,7 @@ NONE = Chaos()
 
 
 def _count(name: str, value: Any) -> int:
+    value = whole(value)
     if value is True:
         return 1
     if value is False or value is None:

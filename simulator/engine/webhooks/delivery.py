@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -122,7 +123,14 @@ class Sender:
             writer.close()
         return None
 
-    async def _round_trip(self, origin, reader, writer, request: bytes, stage: list[str]) -> tuple[int, str]:
+    async def _round_trip(
+        self,
+        origin: tuple[bool, str, int],
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        request: bytes,
+        stage: list[str],
+    ) -> tuple[int, str]:
         keep = False
         try:
             stage[0] = "sending"
@@ -227,7 +235,7 @@ async def _read_body(reader: asyncio.StreamReader, status: int, fields: dict[str
     return bytes(kept), True
 
 
-async def _read_exactly(reader: asyncio.StreamReader, size: int, keep) -> None:
+async def _read_exactly(reader: asyncio.StreamReader, size: int, keep: Callable[[bytes], None]) -> None:
     while size > 0:
         chunk = await reader.read(min(size, 65536))
         if not chunk:

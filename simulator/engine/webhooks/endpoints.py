@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from simulator.engine.names import whole
 from simulator.engine.webhooks.chaos import ChaosError, normalize
 
 FIELDS = ("provider", "url", "secret", "tenant", "events", "options", "chaos", "ordered", "concurrency")
+OPTIONS = ("alg", "authorization", "headers")  # signing options a provider's profile reads
 CONCURRENCY = 64  # attempts in flight to one endpoint (and connections kept to it), by default
 MAX_CONCURRENCY = 256
 
@@ -102,6 +104,9 @@ def _options(value: Any) -> dict[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise EndpointError(f'\'options\' must be an object, e.g. {{"alg": "HMAC_SHA512_HEX"}}, not {value!r}')
+    unknown = sorted(set(value) - set(OPTIONS))
+    if unknown:
+        raise EndpointError(f"unknown option(s) {', '.join(map(repr, unknown))}; known: {', '.join(OPTIONS)}")
     for name in ("alg", "authorization"):
         if value.get(name) is not None and not _header_value(value[name]):
             raise EndpointError(f"'options.{name}' must be a string of printable characters, not {value[name]!r}")
@@ -159,6 +164,7 @@ def endpoint_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[s
                 raise EndpointError(f"'ordered' must be true or false, not {value!r}")
             clean[name] = value
         elif name == "concurrency":
+            value = whole(value)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CONCURRENCY:
                 raise EndpointError(f"'concurrency' must be a whole number from 1 to {MAX_CONCURRENCY}, not {value!r}")
             clean[name] = value

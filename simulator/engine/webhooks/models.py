@@ -12,8 +12,13 @@ from simulator.engine.webhooks.endpoints import Endpoint
 class WebhookProfile(Protocol):
     """What a provider tells the dispatcher about its webhooks."""
 
-    retry_schedule: tuple[float, ...]  # seconds after each failed attempt
-    timeout: float  # seconds the receiver has to answer
+    @property
+    def retry_schedule(self) -> tuple[float, ...]:
+        """Seconds after each failed attempt."""
+
+    @property
+    def timeout(self) -> float:
+        """Seconds the receiver has to answer."""
 
     def sign(self, body: bytes, endpoint: Endpoint) -> dict[str, str]:
         """Headers (signature and the like) for ``body`` sent to ``endpoint``."""

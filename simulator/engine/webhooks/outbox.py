@@ -65,7 +65,9 @@ class Outbox:
         for provider in providers:
             for tenant, doc in iter_all(self.store, provider, EVENTS):
                 body = doc["body"].encode()
-                fields = {k: doc.get(k) for k in ("id", "tenant", "provider", "type", "resource", "created_at")}
+                fields: dict[str, Any] = {
+                    k: doc.get(k) for k in ("id", "tenant", "provider", "type", "resource", "created_at")
+                }
                 events[(tenant, doc["id"])] = Event(
                     **fields, body=body, scenario=doc.get("scenario"), wall_at=doc.get("wall_at")
                 )

@@ -26,7 +26,7 @@ class Subscription:
     secret: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     attempts: bool = False  # also stream delivery attempts
-    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: int = 0
 
     def wants(self, provider: str, tenant: str, event_type: str | None) -> bool:

@@ -238,12 +238,12 @@ class CheckoutProvider(Provider):
     def forget(self, tenant: str, run: dict[str, Any]) -> None:
         from simulator.providers.checkout import retention
 
-        retention.forget(self.sim, tenant, run)
+        retention.forget(self.bound, tenant, run)
 
     def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
         from simulator.providers.checkout import story
 
-        return story.subject(self.sim, tenant, run, detail=detail)
+        return story.subject(self.bound, tenant, run, detail=detail)
 
     def reset(self, tenant: str | None) -> None:
         """Forget the tenant's hosted-page and media tokens (the store forgets the rest)."""

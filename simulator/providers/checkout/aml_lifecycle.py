@@ -70,16 +70,32 @@ class Row:
 
 
 TRANSITIONS: dict[str, Row] = {
-    "start_screening": Row((CREATED,), "screening can only start on a created verification", SCREENING_IN_PROGRESS,
-                           EVENT_ONBOARDING_STARTED),
-    "complete_screening": Row((CREATED, SCREENING_IN_PROGRESS), "the onboarding screening has already completed",
-                              None, EVENT_ONBOARDING_COMPLETED),
+    "start_screening": Row(
+        (CREATED,),
+        "screening can only start on a created verification",
+        SCREENING_IN_PROGRESS,
+        EVENT_ONBOARDING_STARTED,
+    ),
+    "complete_screening": Row(
+        (CREATED, SCREENING_IN_PROGRESS),
+        "the onboarding screening has already completed",
+        None,
+        EVENT_ONBOARDING_COMPLETED,
+    ),
     "resolve_case": Row((REVIEW_REQUIRED,), "there is no open case to resolve", None, None),
-    "monitoring_alert": Row((APPROVED,), "monitoring alerts apply to approved, monitored verifications",
-                            REVIEW_REQUIRED, EVENT_MONITORING_ALERT),
-    "update_status": Row(DECISIONS, "only a decided (approved or declined) screening can be re-opened or updated",
-                         None, EVENT_STATUS_CHANGED),
-}  # fmt: skip
+    "monitoring_alert": Row(
+        (APPROVED,),
+        "monitoring alerts apply to approved, monitored verifications",
+        REVIEW_REQUIRED,
+        EVENT_MONITORING_ALERT,
+    ),
+    "update_status": Row(
+        DECISIONS,
+        "only a decided (approved or declined) screening can be re-opened or updated",
+        None,
+        EVENT_STATUS_CHANGED,
+    ),
+}
 
 
 class AmlTransitionError(Exception):

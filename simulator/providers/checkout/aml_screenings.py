@@ -25,8 +25,10 @@ CASE_RESOLVED_SIGNAL = "case_resolved"  # a scenario may ``wait`` for the contro
 
 
 def render(doc: dict[str, Any], base_url: str) -> dict[str, Any]:
-    body = {k: doc[k] for k in ("id", "created_on", "modified_on", "status", "applicant_id", "search_parameters",
-                                "monitored")}  # fmt: skip
+    body = {
+        k: doc[k]
+        for k in ("id", "created_on", "modified_on", "status", "applicant_id", "search_parameters", "monitored")
+    }
     body["_links"] = {
         "self": {"href": f"{base_url}/{AML_SCREENING.path}/{doc['id']}"},
         "applicant": {"href": f"{base_url}/applicants/{doc['applicant_id']}"},

@@ -52,16 +52,27 @@ def render_assets(product: Product, check: dict, attempt: dict, base_url: str) -
 
 def render_check(product: Product, check: dict[str, Any], base_url: str, state: State) -> dict[str, Any]:
     body: dict[str, Any] = {}
-    for key in ("id", "created_on", "modified_on", "user_journey_id", "applicant_id", "status", "response_codes",
-                "risk_labels", "declared_data"):  # fmt: skip
+    for key in (
+        "id",
+        "created_on",
+        "modified_on",
+        "user_journey_id",
+        "applicant_id",
+        "status",
+        "response_codes",
+        "risk_labels",
+        "declared_data",
+    ):
         if check.get(key) is not None:
             body[key] = check[key]
     result_attempt = state.attempt(product, check["_result_attempt_id"]) if check.get("_result_attempt_id") else None
     if product.name == c.IDDV and check.get("document"):
         document = dict(check["document"])
         if result_attempt is not None:
-            for asset, key in (("document_front_image", "front_image_signed_url"),
-                               ("document_back_image", "back_image_signed_url")):  # fmt: skip
+            for asset, key in (
+                ("document_front_image", "front_image_signed_url"),
+                ("document_back_image", "back_image_signed_url"),
+            ):
                 if asset in (result_attempt.get("_assets") or {}):
                     document[key] = asset_url(base_url, result_attempt, asset)
         body["document"] = document

@@ -155,7 +155,8 @@ def error_code(error: ValidationError) -> list[str]:
     path = [str(p) for p in error.absolute_path]
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
-        return ["__".join([*path, name, "required"]) for name in error.validator_value if name not in instance]
+        names = error.validator_value if isinstance(error.validator_value, list) else []
+        return ["__".join([*path, name, "required"]) for name in names if name not in instance]
     if not path:
         return ["request_body__invalid"]
     by_format = error.validator in ("pattern", "format") and path[-1] not in INVALID_NOT_FORMAT

@@ -38,8 +38,16 @@ def has_reference_face(
 
 def render(check: dict[str, Any], base_url: str) -> dict[str, Any]:
     body: dict[str, Any] = {}
-    for key in ("id", "created_on", "modified_on", "applicant_id", "user_journey_id", "status", "response_codes",
-                "risk_labels"):  # fmt: skip
+    for key in (
+        "id",
+        "created_on",
+        "modified_on",
+        "applicant_id",
+        "user_journey_id",
+        "status",
+        "response_codes",
+        "risk_labels",
+    ):
         body[key] = check[key]
     token = check.get("_media_token")
     if token and not check.get("_anonymized"):

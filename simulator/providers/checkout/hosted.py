@@ -23,6 +23,7 @@ from simulator.engine.scenarios.model import APPLICANT, StepContext
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import lifecycle
 from simulator.providers.checkout import response_codes as rc
+from simulator.providers.checkout.api import require
 from simulator.providers.checkout.products import PRODUCTS, Product
 from simulator.providers.checkout.results import session_information
 from simulator.providers.checkout.state import State, resolve_token
@@ -175,8 +176,8 @@ async def act(request: Request) -> Response:
     run_id = check.get("_run_id")
     if action == "start":
         await _play_until(provider, tenant, run_id, "open_link")
-        attempt = State(sim, tenant).attempt(product, attempt["id"])
-        check = State(sim, tenant).check(product, check["id"])
+        attempt = require(State(sim, tenant).attempt(product, attempt["id"]), "attempt")
+        check = require(State(sim, tenant).check(product, check["id"]), product.event_prefix)
         lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
     elif action == "complete":
         chosen = str(form.get("scenario") or "")
@@ -188,7 +189,8 @@ async def act(request: Request) -> Response:
                 sim.runner.replace(tenant, "checkout", run_id, scenario)
         await _play_until(provider, tenant, run_id, None)
         state_ = State(sim, tenant)
-        check, attempt = state_.check(product, check["id"]), state_.attempt(product, attempt["id"])
+        check = require(state_.check(product, check["id"]), product.event_prefix)
+        attempt = require(state_.attempt(product, attempt["id"]), "attempt")
         if attempt["status"] == c.PENDING_REDIRECTION:
             lifecycle.open_link(state, product, check, attempt, session_information(state, attempt))
         if attempt["status"] == c.ATTEMPT_CAPTURE_IN_PROGRESS:
@@ -204,7 +206,7 @@ async def act(request: Request) -> Response:
             if code not in abort_codes(product):
                 code = 61111
             lifecycle.follow(state, product, check, attempt, "abort_capture", {"code": code})
-    attempt = State(sim, tenant).attempt(product, attempt["id"])
+    attempt = require(State(sim, tenant).attempt(product, attempt["id"]), "attempt")
     target = redirect_target(check, attempt)
     return RedirectResponse(target, status_code=303) if target else here
 

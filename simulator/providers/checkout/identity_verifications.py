@@ -22,8 +22,21 @@ from simulator.toolkit.routes import Call
 
 def render(check: dict[str, Any], base_url: str, state: State | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {}
-    for key in ("id", "created_on", "modified_on", "user_journey_id", "applicant_id", "status", "response_codes",
-                "risk_labels", "declared_data", "documents", "face", "verified_identity", "redirect_url"):  # fmt: skip
+    for key in (
+        "id",
+        "created_on",
+        "modified_on",
+        "user_journey_id",
+        "applicant_id",
+        "status",
+        "response_codes",
+        "risk_labels",
+        "declared_data",
+        "documents",
+        "face",
+        "verified_identity",
+        "redirect_url",
+    ):
         if check.get(key) is not None:
             body[key] = check[key]
     token = check.get("_media_token")

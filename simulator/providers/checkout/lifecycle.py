@@ -66,11 +66,13 @@ def create_check(
         "_history": [],
         "_anonymized": False,
     }
-    event = product.event(TRANSITIONS["create"].event)
+    created = TRANSITIONS["create"].event
+    event = product.event(created) if created else None
     record_history(check, None, event, now)
     state.save_check(product, check)
     retention.remember_check(state, applicant, check)
-    webhooks.publish(state.sim, state.tenant, product, check, event, applicant)
+    if event is not None:
+        webhooks.publish(state.sim, state.tenant, product, check, event, applicant)
     return check
 
 
@@ -339,9 +341,9 @@ def _schedule_expiry(state: State, product: Product, check_id: str, attempt_id: 
 def drive_run(state: State, product: Product, check: dict) -> None:
     """Start the check's scenario on its first attempt; later attempts resume or restart it."""
     runner, tenant = state.sim.runner, state.tenant
-    run_id = check.get("_run_id")
+    run_id: str | None = check.get("_run_id")
     run = runner.get(tenant, "checkout", run_id) if run_id else None
-    if run is not None and run["status"] == "running":
+    if run_id and run is not None and run["status"] == "running":
         if run["waiting_for"] == NEW_ATTEMPT_SIGNAL:
             runner.signal(tenant, "checkout", run_id, NEW_ATTEMPT_SIGNAL)
         else:

@@ -135,8 +135,15 @@ def report_pdf(product_label: str, check: dict[str, Any], applicant: dict[str, A
         pdf.set_font("Helvetica", "B", 12)
         pdf.cell(0, 8, "Document", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=10)
-        for key in ("document_type", "document_issuing_country", "full_name", "birth_date", "nationality",
-                    "document_number", "document_expiry_date"):  # fmt: skip
+        for key in (
+            "document_type",
+            "document_issuing_country",
+            "full_name",
+            "birth_date",
+            "nationality",
+            "document_number",
+            "document_expiry_date",
+        ):
             if document.get(key):
                 line(key.replace("_", " ").capitalize(), document[key])
     address_document = check.get("address_document")

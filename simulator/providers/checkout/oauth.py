@@ -41,8 +41,13 @@ def _unb64(text: str) -> bytes:
 
 def issue(client_id: str, scopes: list[str], issued_at: int, key: bytes) -> str:
     header = _b64(json.dumps({"alg": "HS256", "typ": "at+jwt", "kid": "kycsim"}).encode())
-    claims = {"iss": "kycsim", "client_id": client_id, "scope": " ".join(scopes), "iat": issued_at,
-              "exp": issued_at + TOKEN_LIFETIME}  # fmt: skip
+    claims = {
+        "iss": "kycsim",
+        "client_id": client_id,
+        "scope": " ".join(scopes),
+        "iat": issued_at,
+        "exp": issued_at + TOKEN_LIFETIME,
+    }
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
     signature = _b64(hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
     return f"{header}.{payload}.{signature}"

@@ -65,20 +65,33 @@ def _descriptor(name: str, data_id_key: str, path: str, label: str, **extra) -> 
 
 
 IDENTITY_VERIFICATION = _descriptor(
-    c.IDV, "identity_verification_id", "identity-verifications", "Identity Verification",
-    has_report=True, has_risk_labels=True,
-)  # fmt: skip
+    c.IDV,
+    "identity_verification_id",
+    "identity-verifications",
+    "Identity Verification",
+    has_report=True,
+    has_risk_labels=True,
+)
 FACE_AUTHENTICATION = _descriptor(
     c.FA, "face_authentication_id", "face-authentications", "Face Authentication", has_risk_labels=True
 )
 ID_DOCUMENT_VERIFICATION = _descriptor(
-    c.IDDV, "id_document_verification_id", "id-document-verifications", "ID Document Verification",
-    hosted=False, has_report=True,
-)  # fmt: skip
+    c.IDDV,
+    "id_document_verification_id",
+    "id-document-verifications",
+    "ID Document Verification",
+    hosted=False,
+    has_report=True,
+)
 ADDRESS_DOCUMENT_VERIFICATION = _descriptor(
-    c.ADV, "address_document_verification_id", "address-document-verifications", "Address Document Verification",
-    hosted=False, has_report=True, has_risk_labels=True,
-)  # fmt: skip
+    c.ADV,
+    "address_document_verification_id",
+    "address-document-verifications",
+    "Address Document Verification",
+    hosted=False,
+    has_report=True,
+    has_risk_labels=True,
+)
 
 PRODUCTS: dict[str, Product] = {
     p.name: p

@@ -127,10 +127,13 @@ def id_document_results(state: State, check: dict, attempt: dict, result: str, c
     """The single ``document`` read from the upload, consistent with the declared data."""
     two_sided = "document_back_image" in (attempt.get("_assets") or {})
     country = attempt.get("_document_issuing_country") or document_country(check, None)
-    proxy = {**attempt, "client_information": {
-        "pre_selected_document_type": attempt.get("_document_type") or ("ID" if two_sided else "Passport"),
-        "pre_selected_document_issuing_country": str(country).upper(),
-    }}  # fmt: skip
+    proxy = {
+        **attempt,
+        "client_information": {
+            "pre_selected_document_type": attempt.get("_document_type") or ("ID" if two_sided else "Passport"),
+            "pre_selected_document_issuing_country": str(country).upper(),
+        },
+    }
     identity_results(state, check, proxy, result, codes)
     read = check.pop("documents", None) or []
     check.pop("verified_identity", None)

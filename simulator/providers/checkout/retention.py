@@ -38,13 +38,14 @@ def forget(sim: Simulator, tenant: str, run: dict[str, Any]) -> None:
     check = state.get(kind, check_id)
     if check is None or check.get("_run_id", run["id"]) != run["id"]:
         return  # gone already, or a later attempt plays it again
-    product = PRODUCTS.get(product_name)
-    for attempt_id in check.get("_attempt_ids", []) if product is not None else []:
-        attempt = state.get(product.attempt_kind, attempt_id)
-        if attempt is not None:
-            _forget_tokens(sim, attempt.get("_link_token"), attempt.get("_media_token"))
-            forget_uploads(store, tenant, attempt_id, list(attempt.get("_assets") or {}))
-            store.delete(tenant, PROVIDER, product.attempt_kind, attempt_id)
+    product = PRODUCTS.get(product_name or "")
+    if product is not None:  # AML screenings have no attempts
+        for attempt_id in check.get("_attempt_ids", []):
+            attempt = state.get(product.attempt_kind, attempt_id)
+            if attempt is not None:
+                _forget_tokens(sim, attempt.get("_link_token"), attempt.get("_media_token"))
+                forget_uploads(store, tenant, attempt_id, list(attempt.get("_assets") or {}))
+                store.delete(tenant, PROVIDER, product.attempt_kind, attempt_id)
     _forget_tokens(sim, check.get("_report_token"))
     for event_id in check.get("_event_ids", []):
         store.delete(tenant, PROVIDER, EVENTS_KIND, event_id)

@@ -21,8 +21,13 @@ from simulator.providers.checkout.state import State
 if TYPE_CHECKING:
     from simulator.providers.checkout.products import Product
 
-DEFAULT_SCENARIOS = {c.IDV: "idv-approved", c.FA: "fa-approved", c.IDDV: "iddv-approved", c.ADV: "adv-approved",
-                     c.AML: "aml-approved"}  # fmt: skip
+DEFAULT_SCENARIOS = {
+    c.IDV: "idv-approved",
+    c.FA: "fa-approved",
+    c.IDDV: "iddv-approved",
+    c.ADV: "adv-approved",
+    c.AML: "aml-approved",
+}
 
 
 def sandbox_convention(product: str, facts: Mapping[str, Any]) -> Scenario | None:

@@ -29,7 +29,7 @@ def subject(sim: Simulator, tenant: str, run: Mapping[str, Any], *, detail: bool
     check = state.get(kind, check_id) if kind and check_id else None
     if check is None:
         return default_subject(run)  # forgotten (retention) or reset: the run is all there is
-    product = PRODUCTS.get(product_name)
+    product = PRODUCTS.get(product_name or "")
     label = product.label if product is not None else "AML screening"
     ids = {"check": check["id"]}
     facts: dict[str, Any] = {"product": product_name}
@@ -56,14 +56,22 @@ def subject(sim: Simulator, tenant: str, run: Mapping[str, Any], *, detail: bool
     elif product is not None:
         history = check.get("_history") or []
         statuses = changes(
-            ({"at": h["at"], "status": h["status"], "attempt_status": h.get("attempt_status"), "event": h.get("event")}
-             for h in history),
+            (
+                {
+                    "at": h["at"],
+                    "status": h["status"],
+                    "attempt_status": h.get("attempt_status"),
+                    "event": h.get("event"),
+                }
+                for h in history
+            ),
             ("status", "attempt_status"),
-        )  # fmt: skip
+        )
     else:
         history = (check.get(AML_STATE) or {}).get("history") or []
-        statuses = changes(({"at": h["at"], "status": h["status"], "event": h.get("event")} for h in history),
-                           ("status",))  # fmt: skip
+        statuses = changes(
+            ({"at": h["at"], "status": h["status"], "event": h.get("event")} for h in history), ("status",)
+        )
     return Subject(
         kind=label,
         id=check["id"],

@@ -68,9 +68,12 @@ def start(http: Any, scenario: Scenario, record: Any, key: str | None = None) ->
     if product in (c.FA, c.AML):
         _approve_identity(client, applicant["id"])
     if product == c.AML:
-        body = {"applicant_id": applicant["id"], "monitored": True,
-                "search_parameters": {"configuration_identifier": "kycsim-trigger"}}  # fmt: skip
-        ids["aml_verification_id"] = client.call("POST", path, body, scenario.name)["id"]
+        screening = {
+            "applicant_id": applicant["id"],
+            "monitored": True,
+            "search_parameters": {"configuration_identifier": "kycsim-trigger"},
+        }
+        ids["aml_verification_id"] = client.call("POST", path, screening, scenario.name)["id"]
         return ids
     body: dict[str, Any] = {"applicant_id": applicant["id"]}
     if product != c.FA:

@@ -39,8 +39,11 @@ _BASE64 = re.compile(r"^[A-Za-z0-9+/_\-\s]*={0,2}\s*$")
 REQUIRED, INVALID_FORMAT, TOO_LARGE = "required", "invalid_format", "too_large"
 
 # Upload field -> asset type, and which fields each product requires / accepts.
-ASSET_OF_FIELD = {"document_front": "document_front_image", "document_back": "document_back_image",
-                  "document": "document"}  # fmt: skip
+ASSET_OF_FIELD = {
+    "document_front": "document_front_image",
+    "document_back": "document_back_image",
+    "document": "document",
+}
 UPLOAD_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "id_document_verification": (("document_front",), ("document_back",)),
     "address_document_verification": (("document",), ()),
@@ -183,8 +186,12 @@ PROVIDER = "checkout"
 
 def store_upload(store: Any, tenant: str, attempt_id: str, asset: str, upload: Upload) -> None:
     key = f"{attempt_id}/{asset}"
-    doc = {"id": key, "media_type": upload.media_type, "filename": upload.filename,
-           "data": base64.b64encode(upload.data).decode("ascii")}  # fmt: skip
+    doc = {
+        "id": key,
+        "media_type": upload.media_type,
+        "filename": upload.filename,
+        "data": base64.b64encode(upload.data).decode("ascii"),
+    }
     store.put(tenant, PROVIDER, UPLOADS_KIND, key, doc)
 
 

@@ -76,13 +76,15 @@ def row_effects(product: Product, trigger: str, args: dict[str, Any]) -> dict[st
     return out
 
 
-def moves(*triggers: str) -> Effects:
+def moves(*triggers: str) -> Callable[[EffectContext], dict[str, set[str]]]:
     """The effects of the lifecycle's rows ``triggers``, for the product the scenario plays."""
 
     def effects(ctx: EffectContext) -> dict[str, set[str]]:
         product = PRODUCTS.get(ctx.product)
         out: dict[str, set[str]] = {}
-        for trigger in triggers if product is not None else ():
+        if product is None:
+            return out
+        for trigger in triggers:
             for category, values in row_effects(product, trigger, ctx.args).items():
                 out.setdefault(category, set()).update(values)
         return out

@@ -20,6 +20,7 @@ from simulator.toolkit.pages import Outcome
 from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
+    from simulator.engine.webhooks.models import WebhookProfile
     from simulator.toolkit.routes import Operation
 
 JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9.!#$&^_-]+\+)?json$")  # application/json, application/x+json
@@ -171,8 +172,9 @@ class SumsubProvider(Provider):
 
     async def authenticate(self, request: Request, op: Operation) -> str:
         """The app token of a correctly signed request (``auth.py``), checked over the body as sent."""
-        assert self.sim is not None
-        return await authenticate(request, self.credentials, self.sim.clock.wall, body_limit(request, upload=op.upload))
+        return await authenticate(
+            request, self.credentials, self.bound.clock.wall, body_limit(request, upload=op.upload)
+        )
 
     def accepts_json(self, media_type: str | None) -> bool:
         """``application/json`` or ``application/*+json``, or no ``Content-Type`` at all: a client that
@@ -204,7 +206,7 @@ class SumsubProvider(Provider):
 
         return scenario_name(facts.get("images") or []) if product == c.APPLICANT else None
 
-    def webhook_profile(self):
+    def webhook_profile(self) -> WebhookProfile:
         from simulator.providers.sumsub.webhooks import SumsubWebhookProfile
 
         return SumsubWebhookProfile()
@@ -247,12 +249,10 @@ class SumsubProvider(Provider):
         return trigger.resume(http, run, created, record, self._secret(created["tenant"]), self._wall())
 
     def _settings(self) -> Any:
-        assert self.sim is not None, "bind the provider to a simulator first"
-        return self.sim.settings
+        return self.bound.settings
 
     def _wall(self) -> Any:
-        assert self.sim is not None
-        return self.sim.clock.wall
+        return self.bound.clock.wall
 
     def _secret(self, token: str) -> str:
         secret = self.credentials.secret_for(token)
@@ -262,7 +262,7 @@ class SumsubProvider(Provider):
 
     def forget(self, tenant: str, run: dict[str, Any]) -> None:
         """Retention: the finished run's action (or applicant, once none of its actions is kept), with its images."""
-        subject, store = run.get("subject") or {}, self.sim.store
+        subject, store = run.get("subject") or {}, self.bound.store
         kind = c.KIND_ACTION if subject.get("kind") == "action" else c.KIND_APPLICANT
         doc = store.get(tenant, c.PROVIDER, kind, str(subject.get("id")))
         if doc is None or doc.get("_run") != run["id"]:
@@ -278,7 +278,7 @@ class SumsubProvider(Provider):
     def story(self, tenant: str, run: Mapping[str, Any], *, detail: bool = True) -> Subject:
         from simulator.providers.sumsub import story
 
-        return story.subject(self.sim, tenant, run, detail=detail)
+        return story.subject(self.bound, tenant, run, detail=detail)
 
     def reset(self, tenant: str | None) -> None:
         """Credentials added at run time stay: they are configuration, not state."""

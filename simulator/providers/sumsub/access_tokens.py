@@ -25,16 +25,17 @@ def issue_token(
 ) -> dict:
     prefix = c.ACCESS_TOKEN_PREFIX + ("sbx-" if ctx.sandbox else "")
     token = prefix + ctx.uuid()
+    expires_at = isoformat(ctx.now + timedelta(seconds=ttl))
     doc = {
         "id": token,
         "userId": user_id,
         "levelName": level,
         "externalActionId": external_action_id,
         "applicantIdentifiers": identifiers or {},
-        "expiresAt": isoformat(ctx.now + timedelta(seconds=ttl)),
+        "expiresAt": expires_at,
     }
     ctx.put(c.KIND_TOKEN, doc)
-    handoff.grant(ctx, user_id, external_action_id, doc["expiresAt"])
+    handoff.grant(ctx, user_id, external_action_id, expires_at)
     return {"token": token, "userId": user_id}
 
 

@@ -54,8 +54,11 @@ async def add_app_token(request: Request) -> Response:
     if current is not None and not hmac.compare_digest(current.encode(), secret.encode()):
         given = data.get("currentSecretKey")
         if not isinstance(given, str) or not hmac.compare_digest(current.encode(), given.encode()):
-            return _error(403, "this appToken is registered with another secret; send its current secret as"
-                          " 'currentSecretKey' to change it")  # fmt: skip
+            return _error(
+                403,
+                "this appToken is registered with another secret; send its current secret as"
+                " 'currentSecretKey' to change it",
+            )
     credentials.add(token, secret)
     return JSONResponse({"appToken": token, "tenant": token, "sandbox": token.startswith("sbx:")}, status_code=201)
 
@@ -86,10 +89,15 @@ async def add_webhook(request: Request) -> Response:
         return _error(400, "say whose events go there: 'appToken' (one tenant) or \"allTenants\": true (every tenant)")
     try:
         fields = endpoint_fields(
-            {"url": data["url"], "secret": data.get("secret"), "tenant": tenant, "events": events,
-             "options": {"alg": alg}},
+            {
+                "url": data["url"],
+                "secret": data.get("secret"),
+                "tenant": tenant,
+                "events": events,
+                "options": {"alg": alg},
+            },
             partial=True,
-        )  # fmt: skip
+        )
     except EndpointError as exc:
         return _error(400, str(exc))
     endpoint = sim_of(request).dispatcher.add_endpoint(c.PROVIDER, **fields)

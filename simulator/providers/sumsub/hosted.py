@@ -281,13 +281,13 @@ async def submit(request: Request) -> Response:
     chosen = await _scenario_field(request)
     if isinstance(chosen, Response):
         return chosen
-    picked = None
+    picked: Scenario | None = None
     if chosen and lifecycle.awaiting_resubmission(ctx, subject):  # the outcome of the new attempt
-        picked = _scenario_for(request, ctx, action, str(chosen))
-        if isinstance(picked, Response):
-            return picked
-        if not subject.get("_personMayChoose"):
-            picked = None  # the scenario was fixed beforehand: the new attempt gets the default
+        found = _scenario_for(request, ctx, action, str(chosen))
+        if isinstance(found, Response):
+            return found
+        # Unless the scenario was fixed beforehand: then the new attempt gets the default.
+        picked = found if subject.get("_personMayChoose") else None
     elif chosen:  # the outcome picked in the same form, as "Use this scenario" would apply it
         problem = _choose(request, ctx, subject, action, str(chosen))
         if problem is not None:

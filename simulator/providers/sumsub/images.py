@@ -33,11 +33,12 @@ def _multipart(content_type: str, body: bytes) -> dict[str, tuple[bytes, str | N
     message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
     if not message.is_multipart():
         raise ValueError("not multipart")
-    parts = {}
+    parts: dict[str, tuple[bytes, str | None]] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name:
-            parts[str(name)] = (part.get_payload(decode=True) or b"", _filename(part.get_filename()))
+            payload = part.get_payload(decode=True)
+            parts[str(name)] = (payload if isinstance(payload, bytes) else b"", _filename(part.get_filename()))
     return parts
 
 
@@ -64,7 +65,7 @@ async def _parts(request: Request) -> tuple[dict[str, Any], bytes | None, str | 
         raise bad_request("The multipart body could not be parsed") from None
     raw, _ = parts.get("metadata", (b"", None))
     try:
-        metadata = parse_json(raw) if raw.strip() else None
+        metadata: Any = parse_json(raw) if raw.strip() else None  # an object once the schema passes it
     except BodyError:
         example = '{"idDocType":"PASSPORT","country":"GBR"}'
         raise bad_request(f"Part 'metadata' must be a JSON object such as {example}") from None

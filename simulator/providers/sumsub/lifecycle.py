@@ -114,7 +114,9 @@ def submit(
     elif captures:  # the person consented on the WebSDK's agreement screen; an API request check has no consent
         subject.setdefault("agreement", {"createdAt": fmt_created(ctx.now), "source": "WebSDK", "recordIds": []})
     save(ctx, applicant, action)
-    webhooks.publish(ctx, TRANSITIONS[SUBMIT].event(action), applicant, action)
+    event = TRANSITIONS[SUBMIT].event(action)
+    if event:
+        webhooks.publish(ctx, event, applicant, action)
     return True
 
 
@@ -257,7 +259,9 @@ def review(ctx: SumsubState, applicant: dict[str, Any], action: dict[str, Any] |
     if action is not None:
         build_checks(ctx, action, applicant, planned_checks(action, result["reviewAnswer"], args.get("checks")))
     save(ctx, applicant, action)
-    webhooks.publish(ctx, TRANSITIONS["review"].event(action), applicant, action)
+    event = TRANSITIONS["review"].event(action)
+    if event:
+        webhooks.publish(ctx, event, applicant, action)
 
 
 def reset(ctx: SumsubState, applicant: dict[str, Any]) -> None:

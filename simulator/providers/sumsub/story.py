@@ -92,8 +92,11 @@ def _pages(sim: Simulator, tenant: str, user_id: str | None, action_id: str | No
         return []
     pages = []
     for kind, segment in PAGE_KINDS.items():
-        grants = [g for g in sim.store.list(tenant, c.PROVIDER, kind)
-                  if g.get("userId") == user_id and g.get("externalActionId") == action_id]  # fmt: skip
+        grants = [
+            g
+            for g in sim.store.list(tenant, c.PROVIDER, kind)
+            if g.get("userId") == user_id and g.get("externalActionId") == action_id
+        ]
         if grants:
             grant = grants[-1]
             what = "WebSDK link" if segment == "p" else "WebSDK page of the newest access token"

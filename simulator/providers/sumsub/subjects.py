@@ -119,7 +119,7 @@ def fill_recognised_info(ctx: SumsubState, applicant: dict[str, Any]) -> None:
     info.setdefault("dob", person.birth_date.strftime(c.DATE_DAY))
     info.setdefault("country", alpha3(country))
     info.setdefault("gender", person.gender)
-    docs = []
+    docs: list[dict[str, Any]] = []
     for image_id in applicant.get("_images", []):
         image = ctx.get(c.KIND_IMAGE, image_id)
         if image is None or image["idDocType"] not in IDENTITY_TYPES:

@@ -7,10 +7,10 @@ report is derived from the same rows the lifecycle follows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from simulator.engine.scenarios.model import APPLICANT, EffectContext, Effects, StepContext
+from simulator.engine.scenarios.model import APPLICANT, EffectContext, StepContext
 from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub import lifecycle
 from simulator.providers.sumsub.checks import explicit_checks
@@ -61,7 +61,7 @@ def _prefix(ctx: EffectContext) -> str:
     return "applicantAction" if ctx.product == c.APPLICANT_ACTION else "applicant"
 
 
-def moves(trigger: str) -> Effects:
+def moves(trigger: str) -> Callable[[EffectContext], dict[str, set[str]]]:
     """What a row of the lifecycle's table produces: its review status and its webhook."""
     row = TRANSITIONS[trigger]
 

@@ -91,19 +91,34 @@ def test_an_email_tag_naming_no_scenario_is_a_warning_with_close_names_and_the_d
 def test_a_binding_for_another_product_is_skipped_with_a_warning_and_an_older_fitting_one_wins(caplog):
     other_product = Catalogue()
     other_product.scenarios = dict(CATALOGUE.scenarios)
-    gadget = CATALOGUE.get("widget-failed").__class__(**{**vars(CATALOGUE.get("widget-failed")), "name": "gadget-x",
-                                                         "product": "gadget"})  # fmt: skip
+    gadget = CATALOGUE.get("widget-failed").__class__(
+        **{**vars(CATALOGUE.get("widget-failed")), "name": "gadget-x", "product": "gadget"}
+    )
     other_product.scenarios["gadget-x"] = gadget
     bindings = Bindings()
     bindings.add("widget-failed", {"external_id": "e"})
     bindings.add("gadget-x", {"external_id": "e"})
-    chosen = select(other_product, bindings, tenant="t", provider="demo", product="widget", default="widget-default",
-                    facts={"external_id": "e"})  # fmt: skip
+    chosen = select(
+        other_product,
+        bindings,
+        tenant="t",
+        provider="demo",
+        product="widget",
+        default="widget-default",
+        facts={"external_id": "e"},
+    )
     assert (chosen.rule, chosen.scenario.name) == (BINDING, "widget-failed")
     assert not caplog.records  # a fitting binding was found: nothing to warn about
     bindings.items.pop("bnd_1")
-    chosen = select(other_product, bindings, tenant="t", provider="demo", product="widget", default="widget-default",
-                    facts={"external_id": "e"})  # fmt: skip
+    chosen = select(
+        other_product,
+        bindings,
+        tenant="t",
+        provider="demo",
+        product="widget",
+        default="widget-default",
+        facts={"external_id": "e"},
+    )
     assert chosen.rule == DEFAULT and "binding bnd_2" in caplog.text and "demo/gadget" in caplog.text
 
 

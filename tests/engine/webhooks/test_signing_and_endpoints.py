@@ -71,7 +71,7 @@ def test_endpoints_control_api(sim, receiver):
         ({"provider": "hooks", "url": "http://a:99999/", "tenant": "t"}, "http(s) URL"),
         ({"provider": "nobody", "url": "http://127.0.0.1:9/", "tenant": "t"}, "sends no webhooks here"),
         ({"provider": "hooks", "url": "http://127.0.0.1:9/", "events": [1], "tenant": "t"}, "list of event types"),
-        ({"provider": "hooks", "url": "http://127.0.0.1:9/", "colour": "red", "tenant": "t"}, "unknown endpoint field"),
+        ({"provider": "hooks", "url": "http://127.0.0.1:9/", "colour": "red", "tenant": "t"}, "unknown field(s)"),
         (
             {"provider": "hooks", "url": "http://127.0.0.1:9/", "tenant": "t", "options": {"headers": {"A": 1}}},
             "options.headers",

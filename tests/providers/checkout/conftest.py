@@ -77,9 +77,13 @@ class Api:
         body.update(fields)
         headers = {"X-KycSim-Scenario": scenario} if scenario else None
         return self.call(
-            "POST", "/identity-verifications", json=body, status=201, schema="identity_verification.response",
+            "POST",
+            "/identity-verifications",
+            json=body,
+            status=201,
+            schema="identity_verification.response",
             headers=headers,
-        )  # fmt: skip
+        )
 
     def attempt(self, idv_id: str, status: int = 201, **fields: Any) -> dict:
         body = {"redirect_url": "https://merchant.example.com/back", **fields}

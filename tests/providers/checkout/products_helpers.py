@@ -38,8 +38,9 @@ def scenario_header(scenario: str | None) -> dict[str, str] | None:
 def create_fa(api: Any, applicant_id: str, scenario: str | None = None, status: int = 201, **fields: Any) -> dict:
     body = {"applicant_id": applicant_id, "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we", **fields}
     schema = "face_authentication.response" if status == 201 else None
-    return api.call("POST", "/face-authentications", json=body, status=status, schema=schema,
-                    headers=scenario_header(scenario))  # fmt: skip
+    return api.call(
+        "POST", "/face-authentications", json=body, status=status, schema=schema, headers=scenario_header(scenario)
+    )
 
 
 def fa_attempt(api: Any, fa_id: str, status: int = 201, **fields: Any) -> dict:
@@ -56,10 +57,15 @@ def create_document_check(
     api: Any, product: str, applicant_id: str | None = None, scenario: str | None = None, **fields: Any
 ) -> dict:
     applicant_id = applicant_id or api.applicant()["id"]
-    body = {"applicant_id": applicant_id, "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we",
-            "declared_data": {"name": "Hannah Bret", "birth_date": "1994-10-15"}, **fields}  # fmt: skip
-    return api.call("POST", PATHS[product], json=body, status=201, schema=f"{product}.response",
-                    headers=scenario_header(scenario))  # fmt: skip
+    body = {
+        "applicant_id": applicant_id,
+        "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we",
+        "declared_data": {"name": "Hannah Bret", "birth_date": "1994-10-15"},
+        **fields,
+    }
+    return api.call(
+        "POST", PATHS[product], json=body, status=201, schema=f"{product}.response", headers=scenario_header(scenario)
+    )
 
 
 def get_document_check(api: Any, product: str, check_id: str) -> dict:
@@ -68,8 +74,9 @@ def get_document_check(api: Any, product: str, check_id: str) -> dict:
 
 def upload(api: Any, product: str, check_id: str, *, status: int = 201, **kwargs: Any) -> Any:
     """POST an attempt with ``json=`` or ``files=``/``data=``; checks the status and the body's schema."""
-    response = api.client.post(f"{PATHS[product]}/{check_id}/attempts",
-                               headers={"Authorization": f"Bearer {api.key}"}, **kwargs)  # fmt: skip
+    response = api.client.post(
+        f"{PATHS[product]}/{check_id}/attempts", headers={"Authorization": f"Bearer {api.key}"}, **kwargs
+    )
     assert response.status_code == status, response.text
     body = response.json()
     if status == 201:
@@ -86,8 +93,9 @@ def create_aml(api: Any, applicant_id: str, scenario: str | None = None, status:
         **fields,
     }
     schema = "aml_screening.response" if status == 201 else None
-    return api.call("POST", "/aml-verifications", json=body, status=status, schema=schema,
-                    headers=scenario_header(scenario))  # fmt: skip
+    return api.call(
+        "POST", "/aml-verifications", json=body, status=status, schema=schema, headers=scenario_header(scenario)
+    )
 
 
 def get_aml(api: Any, aml_id: str) -> dict:

@@ -14,8 +14,16 @@ SDK_KEY = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"  # matches the SDK's own secret 
 def kycsim_environment(url: str) -> Environment:
     """A custom Environment whose every URI, the identity one included, is the simulator."""
     base = f"{url}/"
-    return Environment(base_uri=base, authorization_uri=f"{base}connect/token", files_uri=base, transfers_uri=base,
-                       balances_uri=base, forward_uri=base, identity_uri=base, is_sandbox=True)  # fmt: skip
+    return Environment(
+        base_uri=base,
+        authorization_uri=f"{base}connect/token",
+        files_uri=base,
+        transfers_uri=base,
+        balances_uri=base,
+        forward_uri=base,
+        identity_uri=base,
+        is_sandbox=True,
+    )
 
 
 def secret_key_sdk(url: str, key: str = SDK_KEY):

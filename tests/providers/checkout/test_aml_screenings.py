@@ -27,8 +27,9 @@ def test_request_validation(api):
     applicant_id = verified_applicant(api)
     missing = api.call("POST", "/aml-verifications", json={"applicant_id": applicant_id}, status=422)
     assert missing["error_codes"] == ["search_parameters__required"]
-    empty = api.call("POST", "/aml-verifications", status=422,
-                     json={"applicant_id": applicant_id, "search_parameters": {}})  # fmt: skip
+    empty = api.call(
+        "POST", "/aml-verifications", status=422, json={"applicant_id": applicant_id, "search_parameters": {}}
+    )
     assert empty["error_codes"] == ["search_parameters__configuration_identifier__required"]
     assert create_aml(api, applicant_id, monitored="yes", status=422)["error_codes"] == ["monitored__invalid"]
 
@@ -43,8 +44,10 @@ def test_low_risk_without_alerts_is_approved_step_by_step(api):
     done = get_aml(api, screening["id"])
     assert done["status"] == "approved" and done["modified_on"] > screening["modified_on"]
     assert events(api, screening["id"]) == [
-        "created", "onboarding_started", "onboarding_completed",
-    ]  # fmt: skip
+        "created",
+        "onboarding_started",
+        "onboarding_completed",
+    ]
 
 
 def test_prohibited_is_declined_without_screening(api):
@@ -160,9 +163,13 @@ def test_a_decided_screening_changed_afterwards_sends_status_changed(api):
     api.advance(3600)
     assert get_aml(api, screening["id"])["status"] == "declined"
     assert events(api, screening["id"]) == [
-        "created", "onboarding_started", "onboarding_completed", "onboarding_reviewed", "status_changed",
+        "created",
+        "onboarding_started",
+        "onboarding_completed",
         "onboarding_reviewed",
-    ]  # fmt: skip
+        "status_changed",
+        "onboarding_reviewed",
+    ]
 
 
 def test_the_control_api_updates_a_decision(api):
@@ -175,5 +182,9 @@ def test_the_control_api_updates_a_decision(api):
     assert updated.status_code == 200 and updated.json()["status"] == "declined"
     assert events(api, screening["id"])[-1] == "status_changed"
     pending = create_aml(api, verified_applicant(api))
-    assert api.client.post(f"/_sim/checkout/aml-verifications/{pending['id']}/status",
-                           json={"status": "declined"}).status_code == 409  # fmt: skip
+    assert (
+        api.client.post(
+            f"/_sim/checkout/aml-verifications/{pending['id']}/status", json={"status": "declined"}
+        ).status_code
+        == 409
+    )

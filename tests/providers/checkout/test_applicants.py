@@ -2,8 +2,11 @@ from __future__ import annotations
 
 
 def test_create_get_update_anonymize(api):
-    created = api.applicant(external_applicant_id="ext_osdfdfdb4hryu5cei5vwoabrk5k", email="hannah.bret@example.com",
-                            external_applicant_name="Hannah Bret")  # fmt: skip
+    created = api.applicant(
+        external_applicant_id="ext_osdfdfdb4hryu5cei5vwoabrk5k",
+        email="hannah.bret@example.com",
+        external_applicant_name="Hannah Bret",
+    )
     assert created["id"].startswith("aplt_") and len(created["id"]) == 31
     assert created["_links"]["self"]["href"] == f"http://testserver/applicants/{created['id']}"
     assert created["created_on"] == "2025-01-01T00:00:00Z"
@@ -12,8 +15,9 @@ def test_create_get_update_anonymize(api):
     assert fetched == created
 
     api.advance(60)
-    updated = api.call("PATCH", f"/applicants/{created['id']}", json={"email": "h.b@example.com"},
-                       schema="applicant.response")  # fmt: skip
+    updated = api.call(
+        "PATCH", f"/applicants/{created['id']}", json={"email": "h.b@example.com"}, schema="applicant.response"
+    )
     assert updated["email"] == "h.b@example.com"
     assert updated["external_applicant_name"] == "Hannah Bret"
     assert updated["modified_on"] == "2025-01-01T00:01:00Z"
@@ -44,8 +48,9 @@ def test_update_ignores_external_applicant_id(api):
 
 
 def test_validation_errors_are_400_on_applicants(api):
-    body = api.call("POST", "/applicants", json={"email": "not-an-email", "external_applicant_name": "x" * 256},
-                    status=400)  # fmt: skip
+    body = api.call(
+        "POST", "/applicants", json={"email": "not-an-email", "external_applicant_name": "x" * 256}, status=400
+    )
     assert body["error_type"] == "invalid_request"
     assert body["error_codes"] == ["email__invalid_format", "external_applicant_name__invalid"]
 

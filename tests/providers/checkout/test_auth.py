@@ -38,10 +38,20 @@ def test_a_token_kycsim_issued_is_its_clients_tenant():
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "Bearer", "Bearer   ", "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "Basic dXNlcjpwYXNz",
-     "Bearer pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "Bearer not a key", "Bearer sk_sbox_" + "a" * 300,
-     "Bearer sk_sbox_\xe9\xff", "Bearer \x00\x01"],
-)  # fmt: skip
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer   ",
+        "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
+        "Basic dXNlcjpwYXNz",
+        "Bearer pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
+        "Bearer not a key",
+        "Bearer sk_sbox_" + "a" * 300,
+        "Bearer sk_sbox_\xe9\xff",
+        "Bearer \x00\x01",
+    ],
+)
 def test_rejected_credentials(header):
     with pytest.raises(Unauthorized):
         credential_of(header, KEY)
@@ -61,7 +71,7 @@ def test_rejected_credentials(header):
         # a deeply nested payload: refused without parsing it
         f"{_b64({'alg': 'HS256'})}.{base64.urlsafe_b64encode(b'[' * 5000 + b']' * 5000).decode().rstrip('=')}.c2ln",
     ],
-)  # fmt: skip
+)
 def test_forged_oauth_tokens_are_refused(token):
     with pytest.raises(Unauthorized):
         credential_of(f"Bearer {token}", KEY)
@@ -109,8 +119,12 @@ def test_tenants_do_not_see_each_other(api, other):
     )
     other.call("GET", f"/identity-verifications/{idv['id']}/pdf-report", status=404)
     other.call("POST", f"/identity-verifications/{idv['id']}/anonymize", status=404)
-    other.call("POST", "/identity-verifications", status=404,
-               json={"applicant_id": applicant["id"], "declared_data": {"name": "Eve Other"}})  # fmt: skip
+    other.call(
+        "POST",
+        "/identity-verifications",
+        status=404,
+        json={"applicant_id": applicant["id"], "declared_data": {"name": "Eve Other"}},
+    )
     assert api.get_idv(idv["id"])["status"] == "approved"
 
 
@@ -140,9 +154,21 @@ def signed(claims: dict) -> str:
         (f"Bearer {signed({'client_id': '', 'scope': 'identity-verification'})}", "token_invalid"),
         (f"Bearer {signed({'client_id': 7, 'scope': 'identity-verification'})}", "token_invalid"),
     ],
-    ids=["none", "empty", "basic", "basic-key", "key-too-long", "public-key", "forged", "other-scope",
-         "no-scopes", "no-client", "blank-client", "number-client"],
-)  # fmt: skip
+    ids=[
+        "none",
+        "empty",
+        "basic",
+        "basic-key",
+        "key-too-long",
+        "public-key",
+        "forged",
+        "other-scope",
+        "no-scopes",
+        "no-client",
+        "blank-client",
+        "number-client",
+    ],
+)
 def test_each_refusal_says_why(header, reason):
     with pytest.raises(Unauthorized) as refused:
         credential_of(header, KEY)

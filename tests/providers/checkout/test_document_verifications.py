@@ -56,8 +56,11 @@ def test_iddv_quality_checks_then_checks_step_by_step(api):
     assert front.content == JPEG and front.headers["content-type"] == "image/jpeg"
     assert api.client.get(document["back_image_signed_url"]).content == PNG
     api.advance(5)
-    pdf = api.call("GET", f"/id-document-verifications/{check['id']}/pdf-report",
-                   schema="id_document_verification.pdf_report.response")  # fmt: skip
+    pdf = api.call(
+        "GET",
+        f"/id-document-verifications/{check['id']}/pdf-report",
+        schema="id_document_verification.pdf_report.response",
+    )
     assert api.client.get(pdf["pdf_report"]).content.startswith(b"%PDF-")
     assert history(api, IDDV, check["id"]) == [
         ("created", "created", None),
@@ -79,8 +82,11 @@ def test_assets_are_the_uploaded_files(api):
     check = create_document_check(api, IDDV)
     attempt = upload(api, IDDV, check["id"], json={"document_front": data_url(PDF, "application/pdf")})
     api.advance(600)
-    assets = api.call("GET", f"/id-document-verifications/{check['id']}/attempts/{attempt['id']}/assets",
-                      schema="id_document_verification.assets.response")  # fmt: skip
+    assets = api.call(
+        "GET",
+        f"/id-document-verifications/{check['id']}/attempts/{attempt['id']}/assets",
+        schema="id_document_verification.assets.response",
+    )
     assert [a["type"] for a in assets["data"]] == ["document_front_image"]
     served = api.client.get(assets["data"][0]["_links"]["asset_url"]["href"])
     assert served.content == PDF and served.headers["content-type"] == "application/pdf"
@@ -89,16 +95,30 @@ def test_assets_are_the_uploaded_files(api):
 
 def test_2025_fields_shape_the_document_read(api):
     check = create_document_check(api, IDDV)
-    upload(api, IDDV, check["id"], json={"document_front": data_url(JPEG), "document_type": "Driving licence",
-                                         "document_issuing_country": "FR"})  # fmt: skip
+    upload(
+        api,
+        IDDV,
+        check["id"],
+        json={"document_front": data_url(JPEG), "document_type": "Driving licence", "document_issuing_country": "FR"},
+    )
     api.advance(600)
     document = get_document_check(api, IDDV, check["id"])["document"]
     assert (document["document_type"], document["document_issuing_country"]) == ("Driving licence", "FR")
-    bad = upload(api, IDDV, create_document_check(api, IDDV)["id"], status=422,
-                 json={"document_front": data_url(JPEG), "document_type": "Library card"})  # fmt: skip
+    bad = upload(
+        api,
+        IDDV,
+        create_document_check(api, IDDV)["id"],
+        status=422,
+        json={"document_front": data_url(JPEG), "document_type": "Library card"},
+    )
     assert bad["error_codes"] == ["document_type__invalid"]
-    wrong_type = upload(api, IDDV, create_document_check(api, IDDV)["id"], status=422,
-                        json={"document_front": data_url(JPEG), "document_issuing_country": 33})  # fmt: skip
+    wrong_type = upload(
+        api,
+        IDDV,
+        create_document_check(api, IDDV)["id"],
+        status=422,
+        json={"document_front": data_url(JPEG), "document_issuing_country": 33},
+    )
     assert wrong_type["error_codes"] == ["document_issuing_country__invalid"]
 
 
@@ -109,14 +129,20 @@ def test_2025_fields_shape_the_document_read(api):
         ({"json": {"document_back": data_url(PNG)}}, 422, ["document_front__required"]),
         ({"json": {"document_front": data_url(GIF, "image/gif")}}, 422, ["document_front__invalid_format"]),
         ({"json": {"document_front": "not an image"}}, 422, ["document_front__invalid_format"]),
-        ({"json": {"document_front": data_url(JPEG), "document_back": data_url(GIF)}}, 422,
-         ["document_back__invalid_format"]),
+        (
+            {"json": {"document_front": data_url(JPEG), "document_back": data_url(GIF)}},
+            422,
+            ["document_back__invalid_format"],
+        ),
         ({"files": {"document_front": ("a.gif", GIF, "image/gif")}}, 422, ["document_front__invalid_format"]),
-        ({"files": {"document_front": ("big.jpg", JPEG + b"\0" * MAX_UPLOAD_BYTES, "image/jpeg")}}, 422,
-         ["document_front__too_large"]),
+        (
+            {"files": {"document_front": ("big.jpg", JPEG + b"\0" * MAX_UPLOAD_BYTES, "image/jpeg")}},
+            422,
+            ["document_front__too_large"],
+        ),
         ({"content": b"{nope", "headers": {"content-type": "application/json"}}, 400, ["request_body__invalid_json"]),
     ],
-)  # fmt: skip
+)
 def test_bad_uploads_get_the_provider_envelope(api, kwargs, status, codes):
     check = create_document_check(api, IDDV)
     headers = {"Authorization": f"Bearer {api.key}", **kwargs.pop("headers", {})}
@@ -155,8 +181,11 @@ def test_quality_aborted_then_a_new_upload_is_approved(api):
     second = upload(api, IDDV, check["id"], json={"document_front": data_url(PNG)})
     api.advance(600)
     assert get_document_check(api, IDDV, check["id"])["status"] == "approved"
-    listed = api.call("GET", f"/id-document-verifications/{check['id']}/attempts?limit=1",
-                      schema="id_document_verification.attempts.response")  # fmt: skip
+    listed = api.call(
+        "GET",
+        f"/id-document-verifications/{check['id']}/attempts?limit=1",
+        schema="id_document_verification.attempts.response",
+    )
     assert listed["total_count"] == 2 and [a["id"] for a in listed["data"]] == [second["id"]]
     assert "next" in listed["_links"]
     events = [h[0] for h in history(api, IDDV, check["id"])]
@@ -203,8 +232,9 @@ def test_anonymize_while_checks_run_closes_the_attempt_and_forgets_the_files(api
     check = create_document_check(api, IDDV)
     attempt = upload(api, IDDV, check["id"], json={"document_front": data_url(JPEG)})
     api.advance(5)
-    body = api.call("POST", f"/id-document-verifications/{check['id']}/anonymize",
-                    schema="id_document_verification.response")  # fmt: skip
+    body = api.call(
+        "POST", f"/id-document-verifications/{check['id']}/anonymize", schema="id_document_verification.response"
+    )
     assert body["status"] == "retry_required" and body["response_codes"][0]["code"] == 64001
     assert "declared_data" not in body and "document" not in body
     assert [h[0] for h in history(api, IDDV, check["id"])][-2:] == ["closed", "anonymized"]
@@ -224,8 +254,11 @@ def test_adv_reads_an_address_document(api):
     done = get_document_check(api, ADV, check["id"])
     assert done["status"] == "approved" and done["address_document"]["full_names"] == ["Hannah Bret"]
     assert done["address_document"]["address"]["country"] == "GB"
-    assets = api.call("GET", f"/address-document-verifications/{check['id']}/attempts/{attempt['id']}/assets",
-                      schema="address_document_verification.assets.response")  # fmt: skip
+    assets = api.call(
+        "GET",
+        f"/address-document-verifications/{check['id']}/attempts/{attempt['id']}/assets",
+        schema="address_document_verification.assets.response",
+    )
     assert [a["type"] for a in assets["data"]] == ["document"]
     assert api.client.get(assets["data"][0]["_links"]["asset_url"]["href"]).content == PDF
     assert upload(api, ADV, check["id"], status=409, json={"document": data_url(PDF)})
@@ -249,8 +282,16 @@ def test_document_verifications_require_a_well_formed_user_journey_id(api, path)
         assert wrong["error_codes"] == ["user_journey_id__invalid"], bad
     created = api.call("POST", path, json={**body, "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we"}, status=201)
     assert created["user_journey_id"] == "usj_tkoi5db4hryu5cei5vwoabr7we"
-    short = api.call("POST", path, status=422, json={"applicant_id": applicant_id, "declared_data": {"name": "H"},
-                                                     "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we"})  # fmt: skip
+    short = api.call(
+        "POST",
+        path,
+        status=422,
+        json={
+            "applicant_id": applicant_id,
+            "declared_data": {"name": "H"},
+            "user_journey_id": "usj_tkoi5db4hryu5cei5vwoabr7we",
+        },
+    )
     assert short["error_codes"] == ["declared_data__name__invalid"]
 
 

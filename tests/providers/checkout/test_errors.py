@@ -10,8 +10,11 @@ KEY_HEADER = {"Authorization": "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"}
 
 
 def test_malformed_json_is_400(client):
-    response = client.post("/identity-verifications", content=b'{"applicant_id": ',
-                           headers={**KEY_HEADER, "Content-Type": "application/json"})  # fmt: skip
+    response = client.post(
+        "/identity-verifications",
+        content=b'{"applicant_id": ',
+        headers={**KEY_HEADER, "Content-Type": "application/json"},
+    )
     assert response.status_code == 400
     assert response.json()["error_type"] == "invalid_request"
     assert response.json()["error_codes"] == ["request_body__invalid_json"]
@@ -19,8 +22,11 @@ def test_malformed_json_is_400(client):
 
 
 def test_wrong_content_type_is_400(client):
-    response = client.post("/applicants", content=b"email=a@b.c",
-                           headers={**KEY_HEADER, "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    response = client.post(
+        "/applicants",
+        content=b"email=a@b.c",
+        headers={**KEY_HEADER, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 400
     assert response.json()["error_codes"] == ["content_type__invalid"]
 
@@ -35,20 +41,32 @@ def test_body_must_be_an_object(client):
     ("body", "codes"),
     [
         ({}, ["applicant_id__required", "declared_data__required"]),
-        ({"applicant_id": "nope", "declared_data": {"name": "A"}},
-         ["applicant_id__invalid_format", "declared_data__name__invalid"]),
+        (
+            {"applicant_id": "nope", "declared_data": {"name": "A"}},
+            ["applicant_id__invalid_format", "declared_data__name__invalid"],
+        ),
         ({"applicant_id": "aplt_x", "declared_data": {"name": 12}}, ["declared_data__name__invalid"]),
-        ({"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo", "phone_number": {"country_code": "33"}}},
-         ["declared_data__phone_number__number__required",
-          "declared_data__phone_number__country_code__invalid_format"]),
-        ({"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo", "email": "nope"}},
-         ["declared_data__email__invalid_format"]),
-        ({"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo", "address": {"country": "FRA"}}},
-         ["declared_data__address__country__invalid_format"]),
-        ({"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo"}, "user_journey_id": "cnf_1"},
-         ["user_journey_id__invalid"]),  # the documented code, though a pattern decides it
+        (
+            {"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo", "phone_number": {"country_code": "33"}}},
+            [
+                "declared_data__phone_number__number__required",
+                "declared_data__phone_number__country_code__invalid_format",
+            ],
+        ),
+        (
+            {"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo", "email": "nope"}},
+            ["declared_data__email__invalid_format"],
+        ),
+        (
+            {"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo", "address": {"country": "FRA"}}},
+            ["declared_data__address__country__invalid_format"],
+        ),
+        (
+            {"applicant_id": "aplt_x", "declared_data": {"name": "Al Bo"}, "user_journey_id": "cnf_1"},
+            ["user_journey_id__invalid"],
+        ),  # the documented code, though a pattern decides it
     ],
-)  # fmt: skip
+)
 def test_schema_violations_are_422(api, body, codes):
     response = api.call("POST", "/identity-verifications", json=body, status=422)
     assert response["error_type"] == "request_invalid"
@@ -57,14 +75,19 @@ def test_schema_violations_are_422(api, body, codes):
 
 def test_attempt_validation(api):
     idv = api.idv()
-    body = api.call("POST", f"/identity-verifications/{idv['id']}/attempts", status=422,
-                    json={"client_information": {"pre_selected_document_type": "Library card"}})  # fmt: skip
+    body = api.call(
+        "POST",
+        f"/identity-verifications/{idv['id']}/attempts",
+        status=422,
+        json={"client_information": {"pre_selected_document_type": "Library card"}},
+    )
     assert body["error_codes"] == [
         "redirect_url__required",
         "client_information__pre_selected_document_type__invalid",
     ]
-    body = api.call("POST", f"/identity-verifications/{idv['id']}/attempts", status=422,
-                    json={"redirect_url": "not a url"})  # fmt: skip
+    body = api.call(
+        "POST", f"/identity-verifications/{idv['id']}/attempts", status=422, json={"redirect_url": "not a url"}
+    )
     assert body["error_codes"] == ["redirect_url__invalid_format"]
 
 
@@ -103,8 +126,13 @@ def test_conflict_envelope(api):
 
 def test_a_scenario_header_for_another_product_is_422(api):
     applicant = api.applicant()
-    body = api.call("POST", "/identity-verifications", status=422, headers={"X-KycSim-Scenario": "fa-approved"},
-                    json={"applicant_id": applicant["id"], "declared_data": {"name": "Al Bo"}})  # fmt: skip
+    body = api.call(
+        "POST",
+        "/identity-verifications",
+        status=422,
+        headers={"X-KycSim-Scenario": "fa-approved"},
+        json={"applicant_id": applicant["id"], "declared_data": {"name": "Al Bo"}},
+    )
     assert body["error_codes"] == ["x_kycsim_scenario__invalid"]
 
 
@@ -122,8 +150,12 @@ def test_an_unknown_scenario_header_is_refused_by_kycsim_with_close_names(api):
 
 def test_request_ids_differ_and_are_deterministic(make_api):
     def ids(api):
-        return [api.client.get("/applicants/aplt_x", headers={"Authorization": f"Bearer {api.key}"}).headers[
-            "cko-request-id"] for _ in range(3)]  # fmt: skip
+        return [
+            api.client.get("/applicants/aplt_x", headers={"Authorization": f"Bearer {api.key}"}).headers[
+                "cko-request-id"
+            ]
+            for _ in range(3)
+        ]
 
     first, second = ids(make_api()), ids(make_api())
     assert len(set(first)) == 3

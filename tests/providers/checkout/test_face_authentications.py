@@ -97,8 +97,12 @@ def test_attempts_only_while_created_pending_capturing_or_retry_required(api):
     assert conflict["error_type"] == "operation_not_allowed"
     assert conflict["error_codes"] == ["face_authentication_status_invalid"]
     assert [h[0] for h in history(api, fa["id"])][:5] == [
-        "created", "opened", "started", "capture_aborted", "retry_requested",
-    ]  # fmt: skip
+        "created",
+        "opened",
+        "started",
+        "capture_aborted",
+        "retry_requested",
+    ]
 
 
 def test_refused_is_final(api):
@@ -152,8 +156,12 @@ def test_the_hosted_page_plays_fa_and_redirects_with_the_code(api):
     api.advance(30)
     state = api.client.get(f"{page_path}state").json()
     target = urlsplit(state["redirect"])
-    expected = {"order": ["7"], "id": [fa["id"]], "event": ["face_authentication_capture_aborted"],
-                "response_code": ["61203"]}  # fmt: skip
+    expected = {
+        "order": ["7"],
+        "id": [fa["id"]],
+        "event": ["face_authentication_capture_aborted"],
+        "response_code": ["61203"],
+    }
     assert parse_qs(target.query) == expected
 
 

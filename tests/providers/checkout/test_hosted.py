@@ -30,8 +30,11 @@ def test_auto_mode_page_follows_the_scenario_and_redirects(api):
     assert state["attempt_status"] == "checks_in_progress"
     target = urlsplit(state["redirect"])
     assert (target.netloc, target.path) == ("merchant.example.com", "/back")
-    assert parse_qs(target.query) == {"order": ["42"], "id": [idv["id"]],
-                                      "event": ["identity_verification_capture_completed"]}  # fmt: skip
+    assert parse_qs(target.query) == {
+        "order": ["42"],
+        "id": [idv["id"]],
+        "event": ["identity_verification_capture_completed"],
+    }
     assert [h["event"] for h in state["history"]][-2:] == [
         "identity_verification_started",
         "identity_verification_capture_completed",
@@ -82,8 +85,9 @@ def test_interactive_person_starts_and_completes(make_api):
 def test_interactive_person_chooses_an_outcome_from_the_catalogue(make_api):
     api, idv, attempt, page = interactive(make_api)
     api.client.post(page, data={"action": "start"})
-    response = api.client.post(page, data={"action": "complete", "scenario": "idv-declined-62202"},
-                               follow_redirects=False)  # fmt: skip
+    response = api.client.post(
+        page, data={"action": "complete", "scenario": "idv-declined-62202"}, follow_redirects=False
+    )
     assert response.status_code == 303
     api.advance(60)
     done = api.get_idv(idv["id"])
@@ -138,8 +142,11 @@ def test_the_page_shows_the_script_as_it_plays(api):
     page = path_of(attempt["_links"]["verification_url"]["href"])
     script = api.client.get(f"{page}state").json()["script"]
     assert [(s["step"], s["state"]) for s in script] == [
-        ("open_link", "next"), ("complete_capture", "later"), ("complete_checks", "later"),
-        ("create_report", "later")]  # fmt: skip
+        ("open_link", "next"),
+        ("complete_capture", "later"),
+        ("complete_checks", "later"),
+        ("create_report", "later"),
+    ]
     api.advance(10)
     assert [s["state"] for s in api.client.get(f"{page}state").json()["script"]][:2] == ["done", "next"]
     assert "<h2>Script</h2>" in api.client.get(page).text

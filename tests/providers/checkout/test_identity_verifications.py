@@ -72,8 +72,9 @@ def test_anonymize_removes_personal_data_and_keeps_status(api):
     idv = api.idv()
     api.attempt(idv["id"])
     api.advance(200)
-    anonymized = api.call("POST", f"/identity-verifications/{idv['id']}/anonymize",
-                          schema="identity_verification.response")  # fmt: skip
+    anonymized = api.call(
+        "POST", f"/identity-verifications/{idv['id']}/anonymize", schema="identity_verification.response"
+    )
     assert anonymized["status"] == "approved"
     assert "declared_data" not in anonymized and "verified_identity" not in anonymized and "face" not in anonymized
     assert anonymized["documents"] == []
@@ -82,8 +83,7 @@ def test_anonymize_removes_personal_data_and_keeps_status(api):
 
 
 def test_validation_errors_name_the_attribute(api):
-    body = api.call("POST", "/identity-verifications", json={"declared_data": {"birth_date": "15/10/1994"}},
-                    status=422)  # fmt: skip
+    body = api.call("POST", "/identity-verifications", json={"declared_data": {"birth_date": "15/10/1994"}}, status=422)
     assert body["error_type"] == "request_invalid"
     assert body["error_codes"] == [
         "applicant_id__required",
@@ -104,13 +104,18 @@ def test_unknown_applicant_on_create_is_404(api):
 
 def test_results_are_consistent_with_the_declared_data_and_country(api):
     idv = api.idv(declared_data={"name": "Jean Dupont", "birth_date": "1980-02-29"})
-    api.attempt(idv["id"], client_information={"pre_selected_document_issuing_country": "FR",
-                                               "pre_selected_document_type": "ID"})  # fmt: skip
+    api.attempt(
+        idv["id"],
+        client_information={"pre_selected_document_issuing_country": "FR", "pre_selected_document_type": "ID"},
+    )
     api.advance(200)
     done = api.get_idv(idv["id"])
     document = done["documents"][0]
     assert (document["document_type"], document["document_issuing_country"], document["nationality"]) == (
-        "ID", "FR", "FR")  # fmt: skip
+        "ID",
+        "FR",
+        "FR",
+    )
     assert (document["first_names"], document["last_name"], document["gender"]) == ("Jean", "DUPONT", "M")
     assert document["birth_date"] == "1980-02-29"
     assert document["back_image_signed_url"].endswith("/document_back_image.png")

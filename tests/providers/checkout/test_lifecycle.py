@@ -119,8 +119,9 @@ def test_scripted_reset(api):
     assert api.get_idv(idv["id"])["status"] == "approved"
 
 
-@pytest.mark.parametrize(("scenario", "final"), [("idv-closed", "retry_required"),
-                                                 ("idv-closed-inconclusive", "inconclusive")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("scenario", "final"), [("idv-closed", "retry_required"), ("idv-closed-inconclusive", "inconclusive")]
+)
 def test_forcibly_closed(api, scenario, final):
     idv = api.idv(scenario=scenario)
     attempt = api.attempt(idv["id"])
@@ -232,8 +233,9 @@ def test_the_machinery_serves_upload_products_too(api):
 
     state = State(api.sim, api.key)
     applicant = api.applicant()
-    check = lifecycle.create_check(state, IDDV, applicant=applicant, base_url="http://testserver", fields={},
-                                   scenario={"name": "iddv-approved"})  # fmt: skip
+    check = lifecycle.create_check(
+        state, IDDV, applicant=applicant, base_url="http://testserver", fields={}, scenario={"name": "iddv-approved"}
+    )
     assert check["id"].startswith("iddv_") and "risk_labels" not in check
     step = "quality_checks_in_progress"
     attempt = lifecycle.create_upload_attempt(state, IDDV, check, uploads={}, extra={})

@@ -18,17 +18,29 @@ def test_face_is_a_deterministic_png():
 
 
 def test_document_sides_are_pngs():
-    document = {"document_type": "ID", "document_issuing_country": "FR", "last_name": "BRET",
-                "document_mrz": "IDFRABRET<<<<\n1234"}  # fmt: skip
+    document = {
+        "document_type": "ID",
+        "document_issuing_country": "FR",
+        "last_name": "BRET",
+        "document_mrz": "IDFRABRET<<<<\n1234",
+    }
     for side in ("front", "back"):
         image = Image.open(io.BytesIO(document_png(document, side, "idv_a")))
         assert (image.format, image.size) == ("PNG", (428, 270))
 
 
 def test_report_is_a_valid_pdf():
-    check = {"id": "idv_a", "applicant_id": "aplt_a", "status": "approved", "created_on": "x", "modified_on": "y",
-             "response_codes": [{"code": 10000, "summary": "approved"}], "declared_data": {"name": "Hannah Bret"},
-             "documents": [{"document_type": "Passport", "full_name": "Hannah BRET"}], "_media_token": "t"}  # fmt: skip
+    check = {
+        "id": "idv_a",
+        "applicant_id": "aplt_a",
+        "status": "approved",
+        "created_on": "x",
+        "modified_on": "y",
+        "response_codes": [{"code": 10000, "summary": "approved"}],
+        "declared_data": {"name": "Hannah Bret"},
+        "documents": [{"document_type": "Passport", "full_name": "Hannah BRET"}],
+        "_media_token": "t",
+    }
     at = datetime(2025, 1, 1, tzinfo=UTC)
     pdf = report_pdf("Identity Verification", check, None, at)
     assert pdf.startswith(b"%PDF-1.") and pdf.rstrip().endswith(b"%%EOF")
@@ -39,12 +51,14 @@ def test_report_is_a_valid_pdf():
 def test_assets_of_an_approved_attempt(api):
     idv = api.idv()
     attempt = api.attempt(idv["id"], client_information={"pre_selected_document_type": "Passport"})
-    assets = api.call("GET", f"/identity-verifications/{idv['id']}/attempts/{attempt['id']}/assets",
-                      schema="assets.response")  # fmt: skip
+    assets = api.call(
+        "GET", f"/identity-verifications/{idv['id']}/attempts/{attempt['id']}/assets", schema="assets.response"
+    )
     assert assets["data"] == [] and assets["total_count"] == 0
     api.advance(200)
-    assets = api.call("GET", f"/identity-verifications/{idv['id']}/attempts/{attempt['id']}/assets",
-                      schema="assets.response")  # fmt: skip
+    assets = api.call(
+        "GET", f"/identity-verifications/{idv['id']}/attempts/{attempt['id']}/assets", schema="assets.response"
+    )
     assert [a["type"] for a in assets["data"]] == ["face_image", "document_front_image"]  # a passport has one side
     for asset in assets["data"]:
         response = api.client.get(asset["_links"]["asset_url"]["href"])

@@ -15,7 +15,11 @@ from simulator.providers.checkout.products import (
 def test_descriptors_carry_the_wire_literals():
     idv = IDENTITY_VERIFICATION
     assert (idv.id_prefix, idv.attempt_prefix, idv.data_id_key, idv.path) == (
-        "idv", "iatp", "identity_verification_id", "identity-verifications")  # fmt: skip
+        "idv",
+        "iatp",
+        "identity_verification_id",
+        "identity-verifications",
+    )
     assert idv.event("checks_completed") == "identity_verification_checks_completed"
     assert idv.attempt_allowed == (c.CREATED, c.PENDING, c.CAPTURE_IN_PROGRESS, c.RETRY_REQUIRED)
     assert (FACE_AUTHENTICATION.attempt_prefix, FACE_AUTHENTICATION.has_report) == ("fatp", False)

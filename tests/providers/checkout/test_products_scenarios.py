@@ -20,8 +20,12 @@ from tests.providers.checkout.products_helpers import (
 
 PRODUCTS = (c.FA, c.IDDV, c.ADV, c.AML)
 UPLOAD_FIELD = {c.IDDV: "document_front", c.ADV: "document"}
-KINDS = {c.FA: "face_authentications", c.IDDV: "id_document_verifications", c.ADV: "address_document_verifications",
-         c.AML: "aml_verifications"}  # fmt: skip
+KINDS = {
+    c.FA: "face_authentications",
+    c.IDDV: "id_document_verifications",
+    c.ADV: "address_document_verifications",
+    c.AML: "aml_verifications",
+}
 
 
 def names(api, product: str) -> list[str]:
@@ -61,7 +65,7 @@ def _play_check(api, product: str, name: str, applicant_id: str) -> dict[str, se
     return {
         "status": {h["status"] for h in doc["_history"]},
         "attempt_status": {a["status"] for a in attempts}
-        | {h["attempt_status"] for h in doc["_history"] if h["attempt_status"]},  # fmt: skip
+        | {h["attempt_status"] for h in doc["_history"] if h["attempt_status"]},
         "response_code": {str(code) for h in doc["_history"] for code in h["response_codes"]}
         | {str(rc["code"]) for a in attempts for rc in a["response_codes"]},
         "risk_label": set(doc.get("risk_labels") or ()),

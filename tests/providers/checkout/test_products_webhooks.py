@@ -41,15 +41,21 @@ def test_face_authentication_events(hooked, receiver):  # noqa: F811
     records = delivered(receiver, "face_authentication_id", fa["id"])
     assert_signed_envelopes(records, c.FA)
     assert [r["body"]["type"] for r in records] == [
-        "face_authentication_created", "face_authentication_opened", "face_authentication_started",
-        "face_authentication_capture_completed", "face_authentication_checks_completed",
-    ]  # fmt: skip
+        "face_authentication_created",
+        "face_authentication_opened",
+        "face_authentication_started",
+        "face_authentication_capture_completed",
+        "face_authentication_checks_completed",
+    ]
     last = records[-1]["body"]["data"]
     assert last == {
-        "applicant_id": applicant_id, "external_applicant_id": "eaplt_10000000000000000000000000",
-        "status": "declined", "face_authentication_id": fa["id"],
-        "response_codes": [{"code": 62321, "summary": "face_face_mismatch"}], "user_journey_id": fa["user_journey_id"],
-    }  # fmt: skip
+        "applicant_id": applicant_id,
+        "external_applicant_id": "eaplt_10000000000000000000000000",
+        "status": "declined",
+        "face_authentication_id": fa["id"],
+        "response_codes": [{"code": 62321, "summary": "face_face_mismatch"}],
+        "user_journey_id": fa["user_journey_id"],
+    }
 
 
 def test_document_verification_events(hooked, receiver):  # noqa: F811
@@ -66,8 +72,12 @@ def test_document_verification_events(hooked, receiver):  # noqa: F811
         records = delivered(receiver, f"{product}_id", check["id"])
         assert_signed_envelopes(records, product)
         assert [r["body"]["type"].removeprefix(f"{product}_") for r in records] == [
-            "created", "checks_inconclusive", "started", "checks_completed", "report_created",
-        ]  # fmt: skip
+            "created",
+            "checks_inconclusive",
+            "started",
+            "checks_completed",
+            "report_created",
+        ]
         aborted = records[1]["body"]["data"]
         assert aborted["status"] == "retry_required"
         assert aborted["response_codes"] == [{"code": 61302, "summary": "document_lighting_issue"}]

@@ -25,10 +25,17 @@ def test_the_six_patterns(value, parsed):
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "ext_osdfdfdb4hryu5cei5vwoabrk5k", "eaplt_99999000000000000000000000",
-     "eaplt_61999A10000000000000000000", "eaplt_62103A10000000000000000000", "eaplt_61203X10000000000000000000",
-     "eaplt_10000000000000000000000001"],
-)  # fmt: skip
+    [
+        None,
+        "",
+        "ext_osdfdfdb4hryu5cei5vwoabrk5k",
+        "eaplt_99999000000000000000000000",
+        "eaplt_61999A10000000000000000000",
+        "eaplt_62103A10000000000000000000",
+        "eaplt_61203X10000000000000000000",
+        "eaplt_10000000000000000000000001",
+    ],
+)
 def test_other_values_are_not_magic(value):
     assert parse(value) is None
     assert scenario_for(value) is None
@@ -46,8 +53,12 @@ def run(api, external_applicant_id: str) -> tuple[list[str], list[dict], str]:
     return api.events(idv["id"]), final["response_codes"], final["status"]
 
 
-HAPPY = ["identity_verification_started", "identity_verification_capture_completed",
-         "identity_verification_checks_completed", "identity_verification_report_created"]  # fmt: skip
+HAPPY = [
+    "identity_verification_started",
+    "identity_verification_capture_completed",
+    "identity_verification_checks_completed",
+    "identity_verification_report_created",
+]
 OPENING = ["identity_verification_created", "identity_verification_opened"]
 
 
@@ -63,19 +74,26 @@ def test_declined_with_any_code(api):
     assert events == OPENING + HAPPY
 
 
-@pytest.mark.parametrize(("value", "final"), [("eaplt_61203A10000000000000000000", "approved"),
-                                              ("eaplt_61203A62103000000000000000", "declined")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "final"),
+    [("eaplt_61203A10000000000000000000", "approved"), ("eaplt_61203A62103000000000000000", "declined")],
+)
 def test_aborted_then(api, value, final):
     events, codes, status = run(api, value)
     assert status == final
-    assert events[:5] == OPENING + ["identity_verification_started", "identity_verification_capture_aborted",
-                                    "identity_verification_retry_requested"]  # fmt: skip
+    assert events[:5] == OPENING + [
+        "identity_verification_started",
+        "identity_verification_capture_aborted",
+        "identity_verification_retry_requested",
+    ]
     assert events[5:] == HAPPY
     assert codes[0]["code"] == (10000 if final == "approved" else 62103)
 
 
-@pytest.mark.parametrize(("value", "final"), [("eaplt_61411I10000000000000000000", "approved"),
-                                              ("eaplt_61411I62304000000000000000", "declined")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "final"),
+    [("eaplt_61411I10000000000000000000", "approved"), ("eaplt_61411I62304000000000000000", "declined")],
+)
 def test_inconclusive_then(api, value, final):
     applicant = api.applicant(external_applicant_id=value)
     idv = api.idv(applicant["id"])
@@ -106,8 +124,9 @@ def test_email_tag_and_binding_select_scenarios(api):
     assert api.get_idv(idv["id"])["status"] == "refused"
 
     bound = api.applicant(external_applicant_id="ext_bound")
-    api.client.post("/_sim/bindings", json={"scenario": "idv-declined-62101",
-                                            "match": {"external_applicant_id": "ext_bound"}})  # fmt: skip
+    api.client.post(
+        "/_sim/bindings", json={"scenario": "idv-declined-62101", "match": {"external_applicant_id": "ext_bound"}}
+    )
     idv = api.idv(bound["id"])
     api.attempt(idv["id"])
     api.advance(200)

@@ -54,7 +54,7 @@ def played():
             results[name] = {
                 "status": {h["status"] for h in check["_history"]},
                 "attempt_status": {a["status"] for a in attempts}
-                | {h["attempt_status"] for h in check["_history"] if h["attempt_status"]},  # fmt: skip
+                | {h["attempt_status"] for h in check["_history"] if h["attempt_status"]},
                 "response_code": {str(code) for h in check["_history"] for code in h["response_codes"]}
                 | {str(rc["code"]) for a in attempts for rc in a["response_codes"]},
                 "risk_label": set(check.get("risk_labels") or ()),

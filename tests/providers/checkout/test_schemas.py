@@ -31,7 +31,7 @@ def test_request_schemas_named_by_routes_exist():
         "identity_verification.attempt.create.request",
     ):
         assert f'"{name}"' in source
-        assert name in schemas.names()  # fmt: skip
+        assert name in schemas.names()
 
 
 def test_response_errors_reports_violations():

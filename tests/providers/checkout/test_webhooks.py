@@ -66,8 +66,11 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def hooked(make_api, receiver):
-    return make_api(checkout_webhook_url=receiver.url, checkout_webhook_secret=SIGNATURE_KEY,
-                    checkout_webhook_authorization="Bearer static-merchant-token")  # fmt: skip
+    return make_api(
+        checkout_webhook_url=receiver.url,
+        checkout_webhook_secret=SIGNATURE_KEY,
+        checkout_webhook_authorization="Bearer static-merchant-token",
+    )
 
 
 def test_every_event_is_signed_and_in_the_1_2_0_envelope(hooked, receiver):
@@ -98,8 +101,14 @@ def test_every_event_is_signed_and_in_the_1_2_0_envelope(hooked, receiver):
         "response_codes": [{"code": 10000, "summary": "approved"}],
         "user_journey_id": idv["user_journey_id"],
     }
-    assert list(completed["data"]) == ["applicant_id", "external_applicant_id", "status", "identity_verification_id",
-                                       "response_codes", "user_journey_id"]  # fmt: skip
+    assert list(completed["data"]) == [
+        "applicant_id",
+        "external_applicant_id",
+        "status",
+        "identity_verification_id",
+        "response_codes",
+        "user_journey_id",
+    ]
     assert completed["_links"]["self"]["href"] == f"http://testserver/workflows/events/{completed['id']}"
     assert completed["created_on"] == "2025-01-01T00:01:40.000000Z"  # fractional seconds, as published
 

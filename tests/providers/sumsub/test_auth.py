@@ -127,14 +127,17 @@ def test_changing_a_registered_tokens_secret_needs_the_current_one(raw, api):
     for taken in (token, TOKEN):  # another tenant's token, or the settings' own
         hijack = raw.post("/_sim/sumsub/app-tokens", json={"appToken": taken, "secretKey": "attacker"})
         assert hijack.status_code == 403 and "currentSecretKey" in hijack.json()["error"]["message"]
-        wrong = raw.post("/_sim/sumsub/app-tokens", json={"appToken": taken, "secretKey": "attacker",
-                                                           "currentSecretKey": "guess"})  # fmt: skip
+        wrong = raw.post(
+            "/_sim/sumsub/app-tokens", json={"appToken": taken, "secretKey": "attacker", "currentSecretKey": "guess"}
+        )
         assert wrong.status_code == 403
     assert api.post(PATH, json={"externalUserId": "still-mine"}).status_code == 201  # the default secret still signs
     same = raw.post("/_sim/sumsub/app-tokens", json={"appToken": TOKEN, "secretKey": SECRET})
     assert same.status_code == 201  # registering the same pair again is harmless
-    rotated = raw.post("/_sim/sumsub/app-tokens", json={"appToken": token, "secretKey": "team-a-new",
-                                                         "currentSecretKey": "team-a-secret"})  # fmt: skip
+    rotated = raw.post(
+        "/_sim/sumsub/app-tokens",
+        json={"appToken": token, "secretKey": "team-a-new", "currentSecretKey": "team-a-secret"},
+    )
     assert rotated.status_code == 201
     signed = raw.post(PATH, json={"externalUserId": "rotated"}, auth=SumsubAuth(token, "team-a-new"))
     assert signed.status_code == 201

@@ -385,7 +385,11 @@ def test_the_page_polls_a_state_endpoint_that_stays_out_of_the_journal(raw, api,
     assert done["version"] != state["version"] and done["answer"] == "GREEN" and done["settled"] is True
     assert done["leave"] == done["redirect"] == REDIRECT["successUrl"]  # the auto-played person leaves
     assert [row["event"] for row in done["history"]] == [
-        "applicantCreated", "applicantPending", "applicantPrechecked", "applicantReviewed"]  # fmt: skip
+        "applicantCreated",
+        "applicantPending",
+        "applicantPrechecked",
+        "applicantReviewed",
+    ]
     assert [step["state"] for step in done["script"]] == ["done"] * len(done["script"])
 
 

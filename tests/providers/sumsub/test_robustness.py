@@ -120,8 +120,9 @@ def test_multipart_endpoints_keep_taking_multipart(api, flow):
     ],
 )
 def test_a_refused_applicant_can_be_created_again_and_read(api, body):
-    refused = api.post("/resources/applicants?levelName=basic-kyc-level", content=body,
-                       headers={"Content-Type": "application/json"})  # fmt: skip
+    refused = api.post(
+        "/resources/applicants?levelName=basic-kyc-level", content=body, headers={"Content-Type": "application/json"}
+    )
     assert refused.status_code == 400
     assert_valid("error", refused.json())
     created = api.post("/resources/applicants?levelName=basic-kyc-level", json={"externalUserId": "poison-1"})
@@ -134,9 +135,14 @@ def test_a_refused_applicant_can_be_created_again_and_read(api, body):
 def test_an_odd_signature_header_gets_4003(raw, header):
     from tests.providers.sumsub.support import TOKEN
 
-    response = raw.get("/resources/applicants/0123456789abcdef01234567/one", headers={
-        "X-App-Token": TOKEN, "X-App-Access-Ts": str(int(time.time())),
-        "X-App-Access-Sig": header.encode("latin-1")})  # fmt: skip
+    response = raw.get(
+        "/resources/applicants/0123456789abcdef01234567/one",
+        headers={
+            "X-App-Token": TOKEN,
+            "X-App-Access-Ts": str(int(time.time())),
+            "X-App-Access-Sig": header.encode("latin-1"),
+        },
+    )
     assert response.status_code == 401
     assert response.json()["errorCode"] == 4003
 
@@ -145,16 +151,19 @@ def test_an_odd_signature_header_gets_4003(raw, header):
 def test_out_of_range_ttls_are_refused(api, ttl):
     response = api.post(f"/resources/accessTokens?userId=u1&levelName=basic-kyc-level&ttlInSecs={ttl}")
     assert response.status_code == 400, response.text
-    for body in ({"userId": "u1", "levelName": "l", "ttlInSecs": 10**15}, {"userId": "u1", "levelName": "l",
-                                                                           "ttlInSecs": 1e300}):  # fmt: skip
+    for body in (
+        {"userId": "u1", "levelName": "l", "ttlInSecs": 10**15},
+        {"userId": "u1", "levelName": "l", "ttlInSecs": 1e300},
+    ):
         assert api.post("/resources/accessTokens/sdk", json=body).status_code == 400
 
 
 def test_a_body_over_the_cap_gets_a_413_in_sumsubs_envelope(api, flow):
     applicant = flow.applicant()
     big = b'{"externalUserId": "' + b"x" * (2 * 1024 * 1024) + b'"}'
-    response = api.post("/resources/applicants?levelName=basic-kyc-level", content=big,
-                        headers={"Content-Type": "application/json"})  # fmt: skip
+    response = api.post(
+        "/resources/applicants?levelName=basic-kyc-level", content=big, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     body = response.json()
     assert body["code"] == 413 and body["description"] == "HTTP 413 Request Entity Too Large"

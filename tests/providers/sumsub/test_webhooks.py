@@ -171,8 +171,13 @@ def test_a_production_token_sends_sandbox_mode_false(raw, flow, receiver):
 
 
 def test_the_generic_endpoint_api_works_for_sumsub_too(raw, flow, receiver):
-    body = {"provider": "sumsub", "url": receiver.url, "secret": "g", "options": {"alg": "HMAC_SHA1_HEX"},
-            "all_tenants": True}  # fmt: skip
+    body = {
+        "provider": "sumsub",
+        "url": receiver.url,
+        "secret": "g",
+        "options": {"alg": "HMAC_SHA1_HEX"},
+        "all_tenants": True,
+    }
     assert raw.post("/_sim/webhooks/endpoints", json=body).status_code == 201
     flow.applicant()
     flow.advance(0)

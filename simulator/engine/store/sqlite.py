@@ -1,13 +1,7 @@
-"""Where state lives: JSON documents partitioned by tenant, provider and kind.
+"""The SQLite store: the memory store plus a durable copy in a file (``sqlite:///path.db``).
 
-Providers keep their resources as plain JSON-compatible dicts; the store never interprets
-them. Two backends share the interface: :class:`MemoryStore` (the default; a GET hands back
-the stored dict itself, no copies) and :class:`SqliteStore` (``sqlite:///path.db``: state
-survives restarts). Callers must :meth:`Store.put` a document after changing it, which is a
-no-op cost in memory and marks it for the next write transaction in SQLite.
-
-Writes are grouped: :meth:`Store.commit` makes everything put or deleted since the last commit
-durable in one transaction. A request that changed anything waits for :meth:`Store.committed`
+Writes are grouped: :meth:`SqliteStore.commit` makes everything put or deleted since the last commit
+durable in one transaction. A request that changed anything waits for :meth:`SqliteStore.committed`
 before its response starts (so an acknowledged write is on disk; requests finishing together
 share one transaction, written by a thread of its own while the event loop serves others), and
 the scheduler commits after its jobs (so a scenario step's effects, the webhooks it queued and its
@@ -21,92 +15,20 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO
+
+from simulator.engine.store.memory import Doc, Ident, MemoryStore, StoreError
 
 log = logging.getLogger("kycsim.store")
 RETRY_SECONDS = 1.0  # after a failed write (a full disk, say), the changes are written again this much later
 CACHE_KIB = 32 * 1024  # SQLite's page cache: upserts find their pages without reading them again
 _encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode  # one encoder, made once
-
-Doc = dict[str, Any]
-Ident = tuple[str, str, str, str]  # tenant, provider, kind, key
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened; the message says why and what to do."""
-
-
-class Store(Protocol):
-    # How many times this store was opened before: 0 for a fresh one. Ids mix it into their
-    # streams, so a restart on the same file never hands out an id it handed out before.
-    epoch: int
-    durable: bool  # outlives the process (what only matters after a restart is kept only then)
-
-    def get(self, tenant: str, provider: str, kind: str, key: str) -> Doc | None: ...
-    def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None: ...
-    def delete(self, tenant: str, provider: str, kind: str, key: str) -> None: ...
-    def list(self, tenant: str, provider: str, kind: str) -> list[Doc]: ...
-    def tenants(self) -> list[str]: ...
-    def reset(self, tenant: str | None = None) -> None: ...
-    def watch(self) -> list[bool] | None: ...
-    def commit(self) -> None: ...
-    def commit_soon(self) -> None: ...
-    async def committed(self) -> None: ...
-    def close(self) -> None: ...
-
-
-class MemoryStore:
-    epoch = 0
-    durable = False
-
-    def __init__(self) -> None:
-        # tenant -> (provider, kind) -> key -> doc; dicts keep insertion order, so lists are oldest first.
-        self._data: dict[str, dict[tuple[str, str], dict[str, Doc]]] = {}
-
-    def _bucket(self, tenant: str, provider: str, kind: str) -> dict[str, Doc]:
-        return self._data.setdefault(tenant, {}).setdefault((provider, kind), {})
-
-    def get(self, tenant: str, provider: str, kind: str, key: str) -> Doc | None:
-        return self._data.get(tenant, {}).get((provider, kind), {}).get(key)
-
-    def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None:
-        self._bucket(tenant, provider, kind)[key] = doc
-
-    def delete(self, tenant: str, provider: str, kind: str, key: str) -> None:
-        self._data.get(tenant, {}).get((provider, kind), {}).pop(key, None)
-
-    def list(self, tenant: str, provider: str, kind: str) -> list[Doc]:
-        return list(self._data.get(tenant, {}).get((provider, kind), {}).values())
-
-    def tenants(self) -> list[str]:
-        return list(self._data)
-
-    def reset(self, tenant: str | None = None) -> None:
-        if tenant is None:
-            self._data.clear()
-        else:
-            self._data.pop(tenant, None)
-
-    def watch(self) -> list[bool] | None:
-        return None
-
-    def commit(self) -> None:
-        pass
-
-    def commit_soon(self) -> None:
-        pass
-
-    async def committed(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 class SqliteStore(MemoryStore):
@@ -129,8 +51,8 @@ class SqliteStore(MemoryStore):
         self._deleted: set[Ident] = set()  # deleted since the last commit (a re-put gets a new position)
         self._resets: list[str | None] = []
         self._commit_scheduled = False
-        self._waiters: list[asyncio.Future] = []  # requests waiting for the next commit
-        self._submitted: list[_Batch] = []  # handed to the writer thread, oldest first, not yet written
+        self._waiters: list[asyncio.Future[None]] = []  # requests waiting for the next commit
+        self._submitted: dict[_Batch, Future[None]] = {}  # handed to the writer thread, oldest first, not yet written
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kycsim-sqlite")
         self._owner: IO[str] | None = None
         if self.path != ":memory:":
@@ -178,9 +100,9 @@ class SqliteStore(MemoryStore):
 
     def commit(self) -> None:
         """Write every change so far in one transaction, now (after the batches still being written)."""
-        for waiting in list(self._submitted):
+        for waiting, written in list(self._submitted.items()):
             try:
-                waiting.future.result()
+                written.result()
             except Exception:
                 self._restore(waiting)  # it failed: its changes go again, with these
         batch = self._take()
@@ -210,7 +132,9 @@ class SqliteStore(MemoryStore):
         if not (self._dirty or self._resets):
             if not self._submitted:
                 return
-            await asyncio.wrap_future(self._submitted[-1].future)  # what is being written holds our changes
+            await asyncio.wrap_future(
+                next(reversed(self._submitted.values()))
+            )  # what is being written holds our changes
             return
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
@@ -235,15 +159,13 @@ class SqliteStore(MemoryStore):
         if batch is None:
             self._settle(_Batch([], [], [], [], set(), self._drain_waiters()), None)
             return
-        batch.future = self._writer.submit(self._write, batch)
-        self._submitted.append(batch)
+        written = self._submitted[batch] = self._writer.submit(self._write, batch)
         loop = asyncio.get_running_loop()
-        batch.future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._written, batch))
+        written.add_done_callback(lambda f: loop.call_soon_threadsafe(self._written, batch, f))
 
-    def _written(self, batch: _Batch) -> None:
-        if batch in self._submitted:
-            self._submitted.remove(batch)
-        error = batch.future.exception()
+    def _written(self, batch: _Batch, written: Future[None]) -> None:
+        self._submitted.pop(batch, None)
+        error = written.exception()
         if error is not None:
             self._restore(batch)
             log.error("writing to %s failed (%s); the changes are kept for the next commit", self.path, error)
@@ -312,7 +234,7 @@ class SqliteStore(MemoryStore):
         self._dirty = {**again, **self._dirty}
         self._deleted |= batch.deleted
 
-    def _drain_waiters(self) -> list[asyncio.Future]:
+    def _drain_waiters(self) -> list[asyncio.Future[None]]:
         waiters, self._waiters = self._waiters, []
         return waiters
 
@@ -361,11 +283,10 @@ class _Batch:
 
     resets: list[str | None]
     gone: list[Ident]
-    rows: list[tuple]
+    rows: list[tuple[str, str, str, str, int, str]]
     idents: list[Ident]
     deleted: set[Ident]
-    waiters: list[asyncio.Future]
-    future: Future | None = None
+    waiters: list[asyncio.Future[None]]
     restored: bool = False
 
 
@@ -378,7 +299,7 @@ def _wrote() -> None:
         flag[0] = True
 
 
-def _resolve(waiter: asyncio.Future, error: BaseException | None) -> None:
+def _resolve(waiter: asyncio.Future[None], error: BaseException | None) -> None:
     if not waiter.done():
         if error is None:
             waiter.set_result(None)
@@ -415,88 +336,12 @@ def _claim(path: str) -> IO[str]:
 
 
 def _lock_exclusive(file: IO[str]) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":
         import msvcrt
 
         file.seek(0)
         msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
     else:
+        import fcntl
+
         fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-SQLITE = "sqlite:///"
-STORE_FORMS = "'memory', 'sqlite:///relative/path.db' or 'sqlite:////absolute/path.db'"
-
-
-class StoreUrlError(StoreError, ValueError):
-    """The store setting is not a form kycsim knows; the message shows the forms."""
-
-
-def store_path(url: str) -> Path | None:
-    """The SQLite file a store URL names (None for ``memory``), read as SQLAlchemy reads it: after
-    ``sqlite:///`` comes the path, so ``sqlite:///data/x.db`` is ``data/x.db`` in the working folder
-    and ``sqlite:////data/x.db`` (four slashes) is ``/data/x.db``."""
-    if url in ("", "memory", "memory://"):
-        return None
-    if url.startswith(SQLITE) and url != SQLITE:
-        return Path(url.removeprefix(SQLITE))
-    if url.startswith("sqlite:"):
-        rest = url.removeprefix("sqlite:").lstrip("/")
-        example = f"; for the file {rest} write sqlite:///{rest} (relative) or sqlite:////{rest} (absolute)"
-        raise StoreUrlError(f"the store {url!r} names no file: use {STORE_FORMS}{example if rest else ''}")
-    raise StoreUrlError(f"unknown store {url!r}: use {STORE_FORMS}")
-
-
-def open_store(url: str) -> Store:
-    """``memory`` or ``sqlite:///relative/path.db`` / ``sqlite:////absolute/path.db`` (see :func:`store_path`)."""
-    path = store_path(url)
-    if path is None:
-        return MemoryStore()
-    _check_place(url, path)
-    return SqliteStore(path)
-
-
-def _sqlite_or_empty(path: Path) -> bool:
-    try:
-        with path.open("rb") as file:
-            head = file.read(16)
-    except OSError:
-        return True  # opening it will say what is wrong
-    return head in (b"", b"SQLite format 3\x00")
-
-
-def _check_place(url: str, path: Path) -> None:
-    """Refuse, with what to do instead, a file that cannot be made: the folder is missing (kycsim
-    does not make folders: ``sqlite:///data/x.db`` is most often meant as ``/data/x.db``), is not
-    writable (SQLite keeps ``-wal`` and ``-shm`` files next to the database, kycsim a ``.lock``),
-    or the path is a folder."""
-    folder = path.absolute().parent
-    if path.is_dir():
-        raise StoreError(f"cannot use the store {url}: {path.absolute()} is a folder, not a database file")
-    if not folder.is_dir():
-        hint = (
-            f" (three slashes make {path} relative to the working folder; for /{path} write sqlite:////{path})"
-            if not path.is_absolute()
-            else ""
-        )
-        raise StoreError(f"cannot open the store {url}: the folder {folder} does not exist{hint}")
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise StoreError(f"cannot open the store {url}: {path.absolute()} is not readable and writable")
-    if path.exists() and not _sqlite_or_empty(path):
-        raise StoreError(
-            f"cannot use the store {url}: {path.absolute()} is not a SQLite database (kycsim leaves it be)"
-        )
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreError(
-            f"cannot open the store {url}: the folder {folder} is not writable (SQLite and kycsim keep files"
-            " next to the database)"
-        )
-
-
-def iter_all(store: Store, provider: str, kind: str) -> Iterator[tuple[str, Doc]]:
-    """Every (tenant, document) of one kind, across tenants."""
-    for tenant in store.tenants():
-        for doc in store.list(tenant, provider, kind):
-            yield tenant, doc
