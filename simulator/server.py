@@ -57,7 +57,7 @@ def banner(settings, port: int, sim) -> str:
         f"  seed {settings.seed}{seed_note} · speed {settings.speed} · applicant {settings.applicant}"
         f" · store {_store(settings.store)}\n"
         f"  scenarios: {len(sim.catalogue.scenarios)} from {folders}{_skipped(sim)}\n"
-        f"  Checkout.com Identities at /applicants, /identity-verifications, ... · Sumsub at /resources/...\n"
+        f"  {' · '.join(p.banner_line() for p in sim.providers.values())}\n"
         f"  control API at /_sim/ · dashboard at /_sim/ui/{_token_note(settings, port, sim)}"
     )
 
