@@ -97,10 +97,10 @@ def serve(args: argparse.Namespace) -> int:
     from simulator.console import configure_logging
     from simulator.engine.scenarios.loader import ScenarioLoadError
     from simulator.engine.store import StoreError
-    from simulator.settings import SettingsError, load_settings
+    from simulator.settings import PROVIDER_SETTINGS, SettingsError, load_settings
 
     flags = {
-        k: getattr(args, k)
+        k: getattr(args, k, None)
         for k in (
             "host",
             "port",
@@ -113,6 +113,7 @@ def serve(args: argparse.Namespace) -> int:
             "start_time",
             "log_format",
             "log_level",
+            *(s.name for s in PROVIDER_SETTINGS.values() if s.flag),
         )
     }
     try:

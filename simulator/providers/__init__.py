@@ -52,8 +52,11 @@ def provider_classes() -> dict[str, type[Provider]]:
     found = {}
     for name, target in registry().items():
         module, _, attr = target.partition(":")
-        cls = getattr(import_module(module), attr)
-        if cls.name != name:
+        try:
+            cls = getattr(import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise RegistryError(f"the registry line {name}={target} names nothing importable: {exc}") from None
+        if getattr(cls, "name", None) != name:
             raise RegistryError(f"the registry line {name}={target} names a provider whose name is {cls.name!r}")
         found[name] = cls
     return found

@@ -8,6 +8,7 @@ routes that run one request pipeline, using the hooks below.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
@@ -57,6 +58,13 @@ class Provider:
         data, so a non-editable install carries it too); None without one."""
         folder = Path(sys.modules[cls.__module__].__file__ or "").parent / "scenarios"
         return folder if folder.is_dir() else None
+
+    @classmethod
+    def add_cli(cls, command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+        """Its ``kycsim`` subcommands against a running simulator. ``command(name, help)`` adds one (with
+        ``--url``, ``--token`` and ``--json``); ``set_defaults(call=fn)`` says what it does: ``fn(client,
+        args)`` returns what to print (``client``: the control client). Import them in here, not at the top
+        of the provider's module, so ``kycsim`` starts fast."""
 
     def banner_line(self) -> str:
         """What ``kycsim serve`` prints about it: where its API is (one phrase; the banner joins them)."""

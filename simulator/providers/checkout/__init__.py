@@ -151,6 +151,12 @@ class CheckoutProvider(Provider):
     default_scenarios: Mapping[str, str] = selection.DEFAULT_SCENARIOS
     settings_fields = SETTINGS
 
+    @classmethod
+    def add_cli(cls, command: Any) -> None:
+        from simulator.providers.checkout.cli import add_cli
+
+        add_cli(command)
+
     def banner_line(self) -> str:
         return "Checkout.com Identities at /applicants, /identity-verifications, ..."
 
