@@ -204,7 +204,7 @@ def test_the_old_control_client_is_the_new_one(server):
     client = ControlClient(server.url)
     assert isinstance(client, KycSim) and client.health()["status"] == "ok" and client.url == server.url
     with pytest.raises(ControlClientError, match="404"):
-        client.aml_resolve("amlv_missing", "approved")
+        client.checkout.aml_resolve("amlv_missing", "approved")
 
 
 def test_the_async_client_makes_the_same_calls(server):

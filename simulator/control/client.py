@@ -1,10 +1,8 @@
-"""The control client under its first name: :class:`ControlClient` is :class:`simulator.client.KycSim`
-(kept importable for code written against it), with the Checkout.com AML calls it had before they
-moved to ``KycSim.checkout``."""
+"""The control client under its first name: :class:`ControlClient` is :class:`simulator.client.KycSim`, kept
+importable for code written against it (a provider's calls, such as Checkout.com's AML ones, are under the
+provider's name: ``client.provider("...")``, or ``client.<provider>``)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from simulator.client import DEFAULT_URL, KycSim, KycSimError, control_headers
 
@@ -14,16 +12,4 @@ ControlClientError = KycSimError
 
 
 class ControlClient(KycSim):
-    """:class:`simulator.client.KycSim`, plus ``aml_*`` shortcuts to ``self.checkout``."""
-
-    def aml_resolve(self, screening_id: str, decision: Any) -> dict[str, Any]:
-        """``self.checkout.aml_resolve``: close an AML screening's open case."""
-        return self.provider("checkout").aml_resolve(screening_id, decision)
-
-    def aml_update_status(self, screening_id: str, status: Any) -> dict[str, Any]:
-        """``self.checkout.aml_update_status``: change a decided AML screening afterwards."""
-        return self.provider("checkout").aml_update_status(screening_id, status)
-
-    def aml_monitoring_alert(self, screening_id: str, alerts: int = 1) -> dict[str, Any]:
-        """``self.checkout.aml_monitoring_alert``: raise new monitoring alerts now."""
-        return self.provider("checkout").aml_monitoring_alert(screening_id, alerts)
+    """:class:`simulator.client.KycSim` under its first name."""
