@@ -277,3 +277,18 @@ def test_a_marker_without_a_scenario_name_is_a_clear_error(pytester):
     result = _run(pytester, {})
     result.assert_outcomes(errors=1)
     assert "@pytest.mark.kycsim needs scenario=<a scenario name>" in result.stdout.str()
+
+
+def test_wrong_types_are_refused_with_a_clear_message(kycsim):
+    with pytest.raises(TypeError, match="an event type is a string"):
+        kycsim.wait_for_event(123)
+    with pytest.raises(TypeError, match="an event type is a string"):
+        kycsim.events(type=["applicantReviewed"])
+    with pytest.raises(TypeError, match=r"timeout must be a number of seconds \(at least 0\), not '5'"):
+        kycsim.wait_for_event("applicantReviewed", timeout="5")
+    with pytest.raises(TypeError, match="a scenario name is a string"):
+        kycsim.use_scenario(None)
+    with pytest.raises(TypeError, match=r"assert_requested\(method, path\) takes two strings"):
+        kycsim.assert_requested("POST", None)
+    with pytest.raises(KycSimError, match="'seconds' must be at least 0"):
+        kycsim.advance(-5)
