@@ -186,9 +186,8 @@ class KycSimKit:
         """Assert the app sent ``method`` ``path`` (``*`` wildcards as in :meth:`requests`): at least once, or
         exactly ``times`` times. Answers those requests."""
         if not isinstance(method, str) or not isinstance(path, str):
-            raise TypeError(
-                f"assert_requested(method, path): two strings, such as 'POST', '/applicants', not {method!r}, {path!r}"
-            )
+            given = f"{method!r}, {path!r}"
+            raise TypeError(f"assert_requested(method, path) takes two strings ('POST', '/applicants'), not {given}")
         made = self.requests(method, path)
         if (times is None and not made) or (times is not None and len(made) != times):
             wanted = "at least once" if times is None else f"{times} time(s)"
