@@ -92,9 +92,12 @@ class KycSimKit:
 
     def events(self, type: str | None = None, subject: str | None = None) -> list[ReceivedEvent]:
         """The webhooks received so far (signature verified, body parsed), oldest first; only those of ``type``
-        and about ``subject`` (a verification, applicant or action id, wherever the provider puts it)."""
+        and about ``subject`` (a verification, applicant or action id, wherever the provider puts it). At a
+        manual clock, the deliveries due now are made first (the clock does not move)."""
         if type is not None:
             self._known_type(type)
+        if self.manual:
+            self._catch_up(list(self.tenants.values()))
         with self.inbox.changed:
             return [e for e in self.inbox.events if _matches(e, type, subject)]
 

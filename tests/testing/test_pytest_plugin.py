@@ -292,3 +292,9 @@ def test_wrong_types_are_refused_with_a_clear_message(kycsim):
         kycsim.assert_requested("POST", None)
     with pytest.raises(KycSimError, match="'seconds' must be at least 0"):
         kycsim.advance(-5)
+
+
+def test_events_makes_the_deliveries_due_now_without_moving_the_clock(kycsim):
+    _, idv = start_idv(kycsim)
+    assert [e.type for e in kycsim.events(subject=idv["id"])][:1] == ["identity_verification_created"]
+    assert kycsim.client.clock(kycsim.checkout_key)["elapsed_seconds"] == 0
