@@ -64,29 +64,47 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/sumsub/test_documents.py",
         f"{T}providers/checkout/test_identity_verifications.py",
     ],
+    # The webhooks package: each module against the tests of what it does, the quick ones first.
+    "engine/webhooks/attempts.py": [
+        f"{T}engine/webhooks/test_sender.py",
+        f"{T}engine/webhooks/test_chaos.py",
+        f"{T}engine/webhooks/test_delivery.py",
+        f"{T}engine/webhooks/test_replay.py",
+        f"{T}engine/webhooks/test_retry_timing.py",
+    ],
     "engine/webhooks/chaos.py": [f"{T}engine/webhooks/test_chaos.py", f"{T}engine/webhooks/test_scenario_chaos.py"],
     "engine/webhooks/delivery.py": [
         f"{T}engine/webhooks/test_sender.py",
         f"{T}engine/webhooks/test_delivery.py",
-        f"{T}engine/webhooks/test_retry_timing.py",
+        f"{T}engine/webhooks/test_chaos.py",
     ],
     "engine/webhooks/dispatcher.py": [
         f"{T}engine/webhooks/test_delivery.py",
-        f"{T}engine/webhooks/test_outbox.py",
-        f"{T}engine/webhooks/test_replay.py",
-        f"{T}engine/webhooks/test_retry_timing.py",
         f"{T}engine/webhooks/test_chaos.py",
-        f"{T}engine/webhooks/test_burst.py",
+        f"{T}engine/webhooks/test_replay.py",
+        f"{T}engine/webhooks/test_outbox.py",
         f"{T}control/test_webhook_stream.py",
+        f"{T}engine/webhooks/test_burst.py",
+        f"{T}engine/webhooks/test_retry_timing.py",
     ],
     "engine/webhooks/endpoints.py": [
         f"{T}engine/webhooks/test_signing_and_endpoints.py",
-        f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_delivery.py",
+        f"{T}engine/webhooks/test_outbox.py",
+    ],
+    "engine/webhooks/lanes.py": [
+        f"{T}engine/webhooks/test_delivery.py",
+        f"{T}engine/webhooks/test_chaos.py",
+        f"{T}engine/webhooks/test_scenario_chaos.py",
+    ],
+    "engine/webhooks/log.py": [
+        f"{T}engine/webhooks/test_delivery.py",
+        f"{T}engine/webhooks/test_outbox.py",
+        f"{T}engine/webhooks/test_replay.py",
     ],
     "engine/webhooks/models.py": [
-        f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_delivery.py",
+        f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_replay.py",
     ],
     "engine/webhooks/outbox.py": [
@@ -94,6 +112,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/webhooks/test_burst.py",
         f"{T}engine/test_durability.py",
     ],
+    "engine/webhooks/replay.py": [f"{T}engine/webhooks/test_replay.py"],
     "engine/webhooks/stream.py": [f"{T}control/test_webhook_stream.py"],
     "providers/checkout/auth.py": [f"{T}providers/checkout/test_auth.py", f"{T}providers/checkout/test_oauth.py"],
     "providers/checkout/errors.py": [
@@ -248,6 +267,7 @@ class LineRecorder:
     def __init__(self, path: Path) -> None:
         self.path, self.current, self.order = str(path), "", []
         self.lines: dict[int, set[str]] = {}
+        self.seconds: dict[str, float] = {}
         sys.settrace(self._call)
         threading.settrace(self._call)
 
@@ -263,12 +283,16 @@ class LineRecorder:
         self.current = item.nodeid
         self.order.append(item.nodeid)
 
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
     def stop(self) -> None:
         sys.settrace(None)
         threading.settrace(None)  # type: ignore[arg-type]
 
     def report(self) -> dict[str, Any]:
-        return {"order": self.order, "lines": {str(k): sorted(v) for k, v in self.lines.items()}}
+        lines = {str(k): sorted(v) for k, v in self.lines.items()}
+        return {"order": self.order, "lines": lines, "seconds": self.seconds}
 
 
 @dataclass
@@ -277,6 +301,12 @@ class Coverage:
 
     order: list[str]
     lines: dict[int, set[str]]
+    seconds: dict[str, float]  # how long each test took, traced (so slower than it runs)
+
+    def timeout(self, tests: list[str]) -> float:
+        """A run of ``tests`` that takes longer than this has changed behaviour: killed (as mutmut counts
+        timeouts). Tests that wait for something with a generous timeout would otherwise take minutes."""
+        return 10 + 3 * sum(self.seconds.get(t, 0.0) for t in tests)
 
     def tests_for(self, line: int) -> list[str] | None:
         """The tests that run ``line`` and the covered line before it (a statement over several lines
@@ -328,13 +358,24 @@ def warm_up(tests: list[str], module: Path | None = None) -> tuple[float, Covera
         data = json.loads(report.read_text())
     finally:
         report.unlink()
-    return took, Coverage(data["order"], {int(k): set(v) for k, v in data["lines"].items()})
+    return took, Coverage(data["order"], {int(k): set(v) for k, v in data["lines"].items()}, data["seconds"])
+
+
+def write(path: Path, source: str) -> None:
+    """Write ``path`` and drop its cached bytecode: a cache is keyed by the file's size and mtime in whole
+    seconds, which two mutants written in the same second can share."""
+    path.write_text(source)
+    for cached in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+        cached.unlink()
 
 
 @contextlib.contextmanager
 def scratch() -> Iterator[Path]:
     tree = scratch_copy()
     here, path = os.getcwd(), list(sys.path)
+    # Bytecode cached in the scratch tree: otherwise each fork compiles (and pytest rewrites) every module.
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.chdir(tree)
     # The forks import kycsim and its tests from the scratch tree, never from this one (nor its benchmarks).
     sys.path[:] = [str(tree)] + [p for p in path if Path(p or here).resolve() not in (ROOT, ROOT / "benchmarks")]
@@ -389,28 +430,33 @@ class Result:
     seconds: float = 0.0
 
 
-def run_module(tree: Path, module: str, tests: list[str]) -> Result:
-    """Each mutant runs first the tests that run its line (:class:`Coverage`), then, if those pass,
-    the module's whole test set: a survivor survived every test of the map."""
+def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False) -> Result:
+    """Each mutant runs the tests that run its line (:class:`Coverage`), or the module's whole test set
+    for a line run at import or by no test; with ``confirm``, a survivor runs the whole set too. Either
+    way a mutant counted as killed failed a test; without ``confirm`` the score can only be too low."""
     path = tree / "simulator" / module
     original = path.read_text()
     result = Result(module)
     started = time.monotonic()
     baseline, lines = warm_up(tests, path)
-    timeout = 30 + 5 * baseline
+    timeout = 10 + 3 * baseline
     try:
         for mutant, mutated in mutants(path):
-            path.write_text(mutated)
+            write(path, mutated)
             result.total += 1
             first = lines.tests_for(mutant.line_number) if lines else None
-            if (first and run_tests(first, timeout) != "passed") or run_tests(tests, timeout) != "passed":
-                result.killed += 1
-                print(".", end="", file=sys.stderr, flush=True)  # progress: . killed, S survived
-            else:
+            survived = run_tests(first or tests, lines.timeout(first) if first and lines else timeout) == "passed"
+            if survived and first and confirm:
+                survived = run_tests(tests, timeout) == "passed"
+            if survived:
                 result.survivors.append(mutant)
-                print("S", end="", file=sys.stderr, flush=True)
+            else:
+                result.killed += 1
+            # progress on stderr: a dot per killed mutant, a line per survivor
+            note = f"\n  survived #{mutant.number} line {mutant.line_number}: {mutant.after.strip()}\n"
+            print(note if survived else ".", end="", file=sys.stderr, flush=True)
     finally:
-        path.write_text(original)
+        write(path, original)
     result.seconds = time.monotonic() - started
     print(file=sys.stderr)
     return result
@@ -461,11 +507,11 @@ def run_named() -> int:
         for bug in NAMED:
             path = named_file(tree, bug)
             original = path.read_text()
-            path.write_text(original.replace(bug.old, bug.new))
+            write(path, original.replace(bug.old, bug.new))
             try:
                 outcome = run_tests(bug.tests, timeout=600)
             finally:
-                path.write_text(original)
+                write(path, original)
             caught += outcome != "passed"
             print(f"{'caught' if outcome != 'passed' else 'MISSED':7} {bug.bug} ({bug.module})", flush=True)
     print(f"{caught}/{len(NAMED)} named bugs fail a test")
@@ -477,7 +523,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="modules (or folders, ending in /) under simulator/; default: all")
     parser.add_argument("--list", action="store_true", help="print the modules and their tests")
     parser.add_argument("--named", action="store_true", help="check that the bugs issue 15 names fail a test")
+    parser.add_argument("--confirm", action="store_true", help="run each survivor against the whole test set too")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a stopped run still cleans its scratch tree up
     if args.list:
         for module, tests in MODULES.items():
             print(f"{module}: {' '.join(tests)}")
@@ -493,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     results, unexplained = [], 0
     with scratch() as tree:
         for module in expand(args.modules or list(MODULES)):
-            results.append(run_module(tree, module, MODULES[module]))
+            results.append(run_module(tree, module, MODULES[module], args.confirm))
             unexplained += print_result(results[-1], equivalents)
     killed, total = sum(r.killed for r in results), sum(r.total for r in results)
     print(f"{'all':36} {killed:4}/{total:<4} killed {100 * killed / max(total, 1):5.1f}%  {unexplained} unexplained")
