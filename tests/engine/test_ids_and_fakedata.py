@@ -86,3 +86,41 @@ def test_document_numbers_and_faker_instances():
     assert len(fake.document_number("t", length=12)) == 12
     assert fake.faker("GB", "t") is fake.faker("GBR", "u")  # one Faker per locale, reseeded per call
     assert fake.faker("ZZ", "t") is fake.faker("US", "t")  # unknown countries get en_US names
+
+
+# ISO 3166-1: alpha-2 -> alpha-3 for every country kycsim makes people for (an outside fact, copied from
+# the standard's list, not from fakedata.py).
+ISO_3166 = {
+    "GB": "GBR",
+    "US": "USA",
+    "FR": "FRA",
+    "DE": "DEU",
+    "ES": "ESP",
+    "IT": "ITA",
+    "NL": "NLD",
+    "PT": "PRT",
+    "BE": "BEL",
+    "IE": "IRL",
+    "PL": "POL",
+    "SE": "SWE",
+    "CA": "CAN",
+    "AU": "AUS",
+    "BR": "BRA",
+    "MX": "MEX",
+    "JP": "JPN",
+    "IN": "IND",
+    "AT": "AUT",
+    "CH": "CHE",
+}
+
+
+def test_every_country_has_its_iso_codes_and_a_faker_locale_of_that_country():
+    from faker.config import AVAILABLE_LOCALES
+
+    from simulator.engine.fakedata import COUNTRIES
+
+    assert set(COUNTRIES) == set(ISO_3166)
+    for a2, a3 in ISO_3166.items():
+        assert (alpha3(a2), alpha3(a2.lower()), alpha2(a3), alpha2(a3.lower())) == (a3, a3, a2, a2)
+        locale = COUNTRIES[a2][1]
+        assert locale in AVAILABLE_LOCALES and locale.endswith(f"_{a2}"), (a2, locale)
