@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import hashlib
 import importlib
 import json
 import os
@@ -48,6 +49,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = Path(__file__).with_name("mutation_equivalents.yaml")
+CACHE = ROOT / ".mutation-cache.json"
 T = "tests/"
 # module (under simulator/) -> the smallest set of tests that exercises it, fastest first (-x stops at
 # the first failure, so most mutants die in the first file).
@@ -401,6 +403,9 @@ class Mutant:
     def key(self) -> tuple[str, str]:
         return (self.before.strip(), self.after.strip())
 
+    def key_text(self) -> str:
+        return f"#{self.number} {self.after.strip()}"
+
 
 def mutants(path: Path) -> Iterator[tuple[Mutant, str]]:
     """Each of mutmut's mutants of ``path``: what changed, and the mutated source."""
@@ -428,22 +433,51 @@ class Result:
     killed: int = 0
     survivors: list[Mutant] = field(default_factory=list)
     seconds: float = 0.0
+    cached: int = 0  # killed in an earlier run (Killed)
 
 
-def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False) -> Result:
+class Killed:
+    """Mutants already killed, per module (``.mutation-cache.json`` at the repository's root, ignored by
+    git), so that a run after new tests retests only the survivors: tests only get added, and a mutant
+    one of them failed stays killed. A module's entry holds while its source is unchanged."""
+
+    def __init__(self, path: Path = CACHE) -> None:
+        self.path = path
+        self.data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+
+    def of(self, module: str, source: str) -> set[str]:
+        entry = self.data.get(module, {})
+        return set(entry.get("killed", [])) if entry.get("source") == _digest(source) else set()
+
+    def save(self, module: str, source: str, killed: set[str]) -> None:
+        self.data[module] = {"source": _digest(source), "killed": sorted(killed)}
+        self.path.write_text(json.dumps(self.data, indent=1) + "\n")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False, cache: Killed | None = None) -> Result:
     """Each mutant runs the tests that run its line (:class:`Coverage`), or the module's whole test set
     for a line run at import or by no test; with ``confirm``, a survivor runs the whole set too. Either
-    way a mutant counted as killed failed a test; without ``confirm`` the score can only be too low."""
+    way a mutant counted as killed failed a test; without ``confirm`` the score can only be too low.
+    Mutants the ``cache`` says were killed are counted as killed without a run."""
     path = tree / "simulator" / module
     original = path.read_text()
     result = Result(module)
     started = time.monotonic()
+    killed = cache.of(module, original) if cache else set()
     baseline, lines = warm_up(tests, path)
     timeout = 10 + 3 * baseline
     try:
         for mutant, mutated in mutants(path):
-            write(path, mutated)
             result.total += 1
+            if mutant.key_text() in killed:
+                result.killed += 1
+                result.cached += 1
+                continue
+            write(path, mutated)
             first = lines.tests_for(mutant.line_number) if lines else None
             survived = run_tests(first or tests, lines.timeout(first) if first and lines else timeout) == "passed"
             if survived and first and confirm:
@@ -452,6 +486,9 @@ def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False)
                 result.survivors.append(mutant)
             else:
                 result.killed += 1
+                killed.add(mutant.key_text())
+                if cache:
+                    cache.save(module, original, killed)
             # progress on stderr: a dot per killed mutant, a line per survivor
             note = f"\n  survived #{mutant.number} line {mutant.line_number}: {mutant.after.strip()}\n"
             print(note if survived else ".", end="", file=sys.stderr, flush=True)
@@ -478,7 +515,7 @@ def print_result(result: Result, equivalents: dict[tuple[str, str, str], str]) -
     print(
         f"{result.module:36} {result.killed:4}/{result.total:<4} killed {score:5.1f}%"
         f"  {len(explained)} equivalent, {len(result.survivors) - len(explained)} unexplained"
-        f"  ({result.seconds:.0f} s)",
+        f"  ({result.seconds:.0f} s, {result.cached} killed in earlier runs)",
         flush=True,
     )
     for mutant in result.survivors:
@@ -524,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="print the modules and their tests")
     parser.add_argument("--named", action="store_true", help="check that the bugs issue 15 names fail a test")
     parser.add_argument("--confirm", action="store_true", help="run each survivor against the whole test set too")
+    parser.add_argument("--fresh", action="store_true", help="run every mutant, not only those not yet killed")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a stopped run still cleans its scratch tree up
     if args.list:
@@ -541,7 +579,8 @@ def main(argv: list[str] | None = None) -> int:
     results, unexplained = [], 0
     with scratch() as tree:
         for module in expand(args.modules or list(MODULES)):
-            results.append(run_module(tree, module, MODULES[module], args.confirm))
+            cache = None if args.fresh else Killed()
+            results.append(run_module(tree, module, MODULES[module], args.confirm, cache))
             unexplained += print_result(results[-1], equivalents)
     killed, total = sum(r.killed for r in results), sum(r.total for r in results)
     print(f"{'all':36} {killed:4}/{total:<4} killed {100 * killed / max(total, 1):5.1f}%  {unexplained} unexplained")
