@@ -181,3 +181,18 @@ ICAO_TRANSLITERATIONS = [
 @pytest.mark.parametrize(("name", "mrz"), ICAO_TRANSLITERATIONS)
 def test_mrz_names_follow_the_icao_transliteration_table(name, mrz):
     assert mrz_name(name) == mrz
+
+
+def test_without_a_personal_number_the_optional_data_is_fillers():
+    person = FakeData(Ids(1)).person("FR", "t", name="Anna Martin", birth_date=date(1990, 5, 17))
+    lines = passport_mrz(person, "12AB34567", date(2030, 5, 16))
+    # ICAO 9303 Part 4: an unused personal number field is fillers, its check digit 0 or a filler.
+    assert lines[1][28:42] == "<" * 14 and lines[1][42] in "0<"
+    assert td3_errors(lines) == []
+
+
+def test_numbers_longer_than_their_fields_are_cut_to_fit():
+    person = FakeData(Ids(1)).person("FR", "t", name="Anna Martin", birth_date=date(1990, 5, 17))
+    lines = passport_mrz(person, "123456789012", date(2030, 5, 16), "ABCDEFGHIJKLMNOPQR")
+    assert [len(line) for line in lines] == [44, 44] and td3_errors(lines) == []
+    assert lines[1][:9] == "123456789" and lines[1][28:42] == "ABCDEFGHIJKLMN"
