@@ -1,26 +1,29 @@
 """Mutation testing of kycsim's core with mutmut: prints the score per module and the survivors.
 
-    python benchmarks/mutation.py                 # every module below (long: about an hour on 2 cores)
+    python benchmarks/mutation.py                 # every module below (hours on a shared 2-core machine)
     python benchmarks/mutation.py engine/clock.py providers/checkout/auth.py
     python benchmarks/mutation.py engine/webhooks/ # every module in a folder
     python benchmarks/mutation.py --list          # the modules and the tests run against each
     python benchmarks/mutation.py --named         # the four bugs issue 15 names, each must fail a test
 
-Needs ``pip install 'mutmut==2.5.1'``. mutmut makes the mutants (its operators, ``# pragma: no mutate``
-honoured); this script runs them, because mutmut's own loop starts a fresh pytest per mutant, and
-importing pytest's plugins, Hypothesis and Faker takes longer than most test sets here. So the
-third-party modules a clean test run imports are imported once, and each mutant's tests run in a
-``fork`` of that process, which imports kycsim (mutated) and the tests afresh; servers the tests start
-as subprocesses run the mutated file too. Everything happens in a scratch copy of the working tree
-(tracked and untracked files, ignored ones left out), never in the tree itself.
+Needs ``pip install 'mutmut==2.5.1'`` (not for ``--named``). mutmut makes the mutants (its operators,
+``# pragma: no mutate`` honoured); this script runs them, because mutmut's own loop starts a fresh
+pytest per mutant, and importing pytest's plugins, Hypothesis and Faker takes longer than most test
+runs here. So those are imported once (:data:`PRELOAD`), and each mutant's tests run in a ``fork`` of
+that process, which imports kycsim (mutated) and the tests afresh, with bytecode cached; servers the
+tests start as subprocesses run the mutated file too. Everything happens in a scratch copy of the
+working tree (tracked and untracked files, ignored ones left out), never in the tree itself.
 
-A mutant is killed when its tests fail (``-x``: at the first failure), cannot be collected (a mutant
-that breaks the import), or hang past a timeout (an infinite loop is caught too). Score = killed / all
-mutants. A survivor is printed as the line before and after; one listed in ``mutation_equivalents.yaml``
-(next to this script) is printed with the reason it behaves like the original, any other is
-"unexplained": kill it with a test that asserts a provider fact or real behaviour, or explain it there.
-It does not run in CI (tests/test_mutation_map.py only checks that the map below names real modules
-and tests); ``--named`` takes about a minute.
+A traced run of the module's tests first notes which tests run each line; a mutant runs those tests
+(the whole set for a line run at import). It is killed when a test fails (``-x``: at the first
+failure), when it breaks the import, or when the run takes over three times as long as unmutated
+(tests that wait for something would otherwise wait out their generous timeouts). Score = killed /
+all mutants. Killed mutants are remembered per module source (``.mutation-cache.json``): a run after
+new tests retests only the survivors (``--fresh``: everything). A survivor is printed as the line
+before and after; one listed in ``mutation_equivalents.yaml`` (next to this script) is printed with the
+reason it behaves like the original, any other is "unexplained": kill it with a test that asserts a
+provider fact or real behaviour, or explain it there. It does not run in CI (tests/test_mutation_map.py
+only checks that the map below names real modules and tests); ``--named`` takes about a minute.
 """
 
 from __future__ import annotations
