@@ -90,8 +90,10 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/webhooks/test_replay.py",
         f"{T}engine/webhooks/test_outbox.py",
         f"{T}control/test_webhook_stream.py",
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_burst.py",
         f"{T}engine/webhooks/test_retry_timing.py",
+        f"{T}providers/sumsub/test_webhooks.py",
     ],
     "engine/webhooks/endpoints.py": [
         f"{T}engine/webhooks/test_signing_and_endpoints.py",
