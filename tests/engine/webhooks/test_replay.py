@@ -62,3 +62,7 @@ def test_an_event_that_went_nowhere_is_replayed_signed_with_its_providers_endpoi
     assert received.headers["User-Agent"] == f"kycsim/{__version__}"  # as docs/webhooks.md shows
     (replayed,) = sim.deliveries(event_id=event_id)
     assert replayed["id"].startswith("dlv_") and replayed["replay"] and replayed["due_at"] is None
+    assert replayed["state"] == "delivered"
+    # A replay is one attempt: one that fails is failed, never retried.
+    assert sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": "http://127.0.0.1:9/"}).status_code == 201
+    assert [d["state"] for d in sim.deliveries(event_id=event_id)] == ["delivered", "failed"]
