@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
 
 
 def add_cli(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
