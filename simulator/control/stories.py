@@ -309,14 +309,33 @@ async def get_story(request: Request) -> Response:
 
 
 OPERATIONS = [
-    ControlOp("GET", "/stories", search, "search_stories", "Verifications (a run's subject), newest first or best"
-              " match first", "stories.response", errors=(400,), query=(
-              Param("q", "an id, run, scenario, tenant, or a name among a subject's ids or facts",
-                    {"type": "string", "maxLength": 200}),
-              Param("provider", "only this provider's"),
-              Param("tenant", "only this tenant's (in full or masked as shown)"),
-              Param("limit", "at most this many", {"type": "integer", "minimum": 1, "maximum": 1000}))),
-    ControlOp("GET", "/stories/{story_id}", get_story, "get_story", "Everything that happened to a check, applicant"
-              " or action: its runs, script and timeline", "story.response", errors=(404,),
-              query=(Param("tenant", "this tenant's story, when several go by the id"),)),
-]  # fmt: skip
+    ControlOp(
+        "GET",
+        "/stories",
+        search,
+        "search_stories",
+        "Verifications (a run's subject), newest first or best match first",
+        "stories.response",
+        errors=(400,),
+        query=(
+            Param(
+                "q",
+                "an id, run, scenario, tenant, or a name among a subject's ids or facts",
+                {"type": "string", "maxLength": 200},
+            ),
+            Param("provider", "only this provider's"),
+            Param("tenant", "only this tenant's (in full or masked as shown)"),
+            Param("limit", "at most this many", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        ),
+    ),
+    ControlOp(
+        "GET",
+        "/stories/{story_id}",
+        get_story,
+        "get_story",
+        "Everything that happened to a check, applicant or action: its runs, script and timeline",
+        "story.response",
+        errors=(404,),
+        query=(Param("tenant", "this tenant's story, when several go by the id"),),
+    ),
+]

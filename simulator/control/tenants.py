@@ -79,6 +79,12 @@ async def list_tenants(request: Request) -> Response:
 
 
 OPERATIONS = [
-    ControlOp("GET", "/tenants", list_tenants, "list_tenants", "Every tenant kycsim holds state for (masked), its"
-              " clock, verifications and next job", "tenants.response"),
-]  # fmt: skip
+    ControlOp(
+        "GET",
+        "/tenants",
+        list_tenants,
+        "list_tenants",
+        "Every tenant kycsim holds state for (masked), its clock, verifications and next job",
+        "tenants.response",
+    ),
+]

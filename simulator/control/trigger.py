@@ -145,8 +145,26 @@ async def resume(request: Request) -> Response:
 
 
 OPERATIONS = [
-    ControlOp("POST", "/trigger", trigger, "trigger", "Play a scenario end to end: kycsim makes the client's calls",
-              "trigger.response", status=201, request="trigger.request", body_required=True, errors=(502,)),
-    ControlOp("POST", "/runs/{run_id}/resume", resume, "resume_run", "Make the client's call a run waits for (a new"
-              " attempt, ...)", "resume.response", request="empty.request", errors=(404,)),
-]  # fmt: skip
+    ControlOp(
+        "POST",
+        "/trigger",
+        trigger,
+        "trigger",
+        "Play a scenario end to end: kycsim makes the client's calls",
+        "trigger.response",
+        status=201,
+        request="trigger.request",
+        body_required=True,
+        errors=(502,),
+    ),
+    ControlOp(
+        "POST",
+        "/runs/{run_id}/resume",
+        resume,
+        "resume_run",
+        "Make the client's call a run waits for (a new attempt, ...)",
+        "resume.response",
+        request="empty.request",
+        errors=(404,),
+    ),
+]

@@ -28,11 +28,16 @@ def server():
         # Something to list, replay and change: a check played to its end, with its webhook to an endpoint.
         key = {"Authorization": "Bearer sk_sbox_openapiopenapiopenapiopenapio"}
         with httpx.Client(base_url=running.url, timeout=30) as http:
-            http.post("/_sim/webhooks/endpoints", json={"provider": "checkout", "url": "http://127.0.0.1:9/hooks",
-                                                        "all_tenants": True})  # fmt: skip
+            http.post(
+                "/_sim/webhooks/endpoints",
+                json={"provider": "checkout", "url": "http://127.0.0.1:9/hooks", "all_tenants": True},
+            )
             applicant = http.post("/applicants", json={"email": "a@example.com"}, headers=key).json()
-            http.post("/identity-verifications", headers=key,
-                      json={"applicant_id": applicant["id"], "declared_data": {"name": "Al Bo"}})  # fmt: skip
+            http.post(
+                "/identity-verifications",
+                headers=key,
+                json={"applicant_id": applicant["id"], "declared_data": {"name": "Al Bo"}},
+            )
             http.post("/_sim/bindings", json={"scenario": "idv-approved", "match": {"email": "b@example.com"}})
         yield running
 
@@ -59,8 +64,14 @@ def test_every_control_call_answers_as_its_document_says(server):
 
 def _caller(operation, base_url, excluded):
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def call(case):
         if isinstance(case.body, dict) and isinstance(case.body.get("url"), str):
             case.body["url"] = REFUSED  # webhooks go nowhere slow: no lookups of made-up host names

@@ -19,39 +19,36 @@ Guarantees, by default:
   failing, and the API keeps answering while thousands of deliveries wait.
 
 Chaos switches (``chaos.py``) break these on purpose; each attempt says which ones it carried.
+
+This module keeps the endpoints, publishes events, fans them out and decides what follows each
+attempt (a retry, the next in the lane). The rest lives beside it: ``log.py`` the delivery log
+and its bound, ``lanes.py`` the order per resource, ``attempts.py`` when an attempt runs and the
+attempt itself, ``replay.py`` where a replay goes.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import itertools
-import logging
-from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from simulator.engine.clock import MANUAL, Clock, isoformat
-from simulator.engine.retention import WEBHOOK_LOG_SIZE
+from simulator.engine.clock import Clock, isoformat
 from simulator.engine.scenarios.model import CURRENT_SCENARIO, REQUEST_STATE
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store
-from simulator.engine.webhooks import delivery as http
-from simulator.engine.webhooks.chaos import NONE, Chaos, combine, normalize
-from simulator.engine.webhooks.delivery import Sender
+from simulator.engine.webhooks.attempts import Runner, Senders, make_attempt
+from simulator.engine.webhooks.chaos import Chaos, combine, normalize
 from simulator.engine.webhooks.endpoints import CONCURRENCY, Endpoint
+from simulator.engine.webhooks.lanes import Lanes
+from simulator.engine.webhooks.log import UNDER_WAY, DeliveryLog
 from simulator.engine.webhooks.models import Attempt, Delivery, Event, WebhookProfile
 from simulator.engine.webhooks.outbox import Outbox, moment
+from simulator.engine.webhooks.replay import Target, replay_delivery, replay_targets
 from simulator.engine.webhooks.stream import EventStream, Subscription, frame
 
 # Providers import the profile protocol and Endpoint from here.
 __all__ = ["Attempt", "Delivery", "Dispatcher", "Endpoint", "Event", "WebhookProfile"]
-
-log = logging.getLogger("kycsim.webhooks")
-
-WRONG_SECRET_SUFFIX = "-kycsim-wrong-signature"  # chaos wrong_signature signs with secret + this
 
 
 class Dispatcher:
@@ -75,19 +72,32 @@ class Dispatcher:
         # Kept in the store only where it outlives the process: in memory, the dispatcher's own
         # lists are the delivery log, and a copy would only double what each delivery costs.
         self.outbox = Outbox(store) if store is not None and store.durable else None
-        self.max_events = WEBHOOK_LOG_SIZE  # the delivery log's size; the oldest settled events go first
-        self._trim_credit = 0
+        self.log = DeliveryLog(self.outbox)
         self.endpoints: dict[str, Endpoint] = {}
-        self.events: list[Event] = []
-        self.deliveries: dict[str, Delivery] = {}
         self.stream = EventStream()
         self.on_attempt: list[Callable[[Attempt], None]] = []  # console log, event streams
-        self._lanes: dict[tuple[str, str, str], deque[Delivery]] = {}
-        self._held: dict[tuple[str, str, str], list[Delivery]] = {}
-        self._log: list[Attempt] = []
-        self._tasks: set[asyncio.Task[Attempt]] = set()
-        self._senders: dict[str, Sender] = {}  # endpoint id -> its bounded set of connections
+        self._lanes = Lanes(scheduler, begin=self._begin, persist=self.log.persist)
+        self._runner = Runner(clock, scheduler, run=self._attempt, live=self._live)
+        self._senders = Senders()
         self._endpoint_ids = itertools.count(1)
+
+    # The delivery log, read by the control API, the dashboard and the CLI
+
+    @property
+    def events(self) -> list[Event]:
+        return self.log.events
+
+    @property
+    def deliveries(self) -> dict[str, Delivery]:
+        return self.log.deliveries
+
+    @property
+    def max_events(self) -> int:
+        return self.log.max_events
+
+    @max_events.setter
+    def max_events(self, size: int) -> None:
+        self.log.max_events = size
 
     # Endpoints
 
@@ -130,12 +140,12 @@ class Dispatcher:
         for name, value in changes.items():
             setattr(endpoint, name, value)
         if "concurrency" in changes:  # attempts from now on use a sender of the new size
-            self._close_sender(endpoint_id)
+            self._senders.close(endpoint_id)
         if "url" in changes:  # deliveries still to come follow the endpoint (a fixed typo, a new tunnel)
             for d in self.deliveries.values():
-                if d.endpoint is endpoint and not d.replay and d.state in ("held", "queued", "pending"):
+                if d.endpoint is endpoint and not d.replay and d.state in UNDER_WAY:
                     d.url = endpoint.url
-                    self._persist(d)
+                    self.log.persist(d)
         return endpoint
 
     def remove_endpoint(self, endpoint_id: str) -> Endpoint | None:
@@ -143,12 +153,11 @@ class Dispatcher:
         endpoint = self.endpoints.pop(endpoint_id, None)
         if endpoint is not None:
             for d in self.deliveries.values():
-                if d.endpoint is endpoint and d.state in ("held", "queued", "pending"):
+                if d.endpoint is endpoint and d.state in UNDER_WAY:
                     d.state, d.due_at = "cancelled", None
-                    self._persist(d)
-            self._lanes = {k: v for k, v in self._lanes.items() if k[0] != endpoint_id}
-            self._held = {k: v for k, v in self._held.items() if k[0] != endpoint_id}
-            self._close_sender(endpoint_id)
+                    self.log.persist(d)
+            self._lanes.forget(endpoint_id=endpoint_id)
+            self._senders.close(endpoint_id)
         return endpoint
 
     # Publishing
@@ -177,14 +186,12 @@ class Dispatcher:
         scenario_name, scenario_chaos = self._scenario_chaos(scenario)
         at = isoformat(self.clock.now(tenant))
         event = Event(event_id, tenant, provider, event_type, body, resource, at, scenario_name, self.clock.wall_now())
-        self.events.append(event)
-        if self.outbox is not None:
-            self.outbox.save_event(event)
+        self.log.add_event(event)
         self._stream_event(event)
         for endpoint in list(self.endpoints.values()):
             if endpoint.provider == provider and endpoint.wants(tenant, event_type):
                 self._fan_out(event, endpoint, combine(scenario_chaos, normalize(chaos), endpoint.chaos))
-        self._trim_if_full()  # once its deliveries exist: they keep it while under way
+        self.log.trim_if_full()  # once its deliveries exist: they keep it while under way
         return event
 
     async def replay(self, delivery_id: str, url: str | None = None) -> Attempt | None:
@@ -192,94 +199,68 @@ class Dispatcher:
         original = self.deliveries.get(delivery_id)
         if original is None:
             return None
-        return await self._replay_once(original.event, original.endpoint, url or original.url, original.id)
+        return await self._replay_once(original.event, (original.endpoint, url or original.url, original.id))
 
     async def replay_event(self, event_id: str, url: str | None = None) -> list[Attempt] | None:
         """Send an event again to every endpoint it went to, or only to ``url``."""
         event = self.event(event_id)
         if event is None:
             return None
-        sent_to = {d.endpoint.id: d for d in self.deliveries.values() if d.event is event and not d.replay}
-        if url is not None:
-            endpoint = next(iter(sent_to.values())).endpoint if sent_to else self._stand_in(event, url)
-            return [await self._replay_once(event, endpoint, url, None)]
-        return [await self._replay_once(event, d.endpoint, d.url, d.id) for d in sent_to.values()]
+        targets = replay_targets(event, self.deliveries.values(), url, self._configured_for)
+        return [await self._replay_once(event, target) for target in targets]
 
     def event(self, event_id: str) -> Event | None:
-        return next((e for e in reversed(self.events) if e.id == event_id), None)
+        return self.log.event(event_id)
 
     def events_after(self, event_id: str) -> list[Event]:
         """Events published after ``event_id`` (a reconnecting stream follower's ``Last-Event-ID``)."""
-        for index in range(len(self.events) - 1, -1, -1):
-            if self.events[index].id == event_id:
-                return self.events[index + 1 :]
-        return []
+        return self.log.events_after(event_id)
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for the attempts already under way (control calls use it to return settled state)."""
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
+        await self._runner.drain(timeout)
 
     def attempts(self, tenant: str | None = None) -> list[Attempt]:
         """Every attempt in the order they finished (so, in virtual time)."""
-        return [a for a in self._log if tenant is None or a.tenant == tenant]
+        return [a for a in self.log.attempts if tenant is None or a.tenant == tenant]
 
     def reset(self, tenant: str | None = None) -> None:
         """Forget events, deliveries and endpoints added through the API (all, or one tenant's).
 
         Endpoints from settings and the config file stay: they are the configuration.
         """
-
-        def kept(e: Event) -> bool:
-            return tenant is not None and e.tenant != tenant
-
         for endpoint in list(self.endpoints.values()):
             if endpoint.source == "api" and (tenant is None or endpoint.tenant == tenant):
                 del self.endpoints[endpoint.id]
         if tenant is None:  # numbered on from the configured endpoints, as after a fresh start
             numbers = [int(e.removeprefix("we_")) for e in self.endpoints if e.removeprefix("we_").isdigit()]
             self._endpoint_ids = itertools.count(max(numbers, default=0) + 1)
-
-        self.events = [e for e in self.events if kept(e)]
-        self.deliveries = {k: d for k, d in self.deliveries.items() if kept(d.event)}
-        self._log = [a for a in self._log if tenant is not None and a.tenant != tenant]
-        self._lanes = {k: v for k, v in self._lanes.items() if tenant is not None and k[1] != tenant}
-        self._held = {k: v for k, v in self._held.items() if tenant is not None and k[1] != tenant}
+        self.log.reset(tenant)
+        self._lanes.forget(tenant=tenant)
 
     async def close(self) -> None:
         self.stream.close()
         await self.drain(5)
-        for endpoint_id in list(self._senders):
-            self._close_sender(endpoint_id)
+        self._senders.close_all()
 
     def resume(self, providers: list[str]) -> int:
         """Reload the outbox a previous process left in the store; returns how many deliveries carry on."""
         if self.outbox is None:
             return 0
         events, deliveries = self.outbox.load(providers, self.endpoints)
-        known = {e.id for e in self.events}
-        self.events = [e for e in events if e.id not in known] + self.events
-        for d in deliveries:
-            self.deliveries.setdefault(d.id, d)
-        self._log = sorted(
-            [a for d in deliveries for a in d.attempts] + self._log, key=lambda a: (moment(a.at), a.number)
-        )
+        self.log.merge(events, deliveries)
         resumed = 0
         for d in deliveries:
-            if d.replay or d.state not in ("held", "queued", "pending"):
+            if d.replay or d.state not in UNDER_WAY:
                 continue
-            queue = self._lanes.setdefault(d.lane, deque())
-            queue.append(d)
-            if len(queue) > 1:
-                d.state = "queued"
-                self._persist(d)
+            if not self._lanes.rejoin(d):
                 continue
             delay = 0.0
             if d.due_at:
                 delay = max((moment(d.due_at) - self.clock.now(d.event.tenant)).total_seconds(), 0.0)
             d.state = "pending"
-            self._schedule_attempt(d, delay)
-            self._persist(d)
+            self._runner.schedule(d, delay)
+            self.log.persist(d)
             resumed += 1
         return resumed
 
@@ -297,38 +278,6 @@ class Dispatcher:
         return {**event.as_json(), "headers": self._headers(event, listener)}
 
     # Private functions
-
-    def _trim_if_full(self) -> None:
-        # A trim walks the whole log, so it runs at most once per tenth of the log's worth of new events or
-        # settled deliveries, even when nothing can go (a receiver down, everything waiting for retries).
-        self._trim_credit -= 1
-        if len(self.events) > self.max_events and self._trim_credit <= 0:
-            self._trim()
-            self._trim_credit = max(len(self.events) // 10, 1)
-
-    def _trim(self) -> None:
-        """Forget the oldest tenth of the events whose deliveries are all settled (here and in the outbox)."""
-        busy = {id(d.event) for d in self.deliveries.values() if d.state in ("held", "queued", "pending")}
-        budget = max(len(self.events) // 10, 1)
-        dropped: set[int] = set()
-        for event in self.events:
-            if len(dropped) >= budget:
-                break
-            if id(event) not in busy:
-                dropped.add(id(event))
-        if self.outbox is not None:
-            self.outbox.forget(
-                [e for e in self.events if id(e) in dropped],
-                [d for d in self.deliveries.values() if id(d.event) in dropped],
-            )
-        self.events = [e for e in self.events if id(e) not in dropped]
-        self.deliveries = {k: d for k, d in self.deliveries.items() if id(d.event) not in dropped}
-        live = set(self.deliveries)
-        self._log = [a for a in self._log if a.delivery_id in live]
-
-    def _persist(self, d: Delivery) -> None:
-        if self.outbox is not None and self.deliveries.get(d.id) is d:  # not after a reset
-            self.outbox.save_delivery(d)
 
     def _scenario_chaos(self, scenario: Any) -> tuple[str | None, dict[str, Any]]:
         if scenario is None:
@@ -353,97 +302,23 @@ class Dispatcher:
             )
         for d in group:
             self.deliveries[d.id] = d
-        lane = first.overtake_key
-        held = self._held.pop(lane, None)
-        if held is not None:  # this event overtakes the one held back for it
-            for d in held:
-                d.notes.append(f"out_of_order: held back, sent after {event.id}")
-            self._enqueue_all(group + held)
-            return
-        if chaos.out_of_order:
-            self._hold(lane, group, chaos.out_of_order)
-            return
-        self._enqueue_all(group)
-
-    def _hold(self, lane: tuple[str, str, str], group: list[Delivery], seconds: float) -> None:
-        for d in group:
-            d.state = "held"
-            self._persist(d)
-        self._held[lane] = group
-
-        async def release() -> None:
-            if self._held.get(lane) is group:
-                del self._held[lane]
-                for d in group:
-                    d.notes.append(f"out_of_order: nothing overtook it within {seconds:g}s, sent late")
-                self._enqueue_all(group)
-
-        self.scheduler.schedule(seconds, release, tenant=group[0].event.tenant, label=f"webhook hold {group[0].id}")
-
-    def _enqueue_all(self, group: list[Delivery]) -> None:
-        for d in group:
-            queue = self._lanes.setdefault(d.lane, deque())
-            queue.append(d)
-            if len(queue) == 1:
-                self._begin(d)
-            else:
-                d.state = "queued"
-                self._persist(d)
+        self._lanes.add(group, chaos.out_of_order)
 
     def _begin(self, d: Delivery) -> None:
         d.state = "pending"
         if d.chaos.delay:
             d.notes.append(f"delay: first attempt {d.chaos.delay:g}s late")
-        self._schedule_attempt(d, d.chaos.delay)
-        self._persist(d)
+        self._runner.schedule(d, d.chaos.delay)
+        self.log.persist(d)
 
     def _finish(self, d: Delivery, state: str) -> None:
         d.state, d.due_at = state, None
-        self._persist(d)
-        self._trim_if_full()  # events kept while under way may go now
-        queue = self._lanes.get(d.lane)
-        if queue and queue[0] is d:
-            queue.popleft()
-            if queue:
-                self._begin(queue[0])
-            else:
-                del self._lanes[d.lane]
+        self.log.persist(d)
+        self.log.trim_if_full()  # events kept while under way may go now
+        self._lanes.done(d)
 
-    def _schedule_attempt(self, d: Delivery, delay: float) -> None:
-        async def job() -> None:
-            if self.deliveries.get(d.id) is not d or d.state == "cancelled":
-                return  # reset or its endpoint deleted since
-            task = self._spawn(d)
-            if self.clock.speed == MANUAL:
-                # A manual clock waits for the outcome, so a retry due within the same advance is
-                # scheduled (and fired) at its exact virtual time. Other speeds never wait on a
-                # receiver: a hanging one must not hold up everybody's scenarios.
-                await asyncio.wait({task})
-
-        number = len(d.attempts) + 1
-        d.due_at = isoformat(self.clock.now(d.event.tenant) + timedelta(seconds=max(delay, 0.0)))
-        if delay <= 0 and self.clock.speed != MANUAL and _loop_running():
-            self._spawn(d)  # due now on a clock that runs by itself: no need to wait for the scheduler's turn
-            return
-        self.scheduler.schedule(delay, job, tenant=d.event.tenant, label=f"webhook {d.id} attempt {number}")
-
-    def _spawn(self, d: Delivery) -> asyncio.Task[Attempt]:
-        # A context of its own: not the request's or the step's it was queued from.
-        task = asyncio.get_running_loop().create_task(self._attempt(d), context=contextvars.Context())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    def _sender(self, endpoint: Endpoint) -> Sender:
-        sender = self._senders.get(endpoint.id)
-        if sender is None:
-            sender = self._senders[endpoint.id] = Sender(endpoint.concurrency)
-        return sender
-
-    def _close_sender(self, endpoint_id: str) -> None:
-        sender = self._senders.pop(endpoint_id, None)
-        if sender is not None:
-            sender.close()
+    def _live(self, d: Delivery) -> bool:
+        return self.deliveries.get(d.id) is d and d.state != "cancelled"  # not reset or deleted meanwhile
 
     def _headers(self, event: Event, endpoint: Endpoint) -> dict[str, str]:
         profile = self.profiles.get(event.provider)
@@ -467,93 +342,33 @@ class Dispatcher:
             None,
         )
 
-    def _stand_in(self, event: Event, url: str) -> Endpoint:
-        """An endpoint to sign a replay of an event that went nowhere."""
-        known = self._configured_for(event)
-        if known is not None:
-            return known
-        return Endpoint("replay", event.provider, url, None, event.tenant, source="replay")
-
-    async def _replay_once(self, event: Event, endpoint: Endpoint, url: str, replay_of: str | None) -> Attempt:
-        d = Delivery(self.new_id("dlv"), event, endpoint, url, replay=True, replay_of=replay_of)
+    async def _replay_once(self, event: Event, target: Target) -> Attempt:
+        d, echo = replay_delivery(self.new_id("dlv"), event, target)
         self.deliveries[d.id] = d
-        # Sent elsewhere than a configured endpoint: report the status only, so that replay never
-        # reads another server's answers back to whoever asked (kycsim must not be a proxy).
-        own_endpoint = endpoint.source != "replay" and url == endpoint.url
-        return await self._attempt(d, replay=True, echo=own_endpoint)
+        return await self._attempt(d, replay=True, echo=echo)
 
     async def _attempt(self, d: Delivery, *, replay: bool = False, echo: bool = True) -> Attempt:
-        event, endpoint = d.event, d.endpoint
-        profile = self.profiles.get(event.provider)
-        sender = self._sender(endpoint)
+        profile = self.profiles.get(d.event.provider)
+        sender = self._senders.get(d.endpoint)
         if self.outbox is not None:
             await self.outbox.store.committed()  # an event goes out only once it is on disk
-        # Waiting for one of the endpoint's connections is not part of the attempt: it starts (its
-        # time, its timeout, the retry schedule counted from it) once it has one.
-        async with sender.slot:
-            number = len(d.attempts) + 1
-            started_at = self.clock.seconds(event.tenant)
-            at = isoformat(self.clock.now(event.tenant))
-            wall_at = self.clock.wall_now()
-            chaos = NONE if replay else d.chaos
-            notes = list(d.notes)
-            signer = endpoint
-            if number <= chaos.wrong_signature:
-                signer = replace(endpoint, secret=(endpoint.secret or "") + WRONG_SECRET_SUFFIX)
-                notes.append(f"wrong_signature {number}/{chaos.wrong_signature}: signed with a wrong secret")
-            try:
-                headers = self._headers(event, signer)
-            except Exception as exc:  # a provider signer that cannot sign is a failed attempt, not a crash
-                log.exception("signing %s for %s failed", event.id, endpoint.id)
-                headers, outcome = {}, http.Outcome(None, f"signing failed: {exc}", "", 0.0)
-            else:
-                timeout = profile.timeout if profile is not None else 10.0
-                if number <= chaos.drop_connection:
-                    notes.append(f"drop_connection {number}/{chaos.drop_connection}")
-                    outcome = await http.post_and_drop(d.url, event.body, headers, timeout)
-                else:
-                    outcome = await sender.post(d.url, event.body, headers, timeout)
-        ok = outcome.ok
-        error = outcome.error
-        if number <= chaos.fail_first:
-            ok = False
-            notes.append(f"fail_first {number}/{chaos.fail_first}: counted as failed whatever the answer")
-            error = error or f"counted as failed on purpose (chaos fail_first {number}/{chaos.fail_first})"
-        attempt = Attempt(
-            delivery_id=d.id,
-            number=number,
-            event_id=event.id,
-            event_type=event.type,
-            provider=event.provider,
-            tenant=event.tenant,
-            endpoint_id=endpoint.id,
-            url=d.url,
-            at=at,
-            status_code=outcome.status_code,
-            error=error,
-            latency_ms=outcome.latency_ms,
-            request_headers=headers,
-            response_excerpt=outcome.excerpt if echo else "",
-            replay=replay,
-            ok=ok,
-            chaos=notes,
-            resource=event.resource,
-            wall_at=wall_at,
+        made, started_at = await make_attempt(
+            d, sender=sender, clock=self.clock, profile=profile, sign=self._headers, replay=replay, echo=echo
         )
-        d.attempts.append(attempt)
-        self._log.append(attempt)
+        d.attempts.append(made)
+        self.log.attempts.append(made)
         d.due_at = None
         if replay:
-            d.state = "delivered" if ok else "failed"
-        elif self.deliveries.get(d.id) is d and d.state != "cancelled":  # not reset or deleted meanwhile
-            self._after(d, attempt, started_at, profile)
-        self._persist(d)
+            d.state = "delivered" if made.ok else "failed"
+        elif self._live(d):
+            self._after(d, made, started_at, profile)
+        self.log.persist(d)
         if self.outbox is not None:
             self.outbox.store.commit_soon()  # durable at once (with other outcomes): a restart won't resend it
         for listener in self.on_attempt:
-            listener(attempt)
-        self._stream_attempt(attempt)
-        return attempt
+            listener(made)
+        self._stream_attempt(made)
+        return made
 
     def _after(self, d: Delivery, attempt: Attempt, started_at: float, profile: WebhookProfile | None) -> None:
         if attempt.ok:
@@ -566,7 +381,7 @@ class Dispatcher:
             return
         due = started_at + schedule[retries_done]  # counted from when this attempt started
         attempt.next_retry_at = isoformat(self.clock.start + timedelta(seconds=due))
-        self._schedule_attempt(d, due - self.clock.seconds(d.event.tenant))
+        self._runner.schedule(d, due - self.clock.seconds(d.event.tenant))
 
     def _stream_attempt(self, attempt: Attempt) -> None:
         if self.stream.subscriptions:
@@ -574,11 +389,3 @@ class Dispatcher:
             self.stream.broadcast(
                 attempt.provider, attempt.tenant, attempt.event_type, lambda sub: frame("attempt", data), attempt=True
             )
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
