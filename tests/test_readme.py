@@ -91,6 +91,8 @@ KINDS: dict[tuple[str, str], str] = {
     ("adding-a-provider.md", '"""The demo\'s settings'): "quoted-source",
     ("adding-a-provider.md", '"""The demo\'s ``kycsim`` subcommand'): "quoted-source",
     ("adding-a-provider.md", "name: widget-default"): "quoted-source",
+    ("adding-a-provider.md", 'Operation("POST", "/_sim/demo/widgets/'): "quoted-source",
+    ("adding-a-provider.md", "class DemoCalls(ControlCalls"): "quoted-source",
 }
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from simulator.client import JSON, KycSim
-from simulator.providers import PROVIDERS, provider_part
+from simulator.providers import provider_part
 from simulator.testing.receiver import Inbox, ReceivedEvent, Receiver
 from simulator.toolkit.client import KitTenant
 
@@ -37,7 +37,7 @@ def event_types(client: KycSim) -> dict[str, str]:
     coverage = client.coverage().get("providers", {})
     found: dict[str, str] = {}
     for provider, categories in coverage.items():
-        module = provider_part(provider, "client") if provider in PROVIDERS else None
+        module = provider_part(provider, "client")
         patterns = getattr(module, "EVENT_CATEGORIES", ())
         for category, values in categories.items():
             if any(fnmatch.fnmatch(category, p) for p in patterns):
@@ -56,7 +56,7 @@ class KycSimKit:
         self._parts: dict[str, KitTenant] = {}
         verifiers: dict[str, tuple[str, Callable[..., bool]]] = {}
         for provider in client.health().get("providers", []):
-            module = provider_part(provider, "client") if provider in PROVIDERS else None
+            module = provider_part(provider, "client")
             if module is None or not hasattr(module, "kit_tenant"):
                 continue
             part: KitTenant = module.kit_tenant(client, new_secret)
@@ -246,7 +246,7 @@ def _matches(event: ReceivedEvent, type: str | None, subject: str | None) -> boo
 
 def _describe(event: ReceivedEvent) -> str:
     """``type (id)``: with the id of what it is about, as its provider's ``event_subject`` finds it."""
-    module = provider_part(event.provider, "client") if event.provider in PROVIDERS else None
+    module = provider_part(event.provider, "client")
     about = getattr(module, "event_subject", lambda body: None)(event.body)
     return f"{event.type} ({about})" if about else event.type
 
