@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from simulator.control import openapi, routes, runs, stories, tenants, trigger, webhooks
+from simulator.control import events, openapi, routes, runs, stories, tenants, trigger, webhooks
 from simulator.control.table import ControlOp, build_routes
 from simulator.web import JSONResponse
 
@@ -26,7 +26,7 @@ OPERATIONS = [
 
 def control_operations() -> list[ControlOp]:
     """Every call of the control API's own tables (providers add theirs under /_sim/<provider>/)."""
-    tables = (routes, webhooks, runs, stories, tenants, trigger)
+    tables = (routes, webhooks, events, runs, stories, tenants, trigger)
     return [*(op for table in tables for op in table.OPERATIONS), *OPERATIONS]
 
 

@@ -11,6 +11,8 @@ from starlette.responses import JSONResponse, Response
 
 from simulator.bodies import BodyError, body_limit, read_json
 
+TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
+
 
 class ControlError(Exception):
     def __init__(self, status: int, type_: str, message: str) -> None:
@@ -81,3 +83,15 @@ def query_int(
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not minimum <= int(raw) <= maximum:
         raise bad_request(f"'{name}' must be a whole number from {minimum} to {maximum}, not {raw!r}")
     return int(raw)
+
+
+def query_flag(request: Request, name: str) -> bool | None:
+    """A true/false query parameter (also 1/0, yes/no); None when absent; a 400 otherwise."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise bad_request(f"'{name}' must be true or false, not {raw!r}")
