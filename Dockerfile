@@ -4,13 +4,11 @@ FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     KYCSIM_HOST=0.0.0.0 \
-    KYCSIM_PORT=8000 \
-    KYCSIM_BUNDLED_SCENARIOS=/app/scenarios
+    KYCSIM_PORT=8000
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY simulator ./simulator
-COPY scenarios ./scenarios
 COPY docs ./docs
 # /data is the state's place: a volume the kycsim user can write. It is also the working folder, so
 # a relative store (sqlite:///kycsim.db) lands there too; KYCSIM_STORE=sqlite:////data/kycsim.db

@@ -31,7 +31,12 @@ class _Parser(argparse.ArgumentParser):
             self._intermixing = False
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands that only talk to a running simulator: parsing them needs no provider (which saves importing
+# them all on every ``kycsim health``); any other command line gets the providers' subcommands and flags.
+REMOTE_ONLY = frozenset({"reset", "clock", "requests", "webhooks", "listen", "bindings", "health"})
+
+
+def build_parser(*, with_providers: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(prog="kycsim", description="Local simulator of Checkout.com Identities and Sumsub.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -50,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--start-time", dest="start_time", help="virtual clock start, ISO 8601 (default now)")
     serve.add_argument("--log-format", dest="log_format", choices=["text", "json"], help="console format")
     serve.add_argument("--log-level", dest="log_level", choices=["debug", "info", "warning"], help="console verbosity")
+    if with_providers:
+        from simulator.settings import PROVIDER_SETTINGS
+
+        for setting in PROVIDER_SETTINGS.values():
+            if setting.flag:
+                serve.add_argument(setting.option, dest=setting.name, help=f"{setting.help} (env {setting.env})")
 
     add_scenario_commands(sub)
 
@@ -79,16 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--tenant", help="add: only for this tenant's checks")
     b.add_argument("--times", type=int, help="add: only for the next N checks")
     remote("health", "is a running simulator ready?")
-    aml = remote("aml", "Checkout.com AML Screening: resolve a case, raise a monitoring alert, change a decision")
-    aml.add_argument("action", choices=["resolve", "monitoring-alert", "update-status"])
-    aml.add_argument("screening_id", metavar="AMLV_ID")
-    aml.add_argument(
-        "decision",
-        nargs="?",
-        choices=["approved", "declined", "review_required"],
-        help="with resolve (approved|declined) or update-status (review_required re-opens the review)",
-    )
-    aml.add_argument("--alerts", type=int, default=1, help="with monitoring-alert (default 1)")
+    if with_providers:
+        from simulator.providers import provider_classes
+
+        for provider in provider_classes().values():
+            provider.add_cli(remote)
     return parser
 
 
@@ -104,7 +110,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
+    from simulator.providers import RegistryError
+
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((a for a in argv if not a.startswith("-")), None)
+    try:
+        parser = build_parser(with_providers=command not in REMOTE_ONLY)
+    except RegistryError as exc:  # a KYCSIM_PROVIDERS line that names nothing usable
+        print(f"kycsim: {exc}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if args.version:
         from simulator import __version__
@@ -188,14 +202,6 @@ def _call(client: Any, args: argparse.Namespace) -> Any:
             raise SystemExit("kycsim bindings add SCENARIO KEY=VALUE ...")
         match = dict(a.split("=", 1) for a in args.args[1:] if "=" in a)
         return client.bind(args.args[0], match, tenant=args.tenant, times=args.times)
-    if args.command == "aml":
-        if args.action == "monitoring-alert":
-            return client.aml_monitoring_alert(args.screening_id, args.alerts)
-        if args.action == "update-status":
-            if args.decision is None:
-                raise SystemExit("kycsim aml update-status AMLV_ID approved|declined|review_required")
-            return client.aml_update_status(args.screening_id, args.decision)
-        if args.decision not in ("approved", "declined"):
-            raise SystemExit("kycsim aml resolve AMLV_ID approved|declined")
-        return client.aml_resolve(args.screening_id, args.decision)
+    if hasattr(args, "call"):  # a provider's subcommand (Provider.add_cli)
+        return args.call(client, args)
     raise SystemExit(f"unknown command {args.command}")

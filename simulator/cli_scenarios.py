@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     providers = load_providers()
     if args.action == "validate":
         return _validate(args, providers)
-    catalogue = _catalogue(_folders(args), providers)
+    catalogue = _catalogue(_folders(args, providers), providers)
     if args.action == "list":
         return _list(args, catalogue, providers)
     if args.action == "coverage":
@@ -63,15 +63,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _folders(args: argparse.Namespace) -> list[Path]:
+def _folders(args: argparse.Namespace, providers: Any) -> list[Path]:
     """The folders ``serve`` would read with these flags and this environment."""
     from simulator.settings import SettingsError, load_settings
+    from simulator.simulator import scenario_folders
 
     try:
         settings = load_settings({"scenarios": args.scenarios, "config": args.config})
     except SettingsError as exc:
         raise SystemExit(f"kycsim: {exc}") from None
-    return settings.scenario_dirs
+    return scenario_folders(settings, providers)
 
 
 def _catalogue(folders: list[Path], providers: Any) -> Any:
@@ -125,7 +126,7 @@ def _validate(args: argparse.Namespace, providers: Any) -> int:
     from simulator.engine.scenarios.loader import Catalogue, ScenarioLoadError, load_file, scenario_files
 
     catalogues = _provider_catalogues(providers)
-    folders = [Path(p) for p in args.paths if Path(p).is_dir()] if args.paths else _folders(args)
+    folders = [Path(p) for p in args.paths if Path(p).is_dir()] if args.paths else _folders(args, providers)
     files = [Path(p) for p in args.paths if Path(p).is_file()]
     unknown = [p for p in args.paths if not Path(p).exists()]
     if unknown:

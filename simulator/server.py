@@ -57,7 +57,7 @@ def banner(settings, port: int, sim) -> str:
         f"  seed {settings.seed}{seed_note} · speed {settings.speed} · applicant {settings.applicant}"
         f" · store {_store(settings.store)}\n"
         f"  scenarios: {len(sim.catalogue.scenarios)} from {folders}{_skipped(sim)}\n"
-        f"  Checkout.com Identities at /applicants, /identity-verifications, ... · Sumsub at /resources/...\n"
+        f"  {' · '.join(p.banner_line() for p in sim.providers.values())}\n"
         f"  control API at /_sim/ · dashboard at /_sim/ui/{_token_note(settings, port, sim)}"
     )
 
@@ -97,10 +97,10 @@ def serve(args: argparse.Namespace) -> int:
     from simulator.console import configure_logging
     from simulator.engine.scenarios.loader import ScenarioLoadError
     from simulator.engine.store import StoreError
-    from simulator.settings import SettingsError, load_settings
+    from simulator.settings import PROVIDER_SETTINGS, SettingsError, load_settings
 
     flags = {
-        k: getattr(args, k)
+        k: getattr(args, k, None)
         for k in (
             "host",
             "port",
@@ -113,6 +113,7 @@ def serve(args: argparse.Namespace) -> int:
             "start_time",
             "log_format",
             "log_level",
+            *(s.name for s in PROVIDER_SETTINGS.values() if s.flag),
         )
     }
     try:

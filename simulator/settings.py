@@ -1,7 +1,9 @@
 """Settings: flag wins over env, env wins over the config file, the file wins over defaults.
 
 Names are the CONTRACT's: flags ``--host``..., env ``KYCSIM_*``, and the same names (with
-underscores or dashes) as keys of a YAML or TOML config file.
+underscores or dashes) as keys of a YAML or TOML config file. The core settings are below; each
+registered provider adds its own (``Provider.settings_fields``, ``toolkit/settings.py``), so
+:data:`Settings` is the core class extended with those fields when this module is first imported.
 """
 
 from __future__ import annotations
@@ -10,22 +12,17 @@ import os
 import random
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.engine.clock import EARLIEST_START, LATEST_START, parse_speed
 from simulator.engine.durations import parse_duration
 from simulator.engine.retention import JOURNAL_SIZE, KEEP_FINISHED, TENANT_IDLE, WEBHOOK_LOG_SIZE
+from simulator.toolkit.settings import Setting
 
-BUNDLED_SCENARIOS_ENV = "KYCSIM_BUNDLED_SCENARIOS"
 RETENTION_MAX = 10_000_000
-
-# Sumsub's own published signing examples use this sandbox-style pair; a client copied from
-# them works against kycsim unchanged.
-DEFAULT_SUMSUB_APP_TOKEN = "sbx:uY0CgwELmgUAEyl4hNWxLngb.0WSeQeiYny4WEqmAALEAiK2qTC96fBad"
-DEFAULT_SUMSUB_SECRET_KEY = "Hej2ch71kG2kTd1iIUDZFNsO5C1lh5Gq"
 
 # Body caps (simulator/bodies.py enforces them). JSON and forms are small; uploads must fit
 # Sumsub's 64 MB file limit (error 1002) plus the multipart envelope, and Checkout.com's 10 MB
@@ -36,19 +33,6 @@ DEFAULT_MAX_UPLOAD_BYTES = 65 * 1024 * 1024
 
 class SettingsError(ValueError):
     """A setting has a value kycsim cannot use; the message says which and why."""
-
-
-def bundled_scenarios_dir() -> Path:
-    """The scenarios shipped with kycsim: the repository's ``scenarios/`` or the installed copy."""
-    override = os.environ.get(BUNDLED_SCENARIOS_ENV)
-    if override:
-        return Path(override)
-    in_tree = Path(__file__).resolve().parent.parent / "scenarios"
-    if in_tree.is_dir():
-        return in_tree
-    import sys
-
-    return Path(sys.prefix) / "share" / "kycsim" / "scenarios"
 
 
 def docs_dir() -> Path | None:
@@ -63,7 +47,7 @@ def docs_dir() -> Path | None:
 
 
 @dataclass
-class Settings:
+class CoreSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     seed: int | None = None
@@ -75,15 +59,7 @@ class Settings:
     log_format: str = "text"
     log_level: str = "info"
     start_time: str | None = None
-    bundled: bool = True  # load the scenarios shipped with kycsim (tests of other providers turn it off)
-    checkout_webhook_url: str | None = None
-    checkout_webhook_secret: str | None = None
-    checkout_webhook_authorization: str | None = None
-    sumsub_app_token: str = DEFAULT_SUMSUB_APP_TOKEN
-    sumsub_secret_key: str = DEFAULT_SUMSUB_SECRET_KEY
-    sumsub_webhook_url: str | None = None
-    sumsub_webhook_secret: str | None = None
-    sumsub_webhook_alg: str = "HMAC_SHA256_HEX"
+    bundled: bool = True  # load the scenarios each provider ships (tests of other providers turn it off)
     webhooks: dict[str, Any] = field(default_factory=dict)  # {"endpoints": [...]}: see docs/webhooks.md
     control_token: str | None = None  # KYCSIM_CONTROL_TOKEN: needed for /_sim/* (generated on a non-loopback bind)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # JSON and form bodies; larger ones get the provider's 413
@@ -140,8 +116,10 @@ class Settings:
             store_path(self.store)
         except StoreUrlError as exc:
             raise SettingsError(f"--store: {exc}") from None
-        if self.sumsub_webhook_alg not in ("HMAC_SHA1_HEX", "HMAC_SHA256_HEX", "HMAC_SHA512_HEX"):
-            raise SettingsError("KYCSIM_SUMSUB_WEBHOOK_ALG must be HMAC_SHA1_HEX, HMAC_SHA256_HEX or HMAC_SHA512_HEX")
+        for setting in PROVIDER_SETTINGS.values():
+            problem = setting.problem(getattr(self, setting.name))
+            if problem:
+                raise SettingsError(problem)
         self.start_datetime()
         from simulator.engine.webhooks.endpoints import EndpointError, config_endpoints
 
@@ -177,13 +155,35 @@ class Settings:
         except ValueError:
             return False  # a host name other than localhost may resolve to anything
 
-    @property
-    def scenario_dirs(self) -> list[Path]:
-        # A missing bundled folder (an install without data files) is no error; a missing user folder is.
-        bundled = bundled_scenarios_dir()
-        use_bundled = self.bundled and bundled.is_dir()
-        return [*([bundled] if use_bundled else []), *(Path(p) for p in self.scenarios)]
+    if TYPE_CHECKING:  # the providers' fields, added below
 
+        def __getattr__(self, name: str) -> Any: ...
+
+
+def _provider_settings() -> dict[str, Setting]:
+    """Every registered provider's settings, by name; each name starts with its provider's."""
+    from simulator.providers import provider_classes
+
+    found: dict[str, Setting] = {}
+    for provider, cls in provider_classes().items():
+        for setting in cls.settings_fields:
+            if not setting.name.startswith(f"{provider}_") or setting.name in found:
+                raise RuntimeError(f"provider {provider!r}: setting {setting.name!r} must start with '{provider}_'")
+            found[setting.name] = setting
+    return found
+
+
+PROVIDER_SETTINGS = _provider_settings()
+
+if TYPE_CHECKING:
+    Settings = CoreSettings
+else:
+    Settings = make_dataclass(
+        "Settings",
+        [(s.name, str | None, field(default=s.default)) for s in PROVIDER_SETTINGS.values()],
+        bases=(CoreSettings,),
+        namespace={"__module__": __name__, "__doc__": "The core settings and every registered provider's."},
+    )
 
 FIELD_NAMES = {f.name for f in fields(Settings)} - {"seed_was_random"}
 

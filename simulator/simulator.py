@@ -8,7 +8,9 @@ process. Every module below the app may name this holder; none imports ``app``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator import __version__
@@ -119,6 +121,13 @@ def control_token(settings: Settings) -> str | None:
     return secrets.token_urlsafe(24)
 
 
+def scenario_folders(settings: Settings, providers: Mapping[str, Provider]) -> list[Path]:
+    """The folders the catalogue loads, in order: each provider's bundled ``scenarios/`` (unless
+    ``bundled`` is off), then the user's, whose files override bundled ones of the same name."""
+    bundled = [folder for p in providers.values() if (folder := p.bundled_scenarios()) is not None]
+    return [*(bundled if settings.bundled else []), *(Path(p) for p in settings.scenarios)]
+
+
 def build_simulator(
     settings: Settings, providers: dict[str, Provider] | None = None, *, skip_broken_files: bool = False
 ) -> Simulator:
@@ -128,7 +137,7 @@ def build_simulator(
     providers = providers if providers is not None else load_providers()
     verbs = {name: dict(p.verbs()) for name, p in providers.items()}
     catalogue = Catalogue.load(
-        settings.scenario_dirs,
+        scenario_folders(settings, providers),
         {name: ProviderCatalogue(tuple(p.products), verbs[name]) for name, p in providers.items()},
         cache_dir=default_cache_dir(),
     )

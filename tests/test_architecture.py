@@ -191,6 +191,95 @@ def test_ruff_format_owns_the_layout():
     assert switched_off == []
 
 
+# A provider is named only in its own package: simulator/providers/<name>/ (the demo's is
+# tests/support/demo_provider/). Everything else reaches it through the registry. The allow-list is
+# where naming one cannot be helped, with the reason. Prose is free: docstrings, comments and the
+# brand names ("Checkout.com", "Sumsub") in help texts describe what kycsim simulates; the check is
+# on the lowercase name as code uses it (a path, a key, a comparison, an identifier, an import), in
+# Python and in the dashboard's JavaScript, HTML and CSS.
+NAMES_ALLOWED = {
+    "providers/__init__.py": "the registry: one line per provider",
+    "control/client.py": "its AML shortcuts, until the typed client (issue 13) moves them to providers/checkout",
+}
+
+
+def provider_names() -> set[str]:
+    from tests.support.demo_provider import DemoProvider
+
+    return {p.name for p in (ROOT / "providers").iterdir() if (p / "__init__.py").is_file()} | {DemoProvider.name}
+
+
+def docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and body:
+            first = body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def code_words(path: Path) -> list[tuple[int, str]]:
+    """``(line, text)`` of everything in ``path`` that is code, not prose."""
+    if path.suffix != ".py":
+        return list(enumerate(path.read_text().splitlines(), 1))
+    tree = ast.parse(path.read_text())
+    skip = docstrings(tree)
+    words: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            words.append((node.lineno, node.value))
+        elif isinstance(node, ast.Name):
+            words.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute):
+            words.append((node.lineno, node.attr))
+        elif isinstance(node, ast.keyword) and node.arg:
+            words.append((node.lineno, node.arg))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            words.append((node.lineno, node.name))
+        elif isinstance(node, ast.arg):
+            words.append((node.lineno, node.arg))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            words.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            words.extend((node.lineno, alias.name) for alias in node.names)
+    return words
+
+
+def names_outside_their_package() -> list[str]:
+    names = provider_names()
+    found = []
+    for path in sorted(ROOT.rglob("*")):
+        rel = path.relative_to(ROOT)
+        if path.suffix not in (".py", ".js", ".html", ".css") or str(rel) in NAMES_ALLOWED:
+            continue
+        owner = rel.parts[1] if rel.parts[0] == "providers" and len(rel.parts) > 2 else None
+        for name in names - {owner}:
+            pattern = re.compile(rf"(?<![A-Za-z0-9]){name}(?![a-z0-9])")  # checkout, /checkout/, checkout_url
+            found += [f"{rel}:{line}: {text!r}" for line, text in code_words(path) if pattern.search(text)]
+    return found
+
+
+def test_no_provider_is_named_outside_its_package():
+    assert names_outside_their_package() == []
+
+
+def test_the_name_check_sees_literals_identifiers_and_imports_but_not_prose(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""Sumsub and checkout in a docstring are prose."""\n'
+        "# so is checkout in a comment\n"
+        "import simulator.providers.sumsub.client\n"
+        'PATH = f"/_sim/checkout/{x}"\n'
+        "token = settings.sumsub_app_token\n"
+        'HELP = "a Checkout.com key"\n'
+    )
+    words = [text for _, text in code_words(sample)]
+    assert "/_sim/checkout/" in words and "sumsub_app_token" in words and "simulator.providers.sumsub.client" in words
+    assert not any("docstring" in w or "comment" in w for w in words)
+
+
 MAX_MODULE_LINES = 400
 
 

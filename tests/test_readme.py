@@ -308,7 +308,7 @@ def test_the_docker_examples_match_the_image():
         if "-v kycsim-data:/data" in block.text:
             assert "KYCSIM_STORE=sqlite:////data/kycsim.db" in block.text  # four slashes: the absolute /data
             assert "VOLUME /data" in dockerfile and "chown kycsim /data" in dockerfile
-    for copied in ("simulator", "scenarios", "docs", "README.md", "pyproject.toml"):
+    for copied in ("simulator", "docs", "README.md", "pyproject.toml"):  # the scenarios are in simulator/
         assert re.search(rf"^COPY .*\b{re.escape(copied)}\b", dockerfile, re.M), copied
     assert "USER kycsim" in dockerfile and "/_sim/health" in dockerfile
 
@@ -400,7 +400,7 @@ def test_the_sumsub_python_examples_run_in_order(tmp_path):
 
 
 def _sumsub_applicants(server: ThreadedServer) -> list[dict]:
-    from simulator.settings import DEFAULT_SUMSUB_APP_TOKEN
+    from simulator.providers.sumsub.settings import DEFAULT_APP_TOKEN as DEFAULT_SUMSUB_APP_TOKEN
 
     return server.sim.store.list(DEFAULT_SUMSUB_APP_TOKEN, "sumsub", "applicants")
 

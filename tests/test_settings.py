@@ -1,6 +1,9 @@
 import pytest
 
-from simulator.settings import DEFAULT_SUMSUB_APP_TOKEN, SettingsError, load_settings
+from simulator.providers import load_providers
+from simulator.providers.sumsub.settings import DEFAULT_APP_TOKEN as DEFAULT_SUMSUB_APP_TOKEN
+from simulator.settings import SettingsError, load_settings
+from simulator.simulator import scenario_folders
 
 
 def test_flag_beats_env_beats_config_file(tmp_path):
@@ -36,7 +39,7 @@ def test_defaults_and_random_seed():
 def test_scenario_folders_from_env_are_colon_separated(tmp_path):
     settings = load_settings({}, {"KYCSIM_SCENARIOS": "/a:/b"})
     assert settings.scenarios == ["/a", "/b"]
-    assert [str(p) for p in settings.scenario_dirs[1:]] == ["/a", "/b"]
+    assert [str(p) for p in scenario_folders(settings, load_providers())[-2:]] == ["/a", "/b"]
 
 
 @pytest.mark.parametrize(

@@ -188,7 +188,7 @@ async def list_requests(request: Request) -> Response:
 
 
 TENANT = Param("tenant", "only this tenant's (a credential, in full or masked as shown)")
-PROVIDER = Param("provider", "only this provider's (checkout, sumsub)")
+PROVIDER = Param("provider", "only this provider's (a scenario's provider name)")
 LIMIT = Param("limit", "at most this many, newest first", {"type": "integer", "minimum": 0, "maximum": 100000})
 
 OPERATIONS = [

@@ -8,7 +8,10 @@ routes that run one request pipeline, using the hooks below.
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -22,6 +25,7 @@ from simulator.toolkit.errors import ProviderError, render
 from simulator.toolkit.pages import Outcome
 from simulator.toolkit.routes import Call, Operation, build_routes
 from simulator.toolkit.schemas import SchemaRegistry
+from simulator.toolkit.settings import Setting
 from simulator.toolkit.state import TenantState
 from simulator.toolkit.story import Subject, default_subject
 
@@ -41,6 +45,30 @@ class Provider:
 
     def __init__(self) -> None:
         self.sim: Simulator | None = None
+
+    # Packaging: what the provider adds to kycsim around its API, so that adding one is its folder plus
+    # one registry line (providers/__init__.py). docs/adding-a-provider.md walks through them.
+
+    # Its settings: fields of Settings, env KYCSIM_<NAME>, config-file keys (names start with ``name_``).
+    settings_fields: tuple[Setting, ...] = ()
+
+    @classmethod
+    def bundled_scenarios(cls) -> Path | None:
+        """The scenarios it ships: the ``scenarios/`` folder next to the module defining the class (package
+        data, so a non-editable install carries it too); None without one."""
+        folder = Path(sys.modules[cls.__module__].__file__ or "").parent / "scenarios"
+        return folder if folder.is_dir() else None
+
+    @classmethod
+    def add_cli(cls, command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+        """Its ``kycsim`` subcommands against a running simulator. ``command(name, help)`` adds one (with
+        ``--url``, ``--token`` and ``--json``); ``set_defaults(call=fn)`` says what it does: ``fn(client,
+        args)`` returns what to print (``client``: the control client). Import them in here, not at the top
+        of the provider's module, so ``kycsim`` starts fast."""
+
+    def banner_line(self) -> str:
+        """What ``kycsim serve`` prints about it: where its API is (one phrase; the banner joins them)."""
+        return f"{self.title or self.name} at {', '.join(self.sample_paths) or '/'}"
 
     def bind(self, sim: Simulator) -> None:
         """Called once by ``create_app``: the provider keeps the simulator's components."""

@@ -38,7 +38,8 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from starlette.routing import Mount
 
-from simulator.settings import DEFAULT_SUMSUB_APP_TOKEN, DEFAULT_SUMSUB_SECRET_KEY
+from simulator.providers.sumsub.settings import DEFAULT_APP_TOKEN as DEFAULT_SUMSUB_APP_TOKEN
+from simulator.providers.sumsub.settings import DEFAULT_SECRET_KEY as DEFAULT_SUMSUB_SECRET_KEY
 
 CHECKOUT_KEY = "sk_sbox_fuzzfuzzfuzzfuzzfuzzfuzzfuzzfu"
 OTHER_KEY = "sk_sbox_otherotherotherotherotherothe"

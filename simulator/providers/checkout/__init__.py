@@ -17,6 +17,7 @@ from simulator.providers.checkout import verbs as scenario_verbs
 from simulator.providers.checkout.auth import credential_of
 from simulator.providers.checkout.errors import CheckoutError, new_request_id
 from simulator.providers.checkout.schemas import REGISTRY
+from simulator.providers.checkout.settings import SETTINGS
 from simulator.providers.checkout.state import LINKS, LINKS_TENANT, State
 from simulator.providers.checkout.webhooks import CheckoutWebhookProfile
 from simulator.toolkit.pages import Outcome
@@ -148,6 +149,16 @@ class CheckoutProvider(Provider):
     guide = "checkout.md"
     reference = "https://api-reference.checkout.com/"
     default_scenarios: Mapping[str, str] = selection.DEFAULT_SCENARIOS
+    settings_fields = SETTINGS
+
+    @classmethod
+    def add_cli(cls, command: Any) -> None:
+        from simulator.providers.checkout.cli import add_cli
+
+        add_cli(command)
+
+    def banner_line(self) -> str:
+        return "Checkout.com Identities at /applicants, /identity-verifications, ..."
 
     def bind(self, sim: Simulator) -> None:
         super().bind(sim)

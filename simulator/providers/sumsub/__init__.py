@@ -15,6 +15,7 @@ from simulator.providers.sumsub import constants as c
 from simulator.providers.sumsub.auth import Credentials, authenticate
 from simulator.providers.sumsub.errors import SumsubError
 from simulator.providers.sumsub.schemas import REGISTRY
+from simulator.providers.sumsub.settings import SETTINGS
 from simulator.providers.sumsub.state import SumsubState
 from simulator.toolkit.pages import Outcome
 from simulator.toolkit.story import Subject
@@ -148,6 +149,10 @@ class SumsubProvider(Provider):
     guide = "sumsub.md"
     reference = "https://docs.sumsub.com/reference"
     default_scenarios = c.DEFAULT_SCENARIOS
+    settings_fields = SETTINGS
+
+    def banner_line(self) -> str:
+        return "Sumsub at /resources/..."
 
     def __init__(self) -> None:
         super().__init__()

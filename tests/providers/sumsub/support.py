@@ -17,7 +17,8 @@ from collections.abc import Callable
 import httpx
 
 from simulator.providers.sumsub.schemas import first_error
-from simulator.settings import DEFAULT_SUMSUB_APP_TOKEN, DEFAULT_SUMSUB_SECRET_KEY
+from simulator.providers.sumsub.settings import DEFAULT_APP_TOKEN as DEFAULT_SUMSUB_APP_TOKEN
+from simulator.providers.sumsub.settings import DEFAULT_SECRET_KEY as DEFAULT_SUMSUB_SECRET_KEY
 
 TOKEN = DEFAULT_SUMSUB_APP_TOKEN
 SECRET = DEFAULT_SUMSUB_SECRET_KEY

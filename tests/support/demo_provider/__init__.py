@@ -20,6 +20,7 @@ from simulator.toolkit.routes import Operation
 from tests.support.demo_provider import routes, verbs
 from tests.support.demo_provider.errors import DemoError
 from tests.support.demo_provider.schemas import REGISTRY
+from tests.support.demo_provider.settings import SETTINGS
 from tests.support.demo_provider.state import PRODUCT, DemoState
 from tests.support.demo_provider.webhooks import DemoProfile
 
@@ -36,6 +37,15 @@ class DemoProvider(Provider):
     name = "demo"
     products = (PRODUCT,)
     default_scenarios = {PRODUCT: "widget-default"}
+    title = "Demo widgets"
+    sample_paths = ("/demo/widgets",)
+    settings_fields = SETTINGS  # KYCSIM_DEMO_WEBHOOK_URL, --demo-webhook-url; its scenarios/ folder is found as is
+
+    @classmethod
+    def add_cli(cls, command: Any) -> None:
+        from tests.support.demo_provider.cli import add_cli
+
+        add_cli(command)
 
     error = DemoError
     state_class = DemoState
@@ -65,3 +75,8 @@ class DemoProvider(Provider):
 
     def webhook_profile(self) -> DemoProfile:
         return DemoProfile()
+
+    def webhook_endpoints_from_settings(self) -> list[dict[str, Any]]:
+        settings = self.bound.settings
+        url = getattr(settings, "demo_webhook_url", None)  # absent when the demo is not in the registry
+        return [{"url": url, "secret": getattr(settings, "demo_webhook_secret", None)}] if url else []
