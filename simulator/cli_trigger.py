@@ -132,6 +132,8 @@ class _Trigger:
     def play(self, name: str) -> dict[str, Any]:
         started = time.monotonic()
         self.deadline = None if self.timeout is None else started + self.timeout
+        if not name.strip():
+            raise TriggerError("name a scenario: `kycsim scenarios list` shows them")
         detail = self.client.scenario(name)
         health = self.client.health()
         self.speed = health["speed"]

@@ -51,6 +51,10 @@ def test_trigger_errors_are_one_readable_line():
     with hook_server() as server:
         assert trigger(server.url, "no-such-scenario", providers=fake_providers(), out=lines.append) == 1
         assert "no scenario named 'no-such-scenario'" in lines[-1]
+        for hostile in ("../health", "thing-happy?x=1", "", "thing happy"):  # a name is one path segment
+            assert trigger(server.url, hostile, providers=fake_providers(), out=lines.append) == 1
+            assert lines[-1].startswith("kycsim trigger: ") and "\n" not in lines[-1], lines[-1]
+        assert "(did you mean 'thing-happy'" in lines[-1]
         # The real providers do not include the fake "hooks" one.
         assert main(["trigger", "thing-happy", "--url", server.url]) == 1
         no_hook = fake_providers()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -61,7 +62,7 @@ class ControlClient:
         return self._call("GET", "/scenarios", params=params)["data"]
 
     def scenario(self, name: str) -> dict:
-        return self._call("GET", f"/scenarios/{name}")
+        return self._call("GET", f"/scenarios/{quote(name, safe='')}")  # a name is one path segment, whatever it holds
 
     def bind(
         self, scenario: str, match: dict[str, Any], *, tenant: str | None = None, times: int | None = None
