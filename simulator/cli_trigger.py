@@ -11,8 +11,8 @@
      scenario needs (``--timeout`` caps the wall time, when given);
    - where the run waits for the client (a new attempt, an AML case resolved, the flow handed to the
      person), the provider plays that part (``Provider.trigger_resume``).
-4. Print what happened (``cli_trigger_report.py``), in virtual-time order: calls made, steps, events sent and each delivery
-   attempt. The exit status is 0 once the scenario's last step is done.
+4. Print what happened (``cli_trigger_report.py``), in virtual-time order: calls made, steps,
+   events sent and each delivery attempt. The exit status is 0 once the scenario's last step is done.
 """
 
 from __future__ import annotations
