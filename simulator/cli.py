@@ -90,6 +90,10 @@ def build_parser(*, with_providers: bool = True) -> argparse.ArgumentParser:
     b.add_argument("--tenant", help="add: only for this tenant's checks")
     b.add_argument("--times", type=int, help="add: only for the next N checks")
     remote("health", "is a running simulator ready?")
+    w = sub.add_parser("wait", help="wait until a kycsim answers healthy: exit 0, or 1 after --timeout seconds")
+    w.add_argument("--url", default=os.environ.get("KYCSIM_URL", DEFAULT_URL), help="the simulator to wait for")
+    w.add_argument("--timeout", type=_seconds, default=30.0, help="seconds to wait at most (default 30)")
+    w.set_defaults(run=_wait)
     if with_providers:
         from simulator.providers import provider_classes
 
@@ -140,6 +144,31 @@ def _main(argv: list[str] | None) -> int:
         return _remote(args)
     except KeyboardInterrupt:
         return 130
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"a number of seconds from 0 to 86400, not {text!r}")
+    return value
+
+
+def _wait(args: argparse.Namespace) -> int:
+    """``kycsim wait``: poll ``/_sim/health`` (open: no control token needed) until it answers ok."""
+    from simulator.client import KycSim, KycSimError
+
+    try:
+        with KycSim(args.url, timeout=min(max(args.timeout, 0.5), 5.0)) as client:
+            health = client.wait_healthy(args.timeout)
+    except KycSimError as exc:
+        reason = " ".join(exc.message.split())
+        print(f"kycsim wait: {args.url} is not healthy after {args.timeout:g}s: {reason}", file=sys.stderr)
+        return 1
+    print(f"kycsim {health.get('version')} at {args.url.rstrip('/')} is healthy (speed {health.get('speed')})")
+    return 0
 
 
 # Remote commands talk to a running simulator through the control client.

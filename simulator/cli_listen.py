@@ -9,35 +9,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from simulator.client import control_headers, sse_frames
+
 FORWARD_TIMEOUT = 30.0
 RECONNECT_DELAYS = (0.5, 1, 2, 5)
-
-
-def sse_frames(lines: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
-    """``(event, data, id)`` for each Server-Sent Events frame in ``lines``."""
-    data: list[str] = []
-    kind, event_id = "message", None
-    for line in lines:
-        if line == "":
-            if data:
-                yield kind, "\n".join(data), event_id
-            kind, data, event_id = "message", [], None
-            continue
-        if line.startswith(":"):
-            continue
-        name, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if name == "event":
-            kind = value
-        elif name == "data":
-            data.append(value)
-        elif name == "id":
-            event_id = value
 
 
 def _line(event: dict[str, Any], outcome: str) -> str:
@@ -68,8 +48,6 @@ def listen(
     out: Callable[[str], None] | None = None,
     token: str | None = None,
 ) -> int:
-    from simulator.control.client import control_headers
-
     out = out or (lambda text: print(text, flush=True))
     sim_url = sim_url.rstrip("/")
     params = {k: v for k, v in (("provider", ",".join(providers or [])), ("events", events), ("tenant", tenant)) if v}

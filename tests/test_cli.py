@@ -240,3 +240,44 @@ def test_remote_unknown_names_get_did_you_mean(server):
     assert result.returncode == 1 and "(did you mean 'idv-declined-62304'" in result.stderr
     result = run_cli("requests", "--provider", "sumsb", "--url", url)
     assert result.returncode == 1 and "no provider 'sumsb' here (did you mean 'sumsub'?)" in result.stderr
+
+
+def test_wait_exits_0_once_kycsim_answers_healthy(server, capsys):
+    url, _ = server
+    assert main(["wait", "--url", url, "--timeout", "10"]) == 0
+    assert capsys.readouterr().out.startswith(f"kycsim 0.1.0 at {url} is healthy (speed manual)")
+
+
+def test_wait_exits_1_with_one_line_when_nothing_answers_in_time(capsys):
+    from tests.webhook_support.receiver import closed_port_url
+
+    down = closed_port_url().removesuffix("/hooks")
+    done = run_cli("wait", "--url", down, "--timeout", "0.3")
+    assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and f"kycsim wait: {down} is not healthy after 0.3s" in done.stderr
+
+
+def test_wait_gives_up_on_a_server_that_never_answers(capsys):
+    """A port that accepts connections but never answers must not hold ``kycsim wait`` past its timeout."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        started = time.monotonic()
+        code = main(["wait", "--url", f"http://127.0.0.1:{silent.getsockname()[1]}", "--timeout", "1"])
+        assert code == 1 and time.monotonic() - started < 8
+    assert "not healthy after 1s" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("timeout", ["-1", "nan", "soon", "1e9"])
+def test_wait_refuses_a_timeout_that_is_no_number_of_seconds(timeout, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["wait", "--timeout", timeout])
+    assert exit_.value.code == 2 and "a number of seconds" in capsys.readouterr().err
+
+
+def test_wait_refuses_a_url_that_is_no_url(capsys):
+    assert main(["wait", "--url", "localhost:8000", "--timeout", "0"]) == 1
+    assert "must start with http:// or https://" in capsys.readouterr().err

@@ -76,6 +76,13 @@ KINDS: dict[tuple[str, str], str] = {
     ("webhooks.md", "$ kycsim listen --forward-to"): "shell",
     ("webhooks.md", "$ kycsim trigger idv-approved"): "shell",
     ("webhooks.md", "profile = provider.webhook_profile()"): "provider-author",
+    ("adding-a-provider.md", "tests/support/demo_provider/"): "provider-tree",
+    ("adding-a-provider.md", "PROVIDERS: dict[str, str] = {"): "quoted-source",
+    ("adding-a-provider.md", "$ PYTHONPATH=. KYCSIM_PROVIDERS="): "registry-line",
+    ("adding-a-provider.md", "class DemoProvider(Provider):"): "quoted-source",
+    ("adding-a-provider.md", '"""The demo\'s settings'): "quoted-source",
+    ("adding-a-provider.md", '"""The demo\'s ``kycsim`` subcommand'): "quoted-source",
+    ("adding-a-provider.md", "name: widget-default"): "quoted-source",
 }
 
 
@@ -527,3 +534,43 @@ def test_scenario_names_in_the_readme_exist():
     readme = (ROOT / "README.md").read_text()
     for name in set(re.findall(r"\b(idv-[a-z0-9-]*[a-z0-9])\b(?!-?\{)", readme)) - {"idv-declined-face-mismatch"}:
         assert catalogue.get(name) is not None, name
+
+
+# docs/adding-a-provider.md: the demo provider's files, quoted as they are, and its registry line run
+
+DEMO = ROOT / "tests" / "support" / "demo_provider"
+
+
+@pytest.mark.parametrize("block", of_kind("quoted-source"), ids=str)
+def test_quoted_source_is_the_source(block):
+    sources = [ROOT / "simulator" / "providers" / "__init__.py", *DEMO.rglob("*.py"), *DEMO.rglob("*.yaml")]
+    assert [s for s in sources if block.text in s.read_text()], f"{block} quotes no file as it is"
+
+
+def test_the_provider_tree_is_the_demo_folder():
+    root, *entries = one("provider-tree").text.splitlines()
+    assert ROOT / root.strip() == DEMO
+    listed = {line.split()[0] for line in entries if line.strip()}
+    actual = {p.name + ("/" if p.is_dir() else "") for p in DEMO.iterdir() if p.name != "__pycache__"}
+    assert listed == actual
+
+
+def test_the_registry_line_example_serves_the_demo(tmp_path):
+    block = one("registry-line")
+    env = {
+        **os.environ,
+        "KYCSIM_PORT": "0",
+        "KYCSIM_CACHE_DIR": str(tmp_path),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    env.pop("KYCSIM_CONTROL_TOKEN", None)
+    samples = block.text.splitlines()[1:]
+    command = block.first.removeprefix("$ ")
+    proc = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        real = [proc.stdout.readline() for _ in samples]
+    finally:
+        stop([proc])
+    for sample, line in zip(samples, real, strict=True):
+        pattern = re.escape(sample).replace(r"\.\.\.", ".*").replace("8000", r"\d+")
+        assert re.fullmatch(pattern, line.rstrip("\n")), (sample, line)

@@ -14,7 +14,9 @@ from starlette.responses import Response, StreamingResponse
 from simulator.bodies import BodyError, parse_json
 from simulator.control.errors import bad_request, query_flag
 from simulator.control.table import ControlOp, Param
+from simulator.control.tenants import query_tenant
 from simulator.control.webhooks import FLAG, TENANT
+from simulator.engine.masking import mask
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 from simulator.engine.webhooks.stream import Subscription, frame
 
@@ -40,7 +42,7 @@ async def event_stream(request: Request) -> Response:
         raise bad_request(f"listen options: {exc}") from None
     subscription = Subscription(
         providers=providers,
-        tenant=q.get("tenant") or None,
+        tenant=query_tenant(request),
         events=[t.strip() for t in q.get("events", "").split(",") if t.strip()],
         secret=request.headers.get("x-kycsim-listen-secret"),
         options=options,
@@ -54,7 +56,7 @@ async def event_stream(request: Request) -> Response:
     dispatcher.subscribe(subscription)
     ready = {
         "providers": sorted(providers or sim.providers),
-        "tenant": subscription.tenant,
+        "tenant": mask(subscription.tenant),
         "events": subscription.events,
         "signing": "listener secret" if subscription.secret is not None else "endpoint secrets",
         "speed": sim.clock.speed,

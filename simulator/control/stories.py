@@ -32,9 +32,8 @@ from starlette.responses import JSONResponse, Response
 from simulator.control.errors import bad_request, not_found, query_int
 from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant
-from simulator.control.webhooks import shown_attempt
 from simulator.engine.clock import isoformat
-from simulator.engine.masking import mask, mask_text, mask_url
+from simulator.engine.masking import mask, mask_text, mask_url, masked_attempt
 from simulator.engine.scenarios.runner import RUNS
 from simulator.toolkit import pages
 from simulator.toolkit.story import Subject, subject_ids
@@ -266,7 +265,7 @@ def _delivery(d: Any) -> dict[str, Any]:
         "replay_of": d.replay_of,
         "duplicate_of": d.duplicate_of,
         "notes": list(d.notes),
-        "attempts": [shown_attempt(a.as_json()) for a in d.attempts],
+        "attempts": [masked_attempt(a.as_json()) for a in d.attempts],
     }
 
 

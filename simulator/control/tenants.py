@@ -29,11 +29,12 @@ ELLIPSIS = "…"
 
 
 def known(sim: Any) -> list[str]:
-    """Every tenant with state: documents, requests in the journal, events, bindings. Tenants kycsim
+    """Every tenant with state: documents, requests in the journal, events, webhook endpoints, bindings. Tenants kycsim
     keeps for itself (``_links``: hosted-page tokens) start with an underscore and are left out."""
     found = dict.fromkeys(sim.store.tenants())
     found.update(dict.fromkeys(sim.journal.tenants()))
     found.update(dict.fromkeys(e.tenant for e in sim.dispatcher.events))
+    found.update(dict.fromkeys(e.tenant for e in sim.dispatcher.endpoints.values() if e.tenant))
     found.update(dict.fromkeys(b.tenant for b in sim.bindings.items.values() if b.tenant))
     return [t for t in found if t and not t.startswith("_")]
 

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from simulator.control.errors import bad_request, json_body, not_found, query_flag, query_int
 from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant
-from simulator.engine.masking import mask, mask_headers, mask_url
+from simulator.engine.masking import mask, mask_headers, mask_url, masked_attempt
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
 
 
@@ -27,16 +27,6 @@ def _sim(request: Request):
 
 def _limit(request: Request) -> int | None:
     return query_int(request, "limit", None, maximum=1_000_000)
-
-
-def shown_attempt(attempt: dict) -> dict:
-    """An attempt as the delivery log shows it: tenant, signature and Authorization headers, URL password masked."""
-    return {
-        **attempt,
-        "tenant": mask(attempt["tenant"]),
-        "url": mask_url(attempt["url"]),
-        "request_headers": mask_headers(attempt["request_headers"]),
-    }
 
 
 def shown_endpoint(endpoint: dict) -> dict:
@@ -62,7 +52,7 @@ async def list_attempts(request: Request) -> Response:
     ok, replay = query_flag(request, "ok"), query_flag(request, "replay")
     exact = ("provider", "event_type", "event_id", "endpoint_id", "delivery_id", "resource")
     items = [
-        shown_attempt(a.as_json())
+        masked_attempt(a.as_json())
         for a in _sim(request).dispatcher.attempts(query_tenant(request))
         if all(not q.get(k) or getattr(a, k) == q[k] for k in exact)
         and (ok is None or a.ok == ok)
@@ -80,7 +70,7 @@ async def list_deliveries(request: Request) -> Response:
             **d.as_json(),
             "tenant": mask(d.event.tenant),
             "url": mask_url(d.url),
-            "attempts": [shown_attempt(a.as_json()) for a in d.attempts],
+            "attempts": [masked_attempt(a.as_json()) for a in d.attempts],
         }
         for d in _sim(request).dispatcher.deliveries.values()
         if (not tenant or d.event.tenant == tenant)
@@ -138,13 +128,13 @@ async def replay(request: Request) -> Response:
     target = request.path_params["delivery_id"]
     if target in dispatcher.deliveries:
         attempt = await dispatcher.replay(target, url)
-        return JSONResponse(shown_attempt(attempt.as_json()), status_code=201)
+        return JSONResponse(masked_attempt(attempt.as_json()), status_code=201)
     attempts = await dispatcher.replay_event(target, url)
     if attempts is None:
         raise not_found(f"no webhook delivery or event {target!r}; GET /_sim/webhooks/events lists them")
     if not attempts:
         raise bad_request(f'event {target!r} went to no endpoint; pass {{"url": ...}} to send it somewhere')
-    data_ = [shown_attempt(a.as_json()) for a in attempts]
+    data_ = [masked_attempt(a.as_json()) for a in attempts]
     return JSONResponse({"count": len(data_), "data": data_}, status_code=201)
 
 
@@ -195,11 +185,11 @@ async def create_endpoint(request: Request) -> Response:
 
 
 async def list_endpoints(request: Request) -> Response:
-    q = request.query_params
+    provider, tenant = request.query_params.get("provider"), query_tenant(request)
     items = [
         shown_endpoint(e.as_json())
         for e in _sim(request).dispatcher.endpoints.values()
-        if (not q.get("provider") or e.provider == q["provider"]) and (not q.get("tenant") or e.tenant == q["tenant"])
+        if (not provider or e.provider == provider) and (not tenant or e.tenant == tenant)
     ]
     return JSONResponse({"count": len(items), "data": items})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 _PREFIX = re.compile(r"^(sk_sbox_|sk_test_|sk_|pk_sbox_|pk_|sbx:|prd:|oauth:|whsec_|Bearer |Basic |bearer |basic )")
@@ -47,6 +48,17 @@ def mask(value: str | None) -> str | None:
 
 def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: v if k.lower() in PLAIN_HEADERS else mask(v) or "" for k, v in headers.items()}
+
+
+def masked_attempt(attempt: dict[str, Any]) -> dict[str, Any]:
+    """A webhook attempt as kycsim shows it (delivery log, stories, the event stream): tenant,
+    signature and Authorization headers, URL password masked."""
+    return {
+        **attempt,
+        "tenant": mask(attempt["tenant"]),
+        "url": mask_url(attempt["url"]),
+        "request_headers": mask_headers(attempt["request_headers"]),
+    }
 
 
 def mask_url(url: str) -> str:

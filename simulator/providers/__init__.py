@@ -1,8 +1,9 @@
 """Provider registry: name -> provider class, imported on first use.
 
 Adding a provider is its folder plus one line here. Everything else kycsim needs from it (settings,
-CLI subcommands, banner line, bundled scenarios, control-client calls) comes through its class
-(``providers/base.py``), so no other module names a provider (``tests/test_architecture.py``).
+CLI subcommands, banner line, bundled scenarios) comes through its class (``providers/base.py``), and
+its part of the Python client and of the pytest plugin through its ``client.py`` (:func:`provider_part`),
+so no other module names a provider (``tests/test_architecture.py``).
 
 ``KYCSIM_PROVIDERS`` adds registry lines at start-up without editing this file, for a provider that
 lives elsewhere (the tests' demo provider): comma-separated ``name=package.module:Class``.
@@ -14,6 +15,7 @@ import os
 from collections.abc import Mapping
 from functools import cache
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,3 +66,19 @@ def provider_classes() -> dict[str, type[Provider]]:
 
 def load_providers() -> dict[str, Provider]:
     return {name: cls() for name, cls in provider_classes().items()}
+
+
+def provider_part(name: str, part: str) -> ModuleType | None:
+    """A provider's module ``part`` (next to its class: ``simulator.providers.<name>.<part>``, its ``client``
+    for the Python client and the pytest plugin), or None when it has none. Imported by name, without the
+    provider's class, so a remote command loads only the part it uses."""
+    line = registry().get(name)
+    if line is None:
+        return None
+    module = f"{line.partition(':')[0]}.{part}"
+    try:
+        return import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # the module is there, but something it imports is not
+            raise
+        return None

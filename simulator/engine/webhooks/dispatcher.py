@@ -34,6 +34,7 @@ from datetime import timedelta
 from typing import Any
 
 from simulator.engine.clock import Clock, isoformat
+from simulator.engine.masking import mask, masked_attempt
 from simulator.engine.scenarios.model import CURRENT_SCENARIO, REQUEST_STATE
 from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store
@@ -275,7 +276,9 @@ class Dispatcher:
         secret = subscription.secret if subscription.secret is not None else (known.secret if known else None)
         options = subscription.options or (known.options if known else {})
         listener = Endpoint("listen", event.provider, "", secret, event.tenant, None, dict(options), source="listen")
-        return {**event.as_json(), "headers": self._headers(event, listener)}
+        # The tenant is a credential: masked, as everywhere kycsim shows one. The headers stay whole:
+        # they are signed for the follower, who forwards them to an app that verifies them.
+        return {**event.as_json(), "tenant": mask(event.tenant), "headers": self._headers(event, listener)}
 
     # Private functions
 
@@ -385,7 +388,7 @@ class Dispatcher:
 
     def _stream_attempt(self, attempt: Attempt) -> None:
         if self.stream.subscriptions:
-            data = attempt.as_json()
+            data = masked_attempt(attempt.as_json())
             self.stream.broadcast(
                 attempt.provider, attempt.tenant, attempt.event_type, lambda sub: frame("attempt", data), attempt=True
             )

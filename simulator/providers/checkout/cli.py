@@ -22,12 +22,13 @@ def add_cli(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
 
 
 def aml_call(client: Any, args: argparse.Namespace) -> Any:
+    calls = client.provider("checkout")  # client.py's CheckoutCalls
     if args.action == "monitoring-alert":
-        return client.aml_monitoring_alert(args.screening_id, args.alerts)
+        return calls.aml_monitoring_alert(args.screening_id, args.alerts)
     if args.action == "update-status":
         if args.decision is None:
             raise SystemExit("kycsim aml update-status AMLV_ID approved|declined|review_required")
-        return client.aml_update_status(args.screening_id, args.decision)
+        return calls.aml_update_status(args.screening_id, args.decision)
     if args.decision not in ("approved", "declined"):
         raise SystemExit("kycsim aml resolve AMLV_ID approved|declined")
-    return client.aml_resolve(args.screening_id, args.decision)
+    return calls.aml_resolve(args.screening_id, args.decision)

@@ -142,14 +142,14 @@ def test_the_cli_and_python_client_drive_the_control_calls(capsys):
         client.advance(600)
         assert main(["aml", "resolve", review.json()["id"], "declined", "--url", server.url]) == 0
         assert json.loads(capsys.readouterr().out)["status"] == "declined"
-        assert client.aml_monitoring_alert(approved.json()["id"], alerts=2)["status"] == "review_required"
-        assert client.aml_resolve(approved.json()["id"], "approved")["status"] == "approved"
+        assert client.checkout.aml_monitoring_alert(approved.json()["id"], alerts=2)["status"] == "review_required"
+        assert client.checkout.aml_resolve(approved.json()["id"], "approved")["status"] == "approved"
         with pytest.raises(ControlClientError, match="409"):
-            client.aml_resolve(approved.json()["id"], "approved")
+            client.checkout.aml_resolve(approved.json()["id"], "approved")
         assert main(["aml", "resolve", "amlv_nope", "approved", "--url", server.url]) == 1
         assert main(["aml", "update-status", review.json()["id"], "review_required", "--url", server.url]) == 0
         assert json.loads(capsys.readouterr().out)["status"] == "review_required"
-        assert client.aml_update_status(approved.json()["id"], "declined")["status"] == "declined"
+        assert client.checkout.aml_update_status(approved.json()["id"], "declined")["status"] == "declined"
         http.close()
 
 
