@@ -54,7 +54,6 @@ class Simulator:
     control_token: str | None = None  # needed for /_sim/* when set (always, on a non-loopback bind)
     retention: Retention = field(default=None)  # type: ignore[assignment]  # set by build_simulator
     version: str = __version__
-    extras: dict = field(default_factory=dict)  # per-feature state that is not worth a field (e.g. event streams)
 
     def provider_for_path(self, path: str) -> Provider | None:
         ordered = sorted(self.providers.values(), key=lambda p: p.owns_unclaimed_paths)

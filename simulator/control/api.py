@@ -12,10 +12,10 @@ from simulator.web import JSONResponse
 
 
 async def openapi_json(request: Request) -> Response:
-    sim = request.app.state.sim
-    doc = sim.extras.get("openapi")
+    state = request.app.state  # one simulator per app: its document is made once
+    doc = getattr(state, "openapi", None)
     if doc is None:
-        doc = sim.extras["openapi"] = openapi.document(sim, control_operations())
+        doc = state.openapi = openapi.document(state.sim, control_operations())
     return JSONResponse(doc)
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from simulator.bodies import BodyError, body_limit, read_json
 
@@ -21,22 +20,6 @@ class ControlError(Exception):
 
     def response(self) -> JSONResponse:
         return JSONResponse({"error": {"type": self.type, "message": self.message}}, status_code=self.status)
-
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def handles_errors(fn: Handler) -> Handler:
-    """A control handler whose :class:`ControlError` becomes its answer."""
-
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await fn(request)
-        except ControlError as exc:
-            return exc.response()
-
-    wrapper.__name__ = fn.__name__
-    return wrapper
 
 
 def bad_request(message: str) -> ControlError:

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 class Provider:
     name: str = ""
     products: tuple[str, ...] = ()
-    default_scenarios: Mapping[str, str] = {}  # product -> scenario name (selection rule 6)
     # For the page at / : what the provider is, a few of its paths, kycsim's guide and the real API reference.
     title: str = ""
     sample_paths: tuple[str, ...] = ()

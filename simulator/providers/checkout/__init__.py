@@ -148,7 +148,6 @@ class CheckoutProvider(Provider):
     sample_paths = ("/applicants", "/identity-verifications", "/face-authentications", "/aml-verifications")
     guide = "checkout.md"
     reference = "https://api-reference.checkout.com/"
-    default_scenarios: Mapping[str, str] = selection.DEFAULT_SCENARIOS
     settings_fields = SETTINGS
 
     @classmethod

@@ -148,7 +148,6 @@ class SumsubProvider(Provider):
     sample_paths = ("/resources/applicants", "/resources/applicantActions", "/resources/accessTokens/sdk")
     guide = "sumsub.md"
     reference = "https://docs.sumsub.com/reference"
-    default_scenarios = c.DEFAULT_SCENARIOS
     settings_fields = SETTINGS
 
     def banner_line(self) -> str:
@@ -157,7 +156,6 @@ class SumsubProvider(Provider):
     def __init__(self) -> None:
         super().__init__()
         self.credentials = Credentials()
-        self._profile = None
 
     def bind(self, sim) -> None:
         super().bind(sim)
