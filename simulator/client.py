@@ -110,14 +110,14 @@ class _Client:
 
     def provider(self, name: str) -> Any:
         """The control calls of provider ``name`` (also ``client.<name>``): its ``client.py``'s ``CLIENT``."""
-        from simulator.providers import PROVIDERS, provider_part
+        from simulator.providers import provider_part, registry
 
         if name not in self._parts:
-            module = provider_part(name, "client") if name in PROVIDERS else None
+            module = provider_part(name, "client")
             if module is None:
                 from simulator.engine.names import did_you_mean
 
-                raise AttributeError(f"no provider {name!r} with control calls{did_you_mean(name, PROVIDERS)}")
+                raise AttributeError(f"no provider {name!r} with control calls{did_you_mean(name, registry())}")
             self._parts[name] = module.CLIENT(self._sender)
         return self._parts[name]
 

@@ -35,38 +35,54 @@ def protocol_class(limits: Limits) -> Any:
     except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
         return "h11"
 
+    base = HttpToolsProtocol  # its parser callbacks, called directly: these run for every request and header
+
     class LimitedHttpToolsProtocol(HttpToolsProtocol):
+        """One timer per connection, re-armed lazily: a request moves a deadline (a float), and the
+        timer, when it fires, either finds that deadline passed or waits for it. Arming and cancelling
+        a timer for every request and phase cost more than the rest of this class together."""
+
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._head_bytes = 0
             self._refusal: tuple[int, bytes] | None = None
             self._timer: asyncio.TimerHandle | None = None
-            self._arm(limits.header_timeout, head=True)
+            self._deadline: float | None = None  # when the part awaited now must have arrived (loop time)
+            self._awaiting_head = True
+            self._expect(limits.header_timeout, head=True)
 
         def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
+            self._deadline = None
+            timer = getattr(self, "_timer", None)
+            if timer is not None:
+                timer.cancel()
+                self._timer = None
             super().connection_lost(exc)
 
         def on_message_begin(self) -> None:
-            super().on_message_begin()
+            base.on_message_begin(self)
             self._head_bytes = 0
-            self._arm(limits.header_timeout, head=True)
+            self._expect(limits.header_timeout, head=True)
 
         def on_url(self, url: bytes) -> None:
-            self._count(len(url))
-            super().on_url(url)
+            self._head_bytes += len(url)
+            if self._head_bytes > limits.max_header_bytes:
+                self._refuse_head()
+            base.on_url(self, url)
 
         def on_header(self, name: bytes, value: bytes) -> None:
-            self._count(len(name) + len(value) + 4)
-            super().on_header(name, value)
+            self._head_bytes += len(name) + len(value) + 4
+            if self._head_bytes > limits.max_header_bytes:
+                self._refuse_head()
+            base.on_header(self, name, value)
 
         def on_headers_complete(self) -> None:
-            self._arm(limits.body_timeout, head=False)
-            super().on_headers_complete()
+            self._expect(limits.body_timeout, head=False)
+            base.on_headers_complete(self)
 
         def on_message_complete(self) -> None:
-            self._disarm()
-            super().on_message_complete()
+            self._deadline = None  # the timer, if armed, finds nothing to do when it fires
+            base.on_message_complete(self)
 
         def send_400_response(self, msg: str) -> None:
             """uvicorn answers every parser failure with 400; a header cap we raised gets its own status."""
@@ -78,24 +94,33 @@ def protocol_class(limits: Limits) -> Any:
 
         # Private functions
 
-        def _count(self, size: int) -> None:
-            self._head_bytes += size
-            if self._head_bytes > limits.max_header_bytes:
-                self._refusal = (431, f"request headers larger than {limits.max_header_bytes} bytes".encode())
-                raise ValueError("request headers too large")  # stops the parser; see send_400_response
+        def _refuse_head(self) -> None:
+            self._refusal = (431, f"request headers larger than {limits.max_header_bytes} bytes".encode())
+            raise ValueError("request headers too large")  # stops the parser; see send_400_response
 
-        def _arm(self, seconds: float, *, head: bool) -> None:
-            self._disarm()
-            self._timer = self.loop.call_later(seconds, self._expired, head)
+        def _expect(self, seconds: float, *, head: bool) -> None:
+            """The part awaited now (the head, or the body after it) must arrive within ``seconds``."""
+            deadline = self.loop.time() + seconds
+            self._deadline = deadline
+            self._awaiting_head = head
+            timer = self._timer
+            if timer is None or timer.when() > deadline:
+                if timer is not None:
+                    timer.cancel()
+                self._timer = self.loop.call_at(deadline, self._check_deadline)
 
-        def _disarm(self) -> None:
-            timer = getattr(self, "_timer", None)
-            if timer is not None:
-                timer.cancel()
-                self._timer = None
+        def _check_deadline(self) -> None:
+            self._timer = None
+            deadline = self._deadline
+            if deadline is None:
+                return  # the request arrived in time; the next one arms the timer again
+            if deadline > self.loop.time():
+                self._timer = self.loop.call_at(deadline, self._check_deadline)
+                return
+            self._deadline = None
+            self._expired(self._awaiting_head)
 
         def _expired(self, head: bool) -> None:
-            self._timer = None
             if self.transport.is_closing():
                 return
             cycle = None if head else self.cycle

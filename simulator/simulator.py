@@ -28,6 +28,7 @@ from simulator.engine.webhooks.dispatcher import Dispatcher
 from simulator.engine.webhooks.endpoints import add_config_endpoints
 from simulator.providers import load_providers
 from simulator.settings import Settings
+from simulator.toolkit.rendered import RenderedBodies
 
 if TYPE_CHECKING:
     from simulator.providers.base import Provider
@@ -53,6 +54,7 @@ class Simulator:
     providers: dict[str, Provider]
     control_token: str | None = None  # needed for /_sim/* when set (always, on a non-loopback bind)
     retention: Retention = field(default=None)  # type: ignore[assignment]  # set by build_simulator
+    bodies: RenderedBodies = field(default_factory=RenderedBodies)  # response bodies kept by document revision
     version: str = __version__
 
     def provider_for_path(self, path: str) -> Provider | None:
@@ -70,6 +72,7 @@ class Simulator:
         self.dispatcher.reset(tenant)
         self.runner.reset(tenant)
         self.retention.reset(tenant)
+        self.bodies.clear()  # what a reset forgets is never served again anyway (revisions do not repeat): memory
         for provider in self.providers.values():
             provider.reset(tenant)
         if tenant is None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.responses import JSONResponse as StarletteJSONResponse
+from starlette.responses import Response
 
 
 def base_url(scope: Mapping[str, Any]) -> str:
@@ -27,6 +28,17 @@ def base_url(scope: Mapping[str, Any]) -> str:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
 
 
+def encode_json(content: Any) -> bytes:
+    """The bytes :class:`JSONResponse` sends for ``content``."""
+    return _ENCODER.encode(content).encode("utf-8")
+
+
 class JSONResponse(StarletteJSONResponse):
     def render(self, content: Any) -> bytes:
-        return _ENCODER.encode(content).encode("utf-8")
+        return encode_json(content)
+
+
+class EncodedJSONResponse(Response):
+    """A JSON body encoded already (by :func:`encode_json`): the same headers as :class:`JSONResponse`."""
+
+    media_type = "application/json"

@@ -64,6 +64,15 @@ def test_a_slow_head_gets_408_and_is_closed(server, sent):
     assert answer.startswith(b"HTTP/1.1 408 ") and b"head did not arrive in time" in answer
 
 
+def test_a_slow_head_after_requests_served_in_time_gets_408(server):
+    """One timer per connection follows the deadline of the request under way, not the first one's."""
+    with _connect(server) as sock:
+        sock.sendall(b"GET /_sim/health HTTP/1.1\r\nHost: x\r\n\r\n" * 3 + b"GET /_sim/hea")
+        answer = _read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.count(b"HTTP/1.1 200 ") == 3
+    assert b"HTTP/1.1 408 " in answer and answer.endswith(b"the request head did not arrive in time")
+
+
 def test_a_slow_body_gets_408_and_is_closed(server):
     with _connect(server) as sock:
         sock.sendall(

@@ -48,6 +48,10 @@ class Provider:
     # Packaging: what the provider adds to kycsim around its API, so that adding one is its folder plus
     # one registry line (providers/__init__.py). docs/adding-a-provider.md walks through them.
 
+    # Its part of the Python client and of the pytest plugin is no hook here but a module next to the class,
+    # ``client.py`` (``CLIENT``: its control calls; ``kit_tenant``...: see simulator/client.py and testing/),
+    # found through the registry (``providers.provider_part``) without importing the class.
+
     # Its settings: fields of Settings, env KYCSIM_<NAME>, config-file keys (names start with ``name_``).
     settings_fields: tuple[Setting, ...] = ()
 

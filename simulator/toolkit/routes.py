@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 
 from simulator.bodies import BodyError, NotAnObject, UnsupportedMediaType, body_limit, parse_json, read_body
-from simulator.web import JSONResponse, base_url
+from simulator.web import EncodedJSONResponse, JSONResponse, base_url
 
 if TYPE_CHECKING:
     from simulator.simulator import Simulator
@@ -104,6 +104,17 @@ class Call:
         if self._base_url is None:
             self._base_url = base_url(self.request.scope)
         return self._base_url
+
+    def rendered(self, documents: tuple[tuple[str, str | None], ...], render: Callable[[], Any]) -> Response:
+        """``render()``'s JSON body, kept while ``documents`` are unchanged (``toolkit/rendered.py``).
+
+        ``documents``: the ``(kind, key)`` of every document of this provider the body is made from
+        (a key of None: there is none); nothing but them and the base URL may go into the body.
+        """
+        store, tenant, provider = self.sim.store, self.tenant, self.state.provider
+        revisions = tuple(store.revision(tenant, provider, kind, key) for kind, key in documents)
+        key = (provider, self.op.name, tenant, self.base_url, documents)
+        return EncodedJSONResponse(self.sim.bodies.body(key, revisions, render), status_code=self.op.status)
 
     def mark_scenario(self, name: str | None) -> None:
         """The scenario this call's subject plays, for the journal, the console and the webhooks it sends."""

@@ -49,6 +49,25 @@ def test_delete(store):
     assert store.get("a", "p", "k", "1") is None
 
 
+def test_every_put_gives_a_new_revision_that_never_repeats(store):
+    assert store.revision("t", "p", "k", "1") is None
+    store.put("t", "p", "k", "1", {"id": "1"})
+    first = store.revision("t", "p", "k", "1")
+    store.put("t", "p", "k", "2", {"id": "2"})
+    assert store.revision("t", "p", "k", "1") == first  # another document's put leaves it alone
+    store.put("t", "p", "k", "1", {"id": "1", "v": 2})
+    second = store.revision("t", "p", "k", "1")
+    assert second != first
+    store.delete("t", "p", "k", "1")
+    assert store.revision("t", "p", "k", "1") is None
+    store.put("t", "p", "k", "1", {"id": "1"})
+    store.reset("t")
+    assert store.revision("t", "p", "k", "1") is None
+    store.put("t", "p", "k", "1", {"id": "1"})  # the same document again after a reset: still a new revision
+    assert store.revision("t", "p", "k", "1") not in (first, second, None)
+    assert store.revision("t", "p", "k", None) is None
+
+
 def test_sqlite_state_survives_a_restart(tmp_path):
     path = tmp_path / "state.db"
     first = open_store(f"sqlite:///{path}")

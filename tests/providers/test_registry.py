@@ -65,13 +65,35 @@ def test_the_demo_provider_joins_with_one_registry_line(tmp_path):
             catalogue = httpx.get(f"{url}/_sim/scenarios", params={"provider": "demo"}).json()["data"]
             assert sorted(s["name"] for s in catalogue) == ["widget-default", "widget-failed", "widget-opened"]
 
-            # Its CLI subcommand, against the running simulator, and in the help.
+            # Its CLI subcommands, against the running simulator, and in the help; one sends its client call.
             listed = kycsim(env, "widgets", "--url", url, "--json")
             assert listed.returncode == 0, listed.stderr
             assert [run["subject"]["widget_id"] for run in json.loads(listed.stdout)] == [widget["id"]]
-            assert "widgets" in kycsim(env, "--help").stdout
+            failed = kycsim(env, "widget-status", widget["id"], "failed", "--url", url)
+            assert failed.returncode == 0 and json.loads(failed.stdout)["status"] == "failed", failed.stderr
+            assert json.loads(receiver.wait_for(3, timeout=30)[2].body)["type"] == "widget_failed"
+            assert "widget-status" in kycsim(env, "--help").stdout
         finally:
             stop([proc])
+
+
+def test_the_python_client_finds_the_demo_calls_through_the_registry(monkeypatch, tmp_path):
+    from starlette.testclient import TestClient
+
+    from simulator.app import create_app
+    from simulator.client import KycSim
+    from tests.conftest import demo_settings
+    from tests.support.demo_provider import DemoProvider
+
+    with TestClient(create_app(demo_settings(), providers={"demo": DemoProvider()})) as app:
+        widget = app.post("/demo/widgets", json={}).json()
+        with KycSim("http://testserver", transport=app._transport) as client:
+            with pytest.raises(AttributeError, match="no provider 'demo'"):
+                client.demo  # noqa: B018  (not in the registry: no calls)
+            monkeypatch.setenv("KYCSIM_PROVIDERS", DEMO_LINE)
+            assert client.demo.set_widget_status(widget["id"], "done")["status"] == "done"
+            with pytest.raises(Exception, match="status must be one of started, done, failed"):
+                client.demo.set_widget_status(widget["id"], "exploded")
 
 
 def test_the_demo_scenarios_are_in_the_catalogue_commands(tmp_path):

@@ -3,7 +3,9 @@
 Providers keep their resources as plain JSON-compatible dicts; the store never interprets them.
 :class:`MemoryStore` (the default) hands back the stored dict itself, no copies; callers must
 :meth:`Store.put` a document after changing it, which costs nothing here and marks it for the next
-write transaction in SQLite (``sqlite.py``).
+write transaction in SQLite (``sqlite.py``). Every put gives the document a new revision, never
+handed out before in this process (:meth:`Store.revision`): what was made from a document at one
+revision (a rendered response body, say) is still good while its revision is the same.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Store(Protocol):
     durable: bool  # outlives the process (what only matters after a restart is kept only then)
 
     def get(self, tenant: str, provider: str, kind: str, key: str) -> Doc | None: ...
+    def revision(self, tenant: str, provider: str, kind: str, key: str | None) -> int | None: ...
     def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None: ...
     def delete(self, tenant: str, provider: str, kind: str, key: str) -> None: ...
     def list(self, tenant: str, provider: str, kind: str) -> builtins.list[Doc]: ...
@@ -46,6 +49,8 @@ class MemoryStore:
     def __init__(self) -> None:
         # tenant -> (provider, kind) -> key -> doc; dicts keep insertion order, so lists are oldest first.
         self._data: dict[str, dict[tuple[str, str], dict[str, Doc]]] = {}
+        self._revisions: dict[str, dict[tuple[str, str, str], int]] = {}  # tenant -> (provider, kind, key) -> revision
+        self._last_revision = 0
 
     def _bucket(self, tenant: str, provider: str, kind: str) -> dict[str, Doc]:
         return self._data.setdefault(tenant, {}).setdefault((provider, kind), {})
@@ -53,11 +58,24 @@ class MemoryStore:
     def get(self, tenant: str, provider: str, kind: str, key: str) -> Doc | None:
         return self._data.get(tenant, {}).get((provider, kind), {}).get(key)
 
+    def revision(self, tenant: str, provider: str, kind: str, key: str | None) -> int | None:
+        """The document's revision: new at each put; None while there is no such document."""
+        revisions = self._revisions.get(tenant)
+        if revisions is None or key is None:
+            return None
+        return revisions.get((provider, kind, key))
+
     def put(self, tenant: str, provider: str, kind: str, key: str, doc: Doc) -> None:
         self._bucket(tenant, provider, kind)[key] = doc
+        self._last_revision += 1
+        revisions = self._revisions.get(tenant)
+        if revisions is None:
+            revisions = self._revisions[tenant] = {}
+        revisions[(provider, kind, key)] = self._last_revision
 
     def delete(self, tenant: str, provider: str, kind: str, key: str) -> None:
         self._data.get(tenant, {}).get((provider, kind), {}).pop(key, None)
+        self._revisions.get(tenant, {}).pop((provider, kind, key), None)
 
     def list(self, tenant: str, provider: str, kind: str) -> builtins.list[Doc]:
         return list(self._data.get(tenant, {}).get((provider, kind), {}).values())
@@ -68,8 +86,10 @@ class MemoryStore:
     def reset(self, tenant: str | None = None) -> None:
         if tenant is None:
             self._data.clear()
+            self._revisions.clear()
         else:
             self._data.pop(tenant, None)
+            self._revisions.pop(tenant, None)
 
     def watch(self) -> builtins.list[bool] | None:
         return None

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import Response
+
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.api import require
 from simulator.providers.checkout.errors import InvalidRequest
+from simulator.providers.checkout.state import APPLICANTS
 from simulator.toolkit.routes import Call
 
 PERSONAL_FIELDS = ("email", "external_applicant_name")
@@ -46,8 +49,9 @@ async def create_applicant(call: Call) -> dict[str, Any]:
     return render(applicant, call.base_url)
 
 
-async def get_applicant(call: Call) -> dict[str, Any]:
-    return render(find(call, call.params["applicant_id"]), call.base_url)
+async def get_applicant(call: Call) -> Response:
+    applicant = find(call, call.params["applicant_id"])
+    return call.rendered(((APPLICANTS, applicant["id"]),), lambda: render(applicant, call.base_url))
 
 
 async def update_applicant(call: Call) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from starlette.responses import Response
+
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import lifecycle
 from simulator.providers.checkout.api import page, require
@@ -105,9 +107,13 @@ def readers(product: Product, render: Render, assets: Render) -> dict[str, Calla
         items = [render(product, check, a, call.base_url) for a in call.state.attempts(product, check)][::-1]
         return page(call, items, f"/{product.path}/{check['id']}/attempts")
 
-    async def get_attempt(call: Call) -> dict[str, Any]:
+    async def get_attempt(call: Call) -> Response:
         check = find_check(call, product)
-        return render(product, check, find_attempt(call, product, check), call.base_url)
+        attempt = find_attempt(call, product, check)
+        return call.rendered(
+            ((product.kind, check["id"]), (product.attempt_kind, attempt["id"])),
+            lambda: render(product, check, attempt, call.base_url),
+        )
 
     async def list_assets(call: Call) -> dict[str, Any]:
         check = find_check(call, product)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import Response
+
 from simulator.providers.checkout import attempts, lifecycle, selection
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.applicants import find as find_applicant
@@ -119,9 +121,13 @@ async def create_and_open(call: Call) -> dict[str, Any]:
     return body
 
 
-async def get_identity_verification(call: Call) -> dict[str, Any]:
+async def get_identity_verification(call: Call) -> Response:
     check = find_check(call, IDV)
-    return render(check, call.base_url, call.state)
+    attempt_ids = check.get("_attempt_ids") or [None]
+    return call.rendered(
+        ((IDV.kind, check["id"]), (IDV.attempt_kind, attempt_ids[-1])),  # the latest attempt gives a link
+        lambda: render(check, call.base_url, call.state),
+    )
 
 
 async def anonymize_identity_verification(call: Call) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from simulator.engine.scenarios.selection import SelectionError, select
 from simulator.toolkit.routes import Call, Operation
+from tests.support.demo_provider.control import set_widget_status
 from tests.support.demo_provider.errors import DemoError
 from tests.support.demo_provider.state import PRODUCT
 
@@ -60,4 +61,6 @@ OPERATIONS = [
         status=201,
     ),
     Operation("GET", "/demo/widgets/{widget_id}", get_widget, "get_widget", response="widget"),
+    # Its control call (control.py), under /_sim/demo/: outside the pipeline, behind the control guard
+    Operation("POST", "/_sim/demo/widgets/{widget_id}/status", set_widget_status, "sim_set_widget_status", plain=True),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from simulator.engine.scenarios.model import APPLICANT, EffectContext, StepContext
 from simulator.toolkit.verbs import VerbTable
 from tests.support.demo_provider import webhooks
@@ -29,7 +31,12 @@ def status_effects(ctx: EffectContext) -> dict[str, set[str]]:
 async def set_status(state: DemoState, step: StepContext) -> None:
     widget = state.widget(step.subject["widget_id"])
     assert widget is not None
-    widget["status"] = step.args["status"]
+    change_status(state, widget, step.args["status"])
+
+
+def change_status(state: DemoState, widget: dict[str, Any], status: str) -> None:
+    """The one way a widget's status moves (a scenario step, or the control call): saved, then its event."""
+    widget["status"] = status
     widget["modified_on"] = state.timestamp()
     state.save_widget(widget)
     webhooks.publish(state, widget)
