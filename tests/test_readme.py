@@ -76,6 +76,14 @@ KINDS: dict[tuple[str, str], str] = {
     ("webhooks.md", "$ kycsim listen --forward-to"): "shell",
     ("webhooks.md", "$ kycsim trigger idv-approved"): "shell",
     ("webhooks.md", "profile = provider.webhook_profile()"): "provider-author",
+    ("testing.md", "import httpx"): "testing-pytest",
+    ("testing.md", "def test_"): "testing-pytest",
+    ("testing.md", "@pytest.mark.kycsim"): "testing-pytest",
+    ("testing.md", "kycsim wait --url"): "shell",
+    ("testing.md", 'port="${KYCSIM_PORT'): "ci-excerpt",
+    ("testing.md", "services:"): "ci-excerpt",
+    ("testing.md", "from simulator.client import KycSim, KycSimError"): "python-client",
+    ("testing.md", "import asyncio"): "python-client",
     ("adding-a-provider.md", "tests/support/demo_provider/"): "provider-tree",
     ("adding-a-provider.md", "PROVIDERS: dict[str, str] = {"): "quoted-source",
     ("adding-a-provider.md", "$ PYTHONPATH=. KYCSIM_PROVIDERS="): "registry-line",
@@ -390,6 +398,38 @@ def test_the_pytest_example_passes_with_the_plugin(tmp_path):
         env={k: v for k, v in os.environ.items() if not k.startswith("KYCSIM_")},
     )
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_testing_guides_tests_pass_with_the_plugin(tmp_path):
+    """docs/testing.md's test blocks, in order, as one test file (later blocks use the first one's helper)."""
+    code = "\n\n".join(block.text for block in of_kind("testing-pytest"))
+    (tmp_path / "test_testing_guide.py").write_text(code)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_testing_guide.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if not k.startswith("KYCSIM_")},
+    )
+    tests = len(re.findall(r"^def test_", code, re.M))
+    assert tests >= 8 and done.returncode == 0 and f"{tests} passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_testing_guides_ci_excerpts_are_the_recipes():
+    plain, workflow = (ROOT / "examples" / "ci" / name for name in ("kycsim-serve.sh", "github-actions.yml"))
+    for block in of_kind("ci-excerpt"):
+        if block.lang == "sh":
+            assert block.text in plain.read_text(), block
+        else:
+            job = yaml.safe_load(workflow.read_text())["jobs"]["test"]
+            assert yaml.safe_load(block.text) == {"services": job["services"], "env": job["env"]}, block
+
+
+def test_the_typed_client_examples_print_what_they_say():
+    with kycsim(speed="manual") as server:
+        printed = [_python(block.text, cwd=ROOT, url=server.url) for block in of_kind("python-client")]
+    assert printed == ["['finished']\n404 not_found\n", "1\n"]
 
 
 def test_the_python_sdk_example_creates_an_applicant(tmp_path):

@@ -92,9 +92,12 @@ class KycSimKit:
 
     def events(self, type: str | None = None, subject: str | None = None) -> list[ReceivedEvent]:
         """The webhooks received so far (signature verified, body parsed), oldest first; only those of ``type``
-        and about ``subject`` (a verification, applicant or action id, wherever the provider puts it)."""
+        and about ``subject`` (a verification, applicant or action id, wherever the provider puts it). At a
+        manual clock, the deliveries due now are made first (the clock does not move)."""
         if type is not None:
             self._known_type(type)
+        if self.manual:
+            self._catch_up(list(self.tenants.values()))
         with self.inbox.changed:
             return [e for e in self.inbox.events if _matches(e, type, subject)]
 
@@ -107,6 +110,8 @@ class KycSimKit:
         """The first webhook of ``type`` (about ``subject``), once it arrived. At a manual clock the tenant's
         clock moves forward one scheduled job at a time, only as far as needed; ``timeout``: real seconds.
         Raises ``ValueError`` for a type no provider sends, ``TimeoutError`` naming what did arrive."""
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0:
+            raise TypeError(f"timeout must be a number of seconds (at least 0), not {timeout!r}")
         provider = self._known_type(type)
         tenants = [self._parts[provider].tenant] if provider in self._parts else list(self.tenants.values())
         deadline = time.monotonic() + timeout
@@ -159,6 +164,8 @@ class KycSimKit:
     def use_scenario(self, name: str, **match: str | int | float) -> JSON:
         """Bind scenario ``name`` to this test's next check of its product (the ones whose facts ``match``,
         e.g. ``email=...``, when given). An unknown name raises at once, with the close names."""
+        if not isinstance(name, str):
+            raise TypeError(f"a scenario name is a string, such as 'idv-approved', not {name!r}")
         scenario = self.client.scenario(name)  # KycSimError: no scenario named ... (did you mean ...?)
         tenant = self._parts[scenario["provider"]].tenant
         return self.client.bind(scenario["name"], dict(match), tenant=tenant)
@@ -181,6 +188,9 @@ class KycSimKit:
     def assert_requested(self, method: str, path: str, times: int | None = None) -> list[JSON]:
         """Assert the app sent ``method`` ``path`` (``*`` wildcards as in :meth:`requests`): at least once, or
         exactly ``times`` times. Answers those requests."""
+        if not isinstance(method, str) or not isinstance(path, str):
+            given = f"{method!r}, {path!r}"
+            raise TypeError(f"assert_requested(method, path) takes two strings ('POST', '/applicants'), not {given}")
         made = self.requests(method, path)
         if (times is None and not made) or (times is not None and len(made) != times):
             wanted = "at least once" if times is None else f"{times} time(s)"
@@ -202,6 +212,8 @@ class KycSimKit:
 
     def _known_type(self, type: str) -> str | None:
         """The provider sending events of ``type``; ``ValueError`` (did you mean...) for one nobody sends."""
+        if not isinstance(type, str):
+            raise TypeError(f"an event type is a string, such as 'applicantReviewed', not {type!r}")
         if not self._types or type in self._types:
             return self._types.get(type)
         from simulator.engine.names import did_you_mean

@@ -109,11 +109,14 @@ class Receiver:
             def do_POST(self) -> None:
                 status, word = receiver._deliver(self)
                 payload = json.dumps({"received": status == 200, "detail": word}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:  # the sender went away first: what it sent is kept all the same
+                    self.close_connection = True
 
         self._server = ThreadingHTTPServer((self.host, self._port), Handler)
         self._server.daemon_threads = True
@@ -160,7 +163,10 @@ class Receiver:
         if not 0 <= length <= MAX_BODY:
             request.close_connection = True
             return 413, "no body, or too large"
-        body = request.rfile.read(length)
+        try:
+            body = request.rfile.read(length)
+        except OSError:
+            body = b""
         if len(body) < length:
             request.close_connection = True
             return 400, "the body ended early"

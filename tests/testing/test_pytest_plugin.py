@@ -41,7 +41,8 @@ def start_sumsub(kycsim, user: str = "user-1") -> dict:
 
 
 def test_each_test_gets_fresh_credentials_of_its_own(kycsim):
-    assert re.fullmatch(r"sk_sbox_[0-9a-f]{24}", kycsim.checkout_key)
+    assert re.fullmatch(r"sk_sbox_[a-z2-7]{27}", kycsim.checkout_key)  # what the official SDKs accept
+    assert kycsim.checkout_webhook_secret and kycsim.sumsub_webhook_secret
     assert re.fullmatch(r"sbx:kit[0-9a-f]{24}\.[0-9a-f]{24}", kycsim.sumsub_app_token) and kycsim.sumsub_secret_key
     assert kycsim.tenants == {"checkout": kycsim.checkout_key, "sumsub": kycsim.sumsub_app_token}
     signed = httpx.get(f"{kycsim.url}/resources/applicants/-;externalUserId=nobody/one", auth=kycsim.sumsub_auth)
@@ -276,3 +277,24 @@ def test_a_marker_without_a_scenario_name_is_a_clear_error(pytester):
     result = _run(pytester, {})
     result.assert_outcomes(errors=1)
     assert "@pytest.mark.kycsim needs scenario=<a scenario name>" in result.stdout.str()
+
+
+def test_wrong_types_are_refused_with_a_clear_message(kycsim):
+    with pytest.raises(TypeError, match="an event type is a string"):
+        kycsim.wait_for_event(123)
+    with pytest.raises(TypeError, match="an event type is a string"):
+        kycsim.events(type=["applicantReviewed"])
+    with pytest.raises(TypeError, match=r"timeout must be a number of seconds \(at least 0\), not '5'"):
+        kycsim.wait_for_event("applicantReviewed", timeout="5")
+    with pytest.raises(TypeError, match="a scenario name is a string"):
+        kycsim.use_scenario(None)
+    with pytest.raises(TypeError, match=r"assert_requested\(method, path\) takes two strings"):
+        kycsim.assert_requested("POST", None)
+    with pytest.raises(KycSimError, match="'seconds' must be at least 0"):
+        kycsim.advance(-5)
+
+
+def test_events_makes_the_deliveries_due_now_without_moving_the_clock(kycsim):
+    _, idv = start_idv(kycsim)
+    assert [e.type for e in kycsim.events(subject=idv["id"])][:1] == ["identity_verification_created"]
+    assert kycsim.client.clock(kycsim.checkout_key)["elapsed_seconds"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
@@ -42,9 +43,11 @@ EVENT_CATEGORIES = ("*.event",)  # the coverage categories (GET /_sim/coverage) 
 
 
 def kit_tenant(kycsim: Any, secret: Callable[[], str]) -> KitTenant:
-    """A fresh secret key: a tenant of its own (kycsim needs no registration for it)."""
-    key = f"sk_sbox_{secret()}"
-    return KitTenant("checkout", key, {"checkout_key": key}, webhook_secret=secret())
+    """A fresh secret key (a tenant of its own: kycsim needs no registration for it), in the form the official
+    SDKs check a sandbox key against: ``sk_sbox_`` and 27 characters of lowercase base32."""
+    key = "sk_sbox_" + base64.b32encode(bytes.fromhex(secret() + secret())).decode().lower()[:27]
+    hook = secret()
+    return KitTenant("checkout", key, {"checkout_key": key, "checkout_webhook_secret": hook}, webhook_secret=hook)
 
 
 def verify_webhook(headers: Mapping[str, str], body: bytes, secret: str) -> bool:

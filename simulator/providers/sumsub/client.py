@@ -87,10 +87,15 @@ EVENT_CATEGORIES = ("webhookType",)  # the coverage category (GET /_sim/coverage
 
 def kit_tenant(kycsim: Any, secret: Callable[[], str]) -> KitTenant:
     """A fresh app token and secret key, registered (``POST /_sim/sumsub/app-tokens``): a tenant of its own."""
-    token, key = f"sbx:kit{secret()}.{secret()}", secret()
+    token, key, hook = f"sbx:kit{secret()}.{secret()}", secret(), secret()
     kycsim.provider(c.PROVIDER).add_app_token(token, key)
-    exposed = {"sumsub_app_token": token, "sumsub_secret_key": key, "sumsub_auth": SumsubAuth(token, key)}
-    return KitTenant(c.PROVIDER, token, exposed, webhook_secret=secret(), webhook_options={"alg": c.DEFAULT_DIGEST_ALG})
+    exposed = {
+        "sumsub_app_token": token,
+        "sumsub_secret_key": key,
+        "sumsub_auth": SumsubAuth(token, key),
+        "sumsub_webhook_secret": hook,
+    }
+    return KitTenant(c.PROVIDER, token, exposed, webhook_secret=hook, webhook_options={"alg": c.DEFAULT_DIGEST_ALG})
 
 
 def verify_webhook(headers: Mapping[str, str], body: bytes, secret: str) -> bool:
