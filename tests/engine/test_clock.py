@@ -281,3 +281,53 @@ def test_the_range_is_a_century_of_365_day_years():
     with pytest.raises(ClockError) as refused:
         clock.advance(3_153_600_001)
     assert "within 3153600000 s (100 years) of its start, and 3.1536e+09 s are left" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("move", "message"),
+    [
+        (float("nan"), "a clock move must be a finite number of seconds, not nan"),
+        ("15", "a clock move must be a finite number of seconds, not '15'"),
+        (-1, "the clock cannot go backwards"),
+    ],
+)
+def test_a_refused_move_says_why(move, message):
+    with pytest.raises(ClockError) as refused:
+        Clock(speed="manual", start=START).advance(move)
+    assert str(refused.value) == message
+
+
+def test_the_clock_can_go_right_up_to_the_end_of_its_range():
+    clock = Clock(speed="manual", start=START)
+    clock.advance(MAX_ELAPSED, "t")
+    assert clock.seconds("t") == MAX_ELAPSED and clock.room("t") == 0.0
+
+
+def test_instant_mode_jumps_to_a_moment_less_than_a_second_ahead():
+    clock = Clock(speed="instant", start=START)
+    clock.jump_to(0.25, "t")
+    assert clock.seconds("t") == 0.25
+    assert isoformat(clock.now("t")) == "2025-01-01T00:00:00.250000Z"
+
+
+def test_a_factor_waits_for_moments_less_than_a_second_ahead_too():
+    wall = FakeMonotonic()
+    clock = Clock(speed=1.0, start=START, monotonic=wall)
+    assert clock.wall_seconds_until(0.5, "t") == pytest.approx(0.5)
+    assert Clock(speed=0.1, start=START, monotonic=wall).wall_seconds_until(1, "t") == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (1735689600.0, "2025-01-01T00:00:00Z"),
+        (1735689600.123, "2025-01-01T00:00:00.123Z"),  # milliseconds, not microseconds
+        (1735689600.12345, "2025-01-01T00:00:00.123Z"),  # rounded to the millisecond
+        (1735689600.5, "2025-01-01T00:00:00.500Z"),
+    ],
+)
+def test_wall_time_is_shown_to_the_millisecond(seconds, shown):
+    from simulator.engine.clock import wall_isoformat
+
+    assert wall_isoformat(seconds) == shown
+    assert Clock(speed="manual", start=START, wall=lambda: seconds).wall_now() == shown

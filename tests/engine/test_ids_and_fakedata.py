@@ -1,4 +1,5 @@
 import re
+import string
 from datetime import date
 
 from simulator.engine.fakedata import FakeData, alpha2, alpha3, mrz_check_digit, passport_mrz
@@ -16,6 +17,15 @@ def test_a_tenants_ids_do_not_depend_on_other_tenants_calls():
     for _ in range(5):
         busy.hex(24, "other")
     assert quiet.hex(24, "t1") == busy.hex(24, "t1")
+
+
+def test_ids_are_what_random_choice_draws_from_the_stream():
+    """Ids.chars draws by hand what rng.choice did: the same ids for a seed as before, the stream in step."""
+    for alphabet in ("abcdefghijklmnopqrstuvwxyz234567", "0123456789abcdef", string.ascii_letters, "abc", "a"):
+        ids, reference = Ids(123), Ids(123).rng("t")
+        for length in (0, 1, 5, 26, 100):
+            assert ids.chars(alphabet, length, "t") == "".join(reference.choice(alphabet) for _ in range(length))
+        assert ids.rng("t").random() == reference.random()
 
 
 def test_id_formats():
@@ -86,3 +96,68 @@ def test_document_numbers_and_faker_instances():
     assert len(fake.document_number("t", length=12)) == 12
     assert fake.faker("GB", "t") is fake.faker("GBR", "u")  # one Faker per locale, reseeded per call
     assert fake.faker("ZZ", "t") is fake.faker("US", "t")  # unknown countries get en_US names
+
+
+# ISO 3166-1: alpha-2 -> alpha-3 for every country kycsim makes people for (an outside fact, copied from
+# the standard's list, not from fakedata.py).
+ISO_3166 = {
+    "GB": "GBR",
+    "US": "USA",
+    "FR": "FRA",
+    "DE": "DEU",
+    "ES": "ESP",
+    "IT": "ITA",
+    "NL": "NLD",
+    "PT": "PRT",
+    "BE": "BEL",
+    "IE": "IRL",
+    "PL": "POL",
+    "SE": "SWE",
+    "CA": "CAN",
+    "AU": "AUS",
+    "BR": "BRA",
+    "MX": "MEX",
+    "JP": "JPN",
+    "IN": "IND",
+    "AT": "AUT",
+    "CH": "CHE",
+}
+
+
+def test_every_country_has_its_iso_codes_and_a_faker_locale_of_that_country():
+    from faker.config import AVAILABLE_LOCALES
+
+    from simulator.engine.fakedata import COUNTRIES
+
+    assert set(COUNTRIES) == set(ISO_3166)
+    for a2, a3 in ISO_3166.items():
+        assert (alpha3(a2), alpha3(a2.lower()), alpha2(a3), alpha2(a3.lower())) == (a3, a3, a2, a2)
+        locale = COUNTRIES[a2][1]
+        assert locale in AVAILABLE_LOCALES and locale.endswith(f"_{a2}"), (a2, locale)
+
+
+def test_a_generated_first_name_fits_the_persons_gender():
+    from faker.providers.person.en_GB import Provider  # Faker's British names, by gender
+
+    fake = FakeData(Ids(3))
+    people = [fake.person("GB", f"t{i}") for i in range(60)]
+    assert {p.gender for p in people} == {"M", "F"}
+    for person in people:
+        names = Provider.first_names_male if person.gender == "M" else Provider.first_names_female
+        assert person.first_names in names, person
+
+
+def test_generated_emails_are_lowercase_addresses_without_spaces_in_every_country():
+    fake = FakeData(Ids(4))
+    for country in ISO_3166:
+        for i in range(8):  # Dutch and Spanish surnames have spaces ("van der Veen", "de la Cruz")
+            email = fake.person(country, f"t{i}").email
+            assert re.fullmatch(r"[^\sA-Z@]+@example\.com", email), (country, email)
+
+
+def test_generated_people_are_adults_of_every_age_up_to_80():
+    fake = FakeData(Ids(6))
+    today = date(2025, 1, 1)
+    ages = [(today - fake.person("GB", f"t{i}", today=today).birth_date).days for i in range(400)]
+    assert 18 * 366 <= min(ages) < 19 * 366  # the youngest are 18
+    assert 79 * 365 < max(ages) <= 80 * 365  # the oldest are 79 or 80, never older

@@ -15,7 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.engine.fakedata import COUNTRIES, FakeData, Person, alpha3, mrz_check_digit, passport_mrz
+from simulator.engine.fakedata import (
+    COUNTRIES,
+    FakeData,
+    Person,
+    alpha3,
+    mrz_check_digit,
+    mrz_name,
+    passport_mrz,
+)
 from simulator.engine.ids import Ids
 from tests.support.icao9303 import check_digit, td1_errors, td3_errors, td3_fields
 
@@ -150,3 +158,41 @@ def test_faker_people_give_valid_passport_mrzs(seed, country):
     person = fake.person(country, "tenant")
     lines = passport_mrz(person, fake.document_number("tenant"), date(2031, 5, 17))
     assert td3_errors(lines) == [], lines
+
+
+# ICAO Doc 9303 Part 3, section 6 (transliteration of Latin letters that carry no accent to drop),
+# and 4.6 (apostrophes omitted, other marks as fillers): written from the standard's table.
+ICAO_TRANSLITERATIONS = [
+    ("Æsa", "AESA"),
+    ("Ørsted", "OERSTED"),
+    ("Œuvray", "OEUVRAY"),
+    ("Þórunn", "THORUNN"),
+    ("Ðana", "DANA"),
+    ("Đorđe", "DORDE"),
+    ("Łukasz", "LUKASZ"),
+    ("Ħaġar", "HAGAR"),
+    ("Strauß", "STRAUSS"),
+    ("O'Brien", "OBRIEN"),
+    ("D\u2019Arcy", "DARCY"),
+    ("Marie-Élise", "MARIE<ELISE"),
+]
+
+
+@pytest.mark.parametrize(("name", "mrz"), ICAO_TRANSLITERATIONS)
+def test_mrz_names_follow_the_icao_transliteration_table(name, mrz):
+    assert mrz_name(name) == mrz
+
+
+def test_without_a_personal_number_the_optional_data_is_fillers():
+    person = FakeData(Ids(1)).person("FR", "t", name="Anna Martin", birth_date=date(1990, 5, 17))
+    lines = passport_mrz(person, "12AB34567", date(2030, 5, 16))
+    # ICAO 9303 Part 4: an unused personal number field is fillers, its check digit 0 or a filler.
+    assert lines[1][28:42] == "<" * 14 and lines[1][42] in "0<"
+    assert td3_errors(lines) == []
+
+
+def test_numbers_longer_than_their_fields_are_cut_to_fit():
+    person = FakeData(Ids(1)).person("FR", "t", name="Anna Martin", birth_date=date(1990, 5, 17))
+    lines = passport_mrz(person, "123456789012", date(2030, 5, 16), "ABCDEFGHIJKLMNOPQR")
+    assert [len(line) for line in lines] == [44, 44] and td3_errors(lines) == []
+    assert lines[1][:9] == "123456789" and lines[1][28:42] == "ABCDEFGHIJKLMN"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -31,6 +32,9 @@ def test_duplicate_sends_each_event_again_right_after_it(sim, receiver):
     copies = sim.attempts(chaos="duplicate")
     assert len(copies) == 2 and copies[0]["chaos"][0].startswith("duplicate 1 of dlv_")
     assert len({r.headers["X-Hook-Signature"] for r in receiver.requests[:2]}) == 1, "a copy is the same delivery"
+    # A copy is a delivery of its own, with an id like any other's.
+    ids = [d["id"] for d in sim.deliveries()]
+    assert len(set(ids)) == 4 and all(re.fullmatch(r"dlv_[a-z0-9]+", i) for i in ids), ids
 
 
 def test_duplicate_from_the_scenario_file(sim, receiver):

@@ -29,7 +29,7 @@ def test_pending_deliveries_carry_on_after_a_restart_in_order(tmp_path):
     with Receiver(port=port) as back, TestClient(hook_app(**settings)) as client:
         sim = Sim(client)
         assert len(sim.attempts()) == 1, "the delivery log survived the restart"
-        assert sim.deliveries()[0]["due_at"] == "2025-01-01T00:05:00Z"
+        assert (sim.deliveries()[0]["state"], sim.deliveries()[0]["due_at"]) == ("pending", "2025-01-01T00:05:00Z")
         sim.advance(300)  # the clock starts again at start_time; the retry is due at 00:05:00
         bodies = [json.loads(body)["type"] for body in back.bodies()]
         assert bodies == ["thing.created", "thing.processing", "thing.done"]
@@ -68,3 +68,26 @@ def test_what_the_delivery_log_lets_go_of_leaves_the_file_too(tmp_path, receiver
         assert len(kept) <= 5 and len(receiver.requests) == 20
         assert {d["id"] for d in store.list("t1", "hooks", "_webhook_events")} == kept
         assert {d["event_id"] for d in store.list("t1", "hooks", "_webhook_deliveries")} == kept
+
+
+def test_a_restart_carries_on_every_pending_delivery_and_sends_an_overdue_retry_at_once(tmp_path, receiver):
+    down = Receiver().start()
+    url, port = down.url, int(down.url.split(":")[2].split("/")[0])
+    down.stop()
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+    with TestClient(hook_app(store=store)) as client:
+        sim = Sim(client)
+        delivered = sim.endpoint(receiver.url)  # answers: its delivery is settled before the other's
+        pending = sim.endpoint(url)
+        sim.ping()
+        sim.advance(0)
+        states = {d["endpoint_id"]: d["state"] for d in sim.deliveries()}
+        assert states == {delivered["id"]: "delivered", pending["id"]: "pending"}
+
+    # An hour later: the retry fell due at 00:05 while kycsim was down, so it goes out at once (the
+    # clock is manual: nothing else would move it).
+    later = {"store": store, "start_time": "2025-01-01T01:00:00Z"}
+    with Receiver(port=port) as back, TestClient(hook_app(**later)) as client:
+        assert back.wait_for(1) and [json.loads(b)["type"] for b in back.bodies()] == ["ping"]
+        Sim(client).advance(0)  # returns once the attempts under way are settled
+        assert {d["state"] for d in Sim(client).deliveries()} == {"delivered"}

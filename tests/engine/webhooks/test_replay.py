@@ -44,3 +44,25 @@ def test_replay_errors(sim, receiver):
     assert response.status_code == 400 and "went to no endpoint" in response.json()["error"]["message"]
     assert sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": "nope"}).status_code == 400
     assert sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": receiver.url}).status_code == 201
+
+
+def test_an_event_that_went_nowhere_is_replayed_signed_with_its_providers_endpoint(sim, receiver):
+    from simulator import __version__
+    from tests.engine.webhooks.conftest import SECRET
+    from tests.webhook_support.providers import hook_signature
+
+    sim.endpoint("http://127.0.0.1:9/digest", provider="digest", secret="not-this-one")  # another provider's
+    sim.ping()  # a hooks event, and no hooks endpoint yet: it goes nowhere
+    event_id = sim.client.get("/_sim/webhooks/events").json()["data"][0]["id"]
+    sim.endpoint("http://127.0.0.1:9/later")  # the hooks endpoint whose secret signs the stand-in replay
+    response = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": receiver.url})
+    assert response.status_code == 201
+    (received,) = receiver.wait_for(1)
+    assert received.headers["X-Hook-Signature"] == hook_signature(SECRET, received.body)
+    assert received.headers["User-Agent"] == f"kycsim/{__version__}"  # as docs/webhooks.md shows
+    (replayed,) = sim.deliveries(event_id=event_id)
+    assert replayed["id"].startswith("dlv_") and replayed["replay"] and replayed["due_at"] is None
+    assert replayed["state"] == "delivered"
+    # A replay is one attempt: one that fails is failed, never retried.
+    assert sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": "http://127.0.0.1:9/"}).status_code == 201
+    assert [d["state"] for d in sim.deliveries(event_id=event_id)] == ["delivered", "failed"]

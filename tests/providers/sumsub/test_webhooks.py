@@ -192,3 +192,10 @@ def test_an_unknown_alg_on_a_generic_endpoint_signs_with_the_default(raw, flow, 
     flow.applicant()
     flow.advance(0)
     assert receiver.received[0][0]["X-Payload-Digest-Alg"] == "HMAC_SHA256_HEX"
+
+
+def test_a_reset_forgets_webhooks_added_through_the_sumsub_control_call(raw):
+    added = raw.post("/_sim/sumsub/webhooks", json={"url": "http://127.0.0.1:9/hooks", "allTenants": True})
+    assert added.status_code == 201 and raw.get("/_sim/sumsub/webhooks").json()["count"] == 1
+    assert raw.post("/_sim/reset", json={}).status_code == 200
+    assert raw.get("/_sim/sumsub/webhooks").json()["count"] == 0  # added at run time: not configuration

@@ -1,0 +1,65 @@
+"""Endpoints over their life through the control API: a change or a removal touches that endpoint's
+deliveries only, a reset forgets only what it names, and ids are numbered as after a fresh start."""
+
+from __future__ import annotations
+
+from tests.engine.webhooks.conftest import Sim
+
+NOBODY = "http://127.0.0.1:9/nobody-here"  # port 9 (discard): nothing listens, every attempt fails
+
+
+def _endpoints(sim: Sim) -> list[dict]:
+    return sim.client.get("/_sim/webhooks/endpoints").json()["data"]
+
+
+def test_changing_one_endpoints_url_leaves_the_other_endpoints_deliveries_where_they_were(sim, receiver):
+    moved = sim.endpoint(NOBODY)
+    stays = sim.endpoint(f"{NOBODY}/other")
+    sim.ping()
+    sim.advance(0)
+    assert sim.client.patch(f"/_sim/webhooks/endpoints/{moved['id']}", json={"url": receiver.url}).status_code == 200
+    sim.advance(300)  # Each delivery's first retry
+    urls = {d["endpoint_id"]: d["url"] for d in sim.deliveries()}
+    assert urls == {moved["id"]: receiver.url, stays["id"]: f"{NOBODY}/other"}
+    retried = [a for a in sim.attempts() if a["number"] == 2]
+    assert sorted(a["url"] for a in retried) == sorted([receiver.url, f"{NOBODY}/other"])
+
+
+def test_deleting_one_endpoint_cancels_only_its_own_deliveries(sim):
+    gone = sim.endpoint(NOBODY)
+    kept = sim.endpoint(f"{NOBODY}/other")
+    sim.ping()
+    sim.advance(0)
+    assert sim.client.delete(f"/_sim/webhooks/endpoints/{gone['id']}").status_code == 204
+    states = {d["endpoint_id"]: d["state"] for d in sim.deliveries()}
+    assert states == {gone["id"]: "cancelled", kept["id"]: "pending"}
+
+
+def test_chaos_switched_on_later_applies_to_the_next_attempts(sim, receiver):
+    endpoint = sim.endpoint(receiver.url)
+    changed = sim.client.patch(f"/_sim/webhooks/endpoints/{endpoint['id']}", json={"chaos": {"fail_first": True}})
+    assert changed.status_code == 200 and changed.json()["chaos"] == {"fail_first": 1}
+    sim.ping()
+    sim.advance(0)
+    first = sim.attempts()[0]
+    assert first["ok"] is False and first["chaos"][0].startswith("fail_first 1/1")
+
+
+def test_resetting_a_tenant_forgets_that_tenants_api_endpoints_only(sim):
+    mine = sim.endpoint(NOBODY, tenant="t1")
+    theirs = sim.endpoint(NOBODY, tenant="t2")
+    everyone = sim.endpoint(NOBODY)
+    assert sim.client.post("/_sim/reset", json={"tenant": "t1"}).status_code == 200
+    assert [e["id"] for e in _endpoints(sim)] == [theirs["id"], everyone["id"]]
+    assert mine["id"] not in {e["id"] for e in _endpoints(sim)}
+
+
+def test_after_a_full_reset_api_endpoints_are_numbered_on_from_the_configured_ones(make_client, receiver):
+    sim = Sim(make_client(webhooks={"endpoints": [{"provider": "hooks", "url": receiver.url}]}))
+    assert [e["id"] for e in _endpoints(sim)] == ["we_1"]  # the configured one
+    assert [sim.endpoint(NOBODY)["id"], sim.endpoint(NOBODY)["id"]] == ["we_2", "we_3"]
+    assert sim.client.post("/_sim/reset", json={"tenant": "t1"}).status_code == 200
+    assert sim.endpoint(NOBODY, tenant="t1")["id"] == "we_4"  # a tenant's reset renumbers nothing
+    assert sim.client.post("/_sim/reset", json={}).status_code == 200
+    assert [e["id"] for e in _endpoints(sim)] == ["we_1"]
+    assert [sim.endpoint(NOBODY)["id"], sim.endpoint(NOBODY)["id"]] == ["we_2", "we_3"]  # as after a fresh start
