@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
-import hashlib
 import importlib
 import json
 import os
@@ -405,12 +404,14 @@ class Mutant:
     line_number: int
     before: str
     after: str
+    same: int = 0  # how many mutants before this one made the same change to the same line text
 
     def key(self) -> tuple[str, str]:
         return (self.before.strip(), self.after.strip())
 
     def key_text(self) -> str:
-        return f"#{self.number} {self.after.strip()}"
+        """How the cache knows this mutant (see :class:`Killed`)."""
+        return f"{self.before.strip()} => {self.after.strip()} #{self.same}"
 
 
 def mutants(path: Path) -> Iterator[tuple[Mutant, str]]:
@@ -418,12 +419,16 @@ def mutants(path: Path) -> Iterator[tuple[Mutant, str]]:
     from mutmut import Context, list_mutations, mutate
 
     source = path.read_text()
+    seen: dict[tuple[str, str], int] = {}
     for number, mutation in enumerate(list_mutations(Context(source=source, filename=str(path))), 1):
         mutated, _ = mutate(Context(source=source, mutation_id=mutation, filename=str(path)))
         diff = list(difflib.unified_diff(source.splitlines(), mutated.splitlines(), lineterm="", n=0))
         before = " | ".join(line[1:] for line in diff[3:] if line.startswith("-"))
         after = " | ".join(line[1:] for line in diff[3:] if line.startswith("+"))
-        yield Mutant(number, mutation.line_number + 1, before, after), mutated
+        mutant = Mutant(number, mutation.line_number + 1, before, after)
+        mutant.same = seen.get(mutant.key(), 0)
+        seen[mutant.key()] = mutant.same + 1
+        yield mutant, mutated
 
 
 def load_equivalents() -> dict[tuple[str, str, str], str]:
@@ -445,23 +450,25 @@ class Result:
 class Killed:
     """Mutants already killed, per module (``.mutation-cache.json`` at the repository's root, ignored by
     git), so that a run after new tests retests only the survivors: tests only get added, and a mutant
-    one of them failed stays killed. A module's entry holds while its source is unchanged."""
+    one of them failed stays killed. As in mutmut's own cache, a mutant is known by its line, before and
+    after (and which of the same pair it is), so it keeps its result while other lines change."""
 
     def __init__(self, path: Path = CACHE) -> None:
         self.path = path
-        self.data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
 
-    def of(self, module: str, source: str) -> set[str]:
-        entry = self.data.get(module, {})
-        return set(entry.get("killed", [])) if entry.get("source") == _digest(source) else set()
+    def _read(self) -> dict[str, list[str]]:
+        return json.loads(self.path.read_text()) if self.path.exists() else {}
 
-    def save(self, module: str, source: str, killed: set[str]) -> None:
-        self.data[module] = {"source": _digest(source), "killed": sorted(killed)}
-        self.path.write_text(json.dumps(self.data, indent=1) + "\n")
+    def of(self, module: str) -> set[str]:
+        return set(self._read().get(module, []))
 
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    def save(self, module: str, killed: set[str]) -> None:
+        """Write ``module``'s entry, leaving the others as the file has them now."""
+        data = self._read()
+        data[module] = sorted(killed | set(data.get(module, [])))
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, indent=1) + "\n")
+        temporary.replace(self.path)
 
 
 def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False, cache: Killed | None = None) -> Result:
@@ -473,7 +480,7 @@ def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False,
     original = path.read_text()
     result = Result(module)
     started = time.monotonic()
-    killed = cache.of(module, original) if cache else set()
+    killed = cache.of(module) if cache else set()
     baseline, lines = warm_up(tests, path)
     timeout = 10 + 3 * baseline
     try:
@@ -494,7 +501,7 @@ def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False,
                 result.killed += 1
                 killed.add(mutant.key_text())
                 if cache:
-                    cache.save(module, original, killed)
+                    cache.save(module, killed)
             # progress on stderr: a dot per killed mutant, a line per survivor
             note = f"\n  survived #{mutant.number} line {mutant.line_number}: {mutant.after.strip()}\n"
             print(note if survived else ".", end="", file=sys.stderr, flush=True)
