@@ -63,3 +63,20 @@ def test_after_a_full_reset_api_endpoints_are_numbered_on_from_the_configured_on
     assert sim.client.post("/_sim/reset", json={}).status_code == 200
     assert [e["id"] for e in _endpoints(sim)] == ["we_1"]
     assert [sim.endpoint(NOBODY)["id"], sim.endpoint(NOBODY)["id"]] == ["we_2", "we_3"]  # as after a fresh start
+
+
+def test_a_new_concurrency_starts_a_new_set_of_connections_and_other_changes_keep_them(sim, receiver):
+    endpoint = sim.endpoint(receiver.url, concurrency=1)
+    path = f"/_sim/webhooks/endpoints/{endpoint['id']}"
+
+    def ping_from() -> tuple[str, int]:
+        sim.ping()
+        sim.advance(0)
+        return receiver.requests[-1].peer
+
+    first = ping_from()
+    assert ping_from() == first  # one keep-alive connection, reused
+    assert sim.client.patch(path, json={"secret": "whsec_new"}).status_code == 200
+    assert ping_from() == first  # a new secret signs on the same connection
+    assert sim.client.patch(path, json={"concurrency": 3}).status_code == 200
+    assert ping_from() != first  # a sender of the new size, with connections of its own
