@@ -80,3 +80,9 @@ def test_a_new_concurrency_starts_a_new_set_of_connections_and_other_changes_kee
     assert ping_from() == first  # a new secret signs on the same connection
     assert sim.client.patch(path, json={"concurrency": 3}).status_code == 200
     assert ping_from() != first  # a sender of the new size, with connections of its own
+
+
+def test_with_no_configured_endpoint_a_full_reset_numbers_from_we_1_again(sim):
+    assert [sim.endpoint(NOBODY)["id"], sim.endpoint(NOBODY)["id"]] == ["we_1", "we_2"]
+    assert sim.client.post("/_sim/reset", json={}).status_code == 200
+    assert sim.endpoint(NOBODY)["id"] == "we_1"
