@@ -68,6 +68,12 @@ def test_attempts_can_be_streamed_too_and_bad_filters_are_refused():
             httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": 0})
             kinds = {next(frames)[0], next(frames)[0]}
             assert kinds == {"webhook", "attempt"}
+        with event_stream(server.url) as frames:  # attempts not asked for: webhooks only
+            next(frames)
+            httpx.post(f"{server.url}/hooks/ping")
+            httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": 0})  # an attempt, not streamed
+            httpx.post(f"{server.url}/hooks/ping")
+            assert [next(frames)[0], next(frames)[0]] == ["webhook", "webhook"]
 
 
 def test_the_stream_masks_credentials_but_keeps_the_signature_a_forwarder_needs():
