@@ -29,6 +29,7 @@ only checks that the map below names real modules and tests); ``--named`` takes 
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import difflib
 import importlib
@@ -72,6 +73,7 @@ MODULES: dict[str, list[str]] = {
     # The webhooks package: each module against the tests of what it does, the quick ones first.
     "engine/webhooks/attempts.py": [
         f"{T}engine/webhooks/test_sender.py",
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_chaos.py",
         f"{T}engine/webhooks/test_delivery.py",
         f"{T}engine/webhooks/test_replay.py",
@@ -405,6 +407,7 @@ class Mutant:
     before: str
     after: str
     same: int = 0  # how many mutants before this one made the same change to the same line text
+    scope: str = ""  # the function (or class) the line is in: tells apart equal lines in two places
 
     def key(self) -> tuple[str, str]:
         return (self.before.strip(), self.after.strip())
@@ -419,22 +422,41 @@ def mutants(path: Path) -> Iterator[tuple[Mutant, str]]:
     from mutmut import Context, list_mutations, mutate
 
     source = path.read_text()
+    scopes = sorted(
+        (node.end_lineno - node.lineno, node.lineno, node.end_lineno, node.name)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.end_lineno
+    )
     seen: dict[tuple[str, str], int] = {}
     for number, mutation in enumerate(list_mutations(Context(source=source, filename=str(path))), 1):
         mutated, _ = mutate(Context(source=source, mutation_id=mutation, filename=str(path)))
         diff = list(difflib.unified_diff(source.splitlines(), mutated.splitlines(), lineterm="", n=0))
         before = " | ".join(line[1:] for line in diff[3:] if line.startswith("-"))
         after = " | ".join(line[1:] for line in diff[3:] if line.startswith("+"))
-        mutant = Mutant(number, mutation.line_number + 1, before, after)
+        line = mutation.line_number + 1
+        scope = next((name for _, first, last, name in scopes if first <= line <= last), "")
+        mutant = Mutant(number, line, before, after, scope=scope)
         mutant.same = seen.get(mutant.key(), 0)
         seen[mutant.key()] = mutant.same + 1
         yield mutant, mutated
 
 
-def load_equivalents() -> dict[tuple[str, str, str], str]:
-    """``mutation_equivalents.yaml``: (module, line, mutated line) -> why the mutant behaves the same."""
+def load_equivalents() -> dict[tuple[str, str, str], list[tuple[str, str]]]:
+    """``mutation_equivalents.yaml``: (module, line, mutated line) -> [(function or "", why)]. An entry may
+    name the function (``in``) its line is in, where the same line is written in two places."""
     entries = yaml.safe_load(EQUIVALENTS.read_text()) or []
-    return {(e["module"], e["line"].strip(), e["mutant"].strip()): e["why"] for e in entries}
+    found: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for e in entries:
+        found.setdefault((e["module"], e["line"].strip(), e["mutant"].strip()), []).append((e.get("in", ""), e["why"]))
+    return found
+
+
+def why_equivalent(equivalents: dict[tuple[str, str, str], list[tuple[str, str]]], module: str, m: Mutant) -> str:
+    """The reason the YAML gives for ``m``, or ""."""
+    for scope, why in equivalents.get((module, *m.key()), []):
+        if not scope or scope == m.scope:
+            return why
+    return ""
 
 
 @dataclass
@@ -522,21 +544,22 @@ def expand(names: list[str]) -> list[str]:
     return chosen
 
 
-def print_result(result: Result, equivalents: dict[tuple[str, str, str], str]) -> int:
+def print_result(result: Result, equivalents: dict[tuple[str, str, str], list[tuple[str, str]]]) -> int:
     score = 100 * result.killed / result.total if result.total else 100.0
-    explained = [m for m in result.survivors if (result.module, *m.key()) in equivalents]
+    reasons = [why_equivalent(equivalents, result.module, m) for m in result.survivors]
+    explained = sum(1 for why in reasons if why)
     print(
         f"{result.module:36} {result.killed:4}/{result.total:<4} killed {score:5.1f}%"
-        f"  {len(explained)} equivalent, {len(result.survivors) - len(explained)} unexplained"
+        f"  {explained} equivalent, {len(result.survivors) - explained} unexplained"
         f"  ({result.seconds:.0f} s, {result.cached} killed in earlier runs)",
         flush=True,
     )
-    for mutant in result.survivors:
-        why = equivalents.get((result.module, *mutant.key()))
+    for mutant, why in zip(result.survivors, reasons, strict=True):
         label = f"equivalent: {why}" if why else "UNEXPLAINED"
-        print(f"    #{mutant.number} line {mutant.line_number}: {label}", flush=True)
+        where = f" in {mutant.scope}" if mutant.scope else ""
+        print(f"    #{mutant.number} line {mutant.line_number}{where}: {label}", flush=True)
         print(f"        - {mutant.before.strip()}\n        + {mutant.after.strip()}", flush=True)
-    return len(result.survivors) - len(explained)
+    return len(result.survivors) - explained
 
 
 def named_file(tree: Path, bug: Named) -> Path:

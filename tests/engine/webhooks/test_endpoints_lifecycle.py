@@ -86,3 +86,27 @@ def test_with_no_configured_endpoint_a_full_reset_numbers_from_we_1_again(sim):
     assert [sim.endpoint(NOBODY)["id"], sim.endpoint(NOBODY)["id"]] == ["we_1", "we_2"]
     assert sim.client.post("/_sim/reset", json={}).status_code == 200
     assert sim.endpoint(NOBODY)["id"] == "we_1"
+
+
+def test_a_signer_that_fails_makes_a_failed_attempt_logged_not_a_crash(sim, receiver, caplog):
+    import logging
+
+    caplog.set_level(logging.ERROR, logger="kycsim.webhooks")
+    # The digest test provider signs with the algorithm its options name; an unknown one makes it raise.
+    sim.endpoint(receiver.url, provider="digest", options={"alg": "NO_SUCH_ALG"})
+    assert sim.client.post("/digest/docs", headers={"Authorization": "Bearer t1"}).status_code < 300
+    sim.advance(0)
+    (attempt,) = sim.attempts()
+    assert attempt["ok"] is False and attempt["error"].startswith("signing failed: ") and receiver.requests == []
+    assert [r.name for r in caplog.records] == ["kycsim.webhooks"]
+    assert caplog.records[0].getMessage().startswith(f"signing {attempt['event_id']} for we_1 failed")
+
+
+def test_a_delivery_says_when_it_is_due_to_the_fraction_of_a_second(sim):
+    sim.endpoint(NOBODY, chaos={"delay": 0.5})
+    sim.ping()
+    (waiting,) = sim.deliveries()
+    assert (waiting["state"], waiting["due_at"]) == ("pending", "2025-01-01T00:00:00.500000Z")
+    sim.advance(0.5)
+    (failed,) = sim.deliveries()
+    assert failed["due_at"] == "2025-01-01T00:05:00.500000Z"  # the test provider's first retry: 300 s
