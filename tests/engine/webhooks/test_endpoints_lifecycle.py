@@ -3,6 +3,8 @@ deliveries only, a reset forgets only what it names, and ids are numbered as aft
 
 from __future__ import annotations
 
+import re
+
 from tests.engine.webhooks.conftest import Sim
 
 NOBODY = "http://127.0.0.1:9/nobody-here"  # port 9 (discard): nothing listens, every attempt fails
@@ -98,6 +100,9 @@ def test_a_signer_that_fails_makes_a_failed_attempt_logged_not_a_crash(sim, rece
     sim.advance(0)
     (attempt,) = sim.attempts()
     assert attempt["ok"] is False and attempt["error"].startswith("signing failed: ") and receiver.requests == []
+    # Nothing was sent: no status, no answer, no time spent on the wire; when it happened, in both times.
+    assert (attempt["status_code"], attempt["response_excerpt"], attempt["latency_ms"]) == (None, "", 0.0)
+    assert attempt["at"] == "2025-01-01T00:00:00Z" and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+Z", attempt["wall_at"])
     assert [r.name for r in caplog.records] == ["kycsim.webhooks"]
     assert caplog.records[0].getMessage().startswith(f"signing {attempt['event_id']} for we_1 failed")
 
@@ -110,3 +115,12 @@ def test_a_delivery_says_when_it_is_due_to_the_fraction_of_a_second(sim):
     sim.advance(0.5)
     (failed,) = sim.deliveries()
     assert failed["due_at"] == "2025-01-01T00:05:00.500000Z"  # the test provider's first retry: 300 s
+
+
+def test_at_an_instant_clock_a_delayed_attempt_is_stamped_with_its_due_time(make_client, receiver):
+    sim = Sim(make_client(speed="instant"))
+    sim.endpoint(receiver.url, chaos={"delay": 0.5})
+    sim.ping()
+    assert receiver.wait_for(1, timeout=30)
+    sim.advance(0)  # returns once the attempt is settled
+    assert [a["at"] for a in sim.attempts()] == ["2025-01-01T00:00:00.500000Z"]  # nobody waited, the clock jumped
