@@ -31,6 +31,7 @@ def test_replay_to_another_url_and_by_event_id(sim, receiver):
         response = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": elsewhere.url})
         assert response.status_code == 201
         assert response.json()["data"][0]["ok"], "replays carry no chaos"
+        assert response.json()["data"][0]["response_excerpt"] == "", "kycsim reads no other server's answer back"
         assert elsewhere.wait_for(1)[0].body == receiver.requests[0].body
     by_event = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={}).json()
     assert by_event["count"] == 1 and by_event["data"][0]["url"] == receiver.url
