@@ -48,6 +48,7 @@ def test_replay_errors(sim, receiver):
     elsewhere = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": receiver.url})
     assert elsewhere.status_code == 201
     assert elsewhere.json()["data"][0]["response_excerpt"] == "", "no endpoint of ours: the answer is not echoed"
+    assert elsewhere.json()["data"][0]["endpoint_id"] == "replay"  # listed apart from the configured endpoints
 
 
 def test_an_event_that_went_nowhere_is_replayed_signed_with_its_providers_endpoint(sim, receiver):
