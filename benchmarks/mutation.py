@@ -17,9 +17,10 @@ working tree (tracked and untracked files, ignored ones left out), never in the 
 A traced run of the module's tests first notes which tests run each line; a mutant runs those tests
 (the whole set for a line run at import). It is killed when a test fails (``-x``: at the first
 failure), when it breaks the import, or when the run takes over three times as long as unmutated
-(tests that wait for something would otherwise wait out their generous timeouts). Score = killed /
-all mutants. Killed mutants are remembered per module source (``.mutation-cache.json``): a run after
-new tests retests only the survivors (``--fresh``: everything). A survivor is printed as the line
+(tests that wait for something would otherwise wait out their generous timeouts). The score is the
+literature's: killed / (all mutants - the equivalent ones); the raw killed / all is printed beside it.
+Killed mutants are remembered by line (``.mutation-cache.json``): a run after new tests retests only
+the survivors (``--fresh``: everything). A survivor is printed as the line
 before and after; one listed in ``mutation_equivalents.yaml`` (next to this script) is printed with the
 reason it behaves like the original, any other is "unexplained": kill it with a test that asserts a
 provider fact or real behaviour, or explain it there. It does not run in CI (tests/test_mutation_map.py
@@ -467,6 +468,7 @@ class Result:
     survivors: list[Mutant] = field(default_factory=list)
     seconds: float = 0.0
     cached: int = 0  # killed in an earlier run (Killed)
+    equivalent: int = 0  # survivors mutation_equivalents.yaml explains
 
 
 class Killed:
@@ -544,13 +546,18 @@ def expand(names: list[str]) -> list[str]:
     return chosen
 
 
+def score(killed: int, total: int, equivalent: int) -> str:
+    """The mutation score as the literature defines it: killed / (mutants - equivalent ones)."""
+    return f"{100 * killed / (total - equivalent) if total > equivalent else 100.0:5.1f}%"
+
+
 def print_result(result: Result, equivalents: dict[tuple[str, str, str], list[tuple[str, str]]]) -> int:
-    score = 100 * result.killed / result.total if result.total else 100.0
     reasons = [why_equivalent(equivalents, result.module, m) for m in result.survivors]
-    explained = sum(1 for why in reasons if why)
+    result.equivalent = sum(1 for why in reasons if why)
     print(
-        f"{result.module:36} {result.killed:4}/{result.total:<4} killed {score:5.1f}%"
-        f"  {explained} equivalent, {len(result.survivors) - explained} unexplained"
+        f"{result.module:36} score {score(result.killed, result.total, result.equivalent)}"
+        f"  {result.killed:4}/{result.total:<4} killed, {result.equivalent} equivalent,"
+        f" {len(result.survivors) - result.equivalent} unexplained"
         f"  ({result.seconds:.0f} s, {result.cached} killed in earlier runs)",
         flush=True,
     )
@@ -619,7 +626,11 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_module(tree, module, MODULES[module], args.confirm, cache))
             unexplained += print_result(results[-1], equivalents)
     killed, total = sum(r.killed for r in results), sum(r.total for r in results)
-    print(f"{'all':36} {killed:4}/{total:<4} killed {100 * killed / max(total, 1):5.1f}%  {unexplained} unexplained")
+    equivalent = sum(r.equivalent for r in results)
+    print(
+        f"{'all':36} score {score(killed, total, equivalent)}  {killed:4}/{total:<4} killed, {equivalent} equivalent,"
+        f" {unexplained} unexplained"
+    )
     return 0
 
 
