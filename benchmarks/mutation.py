@@ -566,7 +566,7 @@ def print_result(result: Result, equivalents: dict[tuple[str, str, str], list[tu
         where = f" in {mutant.scope}" if mutant.scope else ""
         print(f"    #{mutant.number} line {mutant.line_number}{where}: {label}", flush=True)
         print(f"        - {mutant.before.strip()}\n        + {mutant.after.strip()}", flush=True)
-    return len(result.survivors) - explained
+    return len(result.survivors) - result.equivalent
 
 
 def named_file(tree: Path, bug: Named) -> Path:
