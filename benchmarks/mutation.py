@@ -105,6 +105,8 @@ MODULES: dict[str, list[str]] = {
     "engine/webhooks/lanes.py": [
         f"{T}engine/webhooks/test_delivery.py",
         f"{T}engine/webhooks/test_chaos.py",
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
+        f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_scenario_chaos.py",
     ],
     "engine/webhooks/log.py": [

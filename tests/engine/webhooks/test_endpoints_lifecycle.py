@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.engine.webhooks.conftest import Sim
 
 NOBODY = "http://127.0.0.1:9/nobody-here"  # port 9 (discard): nothing listens, every attempt fails
@@ -124,3 +126,20 @@ def test_at_an_instant_clock_a_delayed_attempt_is_stamped_with_its_due_time(make
     assert receiver.wait_for(1, timeout=30)
     sim.advance(0)  # returns once the attempt is settled
     assert [a["at"] for a in sim.attempts()] == ["2025-01-01T00:00:00.500000Z"]  # nobody waited, the clock jumped
+
+
+@pytest.mark.parametrize("reset", [{"tenant": "t1"}, {}], ids=["tenant", "full"])
+def test_after_a_reset_a_tenants_events_are_not_stuck_behind_deliveries_it_forgot(sim, receiver, reset):
+    # Ids start again from the seed after a reset: the same resource, so the same lane as before.
+    sim.endpoint(receiver.url)  # every tenant's: a tenant's reset keeps it
+    receiver.default_status = 500
+    first = sim.thing(tenant="t1")
+    sim.advance(30)  # created, processing, done: the first failing, the others queued behind it
+    assert [d["state"] for d in sim.deliveries(tenant="t1")] == ["pending", "queued", "queued"]
+    assert sim.client.post("/_sim/reset", json=reset).status_code == 200
+    if not reset:
+        sim.endpoint(receiver.url)  # a full reset forgets it: the same id (we_1) again
+    receiver.default_status = 200
+    assert sim.thing(tenant="t1")["id"] == first["id"]
+    sim.advance(30)
+    assert [d["state"] for d in sim.deliveries(tenant="t1")] == ["delivered"] * 3
