@@ -169,3 +169,16 @@ def test_out_of_order_sends_a_held_event_late_when_nothing_overtakes_it(sim, rec
     sim.advance(60)
     (attempt,) = sim.attempts()
     assert attempt["ok"] and "out_of_order: nothing overtook it within 60s, sent late" in attempt["chaos"]
+
+
+def test_out_of_order_holds_each_resources_events_for_that_resources_next_event_only(sim, receiver):
+    sim.endpoint(receiver.url, chaos={"out_of_order": "5m"})
+    first, second = sim.thing(), sim.thing()  # two resources: created now, processing at 10s
+    sim.advance(0)
+    assert receiver.requests == [], "another resource's event overtakes nothing"
+    sim.advance(10)
+    bodies = [json.loads(body) for body in receiver.bodies()]
+    order = [(b["type"], b["data"]["id"]) for b in bodies]
+    for thing in (first, second):  # each created is sent after its own processing
+        mine = [t for t, resource in order if resource == thing["id"]]
+        assert mine == ["thing.processing", "thing.created"], order
