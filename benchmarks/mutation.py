@@ -111,6 +111,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "engine/webhooks/log.py": [
         f"{T}engine/webhooks/test_delivery.py",
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_replay.py",
     ],

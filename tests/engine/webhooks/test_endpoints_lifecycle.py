@@ -143,3 +143,32 @@ def test_after_a_reset_a_tenants_events_are_not_stuck_behind_deliveries_it_forgo
     assert sim.thing(tenant="t1")["id"] == first["id"]
     sim.advance(30)
     assert [d["state"] for d in sim.deliveries(tenant="t1")] == ["delivered"] * 3
+
+
+def test_the_log_keeps_every_event_up_to_its_size_then_lets_the_oldest_settled_ones_go(client, sim, receiver):
+    client.app.state.sim.dispatcher.max_events = 10
+    sim.endpoint(receiver.url)
+    for _ in range(10):
+        sim.ping()
+    sim.advance(0)
+    events = sim.client.get("/_sim/webhooks/events").json()["data"]
+    assert len(events) == 10, "a full log drops nothing"
+    for _ in range(10):
+        sim.ping()
+    sim.advance(0)
+    kept = {e["id"] for e in sim.client.get("/_sim/webhooks/events").json()["data"]}
+    newest = kept - {e["id"] for e in events}
+    assert len(newest) == 10 and len(kept) <= 11, "the newest stay, the oldest settled ones go"
+
+
+def test_a_tenants_reset_forgets_its_own_events_deliveries_and_attempts_only(sim, receiver):
+    sim.endpoint(receiver.url)
+    sim.ping("t1")
+    sim.ping("t2")
+    sim.advance(0)
+    assert sim.client.post("/_sim/reset", json={"tenant": "t1"}).status_code == 200
+    events = sim.client.get("/_sim/webhooks/events").json()["data"]
+    assert len(events) == 1 and len(sim.deliveries()) == 1 and len(sim.attempts()) == 1
+    assert sim.client.get("/_sim/webhooks/events", params={"tenant": "t2"}).json()["count"] == 1
+    assert sim.client.post("/_sim/reset", json={}).status_code == 200
+    assert sim.client.get("/_sim/webhooks/events").json()["data"] == [] and sim.deliveries() == []
