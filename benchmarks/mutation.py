@@ -114,6 +114,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_replay.py",
+        f"{T}control/test_webhook_stream.py",
     ],
     "engine/webhooks/models.py": [
         f"{T}engine/webhooks/test_delivery.py",

@@ -159,6 +159,8 @@ def test_the_log_keeps_every_event_up_to_its_size_then_lets_the_oldest_settled_o
     kept = {e["id"] for e in sim.client.get("/_sim/webhooks/events").json()["data"]}
     newest = kept - {e["id"] for e in events}
     assert len(newest) == 10 and len(kept) <= 11, "the newest stay, the oldest settled ones go"
+    attempts, deliveries = sim.attempts(), sim.deliveries()  # what goes, goes whole: its deliveries and attempts
+    assert {a["delivery_id"] for a in attempts} == {d["id"] for d in deliveries} and len(attempts) == len(kept)
 
 
 def test_a_tenants_reset_forgets_its_own_events_deliveries_and_attempts_only(sim, receiver):
