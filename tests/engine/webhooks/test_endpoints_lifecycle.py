@@ -29,14 +29,19 @@ def test_changing_one_endpoints_url_leaves_the_other_endpoints_deliveries_where_
     assert sorted(a["url"] for a in retried) == sorted([receiver.url, f"{NOBODY}/other"])
 
 
-def test_deleting_one_endpoint_cancels_only_its_own_deliveries(sim):
+def test_deleting_one_endpoint_cancels_only_its_own_deliveries(sim, receiver):
     gone = sim.endpoint(NOBODY)
-    kept = sim.endpoint(f"{NOBODY}/other")
-    sim.ping()
-    sim.advance(0)
+    kept = sim.endpoint(receiver.url)
+    receiver.default_status = 500
+    sim.thing()  # created now, processing at 10s, done at 30s: one after another, in each endpoint's lane
+    sim.advance(30)
     assert sim.client.delete(f"/_sim/webhooks/endpoints/{gone['id']}").status_code == 204
-    states = {d["endpoint_id"]: d["state"] for d in sim.deliveries()}
-    assert states == {gone["id"]: "cancelled", kept["id"]: "pending"}
+    states = {(d["endpoint_id"], d["event_type"]): d["state"] for d in sim.deliveries()}
+    assert {s for (e, _), s in states.items() if e == gone["id"]} == {"cancelled"}
+    assert sorted(s for (e, _), s in states.items() if e == kept["id"]) == ["pending", "queued", "queued"]
+    receiver.default_status = 200
+    sim.advance(300)  # the other endpoint's lane carries on
+    assert [d["state"] for d in sim.deliveries() if d["endpoint_id"] == kept["id"]] == ["delivered"] * 3
 
 
 def test_chaos_switched_on_later_applies_to_the_next_attempts(sim, receiver):

@@ -30,6 +30,7 @@ def test_pending_deliveries_carry_on_after_a_restart_in_order(tmp_path):
         sim = Sim(client)
         assert len(sim.attempts()) == 1, "the delivery log survived the restart"
         assert (sim.deliveries()[0]["state"], sim.deliveries()[0]["due_at"]) == ("pending", "2025-01-01T00:05:00Z")
+        assert [d["state"] for d in sim.deliveries()] == ["pending", "queued", "queued"]  # back in their lane
         sim.advance(300)  # the clock starts again at start_time; the retry is due at 00:05:00
         bodies = [json.loads(body)["type"] for body in back.bodies()]
         assert bodies == ["thing.created", "thing.processing", "thing.done"]
