@@ -127,7 +127,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/test_durability.py",
     ],
     "engine/webhooks/replay.py": [f"{T}engine/webhooks/test_replay.py"],
-    "engine/webhooks/stream.py": [f"{T}control/test_webhook_stream.py"],
+    "engine/webhooks/stream.py": [f"{T}engine/webhooks/test_stream.py", f"{T}control/test_webhook_stream.py"],
     "providers/checkout/auth.py": [f"{T}providers/checkout/test_auth.py", f"{T}providers/checkout/test_oauth.py"],
     "providers/checkout/errors.py": [
         f"{T}providers/checkout/test_errors.py",

@@ -1,0 +1,16 @@
+"""A follower's queue is bounded: one that stops reading loses its oldest frames, never the newest, and
+never holds up the others (the control API's streams, tests/control/test_webhook_stream.py)."""
+
+from __future__ import annotations
+
+from simulator.engine.webhooks.stream import EventStream, Subscription
+
+
+def test_a_follower_that_stops_reading_keeps_the_newest_thousand_frames():
+    stream = EventStream()
+    slow, other = stream.subscribe(Subscription()), stream.subscribe(Subscription(providers={"other"}))
+    for number in range(1005):
+        stream.broadcast("hooks", "t1", "ping", lambda sub, n=number: f"frame {n}")
+    assert slow.queue.qsize() == 1000 and slow.dropped == 5
+    assert slow.queue.get_nowait() == "frame 5"  # the five oldest went
+    assert other.queue.empty() and other.dropped == 0  # another provider's follower: nothing for it
