@@ -14,3 +14,11 @@ def test_a_follower_that_stops_reading_keeps_the_newest_thousand_frames():
     assert slow.queue.qsize() == 1000 and slow.dropped == 5
     assert slow.queue.get_nowait() == "frame 5"  # the five oldest went
     assert other.queue.empty() and other.dropped == 0  # another provider's follower: nothing for it
+
+
+def test_a_follower_gets_only_the_event_types_it_asked_for():
+    stream = EventStream()
+    things = stream.subscribe(Subscription(events=["thing.*"]))
+    stream.broadcast("hooks", "t1", "ping", lambda sub: "a ping")
+    stream.broadcast("hooks", "t1", "thing.created", lambda sub: "a thing")
+    assert [things.queue.get_nowait() for _ in range(things.queue.qsize())] == ["a thing"]
