@@ -7,7 +7,9 @@ The goal: kycsim >= 0.5x the baseline's requests/s, with the default console log
 
     python benchmarks/bench.py [--seconds 3] [--rounds 3] [--connections 16]
 
-Also printed: start-up time (process spawn to a 200 on /_sim/health) and resident memory after
+Also printed: each server's CPU time per request (from ``/proc``: the work itself, which the
+machine's other load changes much less than requests/s, so the CPU ratio is the figure to compare on
+a busy machine), start-up time (process spawn to a 200 on /_sim/health) and resident memory after
 the load. Load comes from `wrk` when it is installed (apt-get install wrk), else from the asyncio
 keep-alive client in ``common.py``; every server faces the same load generator, in alternating
 rounds so that all meet the same background load, and medians are reported.
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     KEY,
     Tally,
+    cpu_seconds,
     exit_on_sigterm,
     free_port,
     load_conditions,
@@ -172,8 +175,11 @@ def main() -> int:
             load(url, path, headers, 1, args.connections)  # warm-up
         rounds: dict[str, list[dict]] = {name: [] for name in servers}
         for _ in range(args.rounds):  # alternated, so that all meet the same background load
-            for name, (_, url, headers) in servers.items():
-                rounds[name].append(load(url, path, headers, args.seconds, args.connections))
+            for name, (proc, url, headers) in servers.items():
+                cpu = cpu_seconds(proc.pid)
+                result = load(url, path, headers, args.seconds, args.connections)
+                result["cpu_us"] = (cpu_seconds(proc.pid) - cpu) / max(result["requests"], 1) * 1e6
+                rounds[name].append(result)
         rss = {name: rss_mb(proc.pid) for name, (proc, _, _) in servers.items()}
         console_lines = sum(1 for _ in log_file.open())
     finally:
@@ -183,7 +189,8 @@ def main() -> int:
             os.unlink(body_file)
 
     def median(results: list[dict]) -> dict:
-        return {k: statistics.median(r[k] for r in results) for k in ("requests", "rps", "p50_ms", "p90_ms", "p99_ms")}
+        keys = ("requests", "rps", "p50_ms", "p90_ms", "p99_ms", "cpu_us")
+        return {k: statistics.median(r[k] for r in results) for k in keys}
 
     results = {name: median(r) for name, r in rounds.items()}
     base = results["bare starlette"]["rps"]
@@ -192,12 +199,16 @@ def main() -> int:
         f"load generator: {first['tool']}, {args.connections} connections, {args.rounds} alternating rounds of "
         f"{args.seconds:.0f}s per server (medians), GET of a {len(body)}-byte identity verification"
     )
-    print(f"{'':32}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'RSS MB':>9}{'ratio':>7}")
+    base_cpu = results["bare starlette"]["cpu_us"]
+    print(
+        f"{'':32}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'RSS MB':>9}{'ratio':>7}"
+        f"{'CPU us/req':>12}{'CPU ratio':>10}"
+    )
     for name, r in results.items():
         ratio = r["rps"] / base
         print(
             f"{name:32}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p90_ms']:>9.2f}{r['p99_ms']:>9.2f}"
-            f"{rss[name]:>9.1f}{ratio:>7.2f}"
+            f"{rss[name]:>9.1f}{ratio:>7.2f}{r['cpu_us']:>12.1f}{base_cpu / r['cpu_us']:>10.2f}"
         )
     ratio = results["kycsim, default console log"]["rps"] / base
     per_round = [
@@ -205,11 +216,17 @@ def main() -> int:
         for k, b in zip(rounds["kycsim, default console log"], rounds["bare starlette"], strict=True)
     ]
     print(f"kycsim start-up to healthy: {startup * 1000:.0f} ms; console lines written: {console_lines}")
+    cpu_ratio = base_cpu / results["kycsim, default console log"]["cpu_us"]
+    print(
+        f"baseline / kycsim (default console log) CPU time per request: {cpu_ratio:.2f} (the requests/s one core"
+        " gives each, compared: what the ratio below comes to when the load generator does not share the cores)"
+    )
     print(
         f"kycsim (default console log) / baseline requests/s: {ratio:.2f} (per round: "
         f"{', '.join(f'{r:.2f}' for r in per_round)}; goal >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
     )
-    print(json.dumps({"results": results, "rss_mb": rss, "startup_s": startup, "ratio": ratio}))
+    print(json.dumps({"results": results, "rss_mb": rss, "startup_s": startup, "ratio": ratio, "cpu_ratio": cpu_ratio}))
+    print(f"machine after the run: {load_conditions().replace(' before this run', '')}")
     return 0
 
 

@@ -11,8 +11,8 @@
      scenario needs (``--timeout`` caps the wall time, when given);
    - where the run waits for the client (a new attempt, an AML case resolved, the flow handed to the
      person), the provider plays that part (``Provider.trigger_resume``).
-4. Print what happened, in virtual-time order: calls made, steps, events sent and each delivery
-   attempt. The exit status is 0 once the scenario's last step is done.
+4. Print what happened (``cli_trigger_report.py``), in virtual-time order: calls made, steps,
+   events sent and each delivery attempt. The exit status is 0 once the scenario's last step is done.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import httpx
 
+from simulator.cli_trigger_report import duration, estimate, numbered_steps, render, span, timeline
 from simulator.control.client import ControlClient, ControlClientError
 from simulator.engine.scenarios.model import Scenario, Step
 
@@ -146,7 +146,7 @@ class _Trigger:
         last_request = newest[0]["id"] if newest else 0
         self.progress(
             f"trigger {detail['name']} ({detail['provider']} · {detail['product']}) on {self.sim_url}"
-            f" · clock {self.speed}{_estimate(scenario, self.speed)}"
+            f" · clock {self.speed}{estimate(scenario, self.speed)}"
         )
         self.created = self._start(scenario)
         self.tenant = self.created.get("tenant")
@@ -174,8 +174,8 @@ class _Trigger:
             "outcome": outcome,
             "why": self._why(run, outcome),
             "wall_seconds": round(time.monotonic() - started, 3),
-            "virtual_seconds": _span(run),
-            "timeline": _timeline(detail, run, calls, events, attempts),
+            "virtual_seconds": span(run),
+            "timeline": timeline(detail, run, calls, events, attempts),
         }
 
     def _start(self, scenario: Scenario) -> dict[str, Any]:
@@ -294,7 +294,7 @@ class _Trigger:
 
     def _show_steps(self, run: Mapping[str, Any]) -> None:
         history = run.get("history") or []
-        for index, item in enumerate(_steps(self.detail, run)):
+        for index, item in enumerate(numbered_steps(self.detail, run)):
             if index < self.reported:
                 continue
             number = f"{item['number']}/{len(self.script)}" if item["number"] else "-"
@@ -313,7 +313,7 @@ class _Trigger:
         if step is None or not run.get("next_step_at"):
             return ""
         factor = self.speed if isinstance(self.speed, int | float) else None
-        wall = f" (in about {_duration(float(step.get('after', 0)) * factor)})" if factor else ""
+        wall = f" (in about {duration(float(step.get('after', 0)) * factor)})" if factor else ""
         return f" · next: {step.get('do')} at {run['next_step_at']}{wall}"
 
     def _settle(self, event_ids: set[str]) -> None:
@@ -364,105 +364,9 @@ def _local_providers() -> Mapping[str, Any]:
     return build_simulator(settings).providers
 
 
-def _estimate(scenario: Scenario, speed: Any) -> str:
-    """How long the scenario's timed steps take, in virtual time and (at a speed factor) wall time."""
-    total = sum(step.after for step in scenario.steps if not step.wait)
-    if not total:
-        return ""
-    wall = f", about {_duration(total * speed)} of wall time" if isinstance(speed, int | float) else ""
-    return f" · timed steps take {_duration(total)} of virtual time{wall}"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.3g}s"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            whole, rest = divmod(round(seconds), size)
-            smaller = {"d": ("h", 3600), "h": ("m", 60), "m": ("s", 1)}[unit]
-            part = rest // smaller[1]
-            return f"{whole}{unit}{f'{part}{smaller[0]}' if part else ''}"
-    return f"{seconds:g}s"
-
-
 def _why_exc(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _span(run: Mapping[str, Any]) -> float:
-    """Virtual seconds from the run's start to its last step."""
-    moments = [m for m in (run.get("started_at"), *(h["at"] for h in run.get("history", []))) if m]
-    parsed = [datetime.fromisoformat(m.replace("Z", "+00:00")) for m in moments]
-    return round((max(parsed) - min(parsed)).total_seconds(), 3) if parsed else 0.0
-
-
 def _retry_scheduled(delivery: Mapping[str, Any]) -> bool:
     return bool(delivery["attempts"]) and bool(delivery["attempts"][-1].get("next_retry_at"))
-
-
-def _steps(detail: Mapping[str, Any], run: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The run's history, each step with its number in the script and the arguments the scenario gave it."""
-    script = list(detail.get("steps", []))
-    cursor, found = 0, []
-    for entry in run.get("history", []):
-        text = entry["step"]
-        while (
-            cursor < len(script) and script[cursor].get("do") != text and f"signal:{script[cursor].get('wait')}" != text
-        ):
-            cursor += 1
-        args = script[cursor].get("with", {}) if cursor < len(script) else {}
-        number = cursor + 1 if cursor < len(script) else None
-        cursor += 1
-        shown = " ".join(f"{k}={_short(v, 40)}" for k, v in args.items())
-        found.append(
-            {"at": entry["at"], "kind": "step", "number": number, "text": _short(f"{text} {shown}".strip(), 160)}
-        )
-    return found
-
-
-def _timeline(detail, run, calls, events, attempts) -> list[dict[str, Any]]:
-    items = [{"at": r["at"], "kind": "call", "text": f"{r['method']} {r['path']} -> {r['status']}"} for r in calls]
-    items += [{k: v for k, v in s.items() if k != "number"} for s in _steps(detail, run)]
-    items += [{"at": e["created_at"], "kind": "event", "text": f"{e['type']} {e['id']}"} for e in events]
-    for a in attempts:
-        outcome = a["status_code"] if a["status_code"] is not None else a["error"]
-        extra = f" next retry {a['next_retry_at']}" if a.get("next_retry_at") else ""
-        chaos = f" [{'; '.join(a['chaos'])}]" if a.get("chaos") else ""
-        items.append(
-            {
-                "at": a["at"],
-                "kind": "delivery",
-                "text": f"{a['event_type']} -> {a['url']} {outcome} (attempt {a['number']}){extra}{chaos}",
-            }
-        )
-    order = {"call": 0, "step": 1, "event": 2, "delivery": 3}
-    return sorted(items, key=lambda i: (i["at"], order[i["kind"]]))
-
-
-def render(report: Mapping[str, Any]) -> list[str]:
-    run = report["run"]
-    lines = [
-        f"trigger {report['scenario']} ({report['provider']} · {report['product']}) on {report['url']}"
-        f" · tenant {report['tenant']} · clock {report['speed']}"
-    ]
-    if not any(item["kind"] == "call" for item in report["timeline"]):  # the journal missed them: say what we know
-        lines += [f"  note     {n['kind']}: {_short(n['detail'])}" for n in report["notes"]]
-    lines += [f"  {item['at']}  {item['kind']:<8} {item['text']}" for item in report["timeline"]]
-    counts = {kind: sum(1 for i in report["timeline"] if i["kind"] == kind) for kind in ("call", "step", "event")}
-    delivered = sum(1 for i in report["timeline"] if i["kind"] == "delivery")
-    status = run.get("status", "unknown")
-    if run.get("waiting_for") and status == "running":
-        status = f"waiting for {run['waiting_for']}"
-    elif status == "running":
-        status = "still running"
-    why = f"; {report['why']}" if report.get("why") else ""
-    lines.append(
-        f"run {status} after {report['virtual_seconds']:g}s of virtual time: {counts['call']} call(s),"
-        f" {counts['step']} step(s), {counts['event']} event(s), {delivered} delivery attempt(s){why}"
-    )
-    return lines
-
-
-def _short(value: Any, width: int = 120) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return text if len(text) <= width else text[: width - 1] + "…"

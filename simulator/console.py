@@ -51,15 +51,27 @@ class Lines:
         self._lock = threading.Lock()
 
     def write(self, level: int, message: str, fields: dict[str, Any]) -> None:
+        if not self.json_lines:
+            self.write_text(message)
+            return
+        self._stamp_now()
+        name = logging.getLevelName(level).lower()
+        data = {"time": self._stamp, "level": name, "logger": log.name, "message": message, **fields}
+        self._add(json.dumps(data) + "\n")
+
+    def write_text(self, message: str) -> None:
+        """A text line: the time and ``message`` (the fields only go into JSON lines)."""
+        if int(time.time()) != self._second:
+            self._stamp_now()
+        self._add(f"{self._stamp} {message}\n")
+
+    def _stamp_now(self) -> None:
+        """The timestamp changes once a second: it is formatted once a second."""
         now = int(time.time())
-        if now != self._second:  # the timestamp changes once a second: format it once a second
+        if now != self._second:
             self._second, self._stamp = now, time.strftime(self._datefmt, time.localtime(now))
-        if self.json_lines:
-            name = logging.getLevelName(level).lower()
-            data = {"time": self._stamp, "level": name, "logger": log.name, "message": message, **fields}
-            line = json.dumps(data) + "\n"
-        else:
-            line = f"{self._stamp} {message}\n"
+
+    def _add(self, line: str) -> None:
         with self._lock:
             self._pending.append(line)
             waiting = len(self._pending)
@@ -259,9 +271,14 @@ class RequestLogMiddleware:
         latency = latency_ms(elapsed)
         shown = mask(tenant)
         extras = (f" tenant={shown}" if shown else "") + (f" scenario={scenario}" if scenario else "")
+        message = f"{method} {path} {status:d} {latency:.1f}ms{extras}"
+        lines = _lines
+        if lines is not None and not lines.json_lines:  # the default console: the text is all it needs
+            lines.write_text(message)
+            return
         _line(
             level,
-            f"{method} {path} {status:d} {latency:.1f}ms{extras}",
+            message,
             {
                 "kind": "request",
                 "method": method,

@@ -56,7 +56,6 @@ class Simulator:
     retention: Retention = field(default=None)  # type: ignore[assignment]  # set by build_simulator
     bodies: RenderedBodies = field(default_factory=RenderedBodies)  # response bodies kept by document revision
     version: str = __version__
-    extras: dict = field(default_factory=dict)  # per-feature state that is not worth a field (e.g. event streams)
 
     def provider_for_path(self, path: str) -> Provider | None:
         ordered = sorted(self.providers.values(), key=lambda p: p.owns_unclaimed_paths)

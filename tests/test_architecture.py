@@ -278,3 +278,57 @@ def test_the_name_check_sees_literals_identifiers_and_imports_but_not_prose(tmp_
     words = [text for _, text in code_words(sample)]
     assert "/_sim/checkout/" in words and "sumsub_app_token" in words and "simulator.providers.sumsub.client" in words
     assert not any("docstring" in w or "comment" in w for w in words)
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_is_over_400_lines():
+    """Small modules, one concern each: past 400 lines a module is split by what its parts do."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in ROOT.rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+COPY_LINES = 6  # as many lines as make a copied block (the `duplicates` tool's unit)
+
+
+def code_lines(path: Path) -> list[tuple[int, str]]:
+    """``(line number, text)`` of the lines that carry code: white space folded; blank lines, comments,
+    imports and lone punctuation left out."""
+    found = []
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        text = " ".join(line.split())
+        if text.startswith(("#", "import ", "from ", "{#")) or not any(ch.isalnum() for ch in text):
+            continue
+        found.append((number, text))
+    return found
+
+
+def blocks(package: Path) -> dict[tuple[str, ...], str]:
+    """Every run of ``COPY_LINES`` code lines in ``package`` (Python and templates), with where it starts."""
+    found: dict[tuple[str, ...], str] = {}
+    for path in sorted(package.rglob("*")):
+        if path.suffix not in (".py", ".html", ".js", ".css"):
+            continue
+        lines = code_lines(path)
+        for start in range(len(lines) - COPY_LINES + 1):
+            run = tuple(text for _, text in lines[start : start + COPY_LINES])
+            found.setdefault(run, f"{path.relative_to(ROOT)}:{lines[start][0]}")
+    return found
+
+
+def test_no_block_of_six_lines_is_copied_from_one_provider_to_another():
+    """What two providers share belongs in the toolkit (or the base class), written once."""
+    packages = sorted(p for p in (ROOT / "providers").iterdir() if (p / "__init__.py").is_file())
+    runs = {package.name: blocks(package) for package in packages}
+    copies = [
+        f"{runs[a][run]} = {runs[b][run]}"
+        for i, a in enumerate(runs)
+        for b in list(runs)[i + 1 :]
+        for run in runs[a].keys() & runs[b].keys()
+    ]
+    assert copies == []

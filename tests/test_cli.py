@@ -281,3 +281,16 @@ def test_wait_refuses_a_timeout_that_is_no_number_of_seconds(timeout, capsys):
 def test_wait_refuses_a_url_that_is_no_url(capsys):
     assert main(["wait", "--url", "localhost:8000", "--timeout", "0"]) == 1
     assert "must start with http:// or https://" in capsys.readouterr().err
+
+
+def test_wait_needs_no_control_token_and_a_wrong_one_does_not_matter(monkeypatch, capsys):
+    from simulator.server import ThreadedServer
+    from simulator.settings import Settings
+
+    with ThreadedServer(Settings(seed=1, control_token="the-real-one"), host="127.0.0.1") as guarded:
+        assert httpx.get(f"{guarded.url}/_sim/runs").status_code == 401  # the control API wants the token
+        monkeypatch.delenv("KYCSIM_CONTROL_TOKEN", raising=False)
+        assert main(["wait", "--url", guarded.url, "--timeout", "5"]) == 0
+        monkeypatch.setenv("KYCSIM_CONTROL_TOKEN", "a-wrong-one")
+        assert main(["wait", "--url", guarded.url, "--timeout", "5"]) == 0
+    assert capsys.readouterr().out.count("is healthy") == 2

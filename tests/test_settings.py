@@ -84,3 +84,20 @@ def test_the_banner_names_the_file_of_a_relative_store():
     assert _store("memory") == "memory" and _store("sqlite:////data/x.db") == "sqlite:////data/x.db"
     assert _store("sqlite:///data/x.db").startswith("sqlite:///data/x.db (the file /")
     assert _store("sqlite:///data/x.db").endswith("/data/x.db)")
+
+
+def test_the_readme_lists_every_setting_providers_included():
+    """A provider's settings join ``Settings`` from its folder; the README's table must still name each."""
+    import re
+    from pathlib import Path
+
+    from simulator.settings import FIELD_NAMES, PROVIDER_SETTINGS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Scenarios")]
+    internal = {"bundled"}  # tests of other providers turn the bundled scenarios off; no user sets it
+    assert sorted(n for n in FIELD_NAMES - internal if f"KYCSIM_{n.upper()}" not in table) == []
+    read_elsewhere = {"KYCSIM_CACHE_DIR", "KYCSIM_PROVIDERS"}  # before the settings: the catalogue, the registry
+    named = set(re.findall(r"KYCSIM_[A-Z_]+", table)) - read_elsewhere
+    assert named == {f"KYCSIM_{n.upper()}" for n in FIELD_NAMES - internal}
+    assert {s.env for s in PROVIDER_SETTINGS.values()} <= named and PROVIDER_SETTINGS

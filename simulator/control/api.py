@@ -6,16 +6,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from simulator.control import openapi, routes, runs, stories, tenants, trigger, webhooks
+from simulator.control import events, openapi, routes, runs, stories, tenants, trigger, webhooks
 from simulator.control.table import ControlOp, build_routes
 from simulator.web import JSONResponse
 
 
 async def openapi_json(request: Request) -> Response:
-    sim = request.app.state.sim
-    doc = sim.extras.get("openapi")
+    state = request.app.state  # one simulator per app: its document is made once
+    doc = getattr(state, "openapi", None)
     if doc is None:
-        doc = sim.extras["openapi"] = openapi.document(sim, control_operations())
+        doc = state.openapi = openapi.document(state.sim, control_operations())
     return JSONResponse(doc)
 
 
@@ -26,7 +26,7 @@ OPERATIONS = [
 
 def control_operations() -> list[ControlOp]:
     """Every call of the control API's own tables (providers add theirs under /_sim/<provider>/)."""
-    tables = (routes, webhooks, runs, stories, tenants, trigger)
+    tables = (routes, webhooks, events, runs, stories, tenants, trigger)
     return [*(op for table in tables for op in table.OPERATIONS), *OPERATIONS]
 
 

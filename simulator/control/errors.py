@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from simulator.bodies import BodyError, body_limit, read_json
+
+TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
 
 class ControlError(Exception):
@@ -19,22 +20,6 @@ class ControlError(Exception):
 
     def response(self) -> JSONResponse:
         return JSONResponse({"error": {"type": self.type, "message": self.message}}, status_code=self.status)
-
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def handles_errors(fn: Handler) -> Handler:
-    """A control handler whose :class:`ControlError` becomes its answer."""
-
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await fn(request)
-        except ControlError as exc:
-            return exc.response()
-
-    wrapper.__name__ = fn.__name__
-    return wrapper
 
 
 def bad_request(message: str) -> ControlError:
@@ -81,3 +66,15 @@ def query_int(
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not minimum <= int(raw) <= maximum:
         raise bad_request(f"'{name}' must be a whole number from {minimum} to {maximum}, not {raw!r}")
     return int(raw)
+
+
+def query_flag(request: Request, name: str) -> bool | None:
+    """A true/false query parameter (also 1/0, yes/no); None when absent; a 400 otherwise."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise bad_request(f"'{name}' must be true or false, not {raw!r}")

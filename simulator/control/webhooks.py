@@ -1,4 +1,4 @@
-"""Control API for webhooks: endpoints, the delivery log, replays and the event stream.
+"""Control API for webhooks: endpoints, the delivery log and replays (the event stream: ``events.py``).
 
 | call | effect |
 |---|---|
@@ -7,41 +7,22 @@
 | `GET /_sim/webhooks/events` | every published event, with or without an endpoint |
 | `POST /_sim/webhooks/endpoints` · `GET` · `GET/PATCH/DELETE /_sim/webhooks/endpoints/{id}` | endpoints |
 | `POST /_sim/webhooks/{id}/replay` | send a delivery (`dlv_...`) or an event (its id) again, optionally to `url` |
-| `GET /_sim/events` | Server-Sent Events: each published event with its body and signed headers |
 """
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 
-from simulator.bodies import BodyError, parse_json
-from simulator.control.errors import bad_request, json_body, not_found, query_int
+from simulator.control.errors import bad_request, json_body, not_found, query_flag, query_int
 from simulator.control.table import ControlOp, Param
 from simulator.control.tenants import query_tenant
 from simulator.engine.masking import mask, mask_headers, mask_url, masked_attempt
 from simulator.engine.webhooks.endpoints import EndpointError, endpoint_fields
-from simulator.engine.webhooks.stream import Subscription, frame
-
-KEEPALIVE_SECONDS = 15.0
-TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
 
 def _sim(request: Request):
     return request.app.state.sim
-
-
-def _flag(request: Request, name: str) -> bool | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if raw.lower() in TRUE:
-        return True
-    if raw.lower() in FALSE:
-        return False
-    raise bad_request(f"'{name}' must be true or false, not {raw!r}")
 
 
 def _limit(request: Request) -> int | None:
@@ -68,7 +49,7 @@ def _listing(items: list[dict], limit: int | None) -> JSONResponse:
 
 async def list_attempts(request: Request) -> Response:
     q = request.query_params
-    ok, replay = _flag(request, "ok"), _flag(request, "replay")
+    ok, replay = query_flag(request, "ok"), query_flag(request, "replay")
     exact = ("provider", "event_type", "event_id", "endpoint_id", "delivery_id", "resource")
     items = [
         masked_attempt(a.as_json())
@@ -234,73 +215,6 @@ async def delete_endpoint(request: Request) -> Response:
     return Response(status_code=204)
 
 
-# Event stream
-
-
-async def event_stream(request: Request) -> Response:
-    """``text/event-stream`` of published events; ``Last-Event-ID`` resumes after an event."""
-    sim = _sim(request)
-    q = request.query_params
-    providers = {p.strip() for p in q.get("provider", "").split(",") if p.strip()}
-    unknown = sorted(providers - set(sim.providers))
-    if unknown:
-        raise bad_request(f"unknown provider(s) {', '.join(unknown)}; loaded: {', '.join(sorted(sim.providers))}")
-    raw_options = request.headers.get("x-kycsim-listen-options") or q.get("options")
-    try:
-        options = parse_json(raw_options) if raw_options else {}
-    except BodyError:
-        raise bad_request('listen options must be a JSON object, e.g. {"alg": "HMAC_SHA512_HEX"}') from None
-    try:
-        options = endpoint_fields({"options": options}, partial=True)["options"]
-    except EndpointError as exc:
-        raise bad_request(f"listen options: {exc}") from None
-    subscription = Subscription(
-        providers=providers,
-        tenant=query_tenant(request),
-        events=[t.strip() for t in q.get("events", "").split(",") if t.strip()],
-        secret=request.headers.get("x-kycsim-listen-secret"),
-        options=options,
-        attempts=_flag(request, "attempts") or False,
-    )
-    dispatcher = sim.dispatcher
-    backlog = []
-    last = request.headers.get("last-event-id")
-    if last:
-        backlog = [e for e in dispatcher.events_after(last) if subscription.wants(e.provider, e.tenant, e.type)]
-    dispatcher.subscribe(subscription)
-    ready = {
-        "providers": sorted(providers or sim.providers),
-        "tenant": mask(subscription.tenant),
-        "events": subscription.events,
-        "signing": "listener secret" if subscription.secret is not None else "endpoint secrets",
-        "speed": sim.clock.speed,
-        "version": sim.version,
-    }
-
-    async def frames():
-        try:
-            yield frame("ready", ready)
-            for event in backlog:
-                yield frame("webhook", dispatcher.stream_payload(event, subscription), event.id)
-            while True:
-                try:
-                    item = await asyncio.wait_for(subscription.queue.get(), KEEPALIVE_SECONDS)
-                except TimeoutError:
-                    yield ": keepalive\n\n"
-                    continue
-                if item is None:
-                    return
-                yield item
-        finally:
-            dispatcher.stream.unsubscribe(subscription)
-
-    return StreamingResponse(
-        frames(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
-
-
 TENANT = Param("tenant", "only this tenant's (a credential: secret key, app token)")
 PROVIDER = Param("provider", "only this provider's")
 LIMIT = Param("limit", "only the last this many", {"type": "integer", "minimum": 0, "maximum": 1000000})
@@ -335,13 +249,6 @@ EVENT_FILTERS = (
     Param("resource", "only about this resource"),
     Param("scenario", "only from this scenario"),
     LIMIT,
-)
-STREAM_OPTIONS = (
-    TENANT,
-    Param("provider", "only these providers' (comma-separated)"),
-    Param("events", "only these event types (comma-separated)"),
-    Param("attempts", "also an attempt frame per delivery attempt", FLAG),
-    Param("options", 'signing options for the frames, as JSON: {"alg": "HMAC_SHA512_HEX"}'),
 )
 ENDPOINT_ROW = "common#/$defs/endpoint"
 
@@ -430,16 +337,5 @@ OPERATIONS = [
         status=201,
         request="replay.request",
         errors=(404,),
-    ),
-    ControlOp(
-        "GET",
-        "/events",
-        event_stream,
-        "events",
-        "Server-Sent Events: every event as it is published",
-        "events.stream",
-        media="text/event-stream",
-        errors=(400,),
-        query=STREAM_OPTIONS,
     ),
 ]

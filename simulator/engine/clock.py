@@ -71,10 +71,6 @@ class Clock:
             raise ClockError(f"the clock must start between {years}, not {self.start.isoformat()}")
         self._origin = self.monotonic()
 
-    @property
-    def runs_by_itself(self) -> bool:
-        return isinstance(self.speed, float)
-
     def seconds(self, tenant: str | None = None) -> float:
         """Virtual seconds elapsed since :attr:`start` for ``tenant`` (or the shared base)."""
         elapsed = self._global_offset + (self._offsets.get(tenant, 0.0) if tenant else 0.0)

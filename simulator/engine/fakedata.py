@@ -132,10 +132,13 @@ class FakeData:
         return self.ids.chars("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", length, tenant)
 
 
+_MRZ_VALUES = {**{str(d): d for d in range(10)}, **{chr(65 + i): 10 + i for i in range(26)}, "<": 0}
+_MRZ_WEIGHTS = (7, 3, 1)
+
+
 def mrz_check_digit(text: str) -> str:
     """ICAO 9303 check digit (weights 7, 3, 1)."""
-    values = {**{str(d): d for d in range(10)}, **{chr(65 + i): 10 + i for i in range(26)}, "<": 0}
-    return str(sum(values[c] * (7, 3, 1)[i % 3] for i, c in enumerate(text)) % 10)
+    return str(sum(_MRZ_VALUES[c] * _MRZ_WEIGHTS[i % 3] for i, c in enumerate(text)) % 10)
 
 
 # Latin letters that do not decompose into a base letter and accents (ICAO 9303 Part 3, 6.A).

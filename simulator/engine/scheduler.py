@@ -105,12 +105,6 @@ class Scheduler:
             fired += 1
         return fired
 
-    async def settle(self, limit: int = 10_000) -> None:
-        """Instant mode: fire until nothing is left (tests use it to wait for a scenario)."""
-        for _ in range(limit):
-            if not await self.run_due():
-                return
-
     def start(self) -> None:
         if self._loop_task is None:
             self._loop_task = asyncio.get_running_loop().create_task(self._run_forever(), name="kycsim-scheduler")

@@ -30,13 +30,13 @@ from simulator.toolkit.state import TenantState
 from simulator.toolkit.story import Subject, default_subject
 
 if TYPE_CHECKING:
+    from simulator.settings import Settings
     from simulator.simulator import Simulator
 
 
 class Provider:
     name: str = ""
     products: tuple[str, ...] = ()
-    default_scenarios: Mapping[str, str] = {}  # product -> scenario name (selection rule 6)
     # For the page at / : what the provider is, a few of its paths, kycsim's guide and the real API reference.
     title: str = ""
     sample_paths: tuple[str, ...] = ()
@@ -141,8 +141,20 @@ class Provider:
         return None
 
     def webhook_endpoints_from_settings(self) -> list[dict[str, Any]]:
-        """Endpoints configured by settings: dicts of ``Dispatcher.add_endpoint`` arguments."""
-        return []
+        """The endpoint the provider's own settings configure, as ``Dispatcher.add_endpoint`` arguments:
+        ``<name>_webhook_url`` (unset: none) and ``<name>_webhook_secret`` among its ``settings_fields``,
+        with :meth:`webhook_options`."""
+        settings = self.sim.settings if self.sim else None
+        url = getattr(settings, f"{self.name}_webhook_url", None)
+        if settings is None or not url:
+            return []
+        secret = getattr(settings, f"{self.name}_webhook_secret", None)
+        return [{"url": url, "secret": secret, "options": self.webhook_options(settings)}]
+
+    def webhook_options(self, settings: Settings) -> dict[str, Any]:
+        """The options (``Endpoint.options``: signing algorithm, extra headers) of the endpoint its settings
+        configure."""
+        return {}
 
     def coverage_targets(self) -> dict[str, set[str]]:
         """Every wire value scenarios must be able to produce, by category (``idv.status``...)."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
+from starlette.types import Receive, Scope, Send
 
 from simulator.bodies import BodyError, NotAnObject, UnsupportedMediaType, body_limit, parse_json, read_body
 from simulator.web import EncodedJSONResponse, JSONResponse, base_url
@@ -169,7 +170,7 @@ def build_routes(provider: Api, operations: Sequence[Operation]) -> list[Route]:
     ]
 
 
-def pipeline(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Response]]:
+def pipeline(provider: Api, op: Operation) -> Endpoint:
     """The endpoint of an API operation. Runs on every call: locals and precomputed flags only."""
     name, operation = provider.name, f"{provider.name}:{op.name}"
     handler, status, state_class, error = op.handler, op.status, provider.state_class, provider.error
@@ -177,8 +178,8 @@ def pipeline(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Resp
     authenticate = provider.authenticate if op.auth else None
     on_request, on_response = provider.on_request, provider.on_response
 
-    async def endpoint(request: Request) -> Response:
-        scope = request.scope
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
         # The dict behind request.state (what the journal and console read), written directly.
         state = scope.setdefault("state", {})
         state["provider"] = name
@@ -201,11 +202,23 @@ def pipeline(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Resp
         response = result if isinstance(result, Response) else JSONResponse(result, status_code=status)
         if on_response is not None:
             on_response(call, response)
-        return response
+        await response(scope, receive, send)
 
-    endpoint.__name__ = op.handler.__name__
-    endpoint.__doc__ = op.handler.__doc__
-    return endpoint
+    return Endpoint(endpoint, op.handler)
+
+
+class Endpoint:
+    """An operation's endpoint as a plain ASGI app: Starlette routes an app straight to it, where a
+    request/response function gets a second exception-handling layer (the app's ``ExceptionMiddleware``
+    turns a provider's error into its envelope either way) and a second ``Request`` on every call."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], handler: Callable[..., Any]) -> None:
+        self.app = app
+        self.__name__ = handler.__name__
+        self.__doc__ = handler.__doc__
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 def _plain(provider: Api, op: Operation) -> Callable[[Request], Awaitable[Response]]:

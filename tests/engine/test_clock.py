@@ -189,11 +189,6 @@ def test_a_naive_start_is_utc_and_the_default_start_is_now_to_the_second():
     assert before <= clock.start <= datetime.now(UTC)
 
 
-def test_only_a_factor_runs_by_itself():
-    assert Clock(speed=0.5).runs_by_itself and Clock(speed="1").runs_by_itself
-    assert not Clock(speed="manual").runs_by_itself and not Clock(speed="instant").runs_by_itself
-
-
 def test_advances_add_up_for_the_base_and_for_each_tenant():
     clock = Clock(speed="manual", start=START)
     clock.advance(0)  # allowed, changes nothing
@@ -267,7 +262,7 @@ def test_describe_and_isoformat():
 
 def test_defaults_run_in_real_time_on_the_real_clocks():
     clock = Clock()
-    assert clock.speed == 1.0 and clock.runs_by_itself
+    assert clock.speed == 1.0
     assert abs(clock.wall() - time.time()) < 5 and abs(clock.monotonic() - time.monotonic()) < 5
 
 

@@ -1,4 +1,5 @@
 import re
+import string
 from datetime import date
 
 from simulator.engine.fakedata import FakeData, alpha2, alpha3, mrz_check_digit, passport_mrz
@@ -16,6 +17,15 @@ def test_a_tenants_ids_do_not_depend_on_other_tenants_calls():
     for _ in range(5):
         busy.hex(24, "other")
     assert quiet.hex(24, "t1") == busy.hex(24, "t1")
+
+
+def test_ids_are_what_random_choice_draws_from_the_stream():
+    """Ids.chars draws by hand what rng.choice did: the same ids for a seed as before, the stream in step."""
+    for alphabet in ("abcdefghijklmnopqrstuvwxyz234567", "0123456789abcdef", string.ascii_letters, "abc", "a"):
+        ids, reference = Ids(123), Ids(123).rng("t")
+        for length in (0, 1, 5, 26, 100):
+            assert ids.chars(alphabet, length, "t") == "".join(reference.choice(alphabet) for _ in range(length))
+        assert ids.rng("t").random() == reference.random()
 
 
 def test_id_formats():

@@ -153,10 +153,6 @@ class Runner:
         step = self._current_step(run)
         return "signal" if step is not None and step.wait == run["waiting_for"] else "person"
 
-    def waiting_for(self, tenant: str, provider: str, run_id: str) -> str | None:
-        run = self.get(tenant, provider, run_id)
-        return run["waiting_for"] if run else None
-
     def replace(self, tenant: str, provider: str, run_id: str, scenario: Scenario) -> dict[str, Any] | None:
         """Switch a run to another scenario from its start (a person chose on the hosted page)."""
         run = self.get(tenant, provider, run_id)

@@ -41,10 +41,6 @@ class Chaos:
     wrong_signature: int = 0
     drop_connection: int = 0
 
-    @property
-    def active(self) -> bool:
-        return self != Chaos()
-
     def as_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v}
 

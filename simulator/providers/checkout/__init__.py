@@ -24,6 +24,7 @@ from simulator.toolkit.pages import Outcome
 from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
+    from simulator.settings import Settings
     from simulator.simulator import Simulator
     from simulator.toolkit.routes import Call, Operation
 
@@ -148,7 +149,6 @@ class CheckoutProvider(Provider):
     sample_paths = ("/applicants", "/identity-verifications", "/face-authentications", "/aml-verifications")
     guide = "checkout.md"
     reference = "https://api-reference.checkout.com/"
-    default_scenarios: Mapping[str, str] = selection.DEFAULT_SCENARIOS
     settings_fields = SETTINGS
 
     @classmethod
@@ -227,14 +227,9 @@ class CheckoutProvider(Provider):
     def webhook_profile(self) -> CheckoutWebhookProfile:
         return CheckoutWebhookProfile()
 
-    def webhook_endpoints_from_settings(self) -> list[dict[str, Any]]:
-        settings = self.sim.settings if self.sim else None
-        if settings is None or not settings.checkout_webhook_url:
-            return []
-        options = {}
-        if settings.checkout_webhook_authorization:
-            options["authorization"] = settings.checkout_webhook_authorization
-        return [{"url": settings.checkout_webhook_url, "secret": settings.checkout_webhook_secret, "options": options}]
+    def webhook_options(self, settings: Settings) -> dict[str, Any]:
+        authorization = settings.checkout_webhook_authorization
+        return {"authorization": authorization} if authorization else {}
 
     # Coverage
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.api import require
 from simulator.providers.checkout.errors import InvalidRequest
 from simulator.providers.checkout.state import APPLICANTS
@@ -29,7 +30,7 @@ def new_applicant(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
     """Store a new applicant (also used by ``/create-and-open-idv`` when no applicant is given)."""
     now = call.state.timestamp()
     applicant = {
-        "id": call.state.prefixed("aplt"),
+        "id": call.state.prefixed(c.PREFIX_APPLICANT),
         "created_on": now,
         "modified_on": now,
         "external_applicant_id": fields.get("external_applicant_id"),

@@ -21,6 +21,24 @@ from simulator.toolkit.routes import Call
 CAPTURED = (c.ATTEMPT_CHECKS_IN_PROGRESS, c.COMPLETED, c.CHECKS_INCONCLUSIVE)
 ONE_SIDED_DOCUMENTS = ("Passport",)
 
+# What a verification's body shows, in the API reference's order, each only when set (a product adds its own).
+CHECK_FIELDS = (
+    "id",
+    "created_on",
+    "modified_on",
+    "user_journey_id",
+    "applicant_id",
+    "status",
+    "response_codes",
+    "risk_labels",
+    "declared_data",
+)
+
+
+def set_fields(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """``record``'s ``keys`` that are set (not None), in the order of ``keys``."""
+    return {key: record[key] for key in keys if record.get(key) is not None}
+
 
 def verification_url(base_url: str, attempt: dict[str, Any]) -> str:
     return f"{base_url}/verify/{attempt['_link_token']}/"

@@ -43,20 +43,6 @@ RETRY_REQUIRED = "retry_required"
 REFUSED = "refused"
 REVIEW_REQUIRED = "review_required"
 INCONCLUSIVE = "inconclusive"
-CHECK_STATUSES = (
-    APPROVED,
-    CAPTURE_IN_PROGRESS,
-    CHECKS_IN_PROGRESS,
-    CREATED,
-    DECLINED,
-    INCONCLUSIVE,
-    PENDING,
-    QUALITY_CHECKS_IN_PROGRESS,
-    REFUSED,
-    RETRY_REQUIRED,
-    REVIEW_REQUIRED,
-    SCREENING_IN_PROGRESS,
-)
 # The captured products (IDV, FA) go through a hosted flow; the uploaded ones (IDDV, ADV) through quality checks.
 HOSTED_CHECK_STATUSES = (
     CREATED,
@@ -99,19 +85,6 @@ ATTEMPT_CHECKS_IN_PROGRESS = "checks_in_progress"
 COMPLETED = "completed"
 CHECKS_INCONCLUSIVE = "checks_inconclusive"
 TERMINATED = "terminated"
-ATTEMPT_STATUSES = (
-    PENDING_REDIRECTION,
-    ATTEMPT_CAPTURE_IN_PROGRESS,
-    CAPTURE_ABORTED,
-    CAPTURE_REFUSED,
-    EXPIRED,
-    ATTEMPT_QUALITY_CHECKS_IN_PROGRESS,
-    QUALITY_CHECKS_ABORTED,
-    ATTEMPT_CHECKS_IN_PROGRESS,
-    COMPLETED,
-    CHECKS_INCONCLUSIVE,
-    TERMINATED,
-)
 HOSTED_ATTEMPT_STATUSES = (
     PENDING_REDIRECTION,
     ATTEMPT_CAPTURE_IN_PROGRESS,
@@ -160,11 +133,7 @@ RISK_LABELS_BY_PRODUCT = {IDV: RISK_LABELS, FA: RISK_LABELS, ADV: RISK_LABELS}
 # AML risk levels (legacy webhook payloads only).
 AML_RISK_LEVELS = ("LOW", "MEDIUM", "HIGH", "PROHIBITED")
 
-# Document types (exact strings).
-DOCUMENT_TYPES = ("Driving licence", "ID", "Other", "Passport", "Residence Permit", "Travel Document", "Visa")
-
 # Asset types per product (section 3.2-3.6). Videos are listed only when enabled.
-IDV_IMAGE_ASSETS = ("face_image", "document_front_image", "document_back_image")
 IDV_ASSET_TYPES = (
     "face_image",
     "face_video",
@@ -251,7 +220,6 @@ AML_EVENTS = (
     "aml_verification_status_changed",
 )
 EVENTS_BY_PRODUCT = {IDV: IDV_EVENTS, FA: FA_EVENTS, IDDV: IDDV_EVENTS, ADV: ADV_EVENTS, AML: AML_EVENTS}
-EVENT_TYPES = tuple(e for events in EVENTS_BY_PRODUCT.values() for e in events)
 
 # Webhook delivery (section 6.3): up to 8 resends after a failure.
 WEBHOOK_RETRY_SCHEDULE = (5 * 60, 10 * 60, 15 * 60, 30 * 60, 3600, 4 * 3600, 12 * 3600, 12 * 3600)
@@ -269,4 +237,3 @@ ERROR_UNAUTHORIZED = "unauthorized"
 ERROR_METHOD = "method_not_allowed"
 ERROR_SERVER = "internal_server_error"
 ERROR_TOO_LARGE = "request_entity_too_large"  # 413: body over the cap
-ERROR_UNAVAILABLE = "report_not_available"

@@ -15,7 +15,7 @@ from typing import Any
 from simulator.providers.checkout import attempts, lifecycle, selection
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.applicants import find as find_applicant
-from simulator.providers.checkout.attempts import find_check
+from simulator.providers.checkout.attempts import CHECK_FIELDS, find_check, set_fields
 from simulator.providers.checkout.errors import InvalidRequest, ValidationFailed
 from simulator.providers.checkout.identity_verifications import _clean
 from simulator.providers.checkout.products import Product
@@ -51,20 +51,7 @@ def render_assets(product: Product, check: dict, attempt: dict, base_url: str) -
 
 
 def render_check(product: Product, check: dict[str, Any], base_url: str, state: State) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    for key in (
-        "id",
-        "created_on",
-        "modified_on",
-        "user_journey_id",
-        "applicant_id",
-        "status",
-        "response_codes",
-        "risk_labels",
-        "declared_data",
-    ):
-        if check.get(key) is not None:
-            body[key] = check[key]
+    body = set_fields(check, CHECK_FIELDS)
     result_attempt = state.attempt(product, check["_result_attempt_id"]) if check.get("_result_attempt_id") else None
     if product.name == c.IDDV and check.get("document"):
         document = dict(check["document"])

@@ -15,7 +15,14 @@ from simulator.providers.checkout import attempts, lifecycle, selection
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout.applicants import find as find_applicant
 from simulator.providers.checkout.applicants import new_applicant
-from simulator.providers.checkout.attempts import attempt_fields, find_check, media_url, render_attempt
+from simulator.providers.checkout.attempts import (
+    CHECK_FIELDS,
+    attempt_fields,
+    find_check,
+    media_url,
+    render_attempt,
+    set_fields,
+)
 from simulator.providers.checkout.attempts import verification_url as attempt_verification_url
 from simulator.providers.checkout.products import IDENTITY_VERIFICATION as IDV
 from simulator.providers.checkout.state import State
@@ -23,24 +30,7 @@ from simulator.toolkit.routes import Call
 
 
 def render(check: dict[str, Any], base_url: str, state: State | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    for key in (
-        "id",
-        "created_on",
-        "modified_on",
-        "user_journey_id",
-        "applicant_id",
-        "status",
-        "response_codes",
-        "risk_labels",
-        "declared_data",
-        "documents",
-        "face",
-        "verified_identity",
-        "redirect_url",
-    ):
-        if check.get(key) is not None:
-            body[key] = check[key]
+    body = set_fields(check, (*CHECK_FIELDS, "documents", "face", "verified_identity", "redirect_url"))
     token = check.get("_media_token")
     if token and body.get("documents"):
         body["documents"] = [_render_document(doc, base_url, token) for doc in body["documents"]]

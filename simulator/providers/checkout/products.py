@@ -97,11 +97,5 @@ PRODUCTS: dict[str, Product] = {
     p.name: p
     for p in (IDENTITY_VERIFICATION, FACE_AUTHENTICATION, ID_DOCUMENT_VERIFICATION, ADDRESS_DOCUMENT_VERIFICATION)
 }
-BY_PREFIX: dict[str, Product] = {p.id_prefix: p for p in PRODUCTS.values()}
 # AML Screening is a check of its own kind (no attempts, no hosted page): not one of PRODUCTS.
 AML_SCREENING = _descriptor(c.AML, "aml_verification_id", "aml-verifications", "AML Screening")
-
-
-def product_of(check_id: str) -> Product | None:
-    """The product a check id belongs to, from its prefix (``idv_...`` -> IDV)."""
-    return BY_PREFIX.get(check_id.split("_", 1)[0])

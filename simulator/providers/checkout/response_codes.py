@@ -82,7 +82,3 @@ def upload_codes(product: str) -> list[int]:
 
 def is_retry_code(code: int) -> bool:
     return 61000 <= int(code) < 62000 and int(code) in RESPONSE_CODES
-
-
-def is_decline_code(code: int) -> bool:
-    return 62000 <= int(code) < 63000 and int(code) in RESPONSE_CODES

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from simulator.providers.checkout import constants as c
 from simulator.toolkit.state import TenantState
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class State(TenantState):
         settings = self.get(SETTINGS, "defaults") or {"id": "defaults", "user_journeys": {}}
         journeys = settings.setdefault("user_journeys", {})
         if product.name not in journeys:
-            journeys[product.name] = self.prefixed("usj")
+            journeys[product.name] = self.prefixed(c.PREFIX_USER_JOURNEY)
             self.put(SETTINGS, settings)
         return journeys[product.name]
 

@@ -148,18 +148,6 @@ def collect_uploads(
     return uploads
 
 
-async def read_uploads(request: Request, required: Sequence[str], optional: Sequence[str] = ()) -> dict[str, Upload]:
-    """The uploads of an attempt request, in whichever form the client sent them.
-
-    ``multipart/form-data`` and ``application/x-www-form-urlencoded`` parts may be files or
-    strings; any other body is read as a JSON object (the SDKs send ``application/json``).
-    Other fields (the 2025 spec's ``document_type``, ``document_issuing_country``) are the
-    caller's to read with :func:`read_fields`.
-    """
-    values = await read_fields(request)
-    return collect_uploads(values, required, optional)
-
-
 async def read_fields(request: Request) -> dict[str, Any]:
     """The body's fields: file parts as ``(bytes, filename)``, everything else as sent.
 

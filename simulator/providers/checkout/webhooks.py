@@ -37,11 +37,6 @@ def signature(body: bytes, key: str) -> str:
     return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
 
 
-def verify(body: bytes, header: str | None, key: str) -> bool:
-    """What a merchant's receiver does: recompute and compare in constant time."""
-    return bool(header) and hmac.compare_digest(signature(body, key), header or "")
-
-
 @dataclass(frozen=True)
 class CheckoutWebhookProfile:
     retry_schedule: tuple[float, ...] = c.WEBHOOK_RETRY_SCHEDULE

@@ -22,6 +22,7 @@ from simulator.toolkit.story import Subject
 
 if TYPE_CHECKING:
     from simulator.engine.webhooks.models import WebhookProfile
+    from simulator.settings import Settings
     from simulator.toolkit.routes import Operation
 
 JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9.!#$&^_-]+\+)?json$")  # application/json, application/x+json
@@ -148,7 +149,6 @@ class SumsubProvider(Provider):
     sample_paths = ("/resources/applicants", "/resources/applicantActions", "/resources/accessTokens/sdk")
     guide = "sumsub.md"
     reference = "https://docs.sumsub.com/reference"
-    default_scenarios = c.DEFAULT_SCENARIOS
     settings_fields = SETTINGS
 
     def banner_line(self) -> str:
@@ -157,7 +157,6 @@ class SumsubProvider(Provider):
     def __init__(self) -> None:
         super().__init__()
         self.credentials = Credentials()
-        self._profile = None
 
     def bind(self, sim) -> None:
         super().bind(sim)
@@ -216,17 +215,8 @@ class SumsubProvider(Provider):
 
         return SumsubWebhookProfile()
 
-    def webhook_endpoints_from_settings(self) -> list[dict[str, Any]]:
-        settings = self.sim.settings if self.sim else None
-        if settings is None or not settings.sumsub_webhook_url:
-            return []
-        return [
-            {
-                "url": settings.sumsub_webhook_url,
-                "secret": settings.sumsub_webhook_secret,
-                "options": {"alg": settings.sumsub_webhook_alg},
-            }
-        ]
+    def webhook_options(self, settings: Settings) -> dict[str, Any]:
+        return {"alg": settings.sumsub_webhook_alg}
 
     def coverage_targets(self) -> dict[str, set[str]]:
         from simulator.providers.sumsub.verbs import coverage_targets

@@ -27,7 +27,6 @@ HEADER_ACCESS_TS = "X-App-Access-Ts"
 HEADER_ACCESS_SIG = "X-App-Access-Sig"
 HEADER_IMAGE_ID = "X-Image-Id"
 HEADER_EXTERNAL_ACTION_ID = "X-External-Action-Id"
-SANDBOX_TOKEN_PREFIX = "sbx:"
 PRODUCTION_TOKEN_PREFIX = "prd:"
 SIGNATURE_WINDOW_SECONDS = 60
 
@@ -70,13 +69,9 @@ ACTION_PAYMENT_METHOD = "paymentMethod"
 ACTION_SELFIE = "selfieAuth"
 ACTION_QUESTIONNAIRE = "questionnaire"
 ACTION_CRYPTO = "cryptoSourceOfFunds"
-PAYMENT_METHOD_TYPES = ("bankCard", "eWallet", "wireTransfer", "cryptoWallet")
-PAYMENT_SOURCE_TYPES = ("bankCard", "bankStatement", "eWallet", "cryptoWallet")
 DOC_SET_PAYMENT_METHODS = "PAYMENT_METHODS"
 DOC_SET_SELFIE = "SELFIE"
 DOC_SET_IDENTITY = "IDENTITY"
-ID_DOC_SUB_TYPES = ("FRONT_SIDE", "BACK_SIDE")
-APPLICANT_TYPES = ("individual", "company")
 
 # Reject labels (section 3.5), with the type the current docs group them under ("new" column;
 # the "old" column where the new one is silent). Labels do not decide the reject type: scenarios

@@ -8,7 +8,7 @@ The tenant is the app token; ``prd:`` tokens are production, anything else the s
 from __future__ import annotations
 
 import string
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from simulator.providers.sumsub import constants as c
@@ -58,7 +58,3 @@ def fmt_review(moment: datetime) -> str:
 
 def fmt_ms(moment: datetime) -> str:
     return moment.strftime(c.DATE_CREATED) + f".{moment.microsecond // 1000:03d}"
-
-
-def parse_created(text: str) -> datetime:
-    return datetime.strptime(text[:19], c.DATE_CREATED).replace(tzinfo=UTC)

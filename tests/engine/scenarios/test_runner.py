@@ -32,7 +32,7 @@ def test_a_wait_step_pauses_until_signalled(demo_client, demo_app):
     advance(demo_client, 3600, "k1")
     stored = sim.store.get("k1", "demo", "widgets", widget["id"])
     assert stored["opened"] is True and stored["status"] == "created"
-    assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "poke"
+    assert sim.runner.get("k1", "demo", widget["id"])["waiting_for"] == "poke"
     assert sim.runner.signal("k1", "demo", widget["id"], "poke")
     advance(demo_client, 60, "k1")
     assert sim.store.get("k1", "demo", "widgets", widget["id"])["status"] == "done"
@@ -46,10 +46,10 @@ def test_interactive_mode_waits_for_the_applicant(demo_client, demo_app):
     ).json()
     advance(demo_client, 3600, "k1")
     assert "opened" not in sim.store.get("k1", "demo", "widgets", widget["id"])
-    assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "open"
+    assert sim.runner.get("k1", "demo", widget["id"])["waiting_for"] == "open"
     # The person opened it on the hosted page; the run moves on to the scenario's next step.
     assert sim.runner.signal("k1", "demo", widget["id"], "open")
-    assert sim.runner.waiting_for("k1", "demo", widget["id"]) == "poke"
+    assert sim.runner.get("k1", "demo", widget["id"])["waiting_for"] == "poke"
     assert not sim.runner.signal("k1", "demo", widget["id"], "open")  # not waiting for that any more
 
 
@@ -67,14 +67,14 @@ def test_applicant_steps_wait_until_the_flow_is_handed_off_then_play_after_their
     widget = _second_run(demo_client, sim, handed_off=False)
     jobs = len(sim.scheduler.pending("k1"))
     advance(demo_client, 3600, "k1")
-    assert "opened" not in widget() and sim.runner.waiting_for("k1", "demo", "r2") == "open"
+    assert "opened" not in widget() and sim.runner.get("k1", "demo", "r2")["waiting_for"] == "open"
     assert len(sim.scheduler.pending("k1")) == jobs  # nothing armed while nobody has the flow
     assert sim.runner.hand_off("k1", "demo", "r2")
     assert not sim.runner.hand_off("k1", "demo", "r2")  # once
     advance(demo_client, 0.5, "k1")
     assert "opened" not in widget()
     advance(demo_client, 0.5, "k1")  # the step's 1 s, counted from the hand-off
-    assert widget()["opened"] is True and sim.runner.waiting_for("k1", "demo", "r2") == "poke"
+    assert widget()["opened"] is True and sim.runner.get("k1", "demo", "r2")["waiting_for"] == "poke"
 
 
 def test_a_hand_off_in_interactive_mode_still_waits_for_the_person(demo_client, demo_app):
@@ -83,7 +83,7 @@ def test_a_hand_off_in_interactive_mode_still_waits_for_the_person(demo_client, 
     widget = _second_run(demo_client, sim, handed_off=False)
     assert sim.runner.hand_off("k1", "demo", "r2")
     advance(demo_client, 3600, "k1")
-    assert "opened" not in widget() and sim.runner.waiting_for("k1", "demo", "r2") == "open"
+    assert "opened" not in widget() and sim.runner.get("k1", "demo", "r2")["waiting_for"] == "open"
 
 
 def test_a_step_performed_outside_the_run_moves_past_it_and_voids_its_timer(demo_client, demo_app):
@@ -91,7 +91,7 @@ def test_a_step_performed_outside_the_run_moves_past_it_and_voids_its_timer(demo
     widget = _second_run(demo_client, sim, handed_off=True)  # "open" is armed for 1 s from now
     assert not sim.runner.performed("k1", "demo", "r2", "poke")  # not the step the run is at
     assert sim.runner.performed("k1", "demo", "r2", "open")
-    assert sim.runner.waiting_for("k1", "demo", "r2") == "poke"
+    assert sim.runner.get("k1", "demo", "r2")["waiting_for"] == "poke"
     advance(demo_client, 60, "k1")
     assert "opened" not in widget()  # the armed step found it done and did nothing
     run = sim.runner.get("k1", "demo", "r2")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.providers.checkout import aml_lifecycle as aml
+from simulator.providers.checkout import constants as c
 
 
 def doc(status: str = aml.CREATED, monitored: bool = False, **state) -> dict:
@@ -120,7 +121,7 @@ def test_every_event_type_is_reachable():
         t = t_fn()
         seen.update(t.events)
         aml.apply(d, t, "t")
-    assert seen == set(aml.EVENT_TYPES)
+    assert seen == set(c.AML_EVENTS)
 
 
 def test_status_changed_is_a_decided_screening_changed_afterwards():

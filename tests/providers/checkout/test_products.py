@@ -8,7 +8,6 @@ from simulator.providers.checkout.products import (
     FACE_AUTHENTICATION,
     ID_DOCUMENT_VERIFICATION,
     IDENTITY_VERIFICATION,
-    product_of,
 )
 
 
@@ -31,12 +30,6 @@ def test_an_event_a_product_does_not_have_is_refused():
     with pytest.raises(ValueError):
         FACE_AUTHENTICATION.event("report_created")
     assert not FACE_AUTHENTICATION.has_event("report_created")
-
-
-def test_product_of_an_id():
-    assert product_of("idv_tkoi5db4hryu5cei5vwoabr7we") is IDENTITY_VERIFICATION
-    assert product_of("iddv_x") is ID_DOCUMENT_VERIFICATION
-    assert product_of("aplt_x") is None
 
 
 def test_code_table():

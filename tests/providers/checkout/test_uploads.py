@@ -18,7 +18,7 @@ from simulator.providers.checkout.uploads import (
     collect_uploads,
     decode_text,
     make_upload,
-    read_uploads,
+    read_fields,
     sniff,
 )
 
@@ -93,7 +93,7 @@ def test_collect_reports_every_problem_at_once_and_skips_empty_optionals():
 
 async def attempt(request: Request) -> JSONResponse:
     try:
-        uploads = await read_uploads(request, ["document_front"], ["document_back"])
+        uploads = collect_uploads(await read_fields(request), ["document_front"], ["document_back"])
     except UploadError as exc:
         return JSONResponse({"error_type": "request_invalid", "error_codes": exc.error_codes}, status_code=422)
     return JSONResponse({k: {"type": u.media_type, "size": u.size, "filename": u.filename} for k, u in uploads.items()})

@@ -75,8 +75,3 @@ class DemoProvider(Provider):
 
     def webhook_profile(self) -> DemoProfile:
         return DemoProfile()
-
-    def webhook_endpoints_from_settings(self) -> list[dict[str, Any]]:
-        settings = self.bound.settings
-        url = getattr(settings, "demo_webhook_url", None)  # absent when the demo is not in the registry
-        return [{"url": url, "secret": getattr(settings, "demo_webhook_secret", None)}] if url else []
