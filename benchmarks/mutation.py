@@ -17,9 +17,10 @@ working tree (tracked and untracked files, ignored ones left out), never in the 
 A traced run of the module's tests first notes which tests run each line; a mutant runs those tests
 (the whole set for a line run at import). It is killed when a test fails (``-x``: at the first
 failure), when it breaks the import, or when the run takes over three times as long as unmutated
-(tests that wait for something would otherwise wait out their generous timeouts). Score = killed /
-all mutants. Killed mutants are remembered per module source (``.mutation-cache.json``): a run after
-new tests retests only the survivors (``--fresh``: everything). A survivor is printed as the line
+(tests that wait for something would otherwise wait out their generous timeouts). The score is the
+literature's: killed / (all mutants - the equivalent ones); the raw killed / all is printed beside it.
+Killed mutants are remembered by line (``.mutation-cache.json``): a run after new tests retests only
+the survivors (``--fresh``: everything). A survivor is printed as the line
 before and after; one listed in ``mutation_equivalents.yaml`` (next to this script) is printed with the
 reason it behaves like the original, any other is "unexplained": kill it with a test that asserts a
 provider fact or real behaviour, or explain it there. It does not run in CI (tests/test_mutation_map.py
@@ -29,9 +30,9 @@ only checks that the map below names real modules and tests); ``--named`` takes 
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import difflib
-import hashlib
 import importlib
 import json
 import os
@@ -73,6 +74,7 @@ MODULES: dict[str, list[str]] = {
     # The webhooks package: each module against the tests of what it does, the quick ones first.
     "engine/webhooks/attempts.py": [
         f"{T}engine/webhooks/test_sender.py",
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_chaos.py",
         f"{T}engine/webhooks/test_delivery.py",
         f"{T}engine/webhooks/test_replay.py",
@@ -103,12 +105,16 @@ MODULES: dict[str, list[str]] = {
     "engine/webhooks/lanes.py": [
         f"{T}engine/webhooks/test_delivery.py",
         f"{T}engine/webhooks/test_chaos.py",
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
+        f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_scenario_chaos.py",
     ],
     "engine/webhooks/log.py": [
         f"{T}engine/webhooks/test_delivery.py",
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_replay.py",
+        f"{T}control/test_webhook_stream.py",
     ],
     "engine/webhooks/models.py": [
         f"{T}engine/webhooks/test_delivery.py",
@@ -121,7 +127,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/test_durability.py",
     ],
     "engine/webhooks/replay.py": [f"{T}engine/webhooks/test_replay.py"],
-    "engine/webhooks/stream.py": [f"{T}control/test_webhook_stream.py"],
+    "engine/webhooks/stream.py": [f"{T}engine/webhooks/test_stream.py", f"{T}control/test_webhook_stream.py"],
     "providers/checkout/auth.py": [f"{T}providers/checkout/test_auth.py", f"{T}providers/checkout/test_oauth.py"],
     "providers/checkout/errors.py": [
         f"{T}providers/checkout/test_errors.py",
@@ -405,12 +411,15 @@ class Mutant:
     line_number: int
     before: str
     after: str
+    same: int = 0  # how many mutants before this one made the same change to the same line text
+    scope: str = ""  # the function (or class) the line is in: tells apart equal lines in two places
 
     def key(self) -> tuple[str, str]:
         return (self.before.strip(), self.after.strip())
 
     def key_text(self) -> str:
-        return f"#{self.number} {self.after.strip()}"
+        """How the cache knows this mutant (see :class:`Killed`)."""
+        return f"{self.before.strip()} => {self.after.strip()} #{self.same}"
 
 
 def mutants(path: Path) -> Iterator[tuple[Mutant, str]]:
@@ -418,18 +427,41 @@ def mutants(path: Path) -> Iterator[tuple[Mutant, str]]:
     from mutmut import Context, list_mutations, mutate
 
     source = path.read_text()
+    scopes = sorted(
+        (node.end_lineno - node.lineno, node.lineno, node.end_lineno, node.name)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.end_lineno
+    )
+    seen: dict[tuple[str, str], int] = {}
     for number, mutation in enumerate(list_mutations(Context(source=source, filename=str(path))), 1):
         mutated, _ = mutate(Context(source=source, mutation_id=mutation, filename=str(path)))
         diff = list(difflib.unified_diff(source.splitlines(), mutated.splitlines(), lineterm="", n=0))
         before = " | ".join(line[1:] for line in diff[3:] if line.startswith("-"))
         after = " | ".join(line[1:] for line in diff[3:] if line.startswith("+"))
-        yield Mutant(number, mutation.line_number + 1, before, after), mutated
+        line = mutation.line_number + 1
+        scope = next((name for _, first, last, name in scopes if first <= line <= last), "")
+        mutant = Mutant(number, line, before, after, scope=scope)
+        mutant.same = seen.get(mutant.key(), 0)
+        seen[mutant.key()] = mutant.same + 1
+        yield mutant, mutated
 
 
-def load_equivalents() -> dict[tuple[str, str, str], str]:
-    """``mutation_equivalents.yaml``: (module, line, mutated line) -> why the mutant behaves the same."""
+def load_equivalents() -> dict[tuple[str, str, str], list[tuple[str, str]]]:
+    """``mutation_equivalents.yaml``: (module, line, mutated line) -> [(function or "", why)]. An entry may
+    name the function (``in``) its line is in, where the same line is written in two places."""
     entries = yaml.safe_load(EQUIVALENTS.read_text()) or []
-    return {(e["module"], e["line"].strip(), e["mutant"].strip()): e["why"] for e in entries}
+    found: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for e in entries:
+        found.setdefault((e["module"], e["line"].strip(), e["mutant"].strip()), []).append((e.get("in", ""), e["why"]))
+    return found
+
+
+def why_equivalent(equivalents: dict[tuple[str, str, str], list[tuple[str, str]]], module: str, m: Mutant) -> str:
+    """The reason the YAML gives for ``m``, or ""."""
+    for scope, why in equivalents.get((module, *m.key()), []):
+        if not scope or scope == m.scope:
+            return why
+    return ""
 
 
 @dataclass
@@ -440,28 +472,31 @@ class Result:
     survivors: list[Mutant] = field(default_factory=list)
     seconds: float = 0.0
     cached: int = 0  # killed in an earlier run (Killed)
+    equivalent: int = 0  # survivors mutation_equivalents.yaml explains
 
 
 class Killed:
     """Mutants already killed, per module (``.mutation-cache.json`` at the repository's root, ignored by
     git), so that a run after new tests retests only the survivors: tests only get added, and a mutant
-    one of them failed stays killed. A module's entry holds while its source is unchanged."""
+    one of them failed stays killed. As in mutmut's own cache, a mutant is known by its line, before and
+    after (and which of the same pair it is), so it keeps its result while other lines change."""
 
     def __init__(self, path: Path = CACHE) -> None:
         self.path = path
-        self.data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
 
-    def of(self, module: str, source: str) -> set[str]:
-        entry = self.data.get(module, {})
-        return set(entry.get("killed", [])) if entry.get("source") == _digest(source) else set()
+    def _read(self) -> dict[str, list[str]]:
+        return json.loads(self.path.read_text()) if self.path.exists() else {}
 
-    def save(self, module: str, source: str, killed: set[str]) -> None:
-        self.data[module] = {"source": _digest(source), "killed": sorted(killed)}
-        self.path.write_text(json.dumps(self.data, indent=1) + "\n")
+    def of(self, module: str) -> set[str]:
+        return set(self._read().get(module, []))
 
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    def save(self, module: str, killed: set[str]) -> None:
+        """Write ``module``'s entry, leaving the others as the file has them now."""
+        data = self._read()
+        data[module] = sorted(killed | set(data.get(module, [])))
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, indent=1) + "\n")
+        temporary.replace(self.path)
 
 
 def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False, cache: Killed | None = None) -> Result:
@@ -473,7 +508,7 @@ def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False,
     original = path.read_text()
     result = Result(module)
     started = time.monotonic()
-    killed = cache.of(module, original) if cache else set()
+    killed = cache.of(module) if cache else set()
     baseline, lines = warm_up(tests, path)
     timeout = 10 + 3 * baseline
     try:
@@ -494,7 +529,7 @@ def run_module(tree: Path, module: str, tests: list[str], confirm: bool = False,
                 result.killed += 1
                 killed.add(mutant.key_text())
                 if cache:
-                    cache.save(module, original, killed)
+                    cache.save(module, killed)
             # progress on stderr: a dot per killed mutant, a line per survivor
             note = f"\n  survived #{mutant.number} line {mutant.line_number}: {mutant.after.strip()}\n"
             print(note if survived else ".", end="", file=sys.stderr, flush=True)
@@ -515,21 +550,27 @@ def expand(names: list[str]) -> list[str]:
     return chosen
 
 
-def print_result(result: Result, equivalents: dict[tuple[str, str, str], str]) -> int:
-    score = 100 * result.killed / result.total if result.total else 100.0
-    explained = [m for m in result.survivors if (result.module, *m.key()) in equivalents]
+def score(killed: int, total: int, equivalent: int) -> str:
+    """The mutation score as the literature defines it: killed / (mutants - equivalent ones)."""
+    return f"{100 * killed / (total - equivalent) if total > equivalent else 100.0:5.1f}%"
+
+
+def print_result(result: Result, equivalents: dict[tuple[str, str, str], list[tuple[str, str]]]) -> int:
+    reasons = [why_equivalent(equivalents, result.module, m) for m in result.survivors]
+    result.equivalent = sum(1 for why in reasons if why)
     print(
-        f"{result.module:36} {result.killed:4}/{result.total:<4} killed {score:5.1f}%"
-        f"  {len(explained)} equivalent, {len(result.survivors) - len(explained)} unexplained"
+        f"{result.module:36} score {score(result.killed, result.total, result.equivalent)}"
+        f"  {result.killed:4}/{result.total:<4} killed, {result.equivalent} equivalent,"
+        f" {len(result.survivors) - result.equivalent} unexplained"
         f"  ({result.seconds:.0f} s, {result.cached} killed in earlier runs)",
         flush=True,
     )
-    for mutant in result.survivors:
-        why = equivalents.get((result.module, *mutant.key()))
+    for mutant, why in zip(result.survivors, reasons, strict=True):
         label = f"equivalent: {why}" if why else "UNEXPLAINED"
-        print(f"    #{mutant.number} line {mutant.line_number}: {label}", flush=True)
+        where = f" in {mutant.scope}" if mutant.scope else ""
+        print(f"    #{mutant.number} line {mutant.line_number}{where}: {label}", flush=True)
         print(f"        - {mutant.before.strip()}\n        + {mutant.after.strip()}", flush=True)
-    return len(result.survivors) - len(explained)
+    return len(result.survivors) - result.equivalent
 
 
 def named_file(tree: Path, bug: Named) -> Path:
@@ -589,7 +630,11 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_module(tree, module, MODULES[module], args.confirm, cache))
             unexplained += print_result(results[-1], equivalents)
     killed, total = sum(r.killed for r in results), sum(r.total for r in results)
-    print(f"{'all':36} {killed:4}/{total:<4} killed {100 * killed / max(total, 1):5.1f}%  {unexplained} unexplained")
+    equivalent = sum(r.equivalent for r in results)
+    print(
+        f"{'all':36} score {score(killed, total, equivalent)}  {killed:4}/{total:<4} killed, {equivalent} equivalent,"
+        f" {unexplained} unexplained"
+    )
     return 0
 
 

@@ -51,6 +51,10 @@ def test_last_event_id_resumes_after_the_event_a_follower_saw():
         with event_stream(server.url, headers={"Last-Event-ID": events[0]["id"]}) as frames:
             next(frames)  # ready
             assert [next(frames)[1]["id"] for _ in range(2)] == [events[1]["id"], events[2]["id"]]
+        with event_stream(server.url, headers={"Last-Event-ID": events[1]["id"]}) as frames:
+            next(frames)  # ready
+            httpx.post(f"{server.url}/hooks/ping")  # a new event: it comes right after the one missed
+            assert [next(frames)[1]["id"] for _ in range(2)][0] == events[2]["id"]
 
 
 def test_attempts_can_be_streamed_too_and_bad_filters_are_refused():
@@ -68,6 +72,12 @@ def test_attempts_can_be_streamed_too_and_bad_filters_are_refused():
             httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": 0})
             kinds = {next(frames)[0], next(frames)[0]}
             assert kinds == {"webhook", "attempt"}
+        with event_stream(server.url) as frames:  # attempts not asked for: webhooks only
+            next(frames)
+            httpx.post(f"{server.url}/hooks/ping")
+            httpx.post(f"{server.url}/_sim/clock/advance", json={"seconds": 0})  # an attempt, not streamed
+            httpx.post(f"{server.url}/hooks/ping")
+            assert [next(frames)[0], next(frames)[0]] == ["webhook", "webhook"]
 
 
 def test_the_stream_masks_credentials_but_keeps_the_signature_a_forwarder_needs():

@@ -159,3 +159,26 @@ def test_out_of_order_without_a_resource_lets_the_next_event_overtake(sim, recei
     first, second = (json.loads(r.body)["id"] for r in receiver.wait_for(2))
     events = [e["id"] for e in sim.client.get("/_sim/webhooks/events").json()["data"]]
     assert [first, second] == [events[1], events[0]]
+
+
+def test_out_of_order_sends_a_held_event_late_when_nothing_overtakes_it(sim, receiver):
+    sim.endpoint(receiver.url, chaos={"out_of_order": "1m"})
+    sim.ping()
+    sim.advance(0)
+    assert [d["state"] for d in sim.deliveries()] == ["held"] and receiver.requests == []
+    sim.advance(60)
+    (attempt,) = sim.attempts()
+    assert attempt["ok"] and "out_of_order: nothing overtook it within 60s, sent late" in attempt["chaos"]
+
+
+def test_out_of_order_holds_each_resources_events_for_that_resources_next_event_only(sim, receiver):
+    sim.endpoint(receiver.url, chaos={"out_of_order": "5m"})
+    first, second = sim.thing(), sim.thing()  # two resources: created now, processing at 10s
+    sim.advance(0)
+    assert receiver.requests == [], "another resource's event overtakes nothing"
+    sim.advance(10)
+    bodies = [json.loads(body) for body in receiver.bodies()]
+    order = [(b["type"], b["data"]["id"]) for b in bodies]
+    for thing in (first, second):  # each created is sent after its own processing
+        mine = [t for t, resource in order if resource == thing["id"]]
+        assert mine == ["thing.processing", "thing.created"], order

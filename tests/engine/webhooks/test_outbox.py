@@ -30,6 +30,7 @@ def test_pending_deliveries_carry_on_after_a_restart_in_order(tmp_path):
         sim = Sim(client)
         assert len(sim.attempts()) == 1, "the delivery log survived the restart"
         assert (sim.deliveries()[0]["state"], sim.deliveries()[0]["due_at"]) == ("pending", "2025-01-01T00:05:00Z")
+        assert [d["state"] for d in sim.deliveries()] == ["pending", "queued", "queued"]  # back in their lane
         sim.advance(300)  # the clock starts again at start_time; the retry is due at 00:05:00
         bodies = [json.loads(body)["type"] for body in back.bodies()]
         assert bodies == ["thing.created", "thing.processing", "thing.done"]
@@ -91,3 +92,17 @@ def test_a_restart_carries_on_every_pending_delivery_and_sends_an_overdue_retry_
         assert back.wait_for(1) and [json.loads(b)["type"] for b in back.bodies()] == ["ping"]
         Sim(client).advance(0)  # returns once the attempts under way are settled
         assert {d["state"] for d in Sim(client).deliveries()} == {"delivered"}
+
+
+def test_a_delivery_held_back_when_kycsim_stopped_goes_out_at_once_after_a_restart(tmp_path, receiver):
+    settings = {"store": f"sqlite:///{tmp_path / 'kycsim.db'}"}
+    with TestClient(hook_app(**settings)) as client:
+        sim = Sim(client)
+        sim.endpoint(receiver.url, chaos={"out_of_order": True})
+        sim.ping()
+        sim.advance(0)
+        assert [d["state"] for d in sim.deliveries()] == ["held"] and receiver.requests == []
+    with TestClient(hook_app(**settings)) as client:  # the hold does not outlive the process
+        Sim(client).advance(0)
+        assert len(receiver.wait_for(1)) == 1
+        assert [d["state"] for d in Sim(client).deliveries()] == ["delivered"]

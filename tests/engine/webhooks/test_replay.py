@@ -14,6 +14,7 @@ def test_replay_a_delivery_to_its_endpoint(sim, receiver):
     assert response.status_code == 201
     replayed = response.json()
     assert replayed["replay"] and replayed["ok"] and replayed["url"] == receiver.url
+    assert replayed["response_excerpt"] == '{"received": true}'  # its own endpoint's answer: shown
     assert replayed["chaos"] == []
     replay_delivery = sim.deliveries(event_id=replayed["event_id"])[-1]
     assert replay_delivery["replay"] and replay_delivery["replay_of"] == delivery_id
@@ -31,6 +32,7 @@ def test_replay_to_another_url_and_by_event_id(sim, receiver):
         response = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": elsewhere.url})
         assert response.status_code == 201
         assert response.json()["data"][0]["ok"], "replays carry no chaos"
+        assert response.json()["data"][0]["response_excerpt"] == "", "kycsim reads no other server's answer back"
         assert elsewhere.wait_for(1)[0].body == receiver.requests[0].body
     by_event = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={}).json()
     assert by_event["count"] == 1 and by_event["data"][0]["url"] == receiver.url
@@ -43,7 +45,10 @@ def test_replay_errors(sim, receiver):
     response = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={})
     assert response.status_code == 400 and "went to no endpoint" in response.json()["error"]["message"]
     assert sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": "nope"}).status_code == 400
-    assert sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": receiver.url}).status_code == 201
+    elsewhere = sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": receiver.url})
+    assert elsewhere.status_code == 201
+    assert elsewhere.json()["data"][0]["response_excerpt"] == "", "no endpoint of ours: the answer is not echoed"
+    assert elsewhere.json()["data"][0]["endpoint_id"] == "replay"  # listed apart from the configured endpoints
 
 
 def test_an_event_that_went_nowhere_is_replayed_signed_with_its_providers_endpoint(sim, receiver):

@@ -147,3 +147,18 @@ def test_only_the_start_of_a_large_body_is_kept():
         )
 
     run(scenario())
+
+
+def test_each_endpoint_keeps_one_sender_of_its_size_until_it_is_closed():
+    from simulator.engine.webhooks.attempts import Senders
+    from simulator.engine.webhooks.endpoints import Endpoint
+
+    senders = Senders()
+    first, second = Endpoint("we_1", "hooks", "http://x/", concurrency=2), Endpoint("we_2", "hooks", "http://y/")
+    one = senders.get(first)
+    assert senders.get(first) is one and one.limit == 2 and senders.get(second) is not one
+    senders.close("we_1")
+    assert one.closed and senders.get(first) is not one  # its connections closed; the next attempt opens new ones
+    others = senders.get(second)
+    senders.close_all()
+    assert others.closed
