@@ -110,6 +110,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/webhooks/test_scenario_chaos.py",
     ],
     "engine/webhooks/log.py": [
+        f"{T}engine/webhooks/test_log.py",
         f"{T}engine/webhooks/test_delivery.py",
         f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_outbox.py",
