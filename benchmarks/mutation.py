@@ -80,7 +80,11 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/webhooks/test_replay.py",
         f"{T}engine/webhooks/test_retry_timing.py",
     ],
-    "engine/webhooks/chaos.py": [f"{T}engine/webhooks/test_chaos.py", f"{T}engine/webhooks/test_scenario_chaos.py"],
+    "engine/webhooks/chaos.py": [
+        f"{T}engine/webhooks/test_chaos.py",
+        f"{T}engine/webhooks/test_scenario_chaos.py",
+        f"{T}engine/webhooks/test_replay.py",
+    ],
     "engine/webhooks/delivery.py": [
         f"{T}engine/webhooks/test_sender.py",
         f"{T}engine/webhooks/test_delivery.py",
