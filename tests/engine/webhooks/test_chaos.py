@@ -194,6 +194,8 @@ def test_each_switch_reads_true_false_null_and_numbers_as_documented():
     assert normalize({"delay": True, "out_of_order": False}) == {"delay": 0.0, "out_of_order": 0.0}
     assert normalize({"delay": None, "out_of_order": None}) == {"delay": 0.0, "out_of_order": 0.0}
     assert normalize({"fail_first": 3, "delay": "30s"}) == {"fail_first": 3, "delay": 30.0}
+    off = normalize({"fail_first": False, "duplicate": None})
+    assert all(type(count) is int for count in off.values()), off  # counts, shown as 0 rather than false
 
 
 DOCUMENTED = "duplicate, out_of_order, delay, fail_first, wrong_signature, drop_connection"  # docs/webhooks.md
