@@ -182,3 +182,40 @@ def test_out_of_order_holds_each_resources_events_for_that_resources_next_event_
     for thing in (first, second):  # each created is sent after its own processing
         mine = [t for t, resource in order if resource == thing["id"]]
         assert mine == ["thing.processing", "thing.created"], order
+
+
+def test_each_switch_reads_true_false_null_and_numbers_as_documented():
+    assert normalize({"duplicate": True, "fail_first": False, "wrong_signature": None, "drop_connection": 0}) == {
+        "duplicate": 1,
+        "fail_first": 0,
+        "wrong_signature": 0,
+        "drop_connection": 0,
+    }
+    assert normalize({"delay": True, "out_of_order": False}) == {"delay": 0.0, "out_of_order": 0.0}
+    assert normalize({"delay": None, "out_of_order": None}) == {"delay": 0.0, "out_of_order": 0.0}
+    assert normalize({"fail_first": 3, "delay": "30s"}) == {"fail_first": 3, "delay": 30.0}
+    off = normalize({"fail_first": False, "duplicate": None})
+    assert all(type(count) is int for count in off.values()), off  # counts, shown as 0 rather than false
+
+
+DOCUMENTED = "duplicate, out_of_order, delay, fail_first, wrong_signature, drop_connection"  # docs/webhooks.md
+
+
+@pytest.mark.parametrize(
+    ("chaos", "message"),
+    [
+        ({"fail_first": -1}, "chaos.fail_first must be true, false or a whole number >= 0, not -1"),
+        ({"fail_first": 1.5}, "chaos.fail_first must be true, false or a whole number >= 0, not 1.5"),
+        ({"nope": 1, "also": 2}, f"unknown chaos switch(es) also, nope; known: {DOCUMENTED}"),
+        ([1], f"chaos must be an object of switches ({DOCUMENTED}), not [1]"),
+    ],
+)
+def test_a_bad_chaos_value_is_refused_with_a_message_that_says_why(chaos, message):
+    with pytest.raises(ChaosError) as refused:
+        normalize(chaos)
+    assert str(refused.value) == message
+
+
+def test_a_bad_duration_says_which_switch():
+    with pytest.raises(ChaosError, match=r"^chaos\.delay: "):
+        normalize({"delay": "soon"})

@@ -29,6 +29,7 @@ def test_pending_deliveries_carry_on_after_a_restart_in_order(tmp_path):
     with Receiver(port=port) as back, TestClient(hook_app(**settings)) as client:
         sim = Sim(client)
         assert len(sim.attempts()) == 1, "the delivery log survived the restart"
+        assert client.get("/_sim/webhooks/events").json()["count"] == 3, "and so did its events"
         assert (sim.deliveries()[0]["state"], sim.deliveries()[0]["due_at"]) == ("pending", "2025-01-01T00:05:00Z")
         assert [d["state"] for d in sim.deliveries()] == ["pending", "queued", "queued"]  # back in their lane
         sim.advance(300)  # the clock starts again at start_time; the retry is due at 00:05:00
