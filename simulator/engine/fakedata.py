@@ -137,6 +137,9 @@ class FakeData:
         return self.ids.chars("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", length, tenant)
 
 
+_SEQUENCES = (tuple, list, str)
+
+
 def weighted_tables_kept(provider: Any) -> Callable[..., Any]:
     """``provider.random_elements``, drawing from a weighted table without rebuilding it every time.
 
@@ -144,14 +147,18 @@ def weighted_tables_kept(provider: Any) -> Callable[..., Any]:
     entries), and Faker turns the whole table into a tuple and adds up its weights on every draw:
     a third of the time of a fake person. This draw makes the same ``random.choices`` call on the
     same stream with the cumulative weights kept on the table (as Faker keeps its keys there), so
-    it draws the same names; anything else goes to Faker's own method.
-    ``tests/engine/test_ids_and_fakedata.py`` compares the two.
+    it draws the same names. One element of a plain sequence (a format, a street suffix: a person
+    takes some twenty) is the ``random.choice`` Faker ends up calling, without the four calls on
+    the way. Anything else goes to Faker's own method. ``tests/engine/test_ids_and_fakedata.py``
+    compares the two.
     """
     original = provider.random_elements
 
     def random_elements(
         elements: Any = ("a", "b", "c"), length: int | None = None, unique: bool = False, use_weighting: Any = None
     ) -> Any:
+        if length == 1 and not unique and type(elements) in _SEQUENCES:
+            return [provider.generator.random.choice(elements)]
         weighted = provider.__use_weighting__ if use_weighting is None else use_weighting
         if type(elements) is not OrderedDict or unique or length is None or not weighted:
             return original(elements, length, unique, use_weighting)

@@ -182,3 +182,8 @@ def test_the_kept_weighted_tables_draw_what_fakers_own_method_draws():
     assert fast.random_elements(table, length=3, unique=True) == slow.random_elements(table, length=3, unique=True)
     assert fast.random_elements(table) == slow.random_elements(table)  # a random length
     assert fast.random_elements(table, 5, use_weighting=False) == slow.random_elements(table, 5, use_weighting=False)
+    for elements in (("x", "y", "z"), ["x", "y"], "xyz"):
+        assert [fast.random_elements(elements, length=1) for _ in range(9)] == [
+            slow.random_elements(elements, length=1) for _ in range(9)
+        ]
+        assert fast.random_elements(elements, length=4) == slow.random_elements(elements, length=4)
