@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from simulator.engine.clock import civil
 from simulator.providers.checkout import constants as c
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def event_time(moment: datetime) -> str:
     """``created_on`` of an event: always six fractional digits, as every published example has them
     (``2024-12-05T17:57:00.588067Z``), even when the virtual clock is on a whole second (unlike the API's
     resource dates, whose fraction is dropped when zero)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{civil(moment)}.{moment.microsecond:06d}Z"  # strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def envelope(event_id: str, event_type: str, created_on: str, data: dict[str, Any], base_url: str) -> dict[str, Any]:
