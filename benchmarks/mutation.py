@@ -138,6 +138,7 @@ MODULES: dict[str, list[str]] = {
     "providers/checkout/errors.py": [
         f"{T}providers/checkout/test_errors.py",
         f"{T}providers/checkout/test_robustness.py",
+        f"{T}providers/test_snapshots.py",  # request ids, byte for byte: each stream keeps its name
     ],
     "providers/checkout/lifecycle.py": [
         f"{T}providers/checkout/test_lifecycle.py",
@@ -151,7 +152,11 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/checkout/test_verbs.py",
     ],
     "providers/sumsub/auth.py": [f"{T}providers/sumsub/test_auth.py"],
-    "providers/sumsub/errors.py": [f"{T}providers/sumsub/test_auth.py", f"{T}providers/sumsub/test_robustness.py"],
+    "providers/sumsub/errors.py": [
+        f"{T}providers/sumsub/test_errors.py",
+        f"{T}providers/sumsub/test_auth.py",
+        f"{T}providers/sumsub/test_robustness.py",
+    ],
     "providers/sumsub/lifecycle.py": [
         f"{T}providers/sumsub/test_applicants.py",
         f"{T}providers/sumsub/test_applicant_actions.py",
@@ -163,6 +168,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/sumsub/test_facts.py",
     ],
     "toolkit/errors.py": [
+        f"{T}toolkit/test_errors.py",
         f"{T}toolkit/test_routes.py",
         f"{T}providers/checkout/test_errors.py",
         f"{T}providers/sumsub/test_robustness.py",
