@@ -102,7 +102,10 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/sumsub/test_webhooks.py",
     ],
     "engine/webhooks/endpoints.py": [
+        f"{T}engine/webhooks/test_endpoints.py",
         f"{T}engine/webhooks/test_signing_and_endpoints.py",
+        f"{T}engine/webhooks/test_replay.py",  # a replay's stand-in endpoint: the defaults it takes
+        f"{T}engine/webhooks/test_endpoints_lifecycle.py",
         f"{T}engine/webhooks/test_delivery.py",
         f"{T}engine/webhooks/test_outbox.py",
     ],
@@ -125,6 +128,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}engine/webhooks/test_delivery.py",
         f"{T}engine/webhooks/test_outbox.py",
         f"{T}engine/webhooks/test_replay.py",
+        f"{T}engine/webhooks/test_chaos.py",  # out_of_order: which event overtakes a held one
     ],
     "engine/webhooks/outbox.py": [
         f"{T}engine/webhooks/test_outbox.py",
@@ -137,6 +141,7 @@ MODULES: dict[str, list[str]] = {
     "providers/checkout/errors.py": [
         f"{T}providers/checkout/test_errors.py",
         f"{T}providers/checkout/test_robustness.py",
+        f"{T}providers/test_snapshots.py",  # request ids, byte for byte: each stream keeps its name
     ],
     "providers/checkout/lifecycle.py": [
         f"{T}providers/checkout/test_lifecycle.py",
@@ -145,23 +150,35 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/checkout/test_scenarios.py",
     ],
     "providers/checkout/transitions.py": [
+        f"{T}providers/checkout/test_transition_facts.py",
         f"{T}providers/checkout/test_lifecycle.py",
-        f"{T}providers/checkout/test_response_code_facts.py",
         f"{T}providers/checkout/test_verbs.py",
+        f"{T}providers/checkout/test_scenarios.py",  # the coverage report's effects come from the same rows
+        f"{T}providers/checkout/test_response_code_facts.py",
     ],
     "providers/sumsub/auth.py": [f"{T}providers/sumsub/test_auth.py"],
-    "providers/sumsub/errors.py": [f"{T}providers/sumsub/test_auth.py", f"{T}providers/sumsub/test_robustness.py"],
+    "providers/sumsub/errors.py": [
+        f"{T}providers/sumsub/test_errors.py",
+        f"{T}providers/sumsub/test_auth.py",
+        f"{T}providers/sumsub/test_robustness.py",
+    ],
     "providers/sumsub/lifecycle.py": [
+        f"{T}providers/sumsub/test_lifecycle.py",
         f"{T}providers/sumsub/test_applicants.py",
         f"{T}providers/sumsub/test_applicant_actions.py",
-        f"{T}providers/sumsub/test_facts.py",
+        f"{T}providers/sumsub/test_handoff.py",
+        f"{T}providers/sumsub/test_documents.py",
+        f"{T}providers/sumsub/test_sandbox.py",
         f"{T}providers/sumsub/test_webhooks.py",
+        f"{T}providers/sumsub/test_hosted.py",
+        f"{T}providers/sumsub/test_facts.py",
     ],
     "providers/sumsub/transitions.py": [
         f"{T}providers/sumsub/test_applicants.py",
         f"{T}providers/sumsub/test_facts.py",
     ],
     "toolkit/errors.py": [
+        f"{T}toolkit/test_errors.py",
         f"{T}toolkit/test_routes.py",
         f"{T}providers/checkout/test_errors.py",
         f"{T}providers/sumsub/test_robustness.py",

@@ -74,9 +74,10 @@ def render(request: Request, error: ProviderError) -> Response:
     state = request.scope.setdefault("state", {})
     if error.provider:
         state.setdefault("provider", error.provider)
-    error_id = error.error_id(request)
+    hooks = type(error)  # the class-level hooks, called as the routing and body hooks are: on the class
+    error_id = hooks.error_id(request)
     body = error.envelope(error_id)
-    headers = error.headers(error_id)
+    headers = hooks.headers(error_id)
     if body is None:
         return Response(status_code=error.status, headers=headers)
     return JSONResponse(body, status_code=error.status, headers=headers)

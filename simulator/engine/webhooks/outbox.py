@@ -23,8 +23,9 @@ DELIVERIES = "_webhook_deliveries"
 
 
 def moment(text: str) -> datetime:
-    """An ISO timestamp as a datetime, for sorting (strings with and without microseconds do not sort)."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """An ISO timestamp (``Z`` reads as UTC since Python 3.11) as a datetime, for sorting (strings with
+    and without microseconds do not sort)."""
+    return datetime.fromisoformat(text)
 
 
 class Outbox:

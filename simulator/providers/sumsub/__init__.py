@@ -46,6 +46,10 @@ class SumsubProvider(Provider):
       real time). GET bodies and whole multipart bodies are signed, as Sumsub requires.
     - Unknown ids: a value that is not a 24-hex id is 400 ``Invalid id '<id>'`` (documented); a
       well-formed unknown id is 404 (assumed, wording ours).
+    - Errors with no published wording use the documented envelope without ``errorCode`` and
+      kycsim's words: an unknown path is 404 ``Not found``, another method 405 ``Method not
+      allowed``, an unexpected failure 500 ``Error`` (its cause only in kycsim's log), and an
+      unreadable or invalid JSON body 400 with a description of what is wrong.
     - Create action: an empty request (only ``externalActionId``) is 400 with our wording; a
       duplicate ``externalActionId`` on the same applicant is 409 (not documented).
     - Action ``type`` is inferred: ``paymentMethod`` for payment method/source bodies or levels

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from pathlib import Path
 
+from simulator.control import schemas
+from tests.control.schemas import assert_schema
 from tests.webhook_support.receiver import Receiver
 
 
@@ -235,3 +239,75 @@ def test_memory_keeps_the_newest_events_and_never_drops_one_still_to_deliver(cli
     assert any(d["state"] == "pending" for d in sim.deliveries()), "the failing one is still there"
     sim.advance(300)
     assert all(d["state"] == "delivered" for d in sim.deliveries())
+
+
+def test_a_delivery_is_listed_with_every_field_the_control_api_documents(sim, receiver):
+    """One waiting for a retry and one queued behind it, field by field; the fields are the schema's."""
+    receiver.statuses.append(500)
+    endpoint = sim.endpoint(receiver.url)
+    thing = sim.thing()
+    sim.advance(10)  # thing.created failed at 0s (retry due at 5m); thing.processing, at 10s, waits for it
+    created, processing = (e["id"] for e in sim.client.get("/_sim/webhooks/events").json()["data"][:2])
+    waiting, queued = sim.deliveries()
+    assert_schema("webhook_deliveries.response", sim.client.get("/_sim/webhooks/deliveries").json())
+    documented = json.loads((Path(schemas.__file__).parent / "common.json").read_text())["$defs"]["delivery"]
+    assert set(waiting) == set(queued) == set(documented["properties"])
+    common = {
+        "provider": "hooks",
+        "tenant": "\u2026",  # t1, too short to show any of it
+        "resource": thing["id"],
+        "endpoint_id": endpoint["id"],
+        "url": receiver.url,
+        "chaos": {},
+        "notes": [],
+        "replay": False,
+        "replay_of": None,
+        "duplicate_of": None,
+    }
+    assert queued == {
+        **common,
+        "id": queued["id"],
+        "event_id": processing,
+        "event_type": "thing.processing",
+        "state": "queued",
+        "due_at": None,
+        "attempts": [],
+    }
+    assert {k: v for k, v in waiting.items() if k not in ("id", "attempts")} == {
+        **common,
+        "event_id": created,
+        "event_type": "thing.created",
+        "state": "pending",
+        "due_at": "2025-01-01T00:05:00Z",
+    }
+    assert [(a["delivery_id"], a["status_code"], a["next_retry_at"]) for a in waiting["attempts"]] == [
+        (waiting["id"], 500, "2025-01-01T00:05:00Z")
+    ]
+
+
+def test_a_replay_under_way_is_listed_as_pending_until_its_answer_comes(client, sim, receiver):
+    client.app.state.sim.dispatcher.profiles["hooks"].timeout = 60.0  # the receiver holds it as long as the test needs
+    sim.endpoint(receiver.url)
+    sim.ping()
+    sim.advance(0)
+    (original,) = sim.deliveries()
+    receiver.hang.set()
+    answers: list = []
+    replaying = threading.Thread(
+        target=lambda: answers.append(sim.client.post(f"/_sim/webhooks/{original['id']}/replay", json={}))
+    )
+    replaying.start()
+    try:
+        assert len(receiver.wait_for(2)) == 2, "the replay reached the receiver, which holds it"
+        replay = sim.deliveries()[-1]
+        assert (replay["replay"], replay["replay_of"], replay["state"], replay["attempts"]) == (
+            True,
+            original["id"],
+            "pending",
+            [],
+        )
+    finally:
+        receiver.release()
+        replaying.join(10)
+    assert answers[0].status_code == 201
+    assert [d["state"] for d in sim.deliveries()] == ["delivered", "delivered"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from starlette.testclient import TestClient
 
 from tests.engine.webhooks.conftest import SECRET, Sim
-from tests.webhook_support.providers import hook_app
+from tests.webhook_support.providers import hook_app, hook_signature
 from tests.webhook_support.receiver import Receiver
 
 
@@ -107,3 +108,67 @@ def test_a_delivery_held_back_when_kycsim_stopped_goes_out_at_once_after_a_resta
         Sim(client).advance(0)
         assert len(receiver.wait_for(1)) == 1
         assert [d["state"] for d in Sim(client).deliveries()] == ["delivered"]
+
+
+def test_the_event_log_reads_the_same_after_a_restart(tmp_path, receiver):
+    """Every field of every event, the scenario that published it and when, in real time, included."""
+    settings = {
+        "store": f"sqlite:///{tmp_path / 'kycsim.db'}",
+        "webhooks": {"endpoints": [{"provider": "hooks", "url": receiver.url, "secret": SECRET}]},
+    }
+    with TestClient(hook_app(**settings)) as client:
+        sim = Sim(client)
+        sim.thing()
+        sim.ping()
+        sim.advance(60)
+        before = client.get("/_sim/webhooks/events").json()["data"]
+    assert [e["scenario"] for e in before] == ["thing-happy", None, "thing-happy", "thing-happy"]
+    assert all(e["wall_at"] for e in before)
+    with TestClient(hook_app(**settings)) as client:
+        assert client.get("/_sim/webhooks/events").json()["data"] == before
+
+
+def test_a_rotated_secret_signs_the_retries_still_to_come_after_a_restart(tmp_path):
+    """An endpoint of the config file configured the same way (its id, URL and provider) is the live one:
+    a delivery that carries on after a restart is signed with the secret the endpoint has now."""
+    down = Receiver().start()
+    url, port = down.url, down.port
+    down.stop()
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+
+    def settings(secret: str, **more) -> dict:
+        return {
+            "store": store,
+            "webhooks": {"endpoints": [{"provider": "hooks", "url": url, "secret": secret}]},
+            **more,
+        }
+
+    with TestClient(hook_app(**settings("whsec_old"))) as client:
+        Sim(client).ping()
+        Sim(client).advance(0)
+        assert [d["state"] for d in Sim(client).deliveries()] == ["pending"]
+    with Receiver(port=port) as back, TestClient(hook_app(**settings("whsec_new"))) as client:
+        Sim(client).advance(300)  # the retry falls due
+        (request,) = back.wait_for(1)
+        assert request.headers["X-Hook-Signature"] == hook_signature("whsec_new", request.body)
+        assert [d["state"] for d in Sim(client).deliveries()] == ["delivered"]
+
+
+def test_a_delivery_whose_event_is_missing_from_the_file_is_left_out_and_the_rest_load(tmp_path, receiver):
+    """A file with a hole (an event row gone, by hand or by a crash of an older kycsim) loads what it can."""
+    path = tmp_path / "kycsim.db"
+    settings = {
+        "store": f"sqlite:///{path}",
+        "webhooks": {"endpoints": [{"provider": "hooks", "url": receiver.url, "secret": SECRET}]},
+    }
+    with TestClient(hook_app(**settings)) as client:
+        Sim(client).thing()  # three events of one resource, delivered (and so written) one after another
+        Sim(client).advance(60)
+        events = [e["id"] for e in client.get("/_sim/webhooks/events").json()["data"]]
+        assert len(events) == 3 and [d["state"] for d in Sim(client).deliveries()] == ["delivered"] * 3
+    with sqlite3.connect(path) as db:  # the first event's row goes: its delivery, written first, is an orphan
+        db.execute("DELETE FROM documents WHERE kind = '_webhook_events' AND key = ?", (events[0],))
+    with TestClient(hook_app(**settings)) as client:
+        assert [e["id"] for e in client.get("/_sim/webhooks/events").json()["data"]] == events[1:]
+        assert [d["event_id"] for d in Sim(client).deliveries()] == events[1:]
+        assert len(Sim(client).attempts()) == 2
