@@ -163,10 +163,15 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/sumsub/test_robustness.py",
     ],
     "providers/sumsub/lifecycle.py": [
+        f"{T}providers/sumsub/test_lifecycle.py",
         f"{T}providers/sumsub/test_applicants.py",
         f"{T}providers/sumsub/test_applicant_actions.py",
-        f"{T}providers/sumsub/test_facts.py",
+        f"{T}providers/sumsub/test_handoff.py",
+        f"{T}providers/sumsub/test_documents.py",
+        f"{T}providers/sumsub/test_sandbox.py",
         f"{T}providers/sumsub/test_webhooks.py",
+        f"{T}providers/sumsub/test_hosted.py",
+        f"{T}providers/sumsub/test_facts.py",
     ],
     "providers/sumsub/transitions.py": [
         f"{T}providers/sumsub/test_applicants.py",
