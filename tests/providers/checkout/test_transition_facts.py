@@ -14,6 +14,8 @@ resurrect an attempt).
 from __future__ import annotations
 
 import json
+import logging
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -505,3 +507,26 @@ def test_a_trigger_where_the_model_does_not_apply_it_changes_nothing(make_api, t
     played = play(make_api, tmp_path, product, steps)
     assert (played.attempt, played.status) == (attempt, status)
     assert played.events == [("created", "created", []), *events]
+
+
+def test_a_step_that_does_not_apply_is_told_on_the_console_and_the_scenario_plays_on(make_api, tmp_path):
+    """The console (the ``kycsim`` logger, at ``--log-level info``) says which step did nothing and why;
+    the run goes on with its next step."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    console, handler = logging.getLogger("kycsim"), Collect()
+    level = console.level
+    console.addHandler(handler)
+    console.setLevel(logging.INFO)
+    try:
+        played = play(make_api, tmp_path, IDV, [CAPTURE, OPEN])
+    finally:
+        console.removeHandler(handler)
+        console.setLevel(level)
+    assert (played.attempt, played.status) == ("capture_in_progress", "capture_in_progress")
+    assert [event for event, _, _ in played.events] == ["created", "opened", "started"]
+    assert any(re.fullmatch(r"checkout: complete_capture skipped: iatp_\w+ is pending_redirection", m) for m in seen)
