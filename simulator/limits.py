@@ -28,6 +28,56 @@ class Limits:
     body_timeout: float
 
 
+class Coalescing:
+    """A transport whose writes made in one turn of the event loop go out as one.
+
+    uvicorn writes a response's status line and headers, then its body, as two writes: two
+    ``send`` system calls and, with ``TCP_NODELAY``, two packets, so the client wakes up twice
+    for one response. Here the writes wait for the end of the current turn of the loop (the
+    handler's task step, which sends both) and leave together; ``close`` sends them first.
+    """
+
+    __slots__ = ("transport", "_loop", "_pending")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self.transport = transport
+        self._loop = loop
+        self._pending: list[bytes] | None = None
+
+    def write(self, data: bytes) -> None:
+        pending = self._pending
+        if pending is None:
+            self._pending = [data]
+            self._loop.call_soon(self.flush)
+        else:
+            pending.append(data)
+
+    def flush(self) -> None:
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            self.transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    def pause_reading(self) -> None:
+        self.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self.transport.resume_reading()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self.transport.get_extra_info(name, default)
+
+    def __getattr__(self, name: str) -> Any:  # anything else a protocol may ask of its transport
+        return getattr(self.transport, name)
+
+
 def protocol_class(limits: Limits) -> Any:
     """uvicorn's httptools protocol with ``limits``; its h11 protocol with the header cap if httptools is missing."""
     try:
@@ -43,7 +93,7 @@ def protocol_class(limits: Limits) -> Any:
         a timer for every request and phase cost more than the rest of this class together."""
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
+            super().connection_made(Coalescing(transport, self.loop))  # type: ignore[arg-type]
             self._head_bytes = 0
             self._refusal: tuple[int, bytes] | None = None
             self._timer: asyncio.TimerHandle | None = None

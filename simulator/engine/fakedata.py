@@ -9,9 +9,12 @@ MRZ lines or card data in their own formats.
 from __future__ import annotations
 
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any
 
 from simulator.engine.ids import Ids
 
@@ -91,6 +94,8 @@ class FakeData:
             from faker import Faker  # imported lazily: it is slow and the server starts without it
 
             fake = self._fakers[locale] = Faker(locale)
+            for provider in fake.providers:
+                provider.random_elements = weighted_tables_kept(provider)
         fake.seed_instance(self.ids.rng(tenant).getrandbits(64))
         return fake
 
@@ -130,6 +135,39 @@ class FakeData:
 
     def document_number(self, tenant: str | None = None, length: int = 9) -> str:
         return self.ids.chars("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", length, tenant)
+
+
+_SEQUENCES = (tuple, list, str)
+
+
+def weighted_tables_kept(provider: Any) -> Callable[..., Any]:
+    """``provider.random_elements``, drawing from a weighted table without rebuilding it every time.
+
+    A locale's names come in weighted tables (``OrderedDict`` of name -> frequency, thousands of
+    entries), and Faker turns the whole table into a tuple and adds up its weights on every draw:
+    a third of the time of a fake person. This draw makes the same ``random.choices`` call on the
+    same stream with the cumulative weights kept on the table (as Faker keeps its keys there), so
+    it draws the same names. One element of a plain sequence (a format, a street suffix: a person
+    takes some twenty) is the ``random.choice`` Faker ends up calling, without the four calls on
+    the way. Anything else goes to Faker's own method. ``tests/engine/test_ids_and_fakedata.py``
+    compares the two.
+    """
+    original = provider.random_elements
+
+    def random_elements(
+        elements: Any = ("a", "b", "c"), length: int | None = None, unique: bool = False, use_weighting: Any = None
+    ) -> Any:
+        if length == 1 and not unique and type(elements) in _SEQUENCES:
+            return [provider.generator.random.choice(elements)]
+        weighted = provider.__use_weighting__ if use_weighting is None else use_weighting
+        if type(elements) is not OrderedDict or unique or length is None or not weighted:
+            return original(elements, length, unique, use_weighting)
+        table = elements.__dict__.get("_kycsim_cumulative")
+        if table is None:
+            table = elements._kycsim_cumulative = (tuple(elements), list(accumulate(elements.values())))  # type: ignore[attr-defined]
+        return provider.generator.random.choices(table[0], cum_weights=table[1], k=length)
+
+    return random_elements
 
 
 _MRZ_VALUES = {**{str(d): d for d in range(10)}, **{chr(65 + i): 10 + i for i in range(26)}, "<": 0}

@@ -1,9 +1,9 @@
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.engine.clock import MAX_ELAPSED, Clock, ClockError, isoformat, parse_speed
+from simulator.engine.clock import EARLIEST_START, MAX_ELAPSED, Clock, ClockError, civil, isoformat, parse_speed
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -331,3 +331,10 @@ def test_wall_time_is_shown_to_the_millisecond(seconds, shown):
 
     assert wall_isoformat(seconds) == shown
     assert Clock(speed="manual", start=START, wall=lambda: seconds).wall_now() == shown
+
+
+def test_civil_time_is_what_strftime_writes_wherever_the_clock_can_be():
+    latest = datetime(8999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC) + timedelta(seconds=MAX_ELAPSED)
+    moments = [EARLIEST_START + timedelta(seconds=s) for s in (0, 59, 86399, 86400 * 365.5, 12345678.901234)]
+    for moment in [*moments, latest, datetime(2025, 1, 2, 3, 4, 5)]:
+        assert civil(moment) == moment.strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,8 +1,9 @@
 import re
 import string
+from collections import OrderedDict
 from datetime import date
 
-from simulator.engine.fakedata import FakeData, alpha2, alpha3, mrz_check_digit, passport_mrz
+from simulator.engine.fakedata import COUNTRIES, FakeData, alpha2, alpha3, mrz_check_digit, passport_mrz
 from simulator.engine.ids import Ids
 
 
@@ -161,3 +162,28 @@ def test_generated_people_are_adults_of_every_age_up_to_80():
     ages = [(today - fake.person("GB", f"t{i}", today=today).birth_date).days for i in range(400)]
     assert 18 * 366 <= min(ages) < 19 * 366  # the youngest are 18
     assert 79 * 365 < max(ages) <= 80 * 365  # the oldest are 79 or 80, never older
+
+
+def test_the_kept_weighted_tables_draw_what_fakers_own_method_draws():
+    kept, plain = FakeData(Ids(3)), FakeData(Ids(3))
+    for country in COUNTRIES:  # the same Faker per locale in both, seeded alike
+        kept.faker(country, "warm-up")
+        for provider in plain.faker(country, "warm-up").providers:
+            del provider.random_elements  # Faker's own method again
+    for country in COUNTRIES:
+        for tenant in ("t", "u"):
+            assert [kept.person(country, tenant) for _ in range(15)] == [
+                plain.person(country, tenant) for _ in range(15)
+            ]
+    table = OrderedDict([("a", 0.5), ("b", 0.25), ("c", 0.2), ("d", 0.05)])
+    fast, slow = kept.faker("GB", "t"), plain.faker("GB", "t")
+    for length in (1, 3, 20):
+        assert fast.random_elements(table, length=length) == slow.random_elements(table, length=length)
+    assert fast.random_elements(table, length=3, unique=True) == slow.random_elements(table, length=3, unique=True)
+    assert fast.random_elements(table) == slow.random_elements(table)  # a random length
+    assert fast.random_elements(table, 5, use_weighting=False) == slow.random_elements(table, 5, use_weighting=False)
+    for elements in (("x", "y", "z"), ["x", "y"], "xyz"):
+        assert [fast.random_elements(elements, length=1) for _ in range(9)] == [
+            slow.random_elements(elements, length=1) for _ in range(9)
+        ]
+        assert fast.random_elements(elements, length=4) == slow.random_elements(elements, length=4)

@@ -59,7 +59,10 @@ class Runner:
                 await asyncio.wait({task})
 
         number = len(d.attempts) + 1
-        d.due_at = isoformat(self.clock.now(d.event.tenant) + timedelta(seconds=max(delay, 0.0)))
+        tenant = d.event.tenant
+        d.due_at = (
+            self.clock.now_iso(tenant) if delay <= 0 else isoformat(self.clock.now(tenant) + timedelta(seconds=delay))
+        )
         if delay <= 0 and self.clock.speed != MANUAL and _loop_running():
             self.spawn(d)  # due now on a clock that runs by itself: no need to wait for the scheduler's turn
             return
@@ -120,7 +123,7 @@ async def make_attempt(
     async with sender.slot:
         number = len(d.attempts) + 1
         started_at = clock.seconds(event.tenant)
-        at = isoformat(clock.now(event.tenant))
+        at = clock.now_iso(event.tenant)
         wall_at = clock.wall_now()
         chaos = NONE if replay else d.chaos
         notes = list(d.notes)

@@ -95,4 +95,4 @@ def combine(*layers: Mapping[str, Any] | None) -> Chaos:
     merged: dict[str, Any] = {}
     for layer in layers:
         merged.update(layer or {})
-    return Chaos(**merged)
+    return Chaos(**merged) if merged else NONE  # no switches at all, the usual case: one shared record

@@ -20,7 +20,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 EXCERPT = 500
@@ -73,7 +73,7 @@ class Sender:
         """POST ``body`` to ``url``; call it holding :attr:`slot`. ``timeout`` covers connecting and the answer."""
         started = time.perf_counter()
         try:
-            target = Target.parse(url)
+            target = _target(url)
             request = _request(target, body, headers)
         except (ValueError, UnicodeError) as exc:
             return Outcome(None, f"cannot send: {exc}", "", _elapsed(started))
@@ -169,6 +169,11 @@ class Sender:
 
 class _Stale(Exception):
     """A connection died before any byte of the answer came."""
+
+
+@lru_cache(maxsize=1024)  # an endpoint's URL, parsed once rather than for every attempt
+def _target(url: str) -> Target:
+    return Target.parse(url)
 
 
 @cache

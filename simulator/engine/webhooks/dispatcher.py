@@ -185,7 +185,7 @@ class Dispatcher:
         if scenario is None:  # published by a scenario step, or by a handler that selected one
             scenario = CURRENT_SCENARIO.get() or (REQUEST_STATE.get() or {}).get("scenario")
         scenario_name, scenario_chaos = self._scenario_chaos(scenario)
-        at = isoformat(self.clock.now(tenant))
+        at = self.clock.now_iso(tenant)
         event = Event(event_id, tenant, provider, event_type, body, resource, at, scenario_name, self.clock.wall_now())
         self.log.add_event(event)
         self._stream_event(event)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from simulator.engine.fakedata import passport_mrz
@@ -38,15 +39,23 @@ def document_country(check: dict[str, Any], attempt: dict[str, Any] | None) -> s
 def declared_gender(fake: Any, first_names: str) -> str | None:
     """``M``/``F`` when the locale's name lists know the first name (so "Hannah" is not read as M)."""
     first = first_names.split()[0] if first_names else ""
-    for provider in fake.providers:
-        female = getattr(provider, "first_names_female", None)
-        male = getattr(provider, "first_names_male", None)
-        if female is None or male is None:
-            continue
+    for female, male in _name_lists(fake):
         in_female, in_male = first in female, first in male
         if in_female != in_male:
             return "F" if in_female else "M"
     return None
+
+
+@lru_cache(maxsize=64)  # one Faker per locale: looked up once, not on every check (a miss raises inside getattr)
+def _name_lists(fake: Any) -> tuple[tuple[Any, Any], ...]:
+    """The (female, male) first-name lists of each of ``fake``'s providers that has both."""
+    found = []
+    for provider in fake.providers:
+        female = getattr(provider, "first_names_female", None)
+        male = getattr(provider, "first_names_male", None)
+        if female is not None and male is not None:
+            found.append((female, male))
+    return tuple(found)
 
 
 def identity_results(state: State, check: dict, attempt: dict, result: str, codes: list[int]) -> None:

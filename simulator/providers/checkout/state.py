@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from simulator.engine.clock import civil
 from simulator.providers.checkout import constants as c
 from simulator.toolkit.state import TenantState
 
@@ -94,4 +95,4 @@ def rfc3339(moment: datetime) -> str:
     """Go's RFC 3339 with nanoseconds, which the API and its webhooks use: the fraction loses its
     trailing zeros and disappears when zero (``2025-07-21T17:32:28Z``, ``2024-12-05T18:32:39.39415Z``)."""
     fraction = f"{moment.microsecond:06d}".rstrip("0")
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
+    return civil(moment) + (f".{fraction}" if fraction else "") + "Z"

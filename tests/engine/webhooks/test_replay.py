@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from starlette.testclient import TestClient
+
+from tests.engine.webhooks.conftest import Sim
+from tests.webhook_support.providers import digest, hook_app
 from tests.webhook_support.receiver import Receiver
 
 
@@ -71,3 +75,21 @@ def test_an_event_that_went_nowhere_is_replayed_signed_with_its_providers_endpoi
     # A replay is one attempt: one that fails is failed, never retried.
     assert sim.client.post(f"/_sim/webhooks/{event_id}/replay", json={"url": "http://127.0.0.1:9/"}).status_code == 201
     assert [d["state"] for d in sim.deliveries(event_id=event_id)] == ["delivered", "failed"]
+
+
+def test_an_event_that_went_nowhere_replayed_to_a_url_is_signed_as_its_provider_signs_and_kept(tmp_path, receiver):
+    """No endpoint wanted it: a stand-in signs it (the provider's default algorithm, no secret), and the
+    replay is in the delivery log, after a restart too."""
+    settings = {"store": f"sqlite:///{tmp_path / 'kycsim.db'}"}
+    with TestClient(hook_app(**settings)) as client:
+        assert client.post("/digest/docs").status_code == 201
+        (event,) = client.get("/_sim/webhooks/events").json()["data"]
+        response = client.post(f"/_sim/webhooks/{event['id']}/replay", json={"url": receiver.url})
+        assert response.status_code == 201 and response.json()["data"][0]["ok"]
+        (request,) = receiver.wait_for(1)
+        assert request.headers["X-Payload-Digest-Alg"] == "HMAC_SHA256_HEX"
+        assert request.headers["X-Payload-Digest"] == digest(None, request.body, "HMAC_SHA256_HEX")
+    with TestClient(hook_app(**settings)) as client:
+        (replay,) = Sim(client).deliveries()
+        assert (replay["event_id"], replay["replay"], replay["state"]) == (event["id"], True, "delivered")
+        assert [a["status_code"] for a in replay["attempts"]] == [200]
