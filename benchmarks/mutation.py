@@ -152,6 +152,7 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/checkout/test_response_code_facts.py",
         f"{T}providers/checkout/test_scenarios.py",
         f"{T}providers/test_snapshots.py",  # ids drawn in the same order, byte for byte
+        f"{T}control/test_stories.py",  # the story's timeline is the checks' history
     ],
     "providers/checkout/transitions.py": [
         f"{T}providers/checkout/test_transition_facts.py",

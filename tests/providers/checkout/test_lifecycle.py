@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 
@@ -313,3 +315,5 @@ def test_once_the_script_is_over_a_further_attempt_plays_the_happy_path(make_api
     third = api.attempt(idv["id"])  # replaces the open one: the happy path plays again on the new one
     api.advance(600)
     assert statuses(api, idv["id"], third["id"]) == ("approved", "completed")
+    page = urlsplit(third["_links"]["verification_url"]["href"]).path
+    assert api.client.get(f"{page}state").json()["scenario"] == "idv-approved"  # what the page says is playing
