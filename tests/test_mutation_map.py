@@ -66,6 +66,7 @@ def test_explained_equivalents_name_mapped_modules_and_say_why(mutation):
         assert module in mutation.MODULES, module
         assert line and line != mutant, (module, line)  # an empty mutant: mutmut deleted the line (a decorator)
         source = (SIMULATOR / module).read_text()
-        assert line in source, f"{module} no longer has {line!r}: drop or update its entry"
+        # A mutant of several lines (a decorator mutmut deletes with the blank lines above it) reads "a | b".
+        assert line in source or all(p.strip() in source for p in line.split("|")), f"{module} no longer has {line!r}"
         for _scope, why in reasons:
             assert len(why.split()) >= 4, (module, line, why)

@@ -181,8 +181,10 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def _request(target: Target, body: bytes, headers: dict[str, str]) -> bytes:
+def _request(target: Target, body: bytes, headers: dict[str, str], *, close: bool = False) -> bytes:
+    """The request's bytes; ``close``: a ``Connection: close`` request (kycsim ends the connection)."""
     lines = [f"POST {target.path} HTTP/1.1", f"Host: {target.netloc}", f"Content-Length: {len(body)}"]
+    lines += ["Connection: close"] * close
     for name, value in headers.items():
         if name.lower() in ("host", "content-length", "connection", "transfer-encoding"):
             continue
@@ -244,7 +246,7 @@ async def _read_exactly(reader: asyncio.StreamReader, size: int, keep: Callable[
     while size > 0:
         chunk = await reader.read(min(size, 65536))
         if not chunk:
-            raise asyncio.IncompleteReadError(b"", size)
+            raise ResponseError(f"the connection closed {size} bytes before the end of the response body")
         keep(chunk)
         size -= len(chunk)
 
@@ -261,22 +263,21 @@ def _elapsed(started: float) -> float:
 async def post_and_drop(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
     """Send the request head and half the body, then close the connection (chaos ``drop_connection``)."""
     started = time.perf_counter()
-    parts = urlsplit(url)
-    secure = parts.scheme == "https"
-    port = parts.port or (443 if secure else 80)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    head = [f"POST {target} HTTP/1.1", f"Host: {parts.netloc}", f"Content-Length: {len(body)}", "Connection: close"]
-    head += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in ("host", "content-length", "connection")]
+    try:
+        target = Target.parse(url)
+        request = _request(target, body, headers, close=True)
+    except (ValueError, UnicodeError) as exc:
+        return Outcome(None, f"cannot send: {exc}", "", _elapsed(started))
     sent = len(body) // 2
     try:
         _, writer = await asyncio.wait_for(
-            asyncio.open_connection(parts.hostname, port, ssl=secure or None), timeout=timeout
+            asyncio.open_connection(target.host, target.port, ssl=_tls() if target.secure else None), timeout=timeout
         )
     except Exception as exc:
         error = f"timeout after {timeout:g}s connecting" if isinstance(exc, TimeoutError) else _describe(exc)
         return Outcome(None, error, "", _elapsed(started))
     try:
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body[:sent])
+        writer.write(request[: len(request) - len(body) + sent])
         await writer.drain()
     except Exception:  # the receiver went away first; the connection is dropped either way
         pass

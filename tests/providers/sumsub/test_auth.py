@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from starlette.testclient import TestClient
 
 from simulator.engine.masking import mask
 from tests.providers.sumsub.support import SECRET, TOKEN, SumsubAuth, assert_error, sign
@@ -181,3 +182,21 @@ def test_the_signature_covers_the_path_as_sent_percent_encoding_included(raw):
 def test_a_timestamp_that_is_not_unix_seconds_says_so(raw):
     body = assert_error(raw.post(PATH, content=BODY, headers=headers(ts="2024-07-09")), 401, 4005)
     assert body["description"] == "Invalid X-App-Access-Ts value: it must be Unix time in seconds"
+
+
+def test_a_server_that_passes_no_raw_path_gets_the_signature_checked_over_the_path(app):
+    # raw_path is optional in ASGI (uvicorn sends it; other servers may not): the path then stands for it.
+    async def without_raw_path(scope, receive, send):
+        scope = {k: v for k, v in scope.items() if k != "raw_path"}
+        await app(scope, receive, send)
+
+    path = "/resources/applicants/0123456789abcdef01234567/one"
+    ts = str(int(time.time()))
+    sent = {
+        "X-App-Token": TOKEN,
+        "X-App-Access-Ts": ts,
+        "X-App-Access-Sig": sign(SECRET, ts, "GET", path.encode(), b""),
+    }
+    with TestClient(without_raw_path) as client:
+        assert_error(client.get(path, headers=sent), 404)  # signed right; no such applicant
+        assert_error(client.get(path, headers={**sent, "X-App-Access-Sig": "0" * 64}), 401, 4003)
