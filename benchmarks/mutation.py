@@ -144,10 +144,15 @@ MODULES: dict[str, list[str]] = {
         f"{T}providers/test_snapshots.py",  # request ids, byte for byte: each stream keeps its name
     ],
     "providers/checkout/lifecycle.py": [
+        f"{T}providers/checkout/test_transition_facts.py",
         f"{T}providers/checkout/test_lifecycle.py",
         f"{T}providers/checkout/test_identity_verifications.py",
+        f"{T}providers/checkout/test_document_verifications.py",
+        f"{T}providers/checkout/test_face_authentications.py",
         f"{T}providers/checkout/test_response_code_facts.py",
         f"{T}providers/checkout/test_scenarios.py",
+        f"{T}providers/test_snapshots.py",  # ids drawn in the same order, byte for byte
+        f"{T}control/test_stories.py",  # the story's timeline is the checks' history
     ],
     "providers/checkout/transitions.py": [
         f"{T}providers/checkout/test_transition_facts.py",

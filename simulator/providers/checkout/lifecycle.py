@@ -103,7 +103,7 @@ def create_attempt(
         "replace_attempt" if replaced else "retry_attempt" if check["status"] == c.RETRY_REQUIRED else ("first_attempt")
     )
     row = TRANSITIONS[trigger]
-    attempt = _new_attempt(state, product, check, row, now, fields, number=len(previous) + 1)
+    attempt = _new_attempt(state, product, check, row, now, fields)
     event = product.event(row.event) if row.event else None
     record_history(check, attempt, event, now)
     state.save_attempt(product, attempt)
@@ -126,9 +126,7 @@ def create_upload_attempt(
     now = state.timestamp()
     # 2025 spec fields, when a client still sends them: they shape the document read.
     fields = {f"_{k}": v for k, v in extra.items() if k in ("document_type", "document_issuing_country") and v}
-    attempt = _new_attempt(
-        state, product, check, row, now, {"_assets": {}, **fields}, number=len(check["_attempt_ids"]) + 1
-    )
+    attempt = _new_attempt(state, product, check, row, now, {"_assets": {}, **fields})
     for field, upload in uploads.items():
         asset = ASSET_OF_FIELD[field]
         store_upload(state.sim.store, state.tenant, attempt["id"], asset, upload)
@@ -149,7 +147,7 @@ def _allow_attempt(product: Product, check: dict[str, Any]) -> None:
 
 
 def _new_attempt(
-    state: State, product: Product, check: dict, row: Transition, now: str, fields: dict[str, Any], *, number: int
+    state: State, product: Product, check: dict, row: Transition, now: str, fields: dict[str, Any]
 ) -> dict[str, Any]:
     """The attempt ``row`` opens, with its tokens; the check moves with it."""
     attempt: dict[str, Any] = {
@@ -161,7 +159,6 @@ def _new_attempt(
         **{k: v for k, v in fields.items() if not k.startswith("_")},
         "_check_id": check["id"],
         "_product": product.name,
-        "_number": number,
         **{k: v for k, v in fields.items() if k.startswith("_")},
     }
     target = {"product": product.name, "check_id": check["id"], "attempt_id": attempt["id"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 
@@ -242,3 +244,76 @@ def test_the_machinery_serves_upload_products_too(api):
     assert attempt["id"].startswith("datp_") and "_link_token" not in attempt
     assert (check["status"], attempt["status"]) == (step, step)
     assert api.events(check["id"]) == ["id_document_verification_created"]  # an upload has no event
+
+
+def test_anonymize_removes_the_attempts_phone_number_and_ends_the_scenario(api):
+    """Anonymizing removes personal data everywhere, the attempts' phone numbers too (fact sheet 3.1,
+    anonymize), and the scenario stops: its later audit never changes the anonymized verdict."""
+    idv = api.idv(scenario="idv-audit-declined")
+    phone = {"country_code": "+33", "number": "612345678"}
+    attempt = api.attempt(idv["id"], phone_number=phone)
+    assert attempt["phone_number"] == phone
+    api.advance(200)
+    assert api.get_idv(idv["id"])["status"] == "approved"
+    api.call("POST", f"/identity-verifications/{idv['id']}/anonymize")
+    assert "phone_number" not in api.get_attempt(idv["id"], attempt["id"])
+    api.advance(3 * 86400)  # past the scripted audit
+    assert (api.get_idv(idv["id"])["status"], codes(api.get_idv(idv["id"]))) == ("approved", [10000])
+    assert api.events(idv["id"])[-1] == "identity_verification_anonymized"
+    runs = api.client.get("/_sim/runs", params={"scenario": "idv-audit-declined"}).json()["data"]
+    assert [run["status"] for run in runs] == ["anonymized"]
+
+
+def test_the_report_link_stays_the_same_when_the_report_is_made_again(make_api, tmp_path):
+    """An audit makes a new report; the link a client stored for the first one still is the report's."""
+    (tmp_path / "twice.yaml").write_text(
+        "name: twice\nprovider: checkout\nproduct: identity_verification\ndescription: report, audit, report\n"
+        "steps:\n  - {do: open_link, after: 1s}\n  - {do: complete_capture, after: 1s}\n"
+        "  - {do: complete_checks, after: 1s, with: {result: approved}}\n  - {do: create_report, after: 1s}\n"
+        "  - {do: audit, after: 1h, with: {result: declined, codes: [62301]}}\n  - {do: create_report, after: 1s}\n"
+    )
+    api = make_api(scenarios=[str(tmp_path)])
+    idv = api.idv(scenario="twice")
+    api.attempt(idv["id"])
+    api.advance(60)
+    first = api.call("GET", f"/identity-verifications/{idv['id']}/pdf-report")
+    api.advance(2 * 3600)
+    assert api.events(idv["id"])[-2:] == [
+        "identity_verification_audit_completed",
+        "identity_verification_report_created",
+    ]
+    assert api.call("GET", f"/identity-verifications/{idv['id']}/pdf-report") == first
+
+
+def test_the_tenants_next_job_is_the_links_expiry_15_minutes_on(make_api):
+    """Nobody plays the applicant (interactive mode): what the tenant waits for is the unopened link's
+    expiry, 15 minutes after the attempt (fact sheet 7: the URL expires after 15 min by default)."""
+    api = make_api(applicant="interactive")
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    tenants = api.client.get("/_sim/tenants").json()["data"]
+    assert [(t["next_job"], t["next_job_at"]) for t in tenants] == [
+        (f"link expiry {attempt['id']}", "2025-01-01T00:15:00Z")
+    ]
+
+
+def test_once_the_script_is_over_a_further_attempt_plays_the_happy_path(make_api, tmp_path):
+    """docs/checkout.md: "once a scenario's script is over, further attempts on the same IDV play the
+    happy path" - a script that ends in retry_required is not played again."""
+    (tmp_path / "aborts.yaml").write_text(
+        "name: aborts\nprovider: checkout\nproduct: identity_verification\ndescription: aborts, nothing more\n"
+        "steps:\n  - {do: open_link, after: 1s}\n  - {do: abort_capture, after: 1s, with: {code: 61113}}\n"
+    )
+    api = make_api(scenarios=[str(tmp_path)])
+    idv = api.idv(scenario="aborts")
+    api.attempt(idv["id"])
+    api.advance(60)
+    assert (api.get_idv(idv["id"])["status"], codes(api.get_idv(idv["id"]))) == ("retry_required", [61113])
+    second = api.attempt(idv["id"])
+    api.advance(15)
+    assert statuses(api, idv["id"], second["id"]) == ("capture_in_progress", "capture_in_progress")
+    third = api.attempt(idv["id"])  # replaces the open one: the happy path plays again on the new one
+    api.advance(600)
+    assert statuses(api, idv["id"], third["id"]) == ("approved", "completed")
+    page = urlsplit(third["_links"]["verification_url"]["href"]).path
+    assert api.client.get(f"{page}state").json()["scenario"] == "idv-approved"  # what the page says is playing

@@ -14,6 +14,8 @@ resurrect an attempt).
 from __future__ import annotations
 
 import json
+import logging
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -258,6 +260,20 @@ APPLIES = {
         [64001],
         [("opened", "pending", []), ("started", "capture_in_progress", []), ("closed", "inconclusive", [64001])],
         back("identity_verification_closed", 64001),
+    ),
+    "close after the attempt ended: 64001 ends no attempt that was no longer valid": (
+        IDV,
+        [OPEN, "{do: abort_capture, after: 1s}", "{do: close, after: 1s, with: {status: inconclusive}}"],
+        "capture_aborted",
+        "inconclusive",
+        [64001],
+        [
+            ("opened", "pending", []),
+            ("started", "capture_in_progress", []),
+            ("capture_aborted", "retry_required", [61111]),
+            ("closed", "inconclusive", [64001]),
+        ],
+        back("identity_verification_capture_aborted", 61111),
     ),
     "audit": (
         IDV,
@@ -505,3 +521,69 @@ def test_a_trigger_where_the_model_does_not_apply_it_changes_nothing(make_api, t
     played = play(make_api, tmp_path, product, steps)
     assert (played.attempt, played.status) == (attempt, status)
     assert played.events == [("created", "created", []), *events]
+
+
+@pytest.mark.parametrize(
+    ("steps", "told"),
+    [
+        ([CAPTURE, OPEN], r"complete_capture skipped: iatp_\w+ is pending_redirection"),
+        ([OPEN, OPEN, CAPTURE], r"open_link skipped: iatp_\w+ is capture_in_progress"),
+        ([OPEN, APPROVE, CAPTURE], r"complete_checks skipped: iatp_\w+ is capture_in_progress"),
+        ([OPEN, "{do: create_report, after: 1s}", CAPTURE], r"create_report skipped: idv_\w+ is capture_in_progress"),
+        ([OPEN, CAPTURE, APPROVE, "{do: close, after: 1s}"], r"close skipped: idv_\w+ is approved"),
+    ],
+)
+def test_a_step_that_does_not_apply_is_told_on_the_console_and_the_scenario_plays_on(make_api, tmp_path, steps, told):
+    """The console (the ``kycsim`` logger, at ``--log-level info``) names the step that did nothing and
+    the status that stopped it; the run goes on with its next step."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    console, handler = logging.getLogger("kycsim"), Collect()
+    level = console.level
+    console.addHandler(handler)
+    console.setLevel(logging.INFO)
+    try:
+        played = play(make_api, tmp_path, IDV, steps)
+    finally:
+        console.removeHandler(handler)
+        console.setLevel(level)
+    assert any(re.fullmatch(f"checkout: {told}", message) for message in seen), seen
+    if steps[-1] == CAPTURE:  # played after the skipped step
+        assert (played.attempt, played.events[-1][0]) == ("checks_in_progress", "capture_completed")
+    elif steps[-1] == OPEN:
+        assert (played.attempt, played.events[-1][0]) == ("capture_in_progress", "started")
+
+
+def test_the_documented_retry_scenario_plays_its_second_part_on_the_new_attempt(make_api, tmp_path):
+    """docs/checkout.md's own example: blurry, then (on the attempt the client creates) expired."""
+    (tmp_path / "idv-blurry-then-declined.yaml").write_text(
+        "name: idv-blurry-then-declined\nprovider: checkout\nproduct: identity_verification\n"
+        "description: The document is blurry; on the retry the document turns out to be expired.\nsteps:\n"
+        "  - {do: open_link, after: 10s}\n  - {do: complete_capture, after: 1m}\n"
+        "  - {do: checks_inconclusive, after: 30s, with: {code: 61301}}\n  - {wait: new_attempt}\n"
+        "  - {do: open_link, after: 10s}\n  - {do: complete_capture, after: 1m}\n"
+        "  - {do: complete_checks, after: 30s, with: {result: declined, codes: [62101]}}\n"
+        "  - {do: create_report, after: 5s}\n"
+    )
+    api = make_api(scenarios=[str(tmp_path)])
+    idv = api.idv(scenario="idv-blurry-then-declined")
+    api.attempt(idv["id"])
+    api.advance(200)
+    assert (api.get_idv(idv["id"])["status"], api.get_idv(idv["id"])["response_codes"][0]["code"]) == (
+        "retry_required",
+        61301,
+    )
+    api.attempt(idv["id"])
+    api.advance(200)
+    done = api.get_idv(idv["id"])
+    assert (done["status"], done["response_codes"]) == ("declined", [{"code": 62101, "summary": "document_expired"}])
+    assert api.events(idv["id"])[-4:] == [
+        "identity_verification_started",
+        "identity_verification_capture_completed",
+        "identity_verification_checks_completed",
+        "identity_verification_report_created",
+    ]
