@@ -179,3 +179,15 @@ def test_a_tenants_reset_forgets_its_own_events_deliveries_and_attempts_only(sim
     assert sim.client.get("/_sim/webhooks/events", params={"tenant": "t2"}).json()["count"] == 1
     assert sim.client.post("/_sim/reset", json={}).status_code == 200
     assert sim.client.get("/_sim/webhooks/events").json()["data"] == [] and sim.deliveries() == []
+
+
+def test_a_delivery_is_due_in_its_tenants_own_time(sim):
+    # A tenant whose clock was moved on its own: its deliveries are due in its time, not the shared one.
+    sim.endpoint(NOBODY, tenant="t1", chaos={"delay": 0.5})
+    sim.advance(3600, tenant="t1")
+    sim.ping(tenant="t1")
+    (waiting,) = sim.deliveries(tenant="t1")
+    assert (waiting["state"], waiting["due_at"]) == ("pending", "2025-01-01T01:00:00.500000Z")
+    sim.advance(0.5, tenant="t1")
+    (failed,) = sim.deliveries(tenant="t1")
+    assert failed["due_at"] == "2025-01-01T01:05:00.500000Z"  # the first retry, 300 s after the attempt
