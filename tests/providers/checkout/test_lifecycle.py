@@ -317,3 +317,23 @@ def test_once_the_script_is_over_a_further_attempt_plays_the_happy_path(make_api
     assert statuses(api, idv["id"], third["id"]) == ("approved", "completed")
     page = urlsplit(third["_links"]["verification_url"]["href"]).path
     assert api.client.get(f"{page}state").json()["scenario"] == "idv-approved"  # what the page says is playing
+
+
+def test_the_story_shows_each_change_at_its_virtual_time_and_the_run_of_each_attempt(api):
+    # What the dashboard's story shows of a check: its changes with when they happened, and the scenario
+    # run of each attempt under an id that names the check and the attempt's number.
+    idv = api.idv(scenario="idv-approved")
+    api.attempt(idv["id"])
+    api.advance(100)
+    response = api.client.get(f"/_sim/stories/{idv['id']}")
+    assert response.status_code == 200, response.text
+    story = response.json()
+    (subject,) = story["subjects"]
+    assert [(s["at"], s["status"], s["event"]) for s in subject["statuses"]] == [
+        ("2025-01-01T00:00:00Z", "created", "identity_verification_created"),
+        ("2025-01-01T00:00:00Z", "pending", "identity_verification_opened"),
+        ("2025-01-01T00:00:10Z", "capture_in_progress", "identity_verification_started"),
+        ("2025-01-01T00:01:10Z", "checks_in_progress", "identity_verification_capture_completed"),
+        ("2025-01-01T00:01:40Z", "approved", "identity_verification_checks_completed"),
+    ]
+    assert [run["id"] for run in story["runs"]] == [f"run_{idv['id']}_1"]
