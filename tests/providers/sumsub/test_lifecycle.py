@@ -111,7 +111,6 @@ def test_no_two_pictures_the_simulated_people_take_are_the_same_file(flow, sim):
     assert len(taken) == 50 and len({i["imageHash"] for i in taken}) == 50
 
 
-
 def test_the_same_seed_gives_the_same_pictures_byte_for_byte(flow, sim):
     # As the snapshots pin the seed's people and ids: a run replayed with the same seed takes the same
     # pictures, so a client's stored image hashes stay valid across kycsim runs (seed 7, first applicant).
@@ -122,6 +121,7 @@ def test_the_same_seed_gives_the_same_pictures_byte_for_byte(flow, sim):
         ("PASSPORT", "7ce9e916e0976da5503247b812187e27ed57a1b0"),
         ("SELFIE", "5068942a932e356fb726f4d4704041b5831056e4"),
     ]
+
 
 # Request checks Sumsub refuses (409), and the ones it takes.
 
