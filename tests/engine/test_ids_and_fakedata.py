@@ -2,7 +2,12 @@ import re
 import string
 from collections import OrderedDict
 from datetime import date
+from ipaddress import IPv4Address
 
+import pytest
+from faker import Factory
+
+from simulator.engine import fakedata
 from simulator.engine.fakedata import COUNTRIES, FakeData, alpha2, alpha3, mrz_check_digit, passport_mrz
 from simulator.engine.ids import Ids
 
@@ -164,23 +169,43 @@ def test_generated_people_are_adults_of_every_age_up_to_80():
     assert 79 * 365 < max(ages) <= 80 * 365  # the oldest are 79 or 80, never older
 
 
-def test_the_kept_weighted_tables_draw_what_fakers_own_method_draws():
-    kept, plain = FakeData(Ids(3)), FakeData(Ids(3))
-    for country in COUNTRIES:  # the same Faker per locale in both, seeded alike
+@pytest.fixture
+def plain() -> FakeData:
+    """FakeData on Faker's own generators (``Factory.create``: what ``Faker(locale)`` holds), seeded as
+    the ``Ids(3)`` ones the tests compare them with."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fakedata, "generator", Factory.create)
+        plain = FakeData(Ids(3))
+        for country in COUNTRIES:
+            plain.faker(country, "warm-up")
+    return plain
+
+
+def test_the_faster_generators_make_the_people_fakers_own_methods_make(plain):
+    kept = FakeData(Ids(3))
+    for country in COUNTRIES:  # the same generator per locale in both, seeded alike
         kept.faker(country, "warm-up")
-        for provider in plain.faker(country, "warm-up").providers:
-            del provider.random_elements  # Faker's own method again
+    assert "random_elements" not in vars(plain.faker("GB", "check").providers[0])  # Faker's own methods
     for country in COUNTRIES:
         for tenant in ("t", "u"):
             assert [kept.person(country, tenant) for _ in range(15)] == [
                 plain.person(country, tenant) for _ in range(15)
             ]
+    # Faker's own methods on the faster generator too: the rest of the stream stays the same.
+    for country in ("GB", "US", "JP"):
+        fast, slow = kept.faker(country, "v"), plain.faker(country, "v")
+        made = [(fast.address(), fast.phone_number(), fast.company(), fast.ssn()) for _ in range(20)]
+        assert made == [(slow.address(), slow.phone_number(), slow.company(), slow.ssn()) for _ in range(20)]
+
+
+def test_the_weighted_tables_draw_what_fakers_own_method_draws(plain):
+    kept = FakeData(Ids(3))
+    kept.faker("GB", "warm-up")
     # The draw itself, called as Faker's providers call it (``self.random_elements``). Not through the
     # Faker proxy: it binds every provider method when the provider is added, so ``fake.random_elements``
     # is Faker's own method in both and would compare Faker with itself.
     table = OrderedDict([("a", 0.5), ("b", 0.25), ("c", 0.2), ("d", 0.05)])
     fast, slow = kept.faker("GB", "t").providers[0], plain.faker("GB", "t").providers[0]
-    assert "random_elements" in vars(fast) and "random_elements" not in vars(slow)
     for length in (1, 2, 3, 20):
         assert fast.random_elements(table, length=length) == slow.random_elements(table, length=length)
     for length in (1, 3):
@@ -199,3 +224,85 @@ def test_the_kept_weighted_tables_draw_what_fakers_own_method_draws():
         for length in (2, 4, None):
             assert fast.random_elements(elements, length) == slow.random_elements(elements, length)
         assert fast.random_elements(elements, 1, unique=True) == slow.random_elements(elements, 1, unique=True)
+    # One element, as Faker's providers draw most of them (``self.random_element``).
+    for elements in (("x", "y", "z"), ["x", "y"], "xyz", table):
+        assert [fast.random_element(elements) for _ in range(9)] == [slow.random_element(elements) for _ in range(9)]
+    assert [fast.random_element() for _ in range(9)] == [slow.random_element() for _ in range(9)]  # Faker's default
+    assert {fast.random_element() for _ in range(60)} == {"a", "b", "c"}
+
+
+def test_numbers_are_the_digits_fakers_numerify_draws(plain):
+    kept = FakeData(Ids(3))
+    patterns = [
+        "###",
+        "#############",
+        "%##-###",
+        "$$ %% ##",
+        "#%$#%$",
+        "no placeholders",
+        "",
+        "!!@@ ##",
+        "@#!%",
+        "##!!",
+        "!%",
+        "@@ #",
+    ]
+    for country in COUNTRIES:
+        fast = next(p for p in kept.faker(country, "t").providers if "numerify" in vars(p))
+        slow = plain.faker(country, "t").providers[0]
+        for pattern in patterns:
+            assert [fast.numerify(pattern) for _ in range(20)] == [slow.numerify(pattern) for _ in range(20)]
+        assert fast.numerify() == slow.numerify()  # Faker's default, three digits
+        assert re.fullmatch(r"\d{3}", fast.numerify())
+    # Each placeholder's digits, over many draws: 0-9, 1-9, 2-9.
+    drawn = FakeData(Ids(4)).faker("GB", "t").providers[0]
+    assert {drawn.numerify("#") for _ in range(300)} == set("0123456789")
+    assert {drawn.numerify("%") for _ in range(300)} == set("123456789")
+    assert {drawn.numerify("$") for _ in range(300)} == set("23456789")
+
+
+def test_formats_are_filled_as_fakers_parse_fills_them(plain):
+    kept = FakeData(Ids(3))
+    formats = [
+        "{{first_name}} {{last_name}}",
+        "{{ city }}, {{postcode}}!",
+        "{{building_number}}{{street_name}}",
+        "plain text",
+        "",
+        "{{city_prefix}} {{first_name}}{{city_suffix}}",
+        "{{ pyint:small }} and {{first_name}}",  # an argument group: Faker's own method
+        "{{first_name}}{{ pyint:small }}",  # the group on a later token
+    ]
+    for country in ("GB", "US", "FR", "DE", "JP", "BR"):
+        fast, slow = kept.faker(country, "t"), plain.faker(country, "t")
+        for generator in (fast, slow):
+            generator.set_arguments("small", {"min_value": 5, "max_value": 9})
+        for text in formats:
+            if "city_prefix" in text and not hasattr(slow, "city_prefix"):
+                continue
+            assert [fast.parse(text) for _ in range(10)] == [slow.parse(text) for _ in range(10)]
+    british, faker_own = kept.faker("GB", "u"), plain.faker("GB", "u")
+    assert british.parse("{{ pyint:small }}") in {"5", "6", "7", "8", "9"} and faker_own.pyint(5, 9)
+    assert british.parse("at {{building_number}}.") == f"at {faker_own.building_number()}."
+    with pytest.raises(AttributeError):  # an unknown formatter is an error, as in Faker
+        british.parse("{{not_a_formatter}}")
+
+
+def test_public_addresses_are_the_ones_faker_draws(plain):
+    kept = FakeData(Ids(3))
+    for country in COUNTRIES:
+        fast, slow = kept.faker(country, "t"), plain.faker(country, "t")
+        assert [fast.ipv4_public() for _ in range(400)] == [slow.ipv4_public() for _ in range(400)]
+    fast, slow = kept.faker("GB", "t"), plain.faker("GB", "t")
+    for seed in range(500):  # many streams, each from its first draw
+        fast.seed_instance(seed)
+        slow.seed_instance(seed)
+        assert (fast.ipv4_public(), fast.ipv4_public()) == (slow.ipv4_public(), slow.ipv4_public())
+    fast, slow = kept.faker("GB", "n"), plain.faker("GB", "n")
+    for asked in ({"network": True}, {"address_class": "a"}, {"address_class": "c", "network": True}):
+        assert [fast.ipv4_public(**asked) for _ in range(20)] == [slow.ipv4_public(**asked) for _ in range(20)]
+    british = kept.faker("GB", "t")
+    addresses = [IPv4Address(british.ipv4_public()) for _ in range(500)]
+    assert all(a.is_global for a in addresses) and len(set(addresses)) == 500
+    classes = {"a" if a < IPv4Address("128.0.0.0") else "b" if a < IPv4Address("192.0.0.0") else "c" for a in addresses}
+    assert classes == {"a", "b", "c"}  # class A, B and C addresses, as Faker draws them

@@ -9,7 +9,7 @@ carry MRZs that pass it.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +23,7 @@ from simulator.engine.fakedata import (
     mrz_check_digit,
     mrz_name,
     passport_mrz,
+    yymmdd,
 )
 from simulator.engine.ids import Ids
 from tests.support.icao9303 import check_digit, td1_errors, td3_errors, td3_fields
@@ -175,6 +176,8 @@ ICAO_TRANSLITERATIONS = [
     ("O'Brien", "OBRIEN"),
     ("D\u2019Arcy", "DARCY"),
     ("Marie-Élise", "MARIE<ELISE"),
+    ("Mary-Ann", "MARY<ANN"),  # already ASCII: the marks still become fillers
+    ("van der Berg", "VAN<DER<BERG"),
 ]
 
 
@@ -196,3 +199,11 @@ def test_numbers_longer_than_their_fields_are_cut_to_fit():
     lines = passport_mrz(person, "123456789012", date(2030, 5, 16), "ABCDEFGHIJKLMNOPQR")
     assert [len(line) for line in lines] == [44, 44] and td3_errors(lines) == []
     assert lines[1][:9] == "123456789" and lines[1][28:42] == "ABCDEFGHIJKLMN"
+
+
+def test_mrz_dates_are_two_digit_years_months_and_days():
+    day = date(1899, 12, 25)
+    while day < date(2101, 1, 5):  # every day kycsim's clock and people can reach, and then some
+        assert yymmdd(day) == day.strftime("%y%m%d")
+        day += timedelta(days=1)
+    assert (yymmdd(date(2005, 3, 7)), yymmdd(date(1968, 11, 25))) == ("050307", "681125")
