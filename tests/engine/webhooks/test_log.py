@@ -93,3 +93,16 @@ def test_after_a_tenants_reset_and_a_merge_the_log_still_knows_each_events_deliv
     log.trim_if_full()
     assert [e.id for e in log.events] == ["evt_10", "evt_11"]
     assert [d.event.id for d in log.deliveries.values()] == ["evt_10", "evt_11"]  # dlv_loaded went with evt_20
+
+
+def test_a_trim_reads_the_attempts_only_until_it_has_found_all_of_the_dropped_deliveries():
+    log = DeliveryLog(outbox=None)
+    log.max_events = 3
+    events = [_event(n) for n in range(4)]
+    for event in events:
+        log.add_event(event)
+    first = _delivered(log, events[0], tries=2)
+    rest = [_delivered(log, e) for e in events[1:]]
+    log.trim_if_full()  # evt_00 goes with both its attempts; everything after them stays, in order
+    assert [(a.delivery_id, a.number) for a in log.attempts] == [(d.id, 1) for d in rest]
+    assert first.id not in log.deliveries
