@@ -96,3 +96,18 @@ def test_a_failure_after_the_response_started_sends_no_500_on_top(caplog):
         assert client.get("/_sim/health").status_code == 200
     failures = [r for r in caplog.records if r.exc_info]
     assert [r.getMessage().split(" (")[0] for r in failures] == ["unhandled error on GET /demo/crash-midway"]
+
+
+def test_app_state_values_are_plain_attributes_kept_in_step_with_starlettes_state():
+    app = create_app(demo_settings(), providers={"demo": CrashingProvider()})
+    state = app.state
+    assert state.sim is state["sim"] and vars(state)["sim"] is state.sim  # found without State.__getattr__
+    state.one = 1
+    state["two"] = 2
+    assert (state.one, state["one"], state.two, state["two"]) == (1, 1, 2, 2)
+    assert vars(state)["one"] == 1 and vars(state)["two"] == 2
+    del state.one
+    del state["two"]
+    assert sorted(state) == ["sim"]
+    for name in ("one", "two"):
+        assert not hasattr(state, name) and name not in vars(state)
