@@ -12,14 +12,20 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
+from starlette._utils import is_async_callable
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.providers.base import Provider
 from simulator.routing import SegmentRouter
@@ -116,38 +122,145 @@ def create_app(
 
     app = _App(
         routes=routes,
-        middleware=[Middleware(RequestLogMiddleware, sim=sim), Middleware(ScenarioHeaderCheck, sim=sim)],
+        middleware=[Middleware(RequestLogMiddleware, sim=sim)],
         # A provider's errors become its envelope in one place; anything else is a routing error or a 500.
         exception_handlers={ProviderError: provider_errors.handle, HTTPException: http_error, Exception: http_error},
         lifespan=lifespan,
     )
-    app.router = SegmentRouter(app.router)  # type: ignore[assignment]
+    # The scenario header is checked before routing, inside the request log (its warning goes on the entry).
+    app.router = SegmentRouter(app.router, gates=[ScenarioHeaderCheck(sim)])  # type: ignore[assignment]
     app.state.sim = sim
     return app
 
 
 class _App(Starlette):
-    """Starlette, where an unexpected exception ends with the complete 500 its handler sent.
+    """Starlette, with its two exception layers written for a request path that runs on every call.
 
     Starlette's ``ServerErrorMiddleware`` sends the handler's response and then raises the
     exception again so that the server can log it; uvicorn then logs a second traceback and
     closes the connection, and a keep-alive client's next pooled request fails. ``http_error``
-    has logged it (with the request id the 500 carries), so the exception stops here and the
-    connection stays usable. (A response that had already started cannot be completed: uvicorn
-    closes that connection, as it must.)
+    has logged it (with the request id the 500 carries), so here the exception stops with the
+    complete 500 its handler sent, and the connection stays usable. (A response that had already
+    started cannot be completed: uvicorn closes that connection, as it must.)
+
+    Starlette's ``ExceptionMiddleware`` builds a ``Request`` and two closures for every call, to
+    have them should an exception come; :class:`_Handled` builds them only then. Otherwise the
+    stack is Starlette's: the 500 handler outermost, the app's middleware, the other handlers
+    innermost, then the router.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.state = _AppState()
+
     def build_middleware_stack(self) -> ASGIApp:
-        stack = super().build_middleware_stack()
+        error_handler = None
+        handlers: dict[Any, Any] = {}
+        for key, value in self.exception_handlers.items():
+            if key in (500, Exception):
+                error_handler = value
+            else:
+                handlers[key] = value
+        app: ASGIApp = _Handled(self.router, handlers=handlers, debug=self.debug)
+        for cls, args, kwargs in reversed(self.user_middleware):
+            app = cls(app, *args, **kwargs)
+        return _ServerErrors(app, handler=error_handler, debug=self.debug)
 
-        async def app(scope: Scope, receive: Receive, send: Send) -> None:
-            try:
-                await stack(scope, receive, send)
-            except Exception:
-                if scope["type"] != "http":
-                    raise  # lifespan failures must reach the server
 
-        return app
+class _AppState(State):
+    """``app.state``, whose values Python's own attribute lookup finds.
+
+    Starlette's ``State`` keeps them in a dict behind ``__getattr__``, which Python calls only once
+    its normal lookup has failed and raised an ``AttributeError`` (its message formatted, then
+    dropped): some 4 k instructions for each ``app.state.sim``, which every request reads. Here
+    each value is an instance attribute as well, kept in step by every way of setting or deleting one.
+    """
+
+    def __setattr__(self, key: Any, value: Any) -> None:
+        super().__setattr__(key, value)
+        self.__dict__[key] = value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.__dict__[key] = value
+
+    def __delattr__(self, key: Any) -> None:
+        super().__delattr__(key)
+        del self.__dict__[key]
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        del self.__dict__[key]
+
+
+class _ServerErrors(ServerErrorMiddleware):
+    """``ServerErrorMiddleware``, where an HTTP request's exception ends with the 500 sent (see ``_App``)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)  # lifespan failures must reach the server
+            return
+        started = False
+
+        async def _send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _send)
+        except Exception as exc:
+            request = Request(scope)
+            handler: Any = self.handler  # (request, exc) -> response, async or not, as Starlette takes it
+            response: Any
+            if self.debug:
+                response = await run_in_threadpool(self.debug_response, request, exc)
+            elif handler is None:
+                response = self.error_response(request, exc)
+            elif is_async_callable(handler):
+                response = await handler(request, exc)
+            else:
+                response = await run_in_threadpool(handler, request, exc)
+            if not started:
+                await response(scope, receive, send)
+
+
+class _Handled(ExceptionMiddleware):
+    """``ExceptionMiddleware`` whose ``Request`` (what a handler is given) is built when an exception comes."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        handlers = self._exception_handlers
+        scope["starlette.exception_handlers"] = (handlers, self._status_handlers)  # plain endpoints read them
+        started = False
+
+        async def sender(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sender)
+        except Exception as exc:
+            handler: Any = self._status_handlers.get(exc.status_code) if isinstance(exc, HTTPException) else None
+            if handler is None:
+                handler = next((handlers[cls] for cls in type(exc).__mro__ if cls in handlers), None)
+            if handler is None:
+                raise
+            if started:
+                raise RuntimeError("Caught handled exception, but response already started.") from exc
+            request = Request(scope, receive, send)
+            if is_async_callable(handler):
+                response = await handler(request, exc)
+            else:
+                response = await run_in_threadpool(handler, request, exc)
+            if response is not None:
+                await response(scope, receive, sender)
+            exc.__traceback__ = None  # a reused exception instance would gather tracebacks across requests
 
 
 def _internal_error(request: Request, provider: Provider | None, sim: Simulator) -> Response:

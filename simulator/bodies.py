@@ -204,10 +204,11 @@ async def read_form(request: Request, limit: int, *, max_fields: int = 1000, max
 
 def body_limit(request: Request, *, upload: bool = False) -> int:
     """The body cap of this simulator's settings: ``max_upload_bytes`` on upload routes, else ``max_body_bytes``."""
-    from simulator.settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_UPLOAD_BYTES
-
     app = request.scope.get("app")
     settings = getattr(getattr(getattr(app, "state", None), "sim", None), "settings", None)
-    if upload:
-        return settings.max_upload_bytes if settings is not None else DEFAULT_MAX_UPLOAD_BYTES
-    return settings.max_body_bytes if settings is not None else DEFAULT_MAX_BODY_BYTES
+    if settings is not None:
+        return settings.max_upload_bytes if upload else settings.max_body_bytes
+    # An app without a simulator. Imported here, not at the top: the settings import every provider.
+    from simulator.settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_UPLOAD_BYTES
+
+    return DEFAULT_MAX_UPLOAD_BYTES if upload else DEFAULT_MAX_BODY_BYTES

@@ -268,14 +268,16 @@ class RequestLogMiddleware:
         level = logging.DEBUG if quiet else logging.INFO
         if path.startswith(QUIET_PATHS) or not log.isEnabledFor(level):
             return
-        latency = latency_ms(elapsed)
         shown = mask(tenant)
         extras = (f" tenant={shown}" if shown else "") + (f" scenario={scenario}" if scenario else "")
-        message = f"{method} {path} {status:d} {latency:.1f}ms{extras}"
+        # Rounded once, by the format: the journal's two-decimal rounding (round(), which formats the
+        # number too) is for the JSON line's field only.
+        message = f"{method} {path} {status:d} {elapsed * 1000:.1f}ms{extras}"
         lines = _lines
         if lines is not None and not lines.json_lines:  # the default console: the text is all it needs
             lines.write_text(message)
             return
+        latency = latency_ms(elapsed)
         _line(
             level,
             message,

@@ -7,12 +7,14 @@ from starlette.testclient import TestClient
 
 from simulator.app import create_app
 from simulator.settings import Settings
-from simulator.toolkit import rendered
+from simulator.toolkit import rendered, schemas
 from tests.support.demo_provider import DEMO_SCENARIOS, DemoProvider
 
 # Every body served from the render cache is rendered again and compared: a document changed without
 # a put (which would serve a stale body) fails the test that did it.
 rendered.VERIFY = True
+# Every request body a schema's compiled check judges is judged by jsonschema too: a disagreement fails.
+schemas.VERIFY = True
 
 # pytester drives pytest itself (tests/test_skip_policy.py); skip_policy fails CI runs that skip.
 pytest_plugins = ["pytester", "tests.support.skip_policy"]

@@ -7,8 +7,11 @@ import logging
 import socket
 
 import pytest
+from starlette.responses import StreamingResponse
 from starlette.routing import Route
+from starlette.testclient import TestClient
 
+from simulator.app import create_app
 from simulator.server import ThreadedServer
 from tests.conftest import demo_settings
 from tests.support.demo_provider import DemoProvider
@@ -21,7 +24,18 @@ class CrashingProvider(DemoProvider):
         async def crash(request):
             raise RuntimeError("a bug")
 
-        return [*super().routes(), Route("/demo/crash", crash, methods=["GET"])]
+        async def crash_midway(request):
+            async def chunks():
+                yield b"the start"
+                raise RuntimeError("a bug midway")
+
+            return StreamingResponse(chunks())
+
+        return [
+            *super().routes(),
+            Route("/demo/crash", crash, methods=["GET"]),
+            Route("/demo/crash-midway", crash_midway, methods=["GET"]),
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +85,29 @@ def test_a_control_500_carries_a_request_id(server, caplog, monkeypatch):
         assert error["type"] == "internal_error" and error["request_id"] == headers["x-request-id"]
         assert _exchange(sock, "/_sim/health")[0] == 200
     assert f"request id {error['request_id']}" in caplog.text
+
+
+def test_a_failure_after_the_response_started_sends_no_500_on_top(caplog):
+    """The answer under way cannot become a 500: it stops where it was; the failure is logged once."""
+    app = create_app(demo_settings(), providers={"demo": CrashingProvider()})
+    with TestClient(app) as client:
+        response = client.get("/demo/crash-midway")
+        assert (response.status_code, response.content) == (200, b"the start")
+        assert client.get("/_sim/health").status_code == 200
+    failures = [r for r in caplog.records if r.exc_info]
+    assert [r.getMessage().split(" (")[0] for r in failures] == ["unhandled error on GET /demo/crash-midway"]
+
+
+def test_app_state_values_are_plain_attributes_kept_in_step_with_starlettes_state():
+    app = create_app(demo_settings(), providers={"demo": CrashingProvider()})
+    state = app.state
+    assert state.sim is state["sim"] and vars(state)["sim"] is state.sim  # found without State.__getattr__
+    state.one = 1
+    state["two"] = 2
+    assert (state.one, state["one"], state.two, state["two"]) == (1, 1, 2, 2)
+    assert vars(state)["one"] == 1 and vars(state)["two"] == 2
+    del state.one
+    del state["two"]
+    assert sorted(state) == ["sim"]
+    for name in ("one", "two"):
+        assert not hasattr(state, name) and name not in vars(state)

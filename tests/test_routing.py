@@ -54,3 +54,19 @@ def test_the_full_route_list_and_url_for_are_unchanged():
         "/{anything}/special",
     ]
     assert app.url_path_for("items:one", item_id="9") == "/items/9"
+
+
+def test_gates_answer_before_routing_or_let_the_request_through():
+    seen = []
+
+    def gate(scope):
+        seen.append(scope["path"])
+        return PlainTextResponse("refused", status_code=400) if scope["path"].endswith("/3") else None
+
+    app = make_app()
+    app.router = SegmentRouter(app.router.router, gates=[gate])
+    client = TestClient(app)
+    assert (client.get("/items/3").status_code, client.get("/items/3").text) == (400, "refused")
+    assert client.get("/items/4").text == "one /items/7"
+    assert client.get("/nothing/3").status_code == 400  # before routing: a path no route has is refused too
+    assert seen == ["/items/3", "/items/3", "/items/4", "/nothing/3"]

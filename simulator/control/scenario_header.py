@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from simulator.engine.scenarios.selection import warn
 
@@ -19,20 +19,18 @@ HEADER = b"x-kycsim-scenario"
 
 
 class ScenarioHeaderCheck:
-    def __init__(self, app: ASGIApp, sim: Any) -> None:
-        self.app = app
+    """A gate of the router (``routing.py``): every HTTP request passes it before it is routed."""
+
+    def __init__(self, sim: Any) -> None:
         self.sim = sim
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/_sim"):
+    def __call__(self, scope: Scope) -> JSONResponse | None:
+        """The refusal to send for this request's header, or None (no header, a known name, a control call)."""
+        if not scope["path"].startswith("/_sim"):
             for key, value in scope["headers"]:
                 if key == HEADER:
-                    refusal = self.check(scope, value.decode("latin-1").strip())
-                    if refusal is not None:
-                        await refusal(scope, receive, send)
-                        return
-                    break
-        await self.app(scope, receive, send)
+                    return self.check(scope, value.decode("latin-1").strip())
+        return None
 
     def check(self, scope: Scope, name: str) -> JSONResponse | None:
         catalogue = self.sim.catalogue

@@ -304,7 +304,7 @@ class Dispatcher:
                 )
             )
         for d in group:
-            self.deliveries[d.id] = d
+            self.log.add_delivery(d)
         self._lanes.add(group, chaos.out_of_order)
 
     def _begin(self, d: Delivery) -> None:
@@ -347,7 +347,7 @@ class Dispatcher:
 
     async def _replay_once(self, event: Event, target: Target) -> Attempt:
         d, echo = replay_delivery(self.new_id("dlv"), event, target)
-        self.deliveries[d.id] = d
+        self.log.add_delivery(d)
         return await self._attempt(d, replay=True, echo=echo)
 
     async def _attempt(self, d: Delivery, *, replay: bool = False, echo: bool = True) -> Attempt:

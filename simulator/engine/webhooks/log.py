@@ -4,7 +4,9 @@ The control API, the dashboard and the CLI read it; the dispatcher writes it. In
 lists are the log; with a durable store each event and delivery is also written to the outbox, so
 that a restart carries on where the last process stopped. When the log holds more than
 ``max_events`` events, the oldest whose deliveries are all settled go first (here and in the
-outbox); an event still under way is never dropped.
+outbox); an event still under way is never dropped. A trim looks only at the oldest events and
+their own deliveries and attempts (the log keeps each event's deliveries by the event), so under a
+steady stream of events its cost follows what it drops, not the size of the log.
 """
 
 from __future__ import annotations
@@ -23,12 +25,17 @@ class DeliveryLog:
         self.events: list[Event] = []
         self.deliveries: dict[str, Delivery] = {}
         self.attempts: list[Attempt] = []  # in the order they finished (so, in virtual time)
+        self._of_event: dict[int, list[Delivery]] = {}  # id(event) -> its deliveries, in the log
         self._trim_credit = 0
 
     def add_event(self, event: Event) -> None:
         self.events.append(event)
         if self.outbox is not None:
             self.outbox.save_event(event)
+
+    def add_delivery(self, d: Delivery) -> None:
+        self.deliveries[d.id] = d
+        self._of_event.setdefault(id(d.event), []).append(d)
 
     def persist(self, d: Delivery) -> None:
         if self.outbox is not None and self.deliveries.get(d.id) is d:  # not after a reset
@@ -52,13 +59,17 @@ class DeliveryLog:
         self.events = [e for e in self.events if kept(e)]
         self.deliveries = {k: d for k, d in self.deliveries.items() if kept(d.event)}
         self.attempts = [a for a in self.attempts if tenant is not None and a.tenant != tenant]
+        self._of_event = {}
+        for d in self.deliveries.values():
+            self._of_event.setdefault(id(d.event), []).append(d)
 
     def merge(self, events: list[Event], deliveries: list[Delivery]) -> None:
         """Take in what a previous process left in the outbox (what is known already stays as it is)."""
         known = {e.id for e in self.events}
         self.events = [e for e in events if e.id not in known] + self.events
         for d in deliveries:
-            self.deliveries.setdefault(d.id, d)
+            if d.id not in self.deliveries:
+                self.add_delivery(d)
         self.attempts = sorted(
             [a for d in deliveries for a in d.attempts] + self.attempts, key=lambda a: (moment(a.at), a.number)
         )
@@ -73,20 +84,38 @@ class DeliveryLog:
 
     def _trim(self) -> None:
         """Forget the oldest tenth of the events whose deliveries are all settled (here and in the outbox)."""
-        busy = {id(d.event) for d in self.deliveries.values() if d.state in UNDER_WAY}
         budget = max(len(self.events) // 10, 1)
-        dropped: set[int] = set()
+        dropped: list[Event] = []
+        kept: list[Event] = []  # older than the last dropped one, but still under way
+        seen = 0
         for event in self.events:
             if len(dropped) >= budget:
                 break
-            if id(event) not in busy:
-                dropped.add(id(event))
+            seen += 1
+            deliveries = self._of_event.get(id(event), ())
+            (kept if any(d.state in UNDER_WAY for d in deliveries) else dropped).append(event)
+        self.events[:seen] = kept
+        gone: list[Delivery] = []
+        for event in dropped:
+            gone.extend(self._of_event.pop(id(event), ()))
+        for d in gone:
+            del self.deliveries[d.id]
         if self.outbox is not None:
-            self.outbox.forget(
-                [e for e in self.events if id(e) in dropped],
-                [d for d in self.deliveries.values() if id(d.event) in dropped],
-            )
-        self.events = [e for e in self.events if id(e) not in dropped]
-        self.deliveries = {k: d for k, d in self.deliveries.items() if id(d.event) not in dropped}
-        live = set(self.deliveries)
-        self.attempts = [a for a in self.attempts if a.delivery_id in live]
+            self.outbox.forget(dropped, gone)
+        self._forget_attempts({d.id for d in gone}, sum(len(d.attempts) for d in gone))
+
+    def _forget_attempts(self, deliveries: set[str], count: int) -> None:
+        """Drop the ``count`` attempts of ``deliveries``. They are among the oldest (attempts are listed as they
+        finish), so the walk stops once it has them all: the rest of the list is not read (cache misses on a
+        full log cost more than the instructions)."""
+        kept: list[Attempt] = []
+        seen = 0
+        for attempt in self.attempts:
+            if count <= 0:
+                break
+            seen += 1
+            if attempt.delivery_id in deliveries:
+                count -= 1
+            else:
+                kept.append(attempt)
+        self.attempts[:seen] = kept
