@@ -193,6 +193,19 @@ class _AppState(State):
         del self.__dict__[key]
 
 
+class _Tracked:
+    """``send``, noting whether the response has started (an error after that can only be logged)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
 class _ServerErrors(ServerErrorMiddleware):
     """``ServerErrorMiddleware``, where an HTTP request's exception ends with the 500 sent (see ``_App``)."""
 
@@ -200,16 +213,9 @@ class _ServerErrors(ServerErrorMiddleware):
         if scope["type"] != "http":
             await self.app(scope, receive, send)  # lifespan failures must reach the server
             return
-        started = False
-
-        async def _send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = _Tracked(send)
         try:
-            await self.app(scope, receive, _send)
+            await self.app(scope, receive, tracked)
         except Exception as exc:
             request = Request(scope)
             handler: Any = self.handler  # (request, exc) -> response, async or not, as Starlette takes it
@@ -222,7 +228,7 @@ class _ServerErrors(ServerErrorMiddleware):
                 response = await handler(request, exc)
             else:
                 response = await run_in_threadpool(handler, request, exc)
-            if not started:
+            if not tracked.started:
                 await response(scope, receive, send)
 
 
@@ -235,23 +241,16 @@ class _Handled(ExceptionMiddleware):
             return
         handlers = self._exception_handlers
         scope["starlette.exception_handlers"] = (handlers, self._status_handlers)  # plain endpoints read them
-        started = False
-
-        async def sender(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = _Tracked(send)
         try:
-            await self.app(scope, receive, sender)
+            await self.app(scope, receive, tracked)
         except Exception as exc:
             handler: Any = self._status_handlers.get(exc.status_code) if isinstance(exc, HTTPException) else None
             if handler is None:
                 handler = next((handlers[cls] for cls in type(exc).__mro__ if cls in handlers), None)
             if handler is None:
                 raise
-            if started:
+            if tracked.started:
                 raise RuntimeError("Caught handled exception, but response already started.") from exc
             request = Request(scope, receive, send)
             if is_async_callable(handler):
@@ -259,7 +258,7 @@ class _Handled(ExceptionMiddleware):
             else:
                 response = await run_in_threadpool(handler, request, exc)
             if response is not None:
-                await response(scope, receive, sender)
+                await response(scope, receive, tracked)
             exc.__traceback__ = None  # a reused exception instance would gather tracebacks across requests
 
 
