@@ -252,3 +252,41 @@ def sqlite3_error(message: str) -> Exception:
     import sqlite3
 
     return sqlite3.OperationalError(message)
+
+
+def test_sqlite_changes_made_while_a_batch_is_written_share_the_next_transaction(tmp_path):
+    import asyncio
+    import threading
+
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    real_write, batches, release = store._write, [], threading.Event()
+
+    def slow_write(batch):
+        batches.append(sorted(row[3] for row in batch.rows))
+        release.wait(10)  # the first transaction is still being written while the others change things
+        real_write(batch)
+
+    store._write = slow_write
+
+    async def request(key: str) -> None:
+        store.put("t", "p", "k", key, {"v": 1})
+        await store.committed()
+
+    async def scenario():
+        first = asyncio.create_task(request("a"))
+        while not batches:  # the writer thread has the first batch
+            await asyncio.sleep(0.001)
+        others = []
+        for key in "bcd":  # one after another, each given the loop's time to hand its batch over
+            others.append(asyncio.create_task(request(key)))
+            for _ in range(3):
+                await asyncio.sleep(0)
+        assert not any(task.done() for task in [first, *others]), "nobody is told before the write"
+        release.set()
+        await asyncio.gather(first, *others)
+
+    asyncio.run(scenario())
+    assert batches == [["a"], ["b", "c", "d"]], "one transaction for everything that waited, not one each"
+    assert set(rows_on_disk(path)) == {"a", "b", "c", "d"}
+    store.close()

@@ -153,8 +153,15 @@ class SqliteStore(MemoryStore):
     # Writing
 
     def _commit_now(self) -> None:
-        """On the event loop: hand the changes so far to the writer thread, which writes batches in order."""
+        """On the event loop: hand the changes so far to the writer thread, unless it is writing a batch still.
+
+        Then they wait for it to finish (:meth:`_written` commits again): one batch at a time, holding
+        everything that changed while the last one was written, makes few large transactions instead
+        of one per request, and SQLite's cost is mostly per transaction.
+        """
         self._commit_scheduled = False
+        if self._submitted:
+            return
         batch = self._take()
         if batch is None:
             self._settle(_Batch([], [], [], [], set(), self._drain_waiters()), None)
@@ -171,6 +178,8 @@ class SqliteStore(MemoryStore):
             log.error("writing to %s failed (%s); the changes are kept for the next commit", self.path, error)
             asyncio.get_running_loop().call_later(RETRY_SECONDS, self.commit_soon)
         self._settle(batch, error)
+        if error is None:
+            self.commit_soon()  # what changed while this batch was written
 
     def _take(self) -> _Batch | None:
         """The changes since the last batch, serialized now (the documents keep changing meanwhile)."""
