@@ -64,7 +64,8 @@ class SumsubError(ProviderError):
             return cls(415, "HTTP 415 Unsupported Media Type")
         if isinstance(error, NotAnObject):
             return bad_request("Request body must be a JSON object")
-        return bad_request(f"Request body is not valid JSON: {error.message}")
+        detail = error.message.removeprefix("the body is not valid JSON: ")  # said once, not twice
+        return bad_request(f"Request body is not valid JSON: {detail}")
 
     @classmethod
     def invalid(cls, op: Operation | None, schema: str, errors: list[ValidationError]) -> SumsubError:

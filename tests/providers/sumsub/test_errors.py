@@ -119,6 +119,7 @@ def test_broken_json_is_400_with_the_parsers_position(api):
     response = api.post(PATH, content=b'{"externalUserId": ', headers={"Content-Type": "application/json"})
     description = plain_error(response, 400)["description"]
     assert description.startswith("Request body is not valid JSON: ") and "line 1 column 20" in description
+    assert description.count("not valid JSON") == 1, "said once"
 
 
 def test_a_body_that_breaks_the_schema_is_400_naming_the_field(api):
