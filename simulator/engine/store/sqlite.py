@@ -2,8 +2,9 @@
 
 Writes are grouped: :meth:`SqliteStore.commit` makes everything put or deleted since the last commit
 durable in one transaction. A request that changed anything waits for :meth:`SqliteStore.committed`
-before its response starts (so an acknowledged write is on disk; requests finishing together
-share one transaction, written by a thread of its own while the event loop serves others), and
+before its response starts (so an acknowledged write is on disk). A thread of its own writes one
+transaction at a time while the event loop serves others; whatever changes meanwhile waits, and
+goes in the next one (group commit: under load, one transaction holds many requests' changes), and
 the scheduler commits after its jobs (so a scenario step's effects, the webhooks it queued and its
 "done" mark land together, or not at all; a webhook goes out only once its event is on disk).
 """
