@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.scenarios.model import Scenario
-from simulator.engine.scenarios.selection import SelectionError, select
+from simulator.engine.scenarios.selection import SelectionError, select, warn
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import sandbox
 from simulator.providers.checkout.errors import ValidationFailed
@@ -58,6 +58,8 @@ def choose(
             convention=lambda f: sandbox_convention(product.name, f),
         )
     except SelectionError as exc:
+        # Checkout's error body has no room for a message: the console and the journal entry say why.
+        warn(str(exc))
         raise ValidationFailed("x_kycsim_scenario__invalid", message=str(exc)) from None
     scenario = selection.scenario
     return {

@@ -134,6 +134,8 @@ def test_a_scenario_header_for_another_product_is_422(api):
         json={"applicant_id": applicant["id"], "declared_data": {"name": "Al Bo"}},
     )
     assert body["error_codes"] == ["x_kycsim_scenario__invalid"]
+    journal = api.client.get("/_sim/requests", params={"path": "/identity-verifications"}).json()["data"]
+    assert journal[0]["status"] == 422 and "fa-approved" in journal[0]["warnings"][0], "the journal says why"
 
 
 def test_an_unknown_scenario_header_is_refused_by_kycsim_with_close_names(api):
