@@ -102,17 +102,23 @@ def back(event: str, code: int | None = None) -> dict[str, list[str]]:
     return {"event": [event], **({"response_code": [str(code)]} if code else {})}
 
 
+# The events a flow sends after ``created``, as far as each step (suffix, payload status, payload codes).
+OPENED = [("opened", "pending", [])]
+STARTED = [*OPENED, ("started", "capture_in_progress", [])]
+CAPTURED = [*STARTED, ("capture_completed", "checks_in_progress", [])]
+APPROVED = [*CAPTURED, ("checks_completed", "approved", [10000])]
+
 # Where a trigger applies: (product, steps, attempt status, check status, codes, the events after
 # ``created`` (suffix, payload status, payload codes), the hosted page's return or None).
 APPLIES = {
-    "first attempt": (IDV, [], "pending_redirection", "pending", [], [("opened", "pending", [])], None),
+    "first attempt": (IDV, [], "pending_redirection", "pending", [], OPENED, None),
     "open_link": (
         IDV,
         [OPEN],
         "capture_in_progress",
         "capture_in_progress",
         [],
-        [("opened", "pending", []), ("started", "capture_in_progress", [])],
+        STARTED,
         None,
     ),
     "complete_capture": (
@@ -121,11 +127,7 @@ APPLIES = {
         "checks_in_progress",
         "checks_in_progress",
         [],
-        [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
-        ],
+        CAPTURED,
         back("identity_verification_capture_completed"),
     ),
     "abort_capture with a code": (
@@ -135,8 +137,7 @@ APPLIES = {
         "retry_required",
         [61203],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
+            *STARTED,
             ("capture_aborted", "retry_required", [61203]),
         ],
         back("identity_verification_capture_aborted", 61203),
@@ -148,8 +149,7 @@ APPLIES = {
         "retry_required",
         [61111],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
+            *STARTED,
             ("capture_aborted", "retry_required", [61111]),
         ],
         back("identity_verification_capture_aborted", 61111),
@@ -160,7 +160,7 @@ APPLIES = {
         "capture_refused",
         "refused",
         [63001],
-        [("opened", "pending", []), ("started", "capture_in_progress", []), ("capture_refused", "refused", [63001])],
+        [*STARTED, ("capture_refused", "refused", [63001])],
         back("identity_verification_capture_refused", 63001),
     ),
     "expire_link": (
@@ -169,7 +169,7 @@ APPLIES = {
         "expired",
         "retry_required",
         [61101],
-        [("opened", "pending", []), ("link_expired", "retry_required", [61101])],
+        [*OPENED, ("link_expired", "retry_required", [61101])],
         back("identity_verification_link_expired", 61101),
     ),
     "complete_checks approved": (
@@ -178,12 +178,7 @@ APPLIES = {
         "completed",
         "approved",
         [10000],
-        [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
-            ("checks_completed", "approved", [10000]),
-        ],
+        APPROVED,
         back("identity_verification_capture_completed"),
     ),
     "complete_checks declined": (
@@ -193,9 +188,7 @@ APPLIES = {
         "declined",
         [62304, 62401],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
+            *CAPTURED,
             ("checks_completed", "declined", [62304, 62401]),
         ],
         back("identity_verification_capture_completed"),
@@ -207,9 +200,7 @@ APPLIES = {
         "retry_required",
         [61411],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
+            *CAPTURED,
             ("checks_inconclusive", "retry_required", [61411]),
         ],
         back("identity_verification_capture_completed"),
@@ -221,9 +212,7 @@ APPLIES = {
         "retry_required",
         [61901],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
+            *CAPTURED,
             ("checks_inconclusive", "retry_required", [61901]),
         ],
         back("identity_verification_capture_completed"),
@@ -235,10 +224,7 @@ APPLIES = {
         "approved",
         [10000],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
-            ("checks_completed", "approved", [10000]),
+            *APPROVED,
             ("report_created", "approved", [10000]),
         ],
         back("identity_verification_capture_completed"),
@@ -249,7 +235,7 @@ APPLIES = {
         "terminated",
         "retry_required",
         [64001],
-        [("opened", "pending", []), ("started", "capture_in_progress", []), ("closed", "retry_required", [64001])],
+        [*STARTED, ("closed", "retry_required", [64001])],
         back("identity_verification_closed", 64001),
     ),
     "close: inconclusive": (
@@ -258,7 +244,7 @@ APPLIES = {
         "terminated",
         "inconclusive",
         [64001],
-        [("opened", "pending", []), ("started", "capture_in_progress", []), ("closed", "inconclusive", [64001])],
+        [*STARTED, ("closed", "inconclusive", [64001])],
         back("identity_verification_closed", 64001),
     ),
     "close after the attempt ended: 64001 ends no attempt that was no longer valid": (
@@ -268,8 +254,7 @@ APPLIES = {
         "inconclusive",
         [64001],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
+            *STARTED,
             ("capture_aborted", "retry_required", [61111]),
             ("closed", "inconclusive", [64001]),
         ],
@@ -282,10 +267,7 @@ APPLIES = {
         "declined",
         [62301],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
-            ("checks_completed", "approved", [10000]),
+            *APPROVED,
             ("audit_completed", "declined", [62301]),
         ],
         back("identity_verification_capture_completed"),
@@ -302,9 +284,7 @@ APPLIES = {
         "approved",
         [10000],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
+            *CAPTURED,
             ("checks_completed", "declined", [62301]),
             ("audit_completed", "approved", [10000]),
         ],
@@ -317,10 +297,7 @@ APPLIES = {
         "approved",
         [10000],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
-            ("capture_completed", "checks_in_progress", []),
-            ("checks_completed", "approved", [10000]),
+            *APPROVED,
             ("anonymized", "approved", [10000]),
         ],
         back("identity_verification_capture_completed"),
@@ -331,7 +308,7 @@ APPLIES = {
         "pending_redirection",
         "pending",
         [],
-        [("opened", "pending", []), ("started", "capture_in_progress", []), ("reset", "pending", [])],
+        [*STARTED, ("reset", "pending", [])],
         None,
     ),
     "face authentication: the same model, its own event names": (
@@ -341,8 +318,7 @@ APPLIES = {
         "retry_required",
         [61113],
         [
-            ("opened", "pending", []),
-            ("started", "capture_in_progress", []),
+            *STARTED,
             ("capture_aborted", "retry_required", [61113]),
         ],
         back("face_authentication_capture_aborted", 61113),
@@ -447,10 +423,6 @@ def test_risk_labels_come_with_the_verdict(make_api, tmp_path):
 
 # Where it does not: (product, steps, the last step's trigger, attempt status, check status, events
 # after ``created``) - the state the steps before the last one left.
-OPENED = [("opened", "pending", [])]
-STARTED = [*OPENED, ("started", "capture_in_progress", [])]
-CAPTURED = [*STARTED, ("capture_completed", "checks_in_progress", [])]
-APPROVED = [*CAPTURED, ("checks_completed", "approved", [10000])]
 DOES_NOT_APPLY = {
     "complete_capture before the link is opened": (IDV, [CAPTURE], "pending_redirection", "pending", OPENED),
     "open_link twice": (IDV, [OPEN, OPEN], "capture_in_progress", "capture_in_progress", STARTED),
