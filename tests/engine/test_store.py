@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,70 @@ def test_sqlite_changes_made_while_a_batch_is_written_share_the_next_transaction
     assert batches == [["a"], ["b", "c", "d"]], "one transaction for everything that waited, not one each"
     assert set(rows_on_disk(path)) == {"a", "b", "c", "d"}
     store.close()
+
+
+def test_kept_state_is_written_with_the_documents_and_read_back_after_a_restart(tmp_path):
+    import asyncio
+
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    state = {"n": 1}
+    assert store.keep("counter", lambda: json.dumps(state)) is None, "a fresh file has none"
+    written, real_write = [], store._write
+    store._write = lambda batch: (written.append(batch.kept), real_write(batch))
+
+    async def scenario():
+        store.put("t", "p", "k", "a", {"v": 1})
+        await store.committed()
+        store.put("t", "p", "k", "b", {"v": 1})  # the state did not change: not written again
+        await store.committed()
+        state["n"] = 2
+        flag = store.watch()
+        store.changed()  # no document changed: the state alone makes a transaction, and the caller waits for it
+        assert flag == [True]
+        await store.committed()
+
+    asyncio.run(scenario())
+    assert written == [[("counter", '{"n": 1}')], [], [("counter", '{"n": 2}')]]
+    store.close()
+    again = SqliteStore(path)
+    assert again.keep("counter", lambda: "{}") == {"n": 2}
+    again.close()
+
+
+def test_kept_state_whose_write_failed_is_written_again(tmp_path):
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    store.keep("s", lambda: '"v"')
+    real_write, failures = store._write, []
+
+    def flaky_write(batch):
+        if not failures:
+            failures.append(batch)
+            raise sqlite3_error("disk I/O error")
+        real_write(batch)
+
+    store._write = flaky_write
+    store.changed()
+    with pytest.raises(Exception, match="disk I/O"):
+        store.commit()
+    store.commit()  # nothing else changed: the state goes again all the same
+    store.close()
+    again = SqliteStore(path)
+    assert again.keep("s", lambda: '"v"') == "v"
+    again.close()
+
+
+def test_kept_state_that_is_not_json_starts_afresh_and_memory_keeps_none(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "state.db"
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO kept VALUES ('s', '{not json')")
+    store = SqliteStore(path)
+    assert store.keep("s", lambda: "{}") is None
+    store.close()
+    memory = MemoryStore()
+    assert memory.keep("s", lambda: "{}") is None
+    memory.changed()  # nothing to write, ever

@@ -11,7 +11,7 @@ revision (a rendered response body, say) is still good while its revision is the
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
@@ -36,6 +36,8 @@ class Store(Protocol):
     def tenants(self) -> builtins.list[str]: ...
     def reset(self, tenant: str | None = None) -> None: ...
     def watch(self) -> builtins.list[bool] | None: ...
+    def keep(self, name: str, snapshot: Callable[[], str]) -> Any: ...
+    def changed(self) -> None: ...
     def commit(self) -> None: ...
     def commit_soon(self) -> None: ...
     async def committed(self) -> None: ...
@@ -93,6 +95,17 @@ class MemoryStore:
 
     def watch(self) -> builtins.list[bool] | None:
         return None
+
+    def keep(self, name: str, snapshot: Callable[[], str]) -> Any:
+        """State kept beside the documents (the clock, bindings, endpoints), as JSON text that
+        ``snapshot`` makes: a durable store writes it with every transaction in which it changed, and
+        this returns what the last process wrote (parsed), or None. In memory nothing outlives the
+        process: always None."""
+        return None
+
+    def changed(self) -> None:
+        """State given to :meth:`keep` changed on its own (no document did): it goes in the next commit,
+        and the request that changed it waits for that commit, as for a document."""
 
     def commit(self) -> None:
         pass

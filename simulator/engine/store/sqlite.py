@@ -14,16 +14,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sqlite3
-import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from simulator.engine.store.lock import claim
 from simulator.engine.store.memory import Doc, Ident, MemoryStore, StoreError
 
 log = logging.getLogger("kycsim.store")
@@ -51,13 +51,16 @@ class SqliteStore(MemoryStore):
         self._dirty: dict[Ident, None] = {}  # changed since the last commit, in first-change order
         self._deleted: set[Ident] = set()  # deleted since the last commit (a re-put gets a new position)
         self._resets: list[str | None] = []
+        self._kept: dict[str, Callable[[], str]] = {}  # state beside the documents (keep): its snapshots
+        self._kept_written: dict[str, str] = {}  # ... as last written (or loaded): unchanged is not written again
+        self._nudged = False  # kept state changed on its own (changed): the next batch is due even with no document
         self._commit_scheduled = False
         self._waiters: list[asyncio.Future[None]] = []  # requests waiting for the next commit
         self._submitted: dict[_Batch, Future[None]] = {}  # handed to the writer thread, oldest first, not yet written
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kycsim-sqlite")
         self._owner: IO[str] | None = None
         if self.path != ":memory:":
-            self._owner = _claim(self.path)
+            self._owner = claim(self.path)
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -68,7 +71,9 @@ class SqliteStore(MemoryStore):
                 " seq INTEGER, body TEXT, PRIMARY KEY (tenant, provider, kind, key));"
                 "CREATE INDEX IF NOT EXISTS documents_seq ON documents (seq);"
                 "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER);"
+                "CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, body TEXT);"
             )
+            self._saved = dict(self._db.execute("SELECT name, body FROM kept"))
             self.epoch = self._next_epoch()
             self._seq = self._load()
         except (sqlite3.DatabaseError, OSError) as exc:
@@ -99,6 +104,22 @@ class SqliteStore(MemoryStore):
         _WRITES.set(flag)
         return flag
 
+    def keep(self, name: str, snapshot: Callable[[], str]) -> Any:
+        self._kept[name] = snapshot
+        saved = self._saved.pop(name, None)
+        if saved is None:
+            return None
+        self._kept_written[name] = saved
+        try:
+            return json.loads(saved)
+        except ValueError:
+            log.warning("the saved %s in %s is not JSON; it starts afresh", name, self.path)
+            return None
+
+    def changed(self) -> None:
+        self._nudged = True
+        _wrote()
+
     def commit(self) -> None:
         """Write every change so far in one transaction, now (after the batches still being written)."""
         for waiting, written in list(self._submitted.items()):
@@ -118,7 +139,7 @@ class SqliteStore(MemoryStore):
     def commit_soon(self) -> None:
         """Commit in the background once the event loop has run what is ready now: changes made meanwhile
         (other requests finishing, other outcomes) share the transaction. Without a running loop, at once."""
-        if self._commit_scheduled or not (self._dirty or self._resets or self._waiters):
+        if self._commit_scheduled or not (self._dirty or self._resets or self._nudged or self._waiters):
             return
         try:
             loop = asyncio.get_running_loop()
@@ -130,7 +151,7 @@ class SqliteStore(MemoryStore):
 
     async def committed(self) -> None:
         """Wait until everything changed so far is durable (a request, before its response starts)."""
-        if not (self._dirty or self._resets):
+        if not (self._dirty or self._resets or self._nudged):
             if not self._submitted:
                 return
             await asyncio.wrap_future(
@@ -165,7 +186,7 @@ class SqliteStore(MemoryStore):
             return
         batch = self._take()
         if batch is None:
-            self._settle(_Batch([], [], [], [], set(), self._drain_waiters()), None)
+            self._settle(_Batch([], [], [], [], set(), [], self._drain_waiters()), None)
             return
         written = self._submitted[batch] = self._writer.submit(self._write, batch)
         loop = asyncio.get_running_loop()
@@ -184,7 +205,7 @@ class SqliteStore(MemoryStore):
 
     def _take(self) -> _Batch | None:
         """The changes since the last batch, serialized now (the documents keep changing meanwhile)."""
-        if not (self._dirty or self._resets):
+        if not (self._dirty or self._resets or self._nudged):
             return None
         gone, rows = [], []
         for ident in self._dirty:
@@ -199,9 +220,25 @@ class SqliteStore(MemoryStore):
                     continue
                 self._seq += 1
                 rows.append((*ident, self._seq, body))
-        batch = _Batch(self._resets, gone, rows, list(self._dirty), self._deleted, self._drain_waiters())
-        self._dirty, self._deleted, self._resets = {}, set(), []
+        batch = _Batch(
+            self._resets, gone, rows, list(self._dirty), self._deleted, self._kept_rows(), self._drain_waiters()
+        )
+        self._dirty, self._deleted, self._resets, self._nudged = {}, set(), [], False
         return batch
+
+    def _kept_rows(self) -> list[tuple[str, str]]:
+        """Each kept state whose snapshot differs from what was written last: it goes with the documents."""
+        rows = []
+        for name, snapshot in self._kept.items():
+            try:
+                text = snapshot()
+            except Exception:  # a bug in its owner; it must not hold up everybody's writes
+                log.exception("the state %s cannot be saved; kept in memory only", name)
+                continue
+            if text != self._kept_written.get(name):
+                rows.append((name, text))
+                self._kept_written[name] = text
+        return rows
 
     def _write(self, batch: _Batch) -> None:
         """One transaction (on the writer thread, or the caller's for :meth:`commit`)."""
@@ -221,6 +258,7 @@ class SqliteStore(MemoryStore):
                     " ON CONFLICT (tenant, provider, kind, key) DO UPDATE SET body = excluded.body",
                     batch.rows,
                 )
+                db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)", batch.kept)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -243,6 +281,10 @@ class SqliteStore(MemoryStore):
                     again.update(dict.fromkeys((name, provider, kind, key) for key in docs))
         self._dirty = {**again, **self._dirty}
         self._deleted |= batch.deleted
+        if batch.kept:  # written again, as they are by then
+            self._nudged = True
+            for name, _ in batch.kept:
+                self._kept_written.pop(name, None)
 
     def _drain_waiters(self) -> list[asyncio.Future[None]]:
         waiters, self._waiters = self._waiters, []
@@ -296,6 +338,7 @@ class _Batch:
     rows: list[tuple[str, str, str, str, int, str]]
     idents: list[Ident]
     deleted: set[Ident]
+    kept: list[tuple[str, str]]  # (name, JSON text) of each kept state that changed
     waiters: list[asyncio.Future[None]]
     restored: bool = False
 
@@ -315,43 +358,3 @@ def _resolve(waiter: asyncio.Future[None], error: BaseException | None) -> None:
             waiter.set_result(None)
         else:
             waiter.set_exception(error)
-
-
-def _claim(path: str) -> IO[str]:
-    """Hold an exclusive lock on ``<path>.lock`` while the store is open; refuse if another process holds it.
-
-    The operating system drops the lock when the process ends, however it ends (``kill -9``
-    included), so a restart after a crash is never refused.
-    """
-    try:
-        owner = open(f"{path}.lock", "a+")  # noqa: SIM115 - held open for the store's lifetime
-    except OSError as exc:
-        raise StoreError(f"cannot open {path}.lock next to the store: {exc.strerror or exc}") from None
-    try:
-        _lock_exclusive(owner)
-    except OSError:
-        owner.seek(0)
-        pid = owner.read().strip()
-        owner.close()
-        by = f"kycsim process {pid}" if pid and pid != str(os.getpid()) else "another kycsim"
-        raise StoreError(
-            f"{path} is in use by {by}: one kycsim process per SQLite file (each would serve its own copy"
-            " of the state). Stop the other process, or give this one another --store file."
-        ) from None
-    owner.seek(0)
-    owner.truncate()
-    owner.write(str(os.getpid()))
-    owner.flush()
-    return owner
-
-
-def _lock_exclusive(file: IO[str]) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        file.seek(0)
-        msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
