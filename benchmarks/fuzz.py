@@ -3,11 +3,13 @@
 The CI suite (tests/test_fuzz.py) sends about 2,000 requests in-process; this sends many more to
 a real ``kycsim serve`` process and counts what its log says, the way an operator would see it:
 
-    python benchmarks/fuzz.py [--requests 10000] [--seed 0] [--speed manual]
+    python benchmarks/fuzz.py [--requests 10000] [--seed 0] [--speed manual] [--store sqlite]
 
 Prints requests sent, answers by status, 5xx answers and tracebacks in the server's output, and
-exits 1 when there is any 5xx or traceback. Outbound URLs only point at a closed local port, so a
-run never reaches the network.
+exits 1 when there is any 5xx or traceback. With ``--store sqlite`` the server keeps its state in a
+SQLite file, and once the run is over it is started again on that file and every record is read
+back once more: whatever the hostile requests left in the store must load and read after a restart.
+Outbound URLs only point at a closed local port, so a run never reaches the network.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ RAW_REQUESTS = [
 ]
 
 
-def start(speed: str, log: Path) -> tuple[subprocess.Popen, str]:
+def start(speed: str, log: Path, store: list[str]) -> tuple[subprocess.Popen, str]:
     command = [
         sys.executable,
         "-m",
@@ -58,6 +60,7 @@ def start(speed: str, log: Path) -> tuple[subprocess.Popen, str]:
         speed,
         "--start-time",
         "2025-01-01T00:00:00Z",
+        *store,
     ]
     handle = log.open("wb")
     proc = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -96,11 +99,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--speed", default="manual", help="the server's --speed (manual, instant or a factor)")
+    parser.add_argument("--store", choices=("memory", "sqlite"), default="memory")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "kycsim.log"
-        proc, url = start(args.speed, log)
+        store = ["--store", f"sqlite:///{Path(tmp) / 'fuzz.db'}"] if args.store == "sqlite" else []
+        proc, url = start(args.speed, log, store)
         started = time.perf_counter()
         try:
             outcome = fuzz.Outcome()
@@ -108,14 +113,30 @@ def main() -> int:
                 world = fuzz.seed_world(http, outcome)
                 table = fuzz.routes(_app())
                 fuzzed = fuzz.run(http, table, world, args.requests, seed=args.seed)
-                fuzz.readback(http, table, world, outcome)
+                read = fuzz.readback(http, table, world, outcome)
             raw_problems = raw(url)
             healthy = httpx.get(f"{url}/_sim/health", timeout=5).status_code == 200
         finally:
             proc.terminate()
             proc.wait(10)
-        elapsed = time.perf_counter() - started
         output = log.read_text(errors="replace")
+        if store:  # the same file again: everything the run stored loads, and every record still reads
+            again = Path(tmp) / "kycsim-restarted.log"
+            proc, url = start(args.speed, again, store)
+            try:
+                with httpx.Client(base_url=url, timeout=30) as http:
+                    read_again = fuzz.readback(http, table, world, outcome)
+                raw_problems += [  # a record that read before the restart reads the same way after it
+                    f"after the restart GET {path}: {read_again.get(path)} (was {status})"
+                    for path, status in read.items()
+                    if read_again.get(path) != status
+                ]
+                healthy = healthy and httpx.get(f"{url}/_sim/health", timeout=5).status_code == 200
+            finally:
+                proc.terminate()
+                proc.wait(10)
+            output += again.read_text(errors="replace")
+        elapsed = time.perf_counter() - started
 
     tracebacks = output.count("Traceback (most recent call last)")
     requests = fuzzed.requests + outcome.requests + len(RAW_REQUESTS)

@@ -193,4 +193,11 @@ def build_simulator(
         for endpoint in provider.webhook_endpoints_from_settings():
             dispatcher.add_endpoint(provider.name, source="settings", **endpoint)
     add_config_endpoints(dispatcher, settings.webhooks, providers)
+    if store.durable:
+        # What the control plane changed outlives the process too, written with the documents: the
+        # clock carries on from where it was, the bindings and the API's endpoints come back.
+        clock.restore(store.keep("clock", clock.snapshot))
+        sim.bindings.restore(store.keep("bindings", sim.bindings.snapshot))
+        dispatcher.endpoints.restore(store.keep("endpoints", dispatcher.endpoints.snapshot))
+        clock.on_change = sim.bindings.on_change = dispatcher.endpoints.on_change = store.changed
     return sim

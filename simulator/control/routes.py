@@ -107,7 +107,7 @@ async def list_bindings(request: Request) -> Response:
 
 async def delete_binding(request: Request) -> Response:
     binding_id = request.path_params["binding_id"]
-    if _sim(request).bindings.items.pop(binding_id, None) is None:
+    if _sim(request).bindings.remove(binding_id) is None:
         raise not_found(f"no binding {binding_id!r}")
     return Response(status_code=204)
 

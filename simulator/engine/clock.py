@@ -14,6 +14,7 @@ Modes (``--speed``):
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
@@ -66,6 +67,9 @@ class Clock:
     # ``manual`` speed, and many attempts share a millisecond of wall time).
     _iso_memo: tuple[float, datetime | None, str] = field(default=(math.nan, None, ""), init=False)
     _wall_memo: tuple[float, str] = field(default=(math.nan, ""), init=False)
+    # Told of every move and reset: the store keeps the clock with the documents (``snapshot``), so a
+    # restart on a durable store carries on from where time was, never from before it.
+    on_change: Callable[[], None] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.speed = parse_speed(self.speed)
@@ -106,6 +110,8 @@ class Clock:
             self._global_offset += seconds
         else:
             self._offsets[tenant] = self._offsets.get(tenant, 0.0) + seconds
+        if self.on_change is not None:
+            self.on_change()
 
     def room(self, tenant: str | None = None) -> float:
         """How far ``tenant``'s clock (or the shared base, which moves every tenant) may still move."""
@@ -162,6 +168,36 @@ class Clock:
             self._origin = self.monotonic()
         else:
             self._offsets.pop(tenant, None)
+        if self.on_change is not None:
+            self.on_change()
+
+    def snapshot(self) -> str:
+        """Where time is, as JSON: the start, the shared base's seconds since it, each tenant's offset."""
+        return json.dumps({"start": isoformat(self.start), "base": self.seconds(), "offsets": self._offsets})
+
+    def restore(self, saved: Any) -> None:
+        """Carry on from a :meth:`snapshot` a previous process left: no clock goes back across a restart.
+
+        The shared base and each tenant move forward to where they were (with the same ``--start-time``,
+        all the way; with the default start, now, only as far as they were ahead of it). Anything that
+        does not read as a snapshot is left out.
+        """
+        if not isinstance(saved, dict) or not isinstance(saved.get("offsets"), dict):
+            return
+        try:
+            start = datetime.fromisoformat(str(saved["start"]).replace("Z", "+00:00"))
+            base = float(saved["base"])
+            offsets = {str(tenant): float(offset) for tenant, offset in saved["offsets"].items()}
+        except (KeyError, TypeError, ValueError):
+            return
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=UTC)
+        then = (start - self.start).total_seconds() + base  # the saved base, in seconds since this start
+        if math.isfinite(then):
+            self.jump_to(then, None)
+            for tenant, offset in offsets.items():
+                if math.isfinite(offset):
+                    self.jump_to(then + offset, tenant)
 
     def describe(self, tenant: str | None = None) -> dict[str, Any]:
         return {

@@ -1,3 +1,4 @@
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -338,3 +339,68 @@ def test_civil_time_is_what_strftime_writes_wherever_the_clock_can_be():
     moments = [EARLIEST_START + timedelta(seconds=s) for s in (0, 59, 86399, 86400 * 365.5, 12345678.901234)]
     for moment in [*moments, latest, datetime(2025, 1, 2, 3, 4, 5)]:
         assert civil(moment) == moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def restarted(clock: Clock, **kwargs) -> Clock:
+    """A new process's clock, carrying on from what ``clock`` saved (through JSON, as the store keeps it)."""
+    again = Clock(**kwargs)
+    again.restore(json.loads(clock.snapshot()))
+    return again
+
+
+def test_a_restart_with_the_same_start_carries_on_where_every_clock_was():
+    clock = Clock(speed="manual", start=START)
+    clock.advance(60)
+    clock.advance(3600, "t1")
+    clock.advance(5, "t2")
+    again = restarted(clock, speed="manual", start=START)
+    assert again.now() == clock.now() and again.now("t1") == clock.now("t1") and again.now("t2") == clock.now("t2")
+    assert again.now("other") == clock.now("other"), "a tenant that never moved follows the base"
+
+
+def test_a_restart_with_a_running_clock_keeps_the_time_it_ran():
+    wall = FakeMonotonic()
+    clock = Clock(speed=0.5, start=START, monotonic=wall)
+    wall.now += 100  # 200 virtual seconds
+    again = restarted(clock, speed=0.5, start=START, monotonic=wall)
+    assert again.seconds() == pytest.approx(200), "not back to the start"
+    wall.now += 10
+    assert again.seconds() == pytest.approx(220), "and it runs on from there"
+
+
+def test_a_restart_with_a_later_start_moves_a_clock_only_as_far_as_it_was_ahead():
+    clock = Clock(speed="manual", start=START)
+    clock.advance(3600, "ahead")
+    clock.advance(60, "behind")
+    later = START + timedelta(minutes=10)  # the default start is "now": the new process starts later
+    again = restarted(clock, speed="manual", start=later)
+    assert again.now() == later, "the base was behind the new start: it stays"
+    assert again.now("ahead") == clock.now("ahead"), "an hour ahead of the old start is still that moment"
+    assert again.now("behind") == later, "never back to where it was"
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        None,
+        [],
+        {},
+        {"start": "x", "base": 0, "offsets": {}},
+        {"start": START.isoformat(), "base": "NaN", "offsets": {}},
+    ],
+)
+def test_a_snapshot_that_does_not_read_changes_nothing(saved):
+    clock = Clock(speed="manual", start=START)
+    clock.restore(saved)
+    assert clock.seconds() == 0 and clock.snapshot() == Clock(speed="manual", start=START).snapshot()
+
+
+def test_the_clock_tells_of_every_move_and_reset():
+    clock = Clock(speed="manual", start=START)
+    told = []
+    clock.on_change = lambda: told.append(clock.seconds("t"))
+    clock.advance(5, "t")
+    clock.jump_to(10, "t")
+    clock.reset("t")
+    clock.reset()
+    assert told == [5, 10, 0, 0]

@@ -293,3 +293,34 @@ def test_a_second_process_on_the_same_file_is_refused(tmp_path):
             first.kill()
             if second is not None:
                 second.kill()
+
+
+def test_the_control_planes_changes_outlive_a_kill_9(tmp_path):
+    """The clock, the bindings and the API's endpoints are acknowledged writes too: each answer waits
+    for its transaction, so a kill right after it loses nothing, and ids go on from where they were."""
+    other = "sk_sbox_durability_someone_else_xx"
+    with Receiver() as receiver:
+        first = Server(tmp_path, receiver.url, "first").started()
+        try:
+            with httpx.Client(base_url=first.url, timeout=10) as control:
+                clock = control.post("/_sim/clock/advance", json={"seconds": 3600, "tenant": other}).json()
+                binding = control.post("/_sim/bindings", json={"scenario": "idv-approved", "times": 2}).json()
+                hook = {"provider": "checkout", "url": f"{receiver.url}/api", "secret": "s", "tenant": other}
+                endpoint = control.post("/_sim/webhooks/endpoints", json=hook).json()
+        finally:
+            first.kill()  # at once: nothing after the answers
+
+        second = Server(tmp_path, receiver.url, "second").started()
+        try:
+            with httpx.Client(base_url=second.url, timeout=10) as control:
+                assert control.get("/_sim/clock", params={"tenant": other}).json()["now"] == clock["now"]
+                assert control.get("/_sim/bindings").json()["data"] == [binding]
+                endpoints = control.get("/_sim/webhooks/endpoints").json()["data"]
+                assert endpoint in endpoints, endpoints
+                assert control.post("/_sim/bindings", json={"scenario": "idv-approved"}).json()["id"] != binding["id"]
+                hook["url"] = f"{receiver.url}/another"
+                assert control.post("/_sim/webhooks/endpoints", json=hook).json()["id"] not in {
+                    e["id"] for e in endpoints
+                }
+        finally:
+            second.kill()

@@ -803,8 +803,11 @@ def seed_world(http: httpx.Client, outcome: Outcome) -> World:
     return world
 
 
-def readback(http: httpx.Client, table: list[tuple[str, str]], world: World, outcome: Outcome) -> None:
-    """GET every readable route with every real id again: a record stored by the run must still read."""
+def readback(http: httpx.Client, table: list[tuple[str, str]], world: World, outcome: Outcome) -> dict[str, int]:
+    """GET every readable route with every real id again: a record stored by the run must still read.
+
+    Returns each path's status, to compare with a read-back after a restart."""
+    statuses: dict[str, int] = {}
     for method, template in table:
         if method != "GET" or template == "/_sim/events":
             continue
@@ -821,4 +824,7 @@ def readback(http: httpx.Client, table: list[tuple[str, str]], world: World, out
             request = FuzzRequest(method, template, path, "", {}, b"", sign=provider == "sumsub")
             if provider == "checkout" and not template.startswith(("/verify", "/media")):
                 request.headers["authorization"] = f"Bearer {CHECKOUT_KEY}".encode()
-            send(http, request, outcome)
+            response = send(http, request, outcome)
+            if response is not None:
+                statuses[path] = response.status_code
+    return statuses

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-import itertools
+import json
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -69,12 +69,27 @@ class Binding:
 @dataclass
 class Bindings:
     items: dict[str, Binding] = field(default_factory=dict)
-    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _next: int = 1  # the number of the next binding's id
+    # Told of every change: the store keeps the bindings (``snapshot``), so they outlive a restart.
+    on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def add(self, scenario: str, match: dict[str, Any], tenant: str | None = None, times: int | None = None) -> Binding:
-        binding = Binding(f"bnd_{next(self._ids)}", scenario, match, tenant, times)
+        binding = Binding(f"bnd_{self._next}", scenario, match, tenant, times)
+        self._next += 1
         self.items[binding.id] = binding
+        self._changed()
         return binding
+
+    def remove(self, binding_id: str) -> Binding | None:
+        binding = self.items.pop(binding_id, None)
+        if binding is not None:
+            self._changed()
+        return binding
+
+    def use(self, binding: Binding) -> None:
+        """A new check took ``binding``'s scenario: one of its ``times`` is spent."""
+        binding.used += 1
+        self._changed()
 
     def find(self, tenant: str, facts: Mapping[str, Any]) -> Binding | None:
         # Newest first: a later binding is the more deliberate one.
@@ -87,9 +102,30 @@ class Bindings:
     def reset(self, tenant: str | None = None) -> None:
         if tenant is None:
             self.items.clear()
-            self._ids = itertools.count(1)  # a global reset starts over: the same calls give the same ids
+            self._next = 1  # a global reset starts over: the same calls give the same ids
         else:
             self.items = {k: b for k, b in self.items.items() if b.tenant != tenant}
+        self._changed()
+
+    def snapshot(self) -> str:
+        return json.dumps({"next": self._next, "items": [b.as_json() for b in self.items.values()]})
+
+    def restore(self, saved: Any) -> None:
+        """The bindings a previous process left (:meth:`snapshot`); ids go on from where it stopped."""
+        if not isinstance(saved, dict) or not isinstance(saved.get("items"), list):
+            return
+        for item in saved["items"]:
+            try:
+                binding = Binding(**item)
+            except TypeError:
+                continue
+            self.items[binding.id] = binding
+        if isinstance(saved.get("next"), int):
+            self._next = max(self._next, saved["next"])
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
 
 @dataclass(frozen=True)
@@ -153,7 +189,7 @@ def select(
     matched = bindings.matching(tenant, facts)
     binding = next((b for b in matched if _fits(catalogue.get(b.scenario), provider, product)), None)
     if binding is not None:
-        binding.used += 1
+        bindings.use(binding)
         return Selection(catalogue.get(binding.scenario), BINDING)  # type: ignore[arg-type]
     if matched:
         other = matched[0]

@@ -28,7 +28,6 @@ attempt itself, ``replay.py`` where a replay goes.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -40,7 +39,7 @@ from simulator.engine.scheduler import Scheduler
 from simulator.engine.store import Store
 from simulator.engine.webhooks.attempts import Runner, Senders, make_attempt
 from simulator.engine.webhooks.chaos import Chaos, combine, normalize
-from simulator.engine.webhooks.endpoints import CONCURRENCY, Endpoint
+from simulator.engine.webhooks.endpoints import CONCURRENCY, Endpoint, Endpoints
 from simulator.engine.webhooks.lanes import Lanes
 from simulator.engine.webhooks.log import UNDER_WAY, DeliveryLog
 from simulator.engine.webhooks.models import Attempt, Delivery, Event, WebhookProfile
@@ -74,13 +73,12 @@ class Dispatcher:
         # lists are the delivery log, and a copy would only double what each delivery costs.
         self.outbox = Outbox(store) if store is not None and store.durable else None
         self.log = DeliveryLog(self.outbox)
-        self.endpoints: dict[str, Endpoint] = {}
+        self.endpoints = Endpoints()
         self.stream = EventStream()
         self.on_attempt: list[Callable[[Attempt], None]] = []  # console log, event streams
         self._lanes = Lanes(scheduler, begin=self._begin, persist=self.log.persist)
         self._runner = Runner(clock, scheduler, run=self._attempt, live=self._live)
         self._senders = Senders()
-        self._endpoint_ids = itertools.count(1)
 
     # The delivery log, read by the control API, the dashboard and the CLI
 
@@ -117,7 +115,7 @@ class Dispatcher:
         concurrency: int = CONCURRENCY,
     ) -> Endpoint:
         endpoint = Endpoint(
-            f"we_{next(self._endpoint_ids)}",
+            self.endpoints.new_id(),
             provider,
             url,
             secret,
@@ -130,6 +128,7 @@ class Dispatcher:
             concurrency,
         )
         self.endpoints[endpoint.id] = endpoint
+        self.endpoints.changed()
         return endpoint
 
     def update_endpoint(self, endpoint_id: str, **changes: Any) -> Endpoint | None:
@@ -147,6 +146,7 @@ class Dispatcher:
                 if d.endpoint is endpoint and not d.replay and d.state in UNDER_WAY:
                     d.url = endpoint.url
                     self.log.persist(d)
+        self.endpoints.changed()
         return endpoint
 
     def remove_endpoint(self, endpoint_id: str) -> Endpoint | None:
@@ -159,6 +159,7 @@ class Dispatcher:
                     self.log.persist(d)
             self._lanes.forget(endpoint_id=endpoint_id)
             self._senders.close(endpoint_id)
+            self.endpoints.changed()
         return endpoint
 
     # Publishing
@@ -233,9 +234,9 @@ class Dispatcher:
         for endpoint in list(self.endpoints.values()):
             if endpoint.source == "api" and (tenant is None or endpoint.tenant == tenant):
                 del self.endpoints[endpoint.id]
-        if tenant is None:  # numbered on from the configured endpoints, as after a fresh start
-            numbers = [int(e.removeprefix("we_")) for e in self.endpoints if e.removeprefix("we_").isdigit()]
-            self._endpoint_ids = itertools.count(max(numbers, default=0) + 1)
+        if tenant is None:
+            self.endpoints.renumber()
+        self.endpoints.changed()
         self.log.reset(tenant)
         self._lanes.forget(tenant=tenant)
 

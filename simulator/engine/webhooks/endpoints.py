@@ -8,8 +8,10 @@ config file, and the control API (``POST /_sim/webhooks/endpoints``).
 from __future__ import annotations
 
 import fnmatch
+import json
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +23,9 @@ FIELDS = ("provider", "url", "secret", "tenant", "events", "options", "chaos", "
 OPTIONS = ("alg", "authorization", "headers")  # signing options a provider's profile reads
 CONCURRENCY = 64  # attempts in flight to one endpoint (and connections kept to it), by default
 MAX_CONCURRENCY = 256
+
+
+log = logging.getLogger("kycsim.webhooks")
 
 
 class EndpointError(ValueError):
@@ -77,6 +82,52 @@ class Endpoint:
             "ordered": self.ordered,
             "concurrency": self.concurrency,
         }
+
+
+class Endpoints(dict[str, "Endpoint"]):
+    """The endpoints by id, numbered ``we_1``, ``we_2``... Those added through the API outlive a restart
+    on a durable store (:meth:`snapshot`, :meth:`restore`); settings and the config file make the
+    others again at each start, first, so theirs keep their ids while the configuration does not change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_number = 1
+        self.on_change: Callable[[], None] | None = None  # the store keeps the snapshot with the documents
+
+    def new_id(self) -> str:
+        self.next_number += 1
+        return f"we_{self.next_number - 1}"
+
+    def changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def renumber(self) -> None:
+        """After a full reset: numbered on from the configured endpoints, as after a fresh start."""
+        numbers = [int(e.removeprefix("we_")) for e in self if e.removeprefix("we_").isdigit()]
+        self.next_number = max(numbers, default=0) + 1
+
+    def snapshot(self) -> str:
+        added = [e.as_record() for e in self.values() if e.source == "api"]
+        return json.dumps({"next": self.next_number, "endpoints": added})
+
+    def restore(self, saved: Any) -> None:
+        """The API's endpoints a previous process left; one whose id a configured endpoint has now gets a new one."""
+        if not isinstance(saved, dict) or not isinstance(saved.get("endpoints"), list):
+            return
+        if isinstance(saved.get("next"), int):
+            self.next_number = max(self.next_number, saved["next"])
+        for record in saved["endpoints"]:
+            try:
+                endpoint = Endpoint(**record)
+            except TypeError:
+                continue
+            if endpoint.id in self:
+                old, endpoint.id = endpoint.id, self.new_id()
+                log.warning(
+                    "endpoint %s (%s) is %s now: a configured endpoint has its id", old, endpoint.url, endpoint.id
+                )
+            self[endpoint.id] = endpoint
 
 
 def _url(value: Any) -> str:

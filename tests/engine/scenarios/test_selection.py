@@ -137,3 +137,28 @@ def test_a_swap_of_neighbours_is_the_closest_typo():
         "idv-declined-62304",
         "idv-declined-62403",
     ]
+
+
+def test_bindings_come_back_from_their_snapshot_with_what_they_used_and_ids_going_on():
+    import json
+
+    bindings, told = Bindings(), []
+    bindings.on_change = lambda: told.append(len(bindings.items))
+    first = bindings.add("s1", {}, "t", times=2)
+    bindings.add("s2", {"email": "x"})
+    gone = bindings.add("s3", {})
+    bindings.use(first)
+    assert bindings.remove(gone.id) is gone and bindings.remove(gone.id) is None
+    assert told == [1, 2, 3, 3, 2], "every add, use and removal is told; a removal of nothing is not"
+    again = Bindings()
+    again.restore(json.loads(bindings.snapshot()))
+    assert [b.as_json() for b in again.items.values()] == [b.as_json() for b in bindings.items.values()]
+    assert again.items["bnd_1"].used == 1
+    assert again.add("s4", {}).id == "bnd_4", "never an id the last process handed out"
+
+
+@pytest.mark.parametrize("saved", [None, [], {"items": "x"}, {"items": [{"nonsense": 1}], "next": "x"}])
+def test_a_bindings_snapshot_that_does_not_read_adds_nothing(saved):
+    bindings = Bindings()
+    bindings.restore(saved)
+    assert bindings.items == {} and bindings.add("s", {}).id == "bnd_1"

@@ -232,3 +232,39 @@ def test_an_endpoint_is_shown_with_every_field_the_control_api_documents(sim, re
         "ordered": False,
         "concurrency": 64,
     }
+
+
+def test_the_apis_endpoints_come_back_from_their_snapshot_and_configured_ones_keep_their_ids():
+    from simulator.engine.webhooks.endpoints import Endpoint, Endpoints
+
+    def made(source: str, url: str) -> Endpoint:
+        endpoint = Endpoint(endpoints.new_id(), "checkout", url, "s", source=source)
+        endpoints[endpoint.id] = endpoint
+        return endpoint
+
+    endpoints, told = Endpoints(), []
+    endpoints.on_change = lambda: told.append(1)
+    made("settings", "http://a.test/1")
+    added = made("api", "http://a.test/2")
+    endpoints.changed()
+    saved = json.loads(endpoints.snapshot())
+    assert [e["id"] for e in saved["endpoints"]] == ["we_2"] and told == [1], (
+        "only the API's: the others are configuration"
+    )
+
+    endpoints = Endpoints()  # the next start: its configuration now has two endpoints, so we_2 is taken
+    made("settings", "http://a.test/1")
+    made("config", "http://a.test/3")
+    endpoints.restore(saved)
+    back = next(e for e in endpoints.values() if e.source == "api")
+    assert back.as_record() == {**added.as_record(), "id": back.id} and back.id == "we_3"
+    assert endpoints.new_id() == "we_4"
+
+
+@pytest.mark.parametrize("saved", [None, {"endpoints": "x"}, {"endpoints": [{"url": 1}], "next": None}])
+def test_an_endpoints_snapshot_that_does_not_read_adds_nothing(saved):
+    from simulator.engine.webhooks.endpoints import Endpoints
+
+    endpoints = Endpoints()
+    endpoints.restore(saved)
+    assert not endpoints and endpoints.new_id() == "we_1"
