@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.providers.sumsub.support import SumsubAuth
 from tests.webhook_support.receiver import Receiver
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
@@ -307,6 +308,8 @@ def test_the_control_planes_changes_outlive_a_kill_9(tmp_path):
                 binding = control.post("/_sim/bindings", json={"scenario": "idv-approved", "times": 2}).json()
                 hook = {"provider": "checkout", "url": f"{receiver.url}/api", "secret": "s", "tenant": other}
                 endpoint = control.post("/_sim/webhooks/endpoints", json=hook).json()
+                pair = {"appToken": "sbx:durability.registered", "secretKey": "registered-secret"}
+                assert control.post("/_sim/sumsub/app-tokens", json=pair).status_code == 201
         finally:
             first.kill()  # at once: nothing after the answers
 
@@ -318,6 +321,10 @@ def test_the_control_planes_changes_outlive_a_kill_9(tmp_path):
                 endpoints = control.get("/_sim/webhooks/endpoints").json()["data"]
                 assert endpoint in endpoints, endpoints
                 assert control.post("/_sim/bindings", json={"scenario": "idv-approved"}).json()["id"] != binding["id"]
+                signed = SumsubAuth(pair["appToken"], pair["secretKey"])
+                assert (
+                    control.get("/resources/applicants/0123456789abcdef01234567/one", auth=signed).status_code == 404
+                ), "not 401"
                 hook["url"] = f"{receiver.url}/another"
                 assert control.post("/_sim/webhooks/endpoints", json=hook).json()["id"] not in {
                     e["id"] for e in endpoints

@@ -164,6 +164,11 @@ class CheckoutProvider(Provider):
         super().bind(sim)
         self.oauth_key = oauth.signing_key(sim.settings.seed, sim.control_token)
 
+    async def startup(self) -> None:
+        from simulator.providers.checkout.lifecycle import rearm_link_expiries
+
+        rearm_link_expiries(self.bound)  # links from before a restart (a durable store) expire all the same
+
     # Routing, the request pipeline's hooks and errors
 
     error = CheckoutError

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.clock import INSTANT
+from simulator.engine.store import iter_all
 from simulator.providers.checkout import constants as c
 from simulator.providers.checkout import response_codes as rc
 from simulator.providers.checkout import results, retention, selection, webhooks
@@ -25,6 +27,7 @@ from simulator.providers.checkout.uploads import ASSET_OF_FIELD, Upload, forget_
 
 if TYPE_CHECKING:
     from simulator.providers.checkout.products import Product
+    from simulator.simulator import Simulator
 
 log = logging.getLogger("kycsim.checkout")
 
@@ -319,7 +322,29 @@ def _open_statuses(product: Product) -> tuple[str, ...]:
     return c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
 
 
-def _schedule_expiry(state: State, product: Product, check_id: str, attempt_id: str) -> None:
+def rearm_link_expiries(sim: Simulator) -> int:
+    """After a restart on a durable store: each link still unopened expires when it was due to (now, if
+    that has passed), as its timer in the process before would have done. Returns how many."""
+    from simulator.providers.checkout.products import PRODUCTS
+
+    armed = 0
+    for product in PRODUCTS.values():
+        if not product.hosted:
+            continue
+        for tenant, attempt in iter_all(sim.store, State.provider, product.attempt_kind):
+            if attempt.get("status") != c.PENDING_REDIRECTION:
+                continue
+            state = State(sim, tenant)
+            created = datetime.fromisoformat(attempt["created_on"].replace("Z", "+00:00"))
+            left = (created - state.now).total_seconds() + c.LINK_LIFETIME_SECONDS
+            _schedule_expiry(state, product, attempt["_check_id"], attempt["id"], max(left, 0.0))
+            armed += 1
+    return armed
+
+
+def _schedule_expiry(
+    state: State, product: Product, check_id: str, attempt_id: str, after: float = c.LINK_LIFETIME_SECONDS
+) -> None:
     """An unopened link expires after 15 virtual minutes (not under ``instant``: every timed job fires at once
     there, so the rule would expire each link before anyone opens it)."""
     sim, tenant = state.sim, state.tenant
@@ -332,7 +357,7 @@ def _schedule_expiry(state: State, product: Product, check_id: str, attempt_id: 
         if check is not None and attempt is not None:
             follow(now, product, check, attempt, "expire_link")
 
-    sim.scheduler.schedule(c.LINK_LIFETIME_SECONDS, expire, tenant=tenant, label=f"link expiry {attempt_id}")
+    sim.scheduler.schedule(after, expire, tenant=tenant, label=f"link expiry {attempt_id}")
 
 
 def drive_run(state: State, product: Product, check: dict) -> None:

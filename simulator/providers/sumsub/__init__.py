@@ -164,7 +164,10 @@ class SumsubProvider(Provider):
 
     def bind(self, sim) -> None:
         super().bind(sim)
-        self.credentials.add(sim.settings.sumsub_app_token, sim.settings.sumsub_secret_key)
+        self.credentials.configure(sim.settings.sumsub_app_token, sim.settings.sumsub_secret_key)
+        if sim.store.durable:  # app tokens registered at run time outlive a restart, as the documents do
+            self.credentials.restore(sim.store.keep("sumsub.app_tokens", self.credentials.snapshot))
+            self.credentials.on_change = sim.store.changed
 
     # Routing, the request pipeline's hooks and errors
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import Request
 
@@ -30,13 +32,35 @@ TOKEN_FORMAT = re.compile(r"^(sbx|prd):[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
 class Credentials:
-    """App tokens and their secret keys: the settings' pair plus any added at run time."""
+    """App tokens and their secret keys: the settings' pair plus any added at run time.
+
+    Those added at run time outlive a restart on a durable store (:meth:`snapshot`, :meth:`restore`);
+    the settings' pair comes from the settings at each start, so the configuration wins for its token.
+    """
 
     def __init__(self) -> None:
         self._secrets: dict[str, str] = {}
+        self._configured: str | None = None
+        self.on_change: Callable[[], None] | None = None  # the store keeps the snapshot with the documents
+
+    def configure(self, token: str, secret: str) -> None:
+        """The settings' pair."""
+        self._secrets[token] = secret
+        self._configured = token
 
     def add(self, token: str, secret: str) -> None:
         self._secrets[token] = secret
+        if self.on_change is not None:
+            self.on_change()
+
+    def snapshot(self) -> str:
+        return json.dumps({t: s for t, s in self._secrets.items() if t != self._configured})
+
+    def restore(self, saved: Any) -> None:
+        if isinstance(saved, dict):
+            for token, secret in saved.items():
+                if isinstance(token, str) and isinstance(secret, str) and token != self._configured:
+                    self._secrets[token] = secret
 
     def secret_for(self, token: str) -> str | None:
         return self._secrets.get(token)

@@ -204,6 +204,21 @@ def test_state_survives_a_restart_with_the_sqlite_store(make_api, tmp_path):
     assert again.client.get(before["face"]["image_signed_url"]).status_code == 200
 
 
+def test_a_link_from_before_a_restart_expires_when_it_was_due(make_api, tmp_path):
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+    api = make_api(store=store, applicant="interactive")  # nobody comes: only the clock rule expires the link
+    idv = api.idv(scenario="idv-approved")
+    attempt = api.attempt(idv["id"])
+    api.advance(10 * 60)
+    api.client.__exit__(None, None, None)
+    again = make_api(store=store, applicant="interactive")  # the clock carries on: five minutes are left
+    again.advance(5 * 60 - 1)
+    assert statuses(again, idv["id"], attempt["id"]) == ("pending", "pending_redirection")
+    again.advance(1)
+    assert statuses(again, idv["id"], attempt["id"]) == ("retry_required", "expired")
+    assert again.events(idv["id"]).count("identity_verification_link_expired") == 1
+
+
 def test_instant_speed_plays_the_scenario_without_expiring_links(make_api):
     api = make_api(speed="instant")
     idv = api.idv(scenario="idv-declined-62201")

@@ -200,3 +200,23 @@ def test_a_server_that_passes_no_raw_path_gets_the_signature_checked_over_the_pa
     with TestClient(without_raw_path) as client:
         assert_error(client.get(path, headers=sent), 404)  # signed right; no such applicant
         assert_error(client.get(path, headers={**sent, "X-App-Access-Sig": "0" * 64}), 401, 4003)
+
+
+def test_app_tokens_added_at_run_time_come_back_from_their_snapshot_and_the_settings_pair_wins():
+    import json
+
+    from simulator.providers.sumsub.auth import Credentials
+
+    credentials, told = Credentials(), []
+    credentials.configure("sbx:settings.pair", "from-settings")
+    credentials.on_change = lambda: told.append(1)
+    credentials.add("sbx:added.one", "one")
+    credentials.add("sbx:settings.pair", "changed-at-run-time")
+    saved = json.loads(credentials.snapshot())
+    assert saved == {"sbx:added.one": "one"} and told == [1, 1], "the settings' token is the configuration's"
+
+    again = Credentials()
+    again.configure("sbx:settings.pair", "from-settings")
+    again.restore({**saved, "sbx:settings.pair": "stale", "sbx:bad.value": 5})
+    assert again.secret_for("sbx:added.one") == "one" and again.secret_for("sbx:settings.pair") == "from-settings"
+    assert again.secret_for("sbx:bad.value") is None
