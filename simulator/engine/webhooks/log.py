@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from simulator.engine.retention import WEBHOOK_LOG_SIZE
 from simulator.engine.webhooks.models import Attempt, Delivery, Event
-from simulator.engine.webhooks.outbox import Outbox, moment
+from simulator.engine.webhooks.outbox import Outbox, happened
 
 UNDER_WAY = ("held", "queued", "pending")  # a delivery in one of these states is not settled yet
 
@@ -71,7 +71,8 @@ class DeliveryLog:
             if d.id not in self.deliveries:
                 self.add_delivery(d)
         self.attempts = sorted(
-            [a for d in deliveries for a in d.attempts] + self.attempts, key=lambda a: (moment(a.at), a.number)
+            [a for d in deliveries for a in d.attempts] + self.attempts,
+            key=lambda a: (*happened(a.wall_at, a.at), a.number),
         )
 
     def trim_if_full(self) -> None:

@@ -10,7 +10,7 @@ would read it back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from simulator.engine.store import Store, iter_all
@@ -26,6 +26,15 @@ def moment(text: str) -> datetime:
     """An ISO timestamp (``Z`` reads as UTC since Python 3.11) as a datetime, for sorting (strings with
     and without microseconds do not sort)."""
     return datetime.fromisoformat(text)
+
+
+def happened(wall_at: str | None, at: str) -> tuple[datetime, datetime]:
+    """The order in which a record was made: real time first, since each tenant's virtual clock runs
+    on its own (one a day ahead would sort after everybody else's later records); then virtual time."""
+    return (moment(wall_at) if wall_at else _BEFORE_ALL, moment(at))
+
+
+_BEFORE_ALL = datetime.min.replace(tzinfo=UTC)  # a record from before real times were kept
 
 
 class Outbox:
@@ -91,7 +100,7 @@ class Outbox:
                     due_at=doc.get("due_at"),
                 )
                 deliveries.append(d)
-        ordered = sorted(events.values(), key=lambda e: moment(e.created_at))
+        ordered = sorted(events.values(), key=lambda e: happened(e.wall_at, e.created_at))
         return ordered, deliveries
 
 

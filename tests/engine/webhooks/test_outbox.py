@@ -172,3 +172,29 @@ def test_a_delivery_whose_event_is_missing_from_the_file_is_left_out_and_the_res
         assert [e["id"] for e in client.get("/_sim/webhooks/events").json()["data"]] == events[1:]
         assert [d["event_id"] for d in Sim(client).deliveries()] == events[1:]
         assert len(Sim(client).attempts()) == 2
+
+
+def test_after_a_restart_events_and_attempts_keep_the_order_they_happened_in_whatever_each_tenants_clock(
+    tmp_path, receiver
+):
+    settings = {
+        "store": f"sqlite:///{tmp_path / 'kycsim.db'}",
+        "webhooks": {"endpoints": [{"provider": "hooks", "url": receiver.url, "secret": SECRET}]},
+    }
+    app = hook_app(**settings)
+    ticks = iter(range(1_800_000_000, 1_900_000_000))
+    app.state.sim.clock.wall = lambda: float(next(ticks))  # a second of real time between any two records
+    with TestClient(app) as client:
+        sim = Sim(client)
+        sim.advance(86_400, tenant="t1")  # a day ahead of t2 in virtual time
+        sim.ping("t1")
+        sim.ping("t2")  # later in real time, a day earlier in virtual time
+        sim.ping("t1")
+        sim.advance(1)  # every delivery made
+        events = client.get("/_sim/webhooks/events").json()["data"]
+        attempts = sim.attempts()
+    assert [e["created_at"][:10] for e in events] == ["2025-01-02", "2025-01-01", "2025-01-02"], "in real-time order"
+    assert len(attempts) == 3 and all(a["ok"] for a in attempts)
+    with TestClient(hook_app(**settings)) as client:
+        assert client.get("/_sim/webhooks/events").json()["data"] == events
+        assert Sim(client).attempts() == attempts
