@@ -3,6 +3,7 @@ machinery Face Authentication, ID/Address Document Verification and AML plug int
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +164,10 @@ class CheckoutProvider(Provider):
     def bind(self, sim: Simulator) -> None:
         super().bind(sim)
         self.oauth_key = oauth.signing_key(sim.settings.seed, sim.control_token)
+        if sim.store.durable:  # tokens issued before a restart stay good, whatever the seed and control token now
+            saved = sim.store.keep("checkout.oauth_key", lambda: f'"{self.oauth_key.hex()}"')
+            with contextlib.suppress(TypeError, ValueError):
+                self.oauth_key = bytes.fromhex(saved) if saved is not None else self.oauth_key
 
     async def startup(self) -> None:
         from simulator.providers.checkout.lifecycle import rearm_link_expiries

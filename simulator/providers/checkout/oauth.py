@@ -9,8 +9,9 @@ kycsim signed (a forged or foreign token gets the bodiless 401), and refuse a to
 do not include ``identity-verification``.
 
 The key is derived from the seed and, when one is set, the control token: the same seed gives the
-same tokens (so bodies repeat, and tokens outlive a restart on a SQLite store), and a simulator
-exposed with a control token has a key nobody outside can work out.
+same tokens (so bodies repeat), and a simulator exposed with a control token has a key nobody
+outside can work out. A SQLite store keeps the key it was first opened with, so tokens outlive a
+restart whatever the seed and the control token are then.
 """
 
 from __future__ import annotations

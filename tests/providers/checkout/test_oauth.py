@@ -83,3 +83,18 @@ def test_a_token_is_its_clients_tenant_and_only_with_the_identity_scope(client):
     for scope in ("vault", ""):
         refused = client.get(path, headers={"Authorization": f"Bearer {_token(client, scope)}"})
         assert refused.status_code == 401 and refused.content == b"" and refused.headers["cko-request-id"]
+
+
+def test_a_token_outlives_a_restart_on_the_sqlite_store_whatever_the_seed_then(make_api, tmp_path):
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+    first = make_api(store=store, seed=1)
+    token = _token(first.client, "identity-verification")
+    created = first.client.post(
+        "/applicants", json={"email": "o@example.com"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    first.client.__exit__(None, None, None)
+    again = make_api(store=store, seed=2)  # a random seed at each start, say
+    read = again.client.get(f"/applicants/{created.json()['id']}", headers={"Authorization": f"Bearer {token}"})
+    assert read.status_code == 200 and read.json()["email"] == "o@example.com"
+    fresh = make_api(store=f"sqlite:///{tmp_path / 'other.db'}", seed=2)
+    assert fresh.client.get("/applicants/x", headers={"Authorization": f"Bearer {token}"}).status_code == 401
