@@ -57,6 +57,30 @@ class Scenario:
             "source": self.source,
         }
 
+    def as_record(self) -> dict[str, Any]:
+        """Everything that plays it, as JSON: a run of a scenario built for one check (a sandbox magic
+        value) keeps it, since no catalogue can give it back after a restart."""
+        steps = [{"after": s.after, "do": s.do, "wait": s.wait, "args": s.args} for s in self.steps]
+        fields = ("name", "provider", "product", "description", "source", "webhooks")
+        return {**{k: getattr(self, k) for k in fields}, "tags": list(self.tags), "steps": steps}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Scenario:
+        """The scenario :meth:`as_record` wrote; ``KeyError``, ``TypeError`` or ``ValueError`` for anything else."""
+        steps = tuple(
+            Step(float(s["after"]), do=s["do"], wait=s["wait"], args=dict(s["args"])) for s in record["steps"]
+        )
+        return cls(
+            name=str(record["name"]),
+            provider=str(record["provider"]),
+            product=str(record["product"]),
+            description=str(record["description"]),
+            steps=steps,
+            tags=tuple(record["tags"]),
+            source=str(record["source"]),
+            webhooks=dict(record["webhooks"]),
+        )
+
     def detail(self) -> dict[str, Any]:
         steps = [
             {"after": s.after, **({"do": s.do} if s.do else {"wait": s.wait}), **({"with": s.args} if s.args else {})}

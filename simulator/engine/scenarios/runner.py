@@ -85,7 +85,7 @@ class Runner:
             run["handed_off"] = False
         if self.catalogue.get(scenario.name) is not scenario:
             self._overrides[run["id"]] = (tenant, scenario)
-            run["scenario_inline"] = True
+            run["scenario_inline"], run["inline_scenario"] = True, scenario.as_record()
         self._save(tenant, run)
         self._schedule_next(tenant, run)
         return run
@@ -161,8 +161,11 @@ class Runner:
         run.update(scenario=scenario.name, cursor=0, waiting_for=None, status="running")
         if self.catalogue.get(scenario.name) is scenario:
             self._overrides.pop(run_id, None)
+            run.pop("scenario_inline", None)
+            run.pop("inline_scenario", None)
         else:
             self._overrides[run_id] = (tenant, scenario)
+            run["scenario_inline"], run["inline_scenario"] = True, scenario.as_record()
         run["generation"] = run.get("generation", 0) + 1
         self._save(tenant, run)
         self._schedule_next(tenant, run)
@@ -194,6 +197,7 @@ class Runner:
         resumed = 0
         for provider in providers:
             for tenant, run in list(iter_all(self.store, provider, RUNS)):
+                self._recover_inline(tenant, run)
                 scenario = self.scenario_of(run)
                 if run["status"] != "running":
                     if self.on_end is not None:  # retention counts it again (and may forget it now)
@@ -210,6 +214,16 @@ class Runner:
         return resumed
 
     # Private functions
+
+    def _recover_inline(self, tenant: str, run: dict[str, Any]) -> None:
+        """A run of a scenario built for its check (after a restart): the scenario comes from the run itself."""
+        record = run.get("inline_scenario")
+        if run["id"] in self._overrides or not isinstance(record, dict):
+            return
+        try:
+            self._overrides[run["id"]] = (tenant, Scenario.from_record(record))
+        except (KeyError, TypeError, ValueError):
+            log.warning("run %s: its scenario %r cannot be read back; it stops here", run["id"], run.get("scenario"))
 
     def _current_step(self, run: dict[str, Any]) -> Step | None:
         scenario = self.scenario_of(run)

@@ -131,3 +131,31 @@ def test_email_tag_and_binding_select_scenarios(api):
     api.attempt(idv["id"])
     api.advance(200)
     assert api.get_idv(idv["id"])["response_codes"][0]["code"] == 62101
+
+
+@pytest.mark.parametrize("value", ["eaplt_62103000000000000000000000", "eaplt_61203A10000000000000000000"])
+def test_a_magic_value_plays_on_after_a_restart_on_the_sqlite_store(make_api, tmp_path, value):
+    """Its scenario is built for the check, in no catalogue: the run keeps it, and plays it after a restart."""
+    store = f"sqlite:///{tmp_path / 'kycsim.db'}"
+    api = make_api(store=store)
+    applicant = api.applicant(external_applicant_id=value)
+    idv = api.idv(applicant["id"])
+    api.attempt(idv["id"])
+    api.advance(20)  # opened; the rest is still to come
+    api.client.__exit__(None, None, None)
+    again = make_api(store=store)
+    again.advance(200)
+    if again.get_idv(idv["id"])["status"] == "retry_required":
+        again.attempt(idv["id"])
+        again.advance(200)
+    assert again.get_idv(idv["id"])["status"] == ("declined" if value.startswith("eaplt_62") else "approved")
+
+
+@pytest.mark.parametrize("value", ["eaplt_10000000000000000000000000", "eaplt_61411I62304000000000000000"])
+def test_a_magic_values_scenario_reads_back_from_its_record(value):
+    import json
+
+    from simulator.engine.scenarios.model import Scenario
+
+    scenario = scenario_for(value)
+    assert Scenario.from_record(json.loads(json.dumps(scenario.as_record()))) == scenario
