@@ -23,7 +23,7 @@ from simulator.engine.scenarios.loader import Catalogue, ProviderCatalogue, Scen
 from simulator.engine.scenarios.runner import Runner
 from simulator.engine.scenarios.selection import Bindings
 from simulator.engine.scheduler import Scheduler
-from simulator.engine.store import Store, open_store
+from simulator.engine.store import Store, iter_all, open_store
 from simulator.engine.webhooks.dispatcher import Dispatcher
 from simulator.engine.webhooks.endpoints import add_config_endpoints
 from simulator.providers import load_providers
@@ -196,8 +196,32 @@ def build_simulator(
     if store.durable:
         # What the control plane changed outlives the process too, written with the documents: the
         # clock carries on from where it was, the bindings and the API's endpoints come back.
-        clock.restore(store.keep("clock", clock.snapshot))
+        keep_the_clock(clock, store)
         sim.bindings.restore(store.keep("bindings", sim.bindings.snapshot))
         dispatcher.endpoints.restore(store.keep("endpoints", dispatcher.endpoints.snapshot))
-        clock.on_change = sim.bindings.on_change = dispatcher.endpoints.on_change = store.changed
+        sim.bindings.on_change = dispatcher.endpoints.on_change = store.changed
     return sim
+
+
+CLOCK = ("_sim", "clock", "offset")  # (provider, kind, key) of a tenant's clock offset in its own partition
+
+
+def keep_the_clock(clock: Clock, store: Store) -> None:
+    """The clock carries on after a restart: the shared base is kept beside the documents, and each
+    tenant's offset is a document of that tenant (a batch writes only the tenants whose clocks moved,
+    and forgetting a tenant forgets its clock with the rest)."""
+    provider, kind, key = CLOCK
+    offsets = {tenant: doc.get("seconds") for tenant, doc in iter_all(store, provider, kind)}
+    clock.restore(store.keep("clock", clock.snapshot), offsets)
+
+    def moved(tenant: str | None) -> None:
+        if tenant is None:
+            store.changed()
+            return
+        offset = clock.offset(tenant)
+        if offset is None:
+            store.delete(tenant, provider, kind, key)
+        else:
+            store.put(tenant, provider, kind, key, {"seconds": offset})
+
+    clock.on_change = moved

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -67,9 +67,9 @@ class Clock:
     # ``manual`` speed, and many attempts share a millisecond of wall time).
     _iso_memo: tuple[float, datetime | None, str] = field(default=(math.nan, None, ""), init=False)
     _wall_memo: tuple[float, str] = field(default=(math.nan, ""), init=False)
-    # Told of every move and reset: the store keeps the clock with the documents (``snapshot``), so a
-    # restart on a durable store carries on from where time was, never from before it.
-    on_change: Callable[[], None] | None = field(default=None, init=False, repr=False, compare=False)
+    # Told of every move and reset, with the tenant whose clock it was (None: the shared base): a durable
+    # store keeps the clock with the documents, so a restart carries on from where time was.
+    on_change: Callable[[str | None], None] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.speed = parse_speed(self.speed)
@@ -111,7 +111,7 @@ class Clock:
         else:
             self._offsets[tenant] = self._offsets.get(tenant, 0.0) + seconds
         if self.on_change is not None:
-            self.on_change()
+            self.on_change(tenant)
 
     def room(self, tenant: str | None = None) -> float:
         """How far ``tenant``'s clock (or the shared base, which moves every tenant) may still move."""
@@ -169,35 +169,40 @@ class Clock:
         else:
             self._offsets.pop(tenant, None)
         if self.on_change is not None:
-            self.on_change()
+            self.on_change(tenant)
+
+    def offset(self, tenant: str) -> float | None:
+        """How far ``tenant``'s clock is ahead of the shared base; None when it never moved on its own."""
+        return self._offsets.get(tenant)
 
     def snapshot(self) -> str:
-        """Where time is, as JSON: the start, the shared base's seconds since it, each tenant's offset."""
-        return json.dumps({"start": isoformat(self.start), "base": self.seconds(), "offsets": self._offsets})
+        """Where the shared base is, as JSON: the start and the seconds since it (tenants' offsets: :meth:`offset`)."""
+        return json.dumps({"start": isoformat(self.start), "base": self.seconds()})
 
-    def restore(self, saved: Any) -> None:
-        """Carry on from a :meth:`snapshot` a previous process left: no clock goes back across a restart.
+    def restore(self, saved: Any, offsets: Mapping[str, Any]) -> None:
+        """Carry on from a :meth:`snapshot` and the tenants' offsets a previous process left: no clock goes
+        back across a restart.
 
         The shared base and each tenant move forward to where they were (with the same ``--start-time``,
         all the way; with the default start, now, only as far as they were ahead of it). Anything that
-        does not read as a snapshot is left out.
+        does not read as a snapshot or an offset is left out.
         """
-        if not isinstance(saved, dict) or not isinstance(saved.get("offsets"), dict):
+        then = 0.0  # no snapshot: the offsets count from the start
+        if isinstance(saved, dict):
+            try:
+                start = datetime.fromisoformat(str(saved["start"]).replace("Z", "+00:00"))
+                base = float(saved["base"])
+            except (KeyError, TypeError, ValueError):
+                return
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=UTC)
+            then = (start - self.start).total_seconds() + base  # the saved base, in seconds since this start
+        if not math.isfinite(then):
             return
-        try:
-            start = datetime.fromisoformat(str(saved["start"]).replace("Z", "+00:00"))
-            base = float(saved["base"])
-            offsets = {str(tenant): float(offset) for tenant, offset in saved["offsets"].items()}
-        except (KeyError, TypeError, ValueError):
-            return
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=UTC)
-        then = (start - self.start).total_seconds() + base  # the saved base, in seconds since this start
-        if math.isfinite(then):
-            self.jump_to(then, None)
-            for tenant, offset in offsets.items():
-                if math.isfinite(offset):
-                    self.jump_to(then + offset, tenant)
+        self.jump_to(then, None)
+        for tenant, offset in offsets.items():
+            if isinstance(offset, int | float) and not isinstance(offset, bool) and math.isfinite(offset):
+                self.jump_to(then + offset, tenant)
 
     def describe(self, tenant: str | None = None) -> dict[str, Any]:
         return {

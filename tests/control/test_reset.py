@@ -61,3 +61,20 @@ def test_a_tenant_reset_leaves_the_shared_clock_and_other_tenants_alone():
         assert client.get(f"/applicants/{mine['id']}", headers=KEY).status_code == 404
         assert client.get("/_sim/clock").json()["elapsed_seconds"] == 100
         assert client.get("/_sim/clock", params={"tenant": OTHER["Authorization"][7:]}).json()["elapsed_seconds"] == 150
+
+
+def test_a_tenants_reset_forgets_its_clock_across_a_restart_too(tmp_path):
+    settings = Settings(
+        seed=3, speed="manual", start_time="2025-01-01T00:00:00Z", store=f"sqlite:///{tmp_path / 'k.db'}"
+    )
+    reset, kept = KEY["Authorization"].removeprefix("Bearer "), OTHER["Authorization"].removeprefix("Bearer ")
+    with TestClient(create_app(settings)) as client:
+        for tenant in (reset, kept):
+            client.post("/_sim/clock/advance", json={"seconds": 3600, "tenant": tenant})
+        client.post("/_sim/reset", json={"tenant": reset})
+        tenants = client.get("/_sim/tenants").json()["data"]
+    assert len(tenants) == 1, "a clock that moved is state of its tenant; a reset one is none"
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/_sim/clock", params={"tenant": reset}).json()["elapsed_seconds"] == 0
+        assert client.get("/_sim/clock", params={"tenant": kept}).json()["elapsed_seconds"] == 3600
+        assert client.get("/_sim/tenants").json()["data"] == tenants

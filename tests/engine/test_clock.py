@@ -344,7 +344,8 @@ def test_civil_time_is_what_strftime_writes_wherever_the_clock_can_be():
 def restarted(clock: Clock, **kwargs) -> Clock:
     """A new process's clock, carrying on from what ``clock`` saved (through JSON, as the store keeps it)."""
     again = Clock(**kwargs)
-    again.restore(json.loads(clock.snapshot()))
+    offsets = {tenant: clock.offset(tenant) for tenant in ("t1", "t2", "ahead", "behind", "other")}
+    again.restore(json.loads(clock.snapshot()), {t: o for t, o in offsets.items() if o is not None})
     return again
 
 
@@ -380,27 +381,29 @@ def test_a_restart_with_a_later_start_moves_a_clock_only_as_far_as_it_was_ahead(
 
 
 @pytest.mark.parametrize(
-    "saved",
+    ("saved", "offsets"),
     [
-        None,
-        [],
-        {},
-        {"start": "x", "base": 0, "offsets": {}},
-        {"start": START.isoformat(), "base": "NaN", "offsets": {}},
+        (None, {}),
+        ([], {"t": "x"}),
+        ({}, {"t": 5.0}),
+        ({"start": "x", "base": 0}, {"t": 5.0}),
+        ({"start": START.isoformat(), "base": "NaN"}, {"t": 5.0}),
+        ({"start": START.isoformat(), "base": 0}, {"t": None, "u": True, "v": float("inf")}),
     ],
 )
-def test_a_snapshot_that_does_not_read_changes_nothing(saved):
+def test_a_snapshot_or_offset_that_does_not_read_changes_nothing(saved, offsets):
     clock = Clock(speed="manual", start=START)
-    clock.restore(saved)
-    assert clock.seconds() == 0 and clock.snapshot() == Clock(speed="manual", start=START).snapshot()
+    clock.restore(saved, offsets)
+    assert clock.seconds() == 0 and all(clock.offset(t) is None for t in "tuv")
 
 
 def test_the_clock_tells_of_every_move_and_reset():
     clock = Clock(speed="manual", start=START)
     told = []
-    clock.on_change = lambda: told.append(clock.seconds("t"))
+    clock.on_change = lambda tenant: told.append((tenant, clock.offset("t")))
     clock.advance(5, "t")
     clock.jump_to(10, "t")
+    clock.advance(1)
     clock.reset("t")
     clock.reset()
-    assert told == [5, 10, 0, 0]
+    assert told == [("t", 5), ("t", 10), (None, 10), ("t", None), (None, None)]
