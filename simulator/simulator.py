@@ -7,6 +7,7 @@ process. Every module below the app may name this holder; none imports ``app``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -199,7 +200,8 @@ def build_simulator(
         keep_the_clock(clock, store)
         sim.bindings.restore(store.keep("bindings", sim.bindings.snapshot))
         dispatcher.endpoints.restore(store.keep("endpoints", dispatcher.endpoints.snapshot))
-        sim.bindings.on_change = dispatcher.endpoints.on_change = store.changed
+        sim.bindings.on_change = functools.partial(store.changed, "bindings")
+        dispatcher.endpoints.on_change = functools.partial(store.changed, "endpoints")
     return sim
 
 
@@ -212,11 +214,11 @@ def keep_the_clock(clock: Clock, store: Store) -> None:
     and forgetting a tenant forgets its clock with the rest)."""
     provider, kind, key = CLOCK
     offsets = {tenant: doc.get("seconds") for tenant, doc in iter_all(store, provider, kind)}
-    clock.restore(store.keep("clock", clock.snapshot), offsets)
+    clock.restore(store.keep("clock", clock.snapshot, each_commit=True), offsets)  # a running base moves by itself
 
     def moved(tenant: str | None) -> None:
         if tenant is None:
-            store.changed()
+            store.changed("clock")
             return
         offset = clock.offset(tenant)
         if offset is None:

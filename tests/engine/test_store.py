@@ -227,15 +227,7 @@ def test_sqlite_a_failed_write_fails_its_waiters_and_the_changes_are_written_lat
     monkeypatch.setattr(store_module, "RETRY_SECONDS", 0.0)
     path = tmp_path / "state.db"
     store = SqliteStore(path)
-    real_write, failures = store._write, []
-
-    def flaky_write(batch):
-        if not failures:
-            failures.append(batch)
-            raise sqlite3_error("database or disk is full")
-        real_write(batch)
-
-    store._write = flaky_write
+    failures = fail_first_write(store, "database or disk is full")
 
     async def scenario():
         store.put("t", "p", "k", "a", {"v": 1})
@@ -247,6 +239,21 @@ def test_sqlite_a_failed_write_fails_its_waiters_and_the_changes_are_written_lat
     asyncio.run(scenario())
     assert rows_on_disk(path) == {"a": '{"v":1}', "b": '{"v":1}'} and len(failures) == 1
     store.close()
+
+
+def fail_first_write(store: SqliteStore, message: str) -> list:
+    """The store's next transaction fails as SQLite would (``message``); later ones are written. Returns
+    the batches that failed."""
+    real_write, failures = store._write, []
+
+    def flaky_write(batch):
+        if not failures:
+            failures.append(batch)
+            raise sqlite3_error(message)
+        real_write(batch)
+
+    store._write = flaky_write
+    return failures
 
 
 def sqlite3_error(message: str) -> Exception:
@@ -310,7 +317,9 @@ def test_kept_state_is_written_with_the_documents_and_read_back_after_a_restart(
         await store.committed()
         state["n"] = 2
         flag = store.watch()
-        store.changed()  # no document changed: the state alone makes a transaction, and the caller waits for it
+        store.changed(
+            "counter"
+        )  # no document changed: the state alone makes a transaction, and the caller waits for it
         assert flag == [True]
         await store.committed()
 
@@ -326,16 +335,8 @@ def test_kept_state_whose_write_failed_is_written_again(tmp_path):
     path = tmp_path / "state.db"
     store = SqliteStore(path)
     store.keep("s", lambda: '"v"')
-    real_write, failures = store._write, []
-
-    def flaky_write(batch):
-        if not failures:
-            failures.append(batch)
-            raise sqlite3_error("disk I/O error")
-        real_write(batch)
-
-    store._write = flaky_write
-    store.changed()
+    fail_first_write(store, "disk I/O error")
+    store.changed("s")
     with pytest.raises(Exception, match="disk I/O"):
         store.commit()
     store.commit()  # nothing else changed: the state goes again all the same
@@ -357,4 +358,27 @@ def test_kept_state_that_is_not_json_starts_afresh_and_memory_keeps_none(tmp_pat
     store.close()
     memory = MemoryStore()
     assert memory.keep("s", lambda: "{}") is None
-    memory.changed()  # nothing to write, ever
+    memory.changed("s")  # nothing to write, ever
+
+
+def test_kept_state_is_asked_for_only_when_it_changed_or_moves_by_itself(tmp_path):
+    store = SqliteStore(tmp_path / "state.db")
+    asked = {"still": 0, "moving": 0}
+
+    def snapshot(name: str):
+        def make() -> str:
+            asked[name] += 1
+            return str(asked[name])
+
+        return make
+
+    store.keep("still", snapshot("still"))
+    store.keep("moving", snapshot("moving"), each_commit=True)
+    for key in "abc":  # documents change, the still state does not: its (maybe large) snapshot is not made
+        store.put("t", "p", "k", key, {})
+        store.commit()
+    assert asked == {"still": 1, "moving": 3}
+    store.changed("still")
+    store.commit()
+    assert asked == {"still": 2, "moving": 4}
+    store.close()

@@ -36,8 +36,8 @@ class Store(Protocol):
     def tenants(self) -> builtins.list[str]: ...
     def reset(self, tenant: str | None = None) -> None: ...
     def watch(self) -> builtins.list[bool] | None: ...
-    def keep(self, name: str, snapshot: Callable[[], str]) -> Any: ...
-    def changed(self) -> None: ...
+    def keep(self, name: str, snapshot: Callable[[], str], *, each_commit: bool = False) -> Any: ...
+    def changed(self, name: str) -> None: ...
     def commit(self) -> None: ...
     def commit_soon(self) -> None: ...
     async def committed(self) -> None: ...
@@ -96,15 +96,16 @@ class MemoryStore:
     def watch(self) -> builtins.list[bool] | None:
         return None
 
-    def keep(self, name: str, snapshot: Callable[[], str]) -> Any:
+    def keep(self, name: str, snapshot: Callable[[], str], *, each_commit: bool = False) -> Any:
         """State kept beside the documents (the clock, bindings, endpoints), as JSON text that
-        ``snapshot`` makes: a durable store writes it with every transaction in which it changed, and
-        this returns what the last process wrote (parsed), or None. In memory nothing outlives the
-        process: always None."""
+        ``snapshot`` makes: a durable store asks for it after :meth:`changed` (or at every commit, with
+        ``each_commit``: state that moves by itself) and writes it with the documents when it differs
+        from what it wrote last. Returns what the last process wrote (parsed), or None. In memory
+        nothing outlives the process: always None."""
         return None
 
-    def changed(self) -> None:
-        """State given to :meth:`keep` changed on its own (no document did): it goes in the next commit,
+    def changed(self, name: str) -> None:
+        """The state kept as ``name`` changed: it goes in the next commit (even if no document changed),
         and the request that changed it waits for that commit, as for a document."""
 
     def commit(self) -> None:

@@ -53,7 +53,8 @@ class SqliteStore(MemoryStore):
         self._resets: list[str | None] = []
         self._kept: dict[str, Callable[[], str]] = {}  # state beside the documents (keep): its snapshots
         self._kept_written: dict[str, str] = {}  # ... as last written (or loaded): unchanged is not written again
-        self._nudged = False  # kept state changed on its own (changed): the next batch is due even with no document
+        self._each_commit: set[str] = set()  # kept state that moves by itself: snapshot with every batch
+        self._due: set[str] = set()  # kept state that changed (changed): in the next batch, even with no document
         self._commit_scheduled = False
         self._waiters: list[asyncio.Future[None]] = []  # requests waiting for the next commit
         self._submitted: dict[_Batch, Future[None]] = {}  # handed to the writer thread, oldest first, not yet written
@@ -104,8 +105,11 @@ class SqliteStore(MemoryStore):
         _WRITES.set(flag)
         return flag
 
-    def keep(self, name: str, snapshot: Callable[[], str]) -> Any:
+    def keep(self, name: str, snapshot: Callable[[], str], *, each_commit: bool = False) -> Any:
         self._kept[name] = snapshot
+        self._due.add(name)  # written once as it is now, unless that is what the file holds
+        if each_commit:
+            self._each_commit.add(name)
         saved = self._saved.pop(name, None)
         if saved is None:
             return None
@@ -116,8 +120,8 @@ class SqliteStore(MemoryStore):
             log.warning("the saved %s in %s is not JSON; it starts afresh", name, self.path)
             return None
 
-    def changed(self) -> None:
-        self._nudged = True
+    def changed(self, name: str) -> None:
+        self._due.add(name)
         _wrote()
 
     def commit(self) -> None:
@@ -139,7 +143,7 @@ class SqliteStore(MemoryStore):
     def commit_soon(self) -> None:
         """Commit in the background once the event loop has run what is ready now: changes made meanwhile
         (other requests finishing, other outcomes) share the transaction. Without a running loop, at once."""
-        if self._commit_scheduled or not (self._dirty or self._resets or self._nudged or self._waiters):
+        if self._commit_scheduled or not (self._dirty or self._resets or self._due or self._waiters):
             return
         try:
             loop = asyncio.get_running_loop()
@@ -151,7 +155,7 @@ class SqliteStore(MemoryStore):
 
     async def committed(self) -> None:
         """Wait until everything changed so far is durable (a request, before its response starts)."""
-        if not (self._dirty or self._resets or self._nudged):
+        if not (self._dirty or self._resets or self._due):
             if not self._submitted:
                 return
             await asyncio.wrap_future(
@@ -205,7 +209,7 @@ class SqliteStore(MemoryStore):
 
     def _take(self) -> _Batch | None:
         """The changes since the last batch, serialized now (the documents keep changing meanwhile)."""
-        if not (self._dirty or self._resets or self._nudged):
+        if not (self._dirty or self._resets or self._due):
             return None
         gone, rows = [], []
         for ident in self._dirty:
@@ -223,15 +227,16 @@ class SqliteStore(MemoryStore):
         batch = _Batch(
             self._resets, gone, rows, list(self._dirty), self._deleted, self._kept_rows(), self._drain_waiters()
         )
-        self._dirty, self._deleted, self._resets, self._nudged = {}, set(), [], False
+        self._dirty, self._deleted, self._resets, self._due = {}, set(), [], set()
         return batch
 
     def _kept_rows(self) -> list[tuple[str, str]]:
-        """Each kept state whose snapshot differs from what was written last: it goes with the documents."""
+        """Each kept state that changed (or moves by itself), when its snapshot differs from what was
+        written last: it goes with the documents. The others are not even asked (a snapshot may be large)."""
         rows = []
-        for name, snapshot in self._kept.items():
+        for name in self._due | self._each_commit:
             try:
-                text = snapshot()
+                text = self._kept[name]()
             except Exception:  # a bug in its owner; it must not hold up everybody's writes
                 log.exception("the state %s cannot be saved; kept in memory only", name)
                 continue
@@ -281,10 +286,9 @@ class SqliteStore(MemoryStore):
                     again.update(dict.fromkeys((name, provider, kind, key) for key in docs))
         self._dirty = {**again, **self._dirty}
         self._deleted |= batch.deleted
-        if batch.kept:  # written again, as they are by then
-            self._nudged = True
-            for name, _ in batch.kept:
-                self._kept_written.pop(name, None)
+        for name, _ in batch.kept:  # written again, as they are by then
+            self._due.add(name)
+            self._kept_written.pop(name, None)
 
     def _drain_waiters(self) -> list[asyncio.Future[None]]:
         waiters, self._waiters = self._waiters, []

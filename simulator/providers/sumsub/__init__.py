@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -167,7 +168,7 @@ class SumsubProvider(Provider):
         self.credentials.configure(sim.settings.sumsub_app_token, sim.settings.sumsub_secret_key)
         if sim.store.durable:  # app tokens registered at run time outlive a restart, as the documents do
             self.credentials.restore(sim.store.keep("sumsub.app_tokens", self.credentials.snapshot))
-            self.credentials.on_change = sim.store.changed
+            self.credentials.on_change = functools.partial(sim.store.changed, "sumsub.app_tokens")
 
     # Routing, the request pipeline's hooks and errors
 
