@@ -83,9 +83,7 @@ class Runner:
         }
         if not handed_off:
             run["handed_off"] = False
-        if self.catalogue.get(scenario.name) is not scenario:
-            self._overrides[run["id"]] = (tenant, scenario)
-            run["scenario_inline"], run["inline_scenario"] = True, scenario.as_record()
+        self._play(tenant, run, scenario)
         self._save(tenant, run)
         self._schedule_next(tenant, run)
         return run
@@ -159,13 +157,7 @@ class Runner:
         if run is None:
             return None
         run.update(scenario=scenario.name, cursor=0, waiting_for=None, status="running")
-        if self.catalogue.get(scenario.name) is scenario:
-            self._overrides.pop(run_id, None)
-            run.pop("scenario_inline", None)
-            run.pop("inline_scenario", None)
-        else:
-            self._overrides[run_id] = (tenant, scenario)
-            run["scenario_inline"], run["inline_scenario"] = True, scenario.as_record()
+        self._play(tenant, run, scenario)
         run["generation"] = run.get("generation", 0) + 1
         self._save(tenant, run)
         self._schedule_next(tenant, run)
@@ -214,6 +206,17 @@ class Runner:
         return resumed
 
     # Private functions
+
+    def _play(self, tenant: str, run: dict[str, Any], scenario: Scenario) -> None:
+        """The run plays ``scenario``: one of the catalogue, or one built for its check, which the run keeps
+        (no catalogue can give it back after a restart)."""
+        if self.catalogue.get(scenario.name) is scenario:
+            self._overrides.pop(run["id"], None)
+            run.pop("scenario_inline", None)
+            run.pop("inline_scenario", None)
+        else:
+            self._overrides[run["id"]] = (tenant, scenario)
+            run["scenario_inline"], run["inline_scenario"] = True, scenario.as_record()
 
     def _recover_inline(self, tenant: str, run: dict[str, Any]) -> None:
         """A run of a scenario built for its check (after a restart): the scenario comes from the run itself."""

@@ -4,6 +4,7 @@ machinery Face Authentication, ID/Address Document Verification and AML plug int
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -165,9 +166,10 @@ class CheckoutProvider(Provider):
         super().bind(sim)
         self.oauth_key = oauth.signing_key(sim.settings.seed, sim.control_token)
         if sim.store.durable:  # tokens issued before a restart stay good, whatever the seed and control token now
-            saved = sim.store.keep("checkout.oauth_key", lambda: f'"{self.oauth_key.hex()}"')
-            with contextlib.suppress(TypeError, ValueError):
-                self.oauth_key = bytes.fromhex(saved) if saved is not None else self.oauth_key
+            saved = sim.store.keep("checkout.oauth_key", lambda: json.dumps(self.oauth_key.hex()))
+            if isinstance(saved, str):
+                with contextlib.suppress(ValueError):
+                    self.oauth_key = bytes.fromhex(saved)
 
     async def startup(self) -> None:
         from simulator.providers.checkout.lifecycle import rearm_link_expiries

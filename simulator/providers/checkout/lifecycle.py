@@ -322,12 +322,11 @@ def _open_statuses(product: Product) -> tuple[str, ...]:
     return c.OPEN_ATTEMPT_STATUSES if product.hosted else c.OPEN_UPLOAD_ATTEMPT_STATUSES
 
 
-def rearm_link_expiries(sim: Simulator) -> int:
+def rearm_link_expiries(sim: Simulator) -> None:
     """After a restart on a durable store: each link still unopened expires when it was due to (now, if
-    that has passed), as its timer in the process before would have done. Returns how many."""
+    that has passed), as its timer in the process before would have done."""
     from simulator.providers.checkout.products import PRODUCTS
 
-    armed = 0
     for product in PRODUCTS.values():
         if not product.hosted:
             continue
@@ -338,8 +337,6 @@ def rearm_link_expiries(sim: Simulator) -> int:
             created = datetime.fromisoformat(attempt["created_on"].replace("Z", "+00:00"))
             left = (created - state.now).total_seconds() + c.LINK_LIFETIME_SECONDS
             _schedule_expiry(state, product, attempt["_check_id"], attempt["id"], max(left, 0.0))
-            armed += 1
-    return armed
 
 
 def _schedule_expiry(
